@@ -1,0 +1,204 @@
+"""Typed settings: environment variables (with ``NAME_FILE`` twins for secrets) and the YAML
+config file given with ``--config``.
+
+A config file may hold only some keys; the rest take the defaults below. Anything invalid raises
+:class:`ConfigError` naming the file and the field, and the worker refuses to start.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "bot.yaml"
+AlertKind = Literal["changes", "news", "digest", "admin"]
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message says where."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeedConfig(_Strict):
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    topics: list[str] = Field(default_factory=list)
+    interval_seconds: int | None = Field(default=None, ge=10)
+    allow_file: bool = False  # file:// URLs (and bare paths) are read only when this is true
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, url: str) -> str:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme not in {"http", "https", "file"}:
+            raise ValueError("must be an http://, https:// or file:// URL")
+        return url
+
+    @model_validator(mode="after")
+    def _file_needs_permission(self) -> FeedConfig:
+        if self.url.lower().startswith("file:") and not self.allow_file:
+            raise ValueError(f"feed {self.name}: a file:// URL needs `allow_file: true`")
+        return self
+
+
+class FetchConfig(_Strict):
+    allow_private_networks: bool = False
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    concurrency: int = Field(default=100, ge=1)
+    per_host_concurrency: int = Field(default=4, ge=1)
+    user_agent: str = "fentanyl-trade-bot/0.1 (+https://github.com/)"
+    full_text: bool = True  # fetch the article page when a relevant entry's text is short
+
+
+class RouteConfig(_Strict):
+    to: str
+    kinds: list[AlertKind] = Field(default_factory=lambda: ["changes"])
+    topics: list[str] = Field(default_factory=list)  # empty: every topic
+
+    @field_validator("to")
+    @classmethod
+    def _destination(cls, to: str) -> str:
+        kind, _, channel = to.partition(":")
+        if to == "console":
+            return to
+        if kind in {"slack", "discord"} and channel:
+            return to
+        raise ValueError("must be `console`, `slack:<channel id>` or `discord:<channel id>`")
+
+
+class ScheduleConfig(_Strict):
+    poll_interval_seconds: int = Field(default=300, ge=10)
+    min_interval_seconds: int = Field(default=60, ge=10)
+    max_interval_seconds: int = Field(default=3600, ge=10)
+    deliver_interval_seconds: int = Field(default=5, ge=1)
+    digest_hour_utc: int = Field(default=13, ge=0, le=23)
+    # On a feed's first poll, entries older than this are stored without alerting.
+    first_run_backlog_hours: float = Field(default=24.0, ge=0)
+    story_window_hours: float = Field(default=48.0, gt=0)
+
+    @property
+    def story_window(self) -> timedelta:
+        return timedelta(hours=self.story_window_hours)
+
+
+class BotConfig(_Strict):
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    routes: list[RouteConfig] = Field(
+        default_factory=lambda: [RouteConfig(to="console", kinds=["changes", "news"])]
+    )
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    topics_file: Path = PROJECT_ROOT / "config" / "topics.yaml"
+    admin_route: str | None = None
+
+    @model_validator(mode="after")
+    def _unique_feed_names(self) -> BotConfig:
+        seen: set[str] = set()
+        for feed in self.feeds:
+            if feed.name in seen:
+                raise ValueError(f"feed name {feed.name!r} is used twice")
+            seen.add(feed.name)
+        return self
+
+
+class Environment(BaseSettings):
+    """Settings from the environment. Each secret may instead be read from ``NAME_FILE``."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=True)
+
+    DATABASE_URL: str = ""
+    SLACK_BOT_TOKEN: str = ""
+    SLACK_APP_TOKEN: str = ""
+    SLACK_SIGNING_SECRET: str = ""
+    SLACK_API_URL: str = "https://slack.com/api/"
+    DISCORD_BOT_TOKEN: str = ""
+    DISCORD_APPLICATION_ID: str = ""
+    DISCORD_PUBLIC_KEY: str = ""
+    DISCORD_API_URL: str = "https://discord.com/api/v10"
+    BOT_HTTP_PORT: int = 0
+    BOT_HTTP_HOST: str = "0.0.0.0"
+    BOT_LOG_LEVEL: str = "INFO"
+    BOT_INSTANCE_ID: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: Any) -> Any:
+        values = dict(data) if isinstance(data, dict) else {}
+        for name in cls.model_fields:
+            file_var = os.environ.get(f"{name}_FILE")
+            if file_var and not values.get(name) and not os.environ.get(name):
+                try:
+                    values[name] = Path(file_var).read_text(encoding="utf-8").strip()
+                except OSError as exc:
+                    raise ValueError(f"{name}_FILE={file_var}: cannot read: {exc}") from exc
+        return values
+
+    def database_url(self) -> str:
+        return self.DATABASE_URL or f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors()[:5]:
+        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def load_config(path: Path | None = None) -> BotConfig:
+    """Read the YAML config at ``path`` (default ``config/bot.yaml``); relative paths in it are
+    taken from the file's folder."""
+    path = path or DEFAULT_CONFIG
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping")
+    for key in ("seeds_dir", "topics_file"):
+        if key in raw and not Path(str(raw[key])).is_absolute():
+            raw[key] = str((path.parent / str(raw[key])).resolve())
+    for feed in raw.get("feeds") or []:
+        if isinstance(feed, dict) and isinstance(feed.get("url"), str):
+            feed["url"] = _resolve_file_url(feed["url"], path.parent)
+    try:
+        return BotConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from exc
+
+
+def _resolve_file_url(url: str, base: Path) -> str:
+    if not url.startswith("file:"):
+        return url
+    target = Path(url.removeprefix("file://").removeprefix("file:"))
+    if not target.is_absolute():
+        target = (base / target).resolve()
+    return target.as_uri()
+
+
+def load_environment() -> Environment:
+    try:
+        return Environment()
+    except ValidationError as exc:
+        raise ConfigError(f"environment: {_describe(exc)}") from exc

@@ -1,0 +1,148 @@
+"""Parse feed bytes with feedparser into normalised :class:`Entry` objects.
+
+feedparser is only ever given bytes (never a URL or an untrusted string it might resolve).
+Bad input never raises: :func:`parse_feed` returns the entries it could read and a list of
+problems, each naming the feed and the reason, for the caller to log once.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser  # type: ignore[import-untyped]
+
+from bot.feeds.entry import Entry
+
+MAX_TEXT_CHARS = 20_000
+MAX_TITLE_CHARS = 500
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|blockquote|section|article)\b[^>]*>", re.I)
+_DROP = re.compile(r"<(script|style|noscript|iframe|object)\b.*?</\1\s*>", re.I | re.S)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    title: str = ""
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    ttl_minutes: int | None = None
+    hub_url: str | None = None
+    self_url: str | None = None
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text from an HTML fragment: scripts dropped, tags stripped, entities decoded."""
+    text = _DROP.sub(" ", markup)
+    text = _BLOCK_TAG.sub(" ", text)
+    text = _TAG.sub("", text)
+    text = html.unescape(text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def _entry_time(raw: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = raw.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _entry_text(raw: Any) -> str:
+    """The longest of content, summary and description, as plain text."""
+    candidates = [c.get("value", "") for c in raw.get("content") or [] if isinstance(c, dict)]
+    candidates.append(raw.get("summary", "") or "")
+    candidates.append(raw.get("description", "") or "")
+    texts = [html_to_text(str(c)) for c in candidates if c]
+    return max(texts, key=len, default="")
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _entry_from(raw: Any, feed_name: str, seen_at: datetime) -> Entry | str:
+    title = _truncate(html_to_text(str(raw.get("title", "") or "")), MAX_TITLE_CHARS)
+    text = _truncate(_entry_text(raw), MAX_TEXT_CHARS)
+    link = str(raw.get("link", "") or "").strip()
+    guid = str(raw.get("id", "") or "").strip()
+    if not (title or text):
+        return "entry with neither title nor text skipped"
+    entry_id = guid or link
+    if not entry_id:
+        entry_id = "sha1:" + hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+    published = _entry_time(raw)
+    return Entry(
+        feed=feed_name,
+        entry_id=entry_id[:1000],
+        link=link[:2000],
+        title=title or _truncate(text, 120),
+        published=published or seen_at,
+        text=text,
+        dated=published is not None,
+    )
+
+
+def _links_of(parsed: Any) -> Iterable[tuple[str, str]]:
+    for link in parsed.feed.get("links", []) or []:
+        if isinstance(link, dict):
+            yield str(link.get("rel", "")), str(link.get("href", ""))
+
+
+def parse_feed(body: bytes, feed_name: str, *, seen_at: datetime | None = None) -> ParsedFeed:
+    """Parse ``body`` (the raw bytes of a feed) into entries; never raises on bad input."""
+    seen_at = seen_at or datetime.now(UTC)
+    result = ParsedFeed()
+    try:
+        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # feedparser should not raise, but a feed must never stop the worker
+        result.problems.append(f"feed {feed_name}: unparseable: {exc}")
+        return result
+    if parsed.get("bozo") and not parsed.entries:
+        reason = parsed.get("bozo_exception") or "not a feed"
+        result.problems.append(f"feed {feed_name}: not a readable feed: {reason}")
+        return result
+    result.title = html_to_text(str(parsed.feed.get("title", "") or ""))
+    ttl = parsed.feed.get("ttl")
+    if ttl and str(ttl).strip().isdigit():
+        result.ttl_minutes = int(str(ttl).strip())
+    for rel, href in _links_of(parsed):
+        if rel == "hub" and href:
+            result.hub_url = href
+        elif rel == "self" and href:
+            result.self_url = href
+    seen_ids: set[str] = set()
+    skipped: dict[str, int] = {}
+    for raw in parsed.entries:
+        entry = _entry_from(raw, feed_name, seen_at)
+        if isinstance(entry, str):
+            skipped[entry] = skipped.get(entry, 0) + 1
+            continue
+        if entry.entry_id in seen_ids:
+            skipped["duplicate id within the feed skipped"] = (
+                skipped.get("duplicate id within the feed skipped", 0) + 1
+            )
+            continue
+        seen_ids.add(entry.entry_id)
+        result.entries.append(entry)
+    undated = sum(1 for e in result.entries if not e.dated)
+    if undated:
+        skipped["entry without a date, dated when first seen"] = undated
+    for reason, count in skipped.items():
+        result.problems.append(f"feed {feed_name}: {count} × {reason}")
+    if not parsed.entries and not parsed.get("bozo"):
+        result.problems.append(f"feed {feed_name}: empty feed (no entries)")
+    return result
