@@ -1,0 +1,104 @@
+"""The one transport-neutral message type: :class:`Card`.
+
+Alerts and command answers are both cards; each chat service converts a card at its edge
+(``bot/delivery/<service>.py``) and escapes its text there. Card text is plain, untrusted text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class CardKind(StrEnum):
+    CHANGE = "changes"
+    NEWS = "news"
+    DIGEST = "digest"
+    ADMIN = "admin"
+    ANSWER = "answer"
+
+
+@dataclass(frozen=True, slots=True)
+class CardField:
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A message for any destination.
+
+    ``id`` is the alert id (stable across retries: Slack metadata and the Discord nonce derive
+    from it). ``lines`` are short plain-text lines (one per change for a change alert);
+    ``fields`` are name/value pairs; ``image_png`` is an optional attachment (a chart).
+    """
+
+    id: str
+    kind: CardKind
+    title: str
+    body: str = ""
+    lines: tuple[str, ...] = ()
+    fields: tuple[CardField, ...] = ()
+    link: str = ""
+    source: str = ""
+    published: datetime | None = None
+    footer: str = ""
+    topics: tuple[str, ...] = ()
+    image_png: bytes | None = field(default=None, repr=False)
+    image_name: str = "chart.png"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        data["published"] = self.published.isoformat() if self.published else None
+        data.pop("image_png")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Card:
+        return cls(
+            id=data["id"],
+            kind=CardKind(data["kind"]),
+            title=data["title"],
+            body=data.get("body", ""),
+            lines=tuple(data.get("lines", ())),
+            fields=tuple(CardField(**f) for f in data.get("fields", ())),
+            link=data.get("link", ""),
+            source=data.get("source", ""),
+            published=datetime.fromisoformat(data["published"]) if data.get("published") else None,
+            footer=data.get("footer", ""),
+            topics=tuple(data.get("topics", ())),
+            image_name=data.get("image_name", "chart.png"),
+        )
+
+    def plain_text(self) -> str:
+        """The card as plain text (console output and chat fallbacks)."""
+        parts = [self.title]
+        parts.extend(f"  • {line}" for line in self.lines)
+        if self.body:
+            parts.append(self.body)
+        parts.extend(f"{f.name}: {f.value}" for f in self.fields)
+        meta = " · ".join(p for p in (self.source, self._when(), self.footer) if p)
+        if meta:
+            parts.append(meta)
+        if self.link:
+            parts.append(self.link)
+        return "\n".join(parts)
+
+    def _when(self) -> str:
+        return self.published.strftime("%Y-%m-%d %H:%M UTC") if self.published else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A command's answer: cards plus whether only the asker should see it."""
+
+    cards: tuple[Card, ...]
+    ephemeral: bool = True
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(card.plain_text() for card in self.cards)

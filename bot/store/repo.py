@@ -1,0 +1,498 @@
+"""Queries and updates, each taking the caller's :class:`Session` (one transaction).
+
+Work shared by several replicas is claimed with a lease: a conditional UPDATE that succeeds only
+where no live lease exists (``FOR UPDATE SKIP LOCKED`` first on PostgreSQL, so replicas do not
+queue on each other's rows). A replica that dies leaves leases that expire, and its work is taken
+over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.facts.catalogue import Catalogue
+from bot.facts.model import Change, ChangeStatus, FactState, FactValue
+from bot.store.models import (
+    AlertRow,
+    ArticleCacheRow,
+    EntryRow,
+    FactHistoryRow,
+    FactStateRow,
+    FeedRow,
+    MetaRow,
+    OutboxRow,
+    SubscriptionRow,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def entry_uid(feed: str, entry_id: str) -> str:
+    return hashlib.sha256(f"{feed}\x1f{entry_id}".encode()).hexdigest()
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+# --- facts -----------------------------------------------------------------------------------
+
+
+def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
+    """Give every catalogue fact without a stored state its baseline; returns how many."""
+    known = set(session.scalars(select(FactStateRow.fact_id)))
+    added = 0
+    for fact in catalogue.values():
+        if fact.id in known:
+            continue
+        session.add(
+            FactStateRow(
+                fact_id=fact.id,
+                value=fact.baseline,
+                since=_midnight(fact.as_of),
+                entry_uid=None,
+                previous=None,
+                corroboration=0,
+                sources=[{"title": fact.citation, "link": "", "feed": "seed"}],
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def fact_states(session: Session, *, lock: bool = False) -> dict[str, FactState]:
+    query = select(FactStateRow).order_by(FactStateRow.fact_id)
+    if lock and _is_postgres(session):
+        query = query.with_for_update()
+    return {
+        row.fact_id: FactState(value=row.value, since=row.since, entry_key=row.entry_uid)
+        for row in session.scalars(query)
+    }
+
+
+def fact_state_rows(session: Session) -> dict[str, FactStateRow]:
+    return {row.fact_id: row for row in session.scalars(select(FactStateRow))}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    feed: str
+    title: str
+    link: str
+
+
+def apply_changes(
+    session: Session,
+    changes: Sequence[Change],
+    *,
+    uid: str,
+    published: datetime,
+    source: SourceRef,
+) -> list[Change]:
+    """Record ``changes`` in history and current state; returns the `changed` ones applied."""
+    applied: list[Change] = []
+    now = utcnow()
+    for change in changes:
+        row = session.get(FactStateRow, change.fact_id)
+        session.add(
+            FactHistoryRow(
+                fact_id=change.fact_id,
+                old=change.old,
+                new=change.new,
+                status=change.status.value,
+                at=published,
+                recorded_at=now,
+                effective=change.effective.isoformat() if change.effective else None,
+                entry_uid=uid,
+                link=source.link,
+                title=source.title,
+                evidence=change.evidence[:1000],
+            )
+        )
+        if row is None:
+            continue
+        ref = {"feed": source.feed, "title": source.title, "link": source.link}
+        if change.status is ChangeStatus.CHANGED:
+            row.previous = row.value
+            row.value = change.new
+            row.since = published
+            row.entry_uid = uid
+            row.effective = change.effective.isoformat() if change.effective else None
+            row.corroboration = 1
+            row.sources = [ref]
+            applied.append(change)
+        elif change.status is ChangeStatus.CONFIRMED and _same(row.value, change.new):
+            if all(s.get("link") != source.link for s in row.sources):
+                row.sources = [*row.sources, ref][-20:]
+                row.corroboration = row.corroboration + 1
+    session.flush()
+    return applied
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return str(a).strip().lower() == str(b).strip().lower()
+
+
+def fact_history(session: Session, fact_id: str, limit: int = 50) -> list[FactHistoryRow]:
+    query = (
+        select(FactHistoryRow)
+        .where(FactHistoryRow.fact_id == fact_id, FactHistoryRow.status == "changed")
+        .order_by(FactHistoryRow.at.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(session.scalars(query))))
+
+
+def corroboration_of(session: Session, fact_id: str) -> int:
+    row = session.get(FactStateRow, fact_id)
+    return row.corroboration if row else 0
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+
+def seen_uids(session: Session, uids: Iterable[str]) -> set[str]:
+    wanted = list(uids)
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.scalars(select(EntryRow.uid).where(EntryRow.uid.in_(chunk))))
+    return found
+
+
+def recent_relevant_entries(session: Session, since: datetime, limit: int = 500) -> list[EntryRow]:
+    query = (
+        select(EntryRow)
+        .where(EntryRow.relevant.is_(True), EntryRow.published >= since)
+        .order_by(EntryRow.published)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def latest_entries(session: Session, limit: int, topic: str | None = None) -> list[EntryRow]:
+    query = (
+        select(EntryRow)
+        .where(EntryRow.relevant.is_(True), EntryRow.duplicate_of.is_(None))
+        .order_by(EntryRow.published.desc())
+        .limit(limit * 5 if topic else limit)
+    )
+    rows = list(session.scalars(query))
+    if topic:
+        rows = [r for r in rows if topic in (r.topics or [])]
+    return rows[:limit]
+
+
+def get_entry(session: Session, uid: str) -> EntryRow | None:
+    return session.scalars(select(EntryRow).where(EntryRow.uid == uid)).first()
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    name: str
+    url: str
+    topics: tuple[str, ...] = ()
+    interval_seconds: int | None = None
+    allow_file: bool = False
+
+
+def sync_feeds(session: Session, specs: Sequence[FeedSpec]) -> None:
+    """Make the config's feeds present and enabled; disable config feeds no longer listed."""
+    rows = {row.name: row for row in session.scalars(select(FeedRow))}
+    wanted = {spec.name for spec in specs}
+    for spec in specs:
+        row = rows.get(spec.name)
+        if row is None:
+            session.add(
+                FeedRow(
+                    name=spec.name,
+                    url=spec.url,
+                    topics=list(spec.topics),
+                    interval_seconds=spec.interval_seconds,
+                    allow_file=spec.allow_file,
+                    origin="config",
+                    enabled=True,
+                    consecutive_failures=0,
+                    admin_alerted=False,
+                )
+            )
+            continue
+        if row.url != spec.url:
+            row.url, row.etag, row.last_modified, row.content_hash = spec.url, None, None, None
+        row.topics = list(spec.topics)
+        row.interval_seconds = spec.interval_seconds
+        row.allow_file = spec.allow_file
+        row.enabled = True
+    for name, row in rows.items():
+        if row.origin == "config" and name not in wanted:
+            row.enabled = False
+    session.flush()
+
+
+def claim_due_feeds(
+    session: Session,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    names: Sequence[str] | None = None,
+    ignore_schedule: bool = False,
+) -> list[FeedRow]:
+    """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped."""
+    free = or_(FeedRow.lease_until.is_(None), FeedRow.lease_until < now, FeedRow.lease_owner == owner)
+    due = or_(FeedRow.next_poll_at.is_(None), FeedRow.next_poll_at <= now)
+    conditions = [FeedRow.enabled.is_(True), free]
+    if not ignore_schedule:
+        conditions.append(due)
+    if names is not None:
+        conditions.append(FeedRow.name.in_(list(names)))
+    query = (
+        select(FeedRow.id)
+        .where(and_(*conditions))
+        .order_by(FeedRow.next_poll_at.is_not(None), FeedRow.next_poll_at)
+        .limit(limit)
+    )
+    if _is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    claimed: list[int] = []
+    for feed_id in ids:
+        result = session.execute(
+            update(FeedRow)
+            .where(FeedRow.id == feed_id, free)
+            .values(lease_owner=owner, lease_until=now + lease)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(feed_id)
+    session.flush()
+    if not claimed:
+        return []
+    return list(session.scalars(select(FeedRow).where(FeedRow.id.in_(claimed))))
+
+
+def release_feed(session: Session, feed_id: int, owner: str) -> None:
+    session.execute(
+        update(FeedRow)
+        .where(FeedRow.id == feed_id, FeedRow.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+    )
+
+
+def all_feeds(session: Session) -> list[FeedRow]:
+    return list(session.scalars(select(FeedRow).order_by(FeedRow.name)))
+
+
+def get_feed(session: Session, name: str) -> FeedRow | None:
+    return session.scalars(select(FeedRow).where(FeedRow.name == name)).first()
+
+
+# --- alerts and the outbox -------------------------------------------------------------------
+
+
+def add_alert(
+    session: Session,
+    *,
+    alert_id: str,
+    kind: str,
+    uid: str | None,
+    card: dict[str, Any],
+    topics: Sequence[str],
+    destinations: Iterable[str],
+) -> int:
+    """Store an alert and one pending outbox row per destination; returns the row count.
+
+    Called in the same transaction as the fact changes it reports, so a crash either keeps
+    both or neither.
+    """
+    if session.get(AlertRow, alert_id) is not None:
+        return 0
+    now = utcnow()
+    session.add(
+        AlertRow(
+            id=alert_id, kind=kind, entry_uid=uid, created_at=now, card=card, topics=list(topics)
+        )
+    )
+    session.flush()
+    count = 0
+    for destination in sorted(set(destinations)):
+        session.add(
+            OutboxRow(
+                alert_id=alert_id,
+                destination=destination,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        count += 1
+    session.flush()
+    return count
+
+
+def claim_outbox(
+    session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int
+) -> list[tuple[OutboxRow, AlertRow]]:
+    """Lease due outbox rows: pending ones whose time has come, and `sending` ones whose
+    lease expired (a replica died mid-send; the dispatcher reconciles those before resending)."""
+    due = or_(
+        and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
+        and_(OutboxRow.status == "sending", OutboxRow.lease_until < now),
+    )
+    query = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
+    if _is_postgres(session):
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    claimed: list[int] = []
+    for row_id in ids:
+        result = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, due)
+            .values(lease_owner=owner, lease_until=now + lease)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(row_id)
+    session.flush()
+    if not claimed:
+        return []
+    rows = session.execute(
+        select(OutboxRow, AlertRow)
+        .join(AlertRow, AlertRow.id == OutboxRow.alert_id)
+        .where(OutboxRow.id.in_(claimed))
+        .order_by(OutboxRow.id)
+    )
+    return [(outbox, alert) for outbox, alert in rows.tuples()]
+
+
+def outbox_rows(session: Session, status: str | None = None, limit: int = 200) -> list[OutboxRow]:
+    query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+    if status:
+        query = query.where(OutboxRow.status == status)
+    return list(session.scalars(query))
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+    return {status: count for status, count in rows.tuples()}
+
+
+def retry_failed(session: Session, row_ids: Sequence[int] | None = None) -> int:
+    query = update(OutboxRow).where(OutboxRow.status == "failed")
+    if row_ids:
+        query = query.where(OutboxRow.id.in_(list(row_ids)))
+    result = session.execute(
+        query.values(status="pending", attempts=0, next_attempt_at=utcnow(), last_error=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def recent_alerts(session: Session, since: datetime, kinds: Sequence[str]) -> list[AlertRow]:
+    query = (
+        select(AlertRow)
+        .where(AlertRow.created_at >= since, AlertRow.kind.in_(list(kinds)))
+        .order_by(AlertRow.created_at)
+    )
+    return list(session.scalars(query))
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+
+def subscribe(
+    session: Session, destination: str, kinds: Sequence[str], topic: str, who: str
+) -> SubscriptionRow:
+    row = session.scalars(
+        select(SubscriptionRow).where(
+            SubscriptionRow.destination == destination, SubscriptionRow.topic == topic
+        )
+    ).first()
+    if row is None:
+        row = SubscriptionRow(
+            destination=destination,
+            kinds=sorted(set(kinds)),
+            topic=topic,
+            created_at=utcnow(),
+            created_by=who,
+        )
+        session.add(row)
+    else:
+        row.kinds = sorted(set(row.kinds) | set(kinds))
+    session.flush()
+    return row
+
+
+def unsubscribe(session: Session, destination: str, topic: str | None = None) -> int:
+    rows = session.scalars(
+        select(SubscriptionRow).where(SubscriptionRow.destination == destination)
+    ).all()
+    removed = 0
+    for row in rows:
+        if topic is None or row.topic == topic:
+            session.delete(row)
+            removed += 1
+    session.flush()
+    return removed
+
+
+def subscriptions(session: Session) -> list[SubscriptionRow]:
+    return list(session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.id)))
+
+
+# --- article cache and meta ------------------------------------------------------------------
+
+
+def cached_article(session: Session, url: str, max_age: timedelta) -> ArticleCacheRow | None:
+    key = hashlib.sha256(url.encode()).hexdigest()
+    row = session.get(ArticleCacheRow, key)
+    if row is None or row.fetched_at < utcnow() - max_age:
+        return None
+    return row
+
+
+def cache_article(session: Session, url: str, text_: str | None) -> None:
+    key = hashlib.sha256(url.encode()).hexdigest()
+    row = session.get(ArticleCacheRow, key)
+    if row is None:
+        session.add(ArticleCacheRow(url_hash=key, url=url, text=text_, fetched_at=utcnow()))
+    else:
+        row.text, row.fetched_at = text_, utcnow()
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(MetaRow, key)
+    return row.value if row else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(MetaRow, key)
+    if row is None:
+        session.add(MetaRow(key=key, value=value))
+    else:
+        row.value = value
+
+
+def value_text(value: FactValue | None) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
