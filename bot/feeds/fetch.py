@@ -197,7 +197,9 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
             isinstance(item, OSError) and item.errno == errno.ECONNRESET
         ):
             return "connection reset", "reset"
-        if isinstance(item, ConnectionRefusedError):
+        if isinstance(item, ConnectionRefusedError) or (
+            isinstance(item, OSError) and item.errno == errno.ECONNREFUSED
+        ):
             return "connection refused", "connect"
         if isinstance(item, aiohttp.ServerDisconnectedError):
             return "server closed the connection", "disconnected"
