@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.alerts.card import Card, CardField, CardKind
 from bot.facts.catalogue import Catalogue
-from bot.facts.model import Change, ChangeStatus, FactValue
+from bot.facts.model import Change, ChangeStatus
 
 MAX_SUMMARY_CHARS = 600
 
@@ -82,11 +82,24 @@ def compose_alert(
     )
 
 
-def status_fields(
-    rows: Iterable[tuple[str, FactValue, FactValue, str]],
-) -> tuple[CardField, ...]:
-    """Fields for a status card: (label, current, baseline, note) each."""
-    return tuple(
-        CardField(name=label, value=f"{current} (baseline {baseline}){note}", inline=False)
-        for label, current, baseline, note in rows
+def compose_digest(
+    day: date,
+    headlines: Sequence[tuple[str, str]],
+    facts: Sequence[tuple[str, object, object]],
+) -> Card:
+    """The daily digest: the last day's change alerts (title, link) and each fact's value."""
+    lines = tuple(f"{title} {link}".strip() for title, link in headlines[:20]) or (
+        "No tracked fact changed in the last 24 hours.",
+    )
+    fields = tuple(
+        CardField(name=label, value=f"{value} (baseline {baseline})", inline=False)
+        for label, value, baseline in facts
+    )
+    return Card(
+        id=f"digest-{day.isoformat()}",
+        kind=CardKind.DIGEST,
+        title=f"Daily digest for {day.isoformat()}",
+        lines=lines,
+        fields=fields[:25],
+        footer=f"{len(headlines)} change alert{'s' if len(headlines) != 1 else ''}",
     )

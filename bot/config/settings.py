@@ -92,8 +92,9 @@ class ScheduleConfig(_Strict):
     max_interval_seconds: int = Field(default=3600, ge=10)
     deliver_interval_seconds: int = Field(default=5, ge=1)
     digest_hour_utc: int = Field(default=13, ge=0, le=23)
-    # On a feed's first poll, entries older than this are stored without alerting.
-    first_run_backlog_hours: float = Field(default=24.0, ge=0)
+    # On a feed's first poll, entries older than this are stored without alerting;
+    # null turns the rule off (every entry of a new feed may alert).
+    first_run_backlog_hours: float | None = Field(default=24.0, ge=0)
     story_window_hours: float = Field(default=48.0, gt=0)
 
     @property

@@ -132,7 +132,9 @@ class Dispatcher:
             stats.retried += 1
         return True
 
-    async def _send(self, destination: Destination, card: Card, channel: str, name: str) -> SendResult:
+    async def _send(
+        self, destination: Destination, card: Card, channel: str, name: str
+    ) -> SendResult:
         try:
             return await destination.send(card, channel)
         except Exception as exc:  # a destination bug must not stop the dispatcher

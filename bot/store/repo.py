@@ -260,7 +260,9 @@ def claim_due_feeds(
     ignore_schedule: bool = False,
 ) -> list[FeedRow]:
     """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped."""
-    free = or_(FeedRow.lease_until.is_(None), FeedRow.lease_until < now, FeedRow.lease_owner == owner)
+    free = or_(
+        FeedRow.lease_until.is_(None), FeedRow.lease_until < now, FeedRow.lease_owner == owner
+    )
     due = or_(FeedRow.next_poll_at.is_(None), FeedRow.next_poll_at <= now)
     conditions = [FeedRow.enabled.is_(True), free]
     if not ignore_schedule:

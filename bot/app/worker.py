@@ -1,0 +1,341 @@
+"""The worker: poll due feeds, judge new entries, deliver the outbox.
+
+One cycle: claim due feeds (leases, so several replicas share the work) → fetch them
+concurrently under the fetcher's global and per-host limits → parse new bodies → judge each
+unseen entry in published order (fetching the article page first when the feed's text is too
+short) → record the feed's health and its next poll time → deliver due outbox rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot import metrics
+from bot.alerts import Card, CardKind
+from bot.app.context import AppContext
+from bot.app.pipeline import Outcome, Pipeline, entry_is_backlog
+from bot.app.routing import destinations_for
+from bot.delivery.base import Destination
+from bot.delivery.outbox import DispatchStats, Dispatcher
+from bot.feeds.article import fetch_article_text
+from bot.feeds.entry import Entry
+from bot.feeds.fetch import Fetcher, FetchResult, Validators
+from bot.feeds.parse import parse_feed
+from bot.feeds.policy import next_poll_delay
+from bot.news.analysis import Analysis
+from bot.store import repo
+from bot.store.models import FeedRow
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+FEED_LEASE = timedelta(minutes=5)
+ARTICLE_CACHE_AGE = timedelta(days=7)
+FAILING_ALERT_AFTER = timedelta(days=1)
+FULL_TEXT_MIN_CHARS = 200
+
+
+@dataclass
+class CycleStats:
+    feeds: int = 0
+    failed_feeds: int = 0
+    entries: int = 0
+    relevant: int = 0
+    changes: int = 0
+    alerts: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.entries += 1
+        self.relevant += int(outcome.analysis.relevant)
+        self.changes += len(outcome.changed)
+        self.alerts += len(outcome.alert_ids)
+        self.outcomes.append(outcome)
+
+
+class Worker:
+    def __init__(
+        self,
+        ctx: AppContext,
+        fetcher: Fetcher,
+        destinations: Mapping[str, Destination],
+    ) -> None:
+        self.ctx = ctx
+        self.fetcher = fetcher
+        self.pipeline = Pipeline(ctx.db, ctx.catalogue, ctx.config)
+        self.dispatcher = Dispatcher(ctx.db, destinations, owner=ctx.instance_id)
+        self.last_cycle_at: datetime | None = None
+        self._rng = random.Random()
+        self._polling = asyncio.Lock()
+
+    async def wait_idle(self) -> None:
+        """Return once no poll is running (used at shutdown to let in-flight work finish)."""
+        async with self._polling:
+            return
+
+    # --- feeds ---------------------------------------------------------------------------
+
+    def sync_feeds(self) -> None:
+        specs = [
+            repo.FeedSpec(
+                name=f.name,
+                url=f.url,
+                topics=tuple(f.topics),
+                interval_seconds=f.interval_seconds,
+                allow_file=f.allow_file,
+            )
+            for f in self.ctx.config.feeds
+        ]
+        with self.ctx.db.session() as session:
+            repo.sync_feeds(session, specs)
+
+    def _claim(self, ignore_schedule: bool, names: list[str] | None) -> list[FeedRow]:
+        with self.ctx.db.session() as session:
+            return repo.claim_due_feeds(
+                session,
+                owner=self.ctx.instance_id,
+                now=repo.utcnow(),
+                lease=FEED_LEASE,
+                limit=self.ctx.config.fetch.concurrency * 2,
+                ignore_schedule=ignore_schedule,
+                names=names,
+            )
+
+    async def poll(self, *, ignore_schedule: bool = False) -> CycleStats:
+        """Poll every due feed once (``ignore_schedule``: every enabled feed)."""
+        async with self._polling:
+            return await self._poll(ignore_schedule)
+
+    async def _poll(self, ignore_schedule: bool) -> CycleStats:
+        stats = CycleStats()
+        done: set[str] = set()
+        while True:
+            feeds = await asyncio.to_thread(self._claim, ignore_schedule, None)
+            feeds = [f for f in feeds if f.name not in done]
+            if not feeds:
+                break
+            done.update(f.name for f in feeds)
+            results = await asyncio.gather(*(self._poll_feed(f) for f in feeds))
+            for feed_stats in results:
+                stats.feeds += 1
+                stats.failed_feeds += int(feed_stats is None)
+                for outcome in feed_stats or []:
+                    stats.add(outcome)
+        self.last_cycle_at = repo.utcnow()
+        metrics.LAST_CYCLE.set(time.time())
+        return stats
+
+    async def _poll_feed(self, feed: FeedRow) -> list[Outcome] | None:
+        validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
+        try:
+            result = await self.fetcher.fetch(feed.url, validators, allow_file=feed.allow_file)
+            metrics.FEED_POLLS.labels(outcome=result.outcome).inc()
+            if result.outcome == "error":
+                await asyncio.to_thread(self._record_failure, feed, result)
+                return None
+            outcomes: list[Outcome] = []
+            entry_times: list[datetime] = []
+            ttl: int | None = None
+            hub: str | None = None
+            if result.outcome == "new" and result.body is not None:
+                parsed = parse_feed(result.body, feed.name)
+                for problem in parsed.problems:
+                    log.warning("%s", problem)
+                ttl, hub = parsed.ttl_minutes, parsed.hub_url
+                entry_times = [e.published for e in parsed.entries if e.dated]
+                outcomes = await self._judge_entries(feed, parsed.entries)
+            await asyncio.to_thread(
+                self._record_success, feed, result, entry_times, ttl, hub, bool(outcomes)
+            )
+            return outcomes
+        except Exception as exc:  # one feed's bug must not stop the others
+            log.exception("feed %s: poll failed", feed.name)
+            failure = FetchResult(
+                url=feed.url,
+                final_url=feed.url,
+                outcome="error",
+                body=None,
+                validators=validators,
+                http_status=None,
+                error=f"internal error: {type(exc).__name__}: {exc}",
+                error_kind="internal",
+                retry_after=None,
+                max_age=None,
+                elapsed=0.0,
+            )
+            await asyncio.to_thread(self._record_failure, feed, failure)
+            return None
+
+    async def _judge_entries(self, feed: FeedRow, entries: list[Entry]) -> list[Outcome]:
+        uids = {repo.entry_uid(e.feed, e.entry_id): e for e in entries}
+        seen = await asyncio.to_thread(self._seen, list(uids))
+        fresh = sorted(
+            (e for uid, e in uids.items() if uid not in seen), key=lambda e: e.published
+        )
+        backlog_hours = self.ctx.config.schedule.first_run_backlog_hours
+        first_poll = feed.first_polled_at is None and backlog_hours is not None
+        now = repo.utcnow()
+        backlog_age = timedelta(hours=backlog_hours or 0)
+        outcomes = []
+        for entry in fresh:
+            backlog = entry_is_backlog(entry, first_poll=first_poll, now=now, max_age=backlog_age)
+            try:
+                entry, analysis = await self._analyse(entry, fetch_page=not backlog)
+                outcome = await asyncio.to_thread(
+                    self.pipeline.process, entry, analysis, backlog=backlog
+                )
+            except Exception:
+                log.exception("feed %s: entry %s could not be judged", feed.name, entry.entry_id)
+                continue
+            if outcome is not None:
+                self._count(outcome)
+                outcomes.append(outcome)
+        return outcomes
+
+    def _seen(self, uids: list[str]) -> set[str]:
+        with self.ctx.db.session() as session:
+            return repo.seen_uids(session, uids)
+
+    async def _analyse(self, entry: Entry, *, fetch_page: bool) -> tuple[Entry, Analysis]:
+        analysis = self.ctx.analyser.analyse(entry)
+        wants_page = (
+            fetch_page
+            and analysis.needs_full_text
+            and self.ctx.config.fetch.full_text
+            and entry.link.startswith(("http://", "https://"))
+        )
+        if not wants_page:
+            return entry, analysis
+        text = await self._article_text(entry.link)
+        if not text or len(text) <= len(entry.text):
+            return entry, analysis
+        longer = replace(entry, text=text)
+        return longer, self.ctx.analyser.analyse(longer)
+
+    async def _article_text(self, url: str) -> str | None:
+        def cached() -> tuple[bool, str | None]:
+            with self.ctx.db.session() as session:
+                row = repo.cached_article(session, url, ARTICLE_CACHE_AGE)
+                return (row is not None, row.text if row else None)
+
+        hit, text = await asyncio.to_thread(cached)
+        if hit:
+            return text
+        text = await fetch_article_text(self.fetcher, url)
+
+        def store() -> None:
+            with self.ctx.db.session() as session:
+                repo.cache_article(session, url, text)
+
+        await asyncio.to_thread(store)
+        return text
+
+    @staticmethod
+    def _count(outcome: Outcome) -> None:
+        metrics.ENTRIES.inc()
+        for change in outcome.changes:
+            metrics.CHANGES.labels(status=change.status.value).inc()
+        if outcome.alert_ids:
+            kind = "changes" if outcome.changed else "news"
+            metrics.ALERTS.labels(kind=kind).inc(len(outcome.alert_ids))
+
+    # --- feed health ---------------------------------------------------------------------
+
+    def _delay(self, feed: FeedRow, failures: int, result: FetchResult, **extra: object) -> float:
+        schedule = self.ctx.config.schedule
+        return next_poll_delay(
+            interval=float(feed.interval_seconds or schedule.poll_interval_seconds),
+            min_interval=float(schedule.min_interval_seconds),
+            max_interval=float(schedule.max_interval_seconds),
+            consecutive_failures=failures,
+            retry_after=result.retry_after,
+            max_age=result.max_age,
+            rng=self._rng,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def _record_success(
+        self,
+        feed: FeedRow,
+        result: FetchResult,
+        entry_times: list[datetime],
+        ttl: int | None,
+        hub: str | None,
+        had_new: bool,
+    ) -> None:
+        now = repo.utcnow()
+        delay = self._delay(feed, 0, result, ttl_minutes=ttl, recent_entry_times=entry_times)
+        with self.ctx.db.session() as session:
+            row = session.get(FeedRow, feed.id)
+            if row is None:
+                return
+            row.etag = result.validators.etag
+            row.last_modified = result.validators.last_modified
+            row.content_hash = result.validators.content_hash
+            row.first_polled_at = row.first_polled_at or now
+            row.last_polled_at = row.last_success_at = now
+            if had_new:
+                row.last_new_entry_at = now
+            row.consecutive_failures = 0
+            row.failing_since = None
+            row.last_error = row.last_error_kind = None
+            row.admin_alerted = False
+            row.hub_url = hub or row.hub_url
+            row.next_poll_at = now + timedelta(seconds=delay)
+            repo.release_feed(session, feed.id, self.ctx.instance_id)
+
+    def _record_failure(self, feed: FeedRow, result: FetchResult) -> None:
+        now = repo.utcnow()
+        reason = result.error or "unknown error"
+        log.warning("feed %s: %s", feed.name, reason)
+        with self.ctx.db.session() as session:
+            row = session.get(FeedRow, feed.id)
+            if row is None:
+                return
+            row.consecutive_failures += 1
+            row.failing_since = row.failing_since or now
+            row.last_error = reason[:1000]
+            row.last_error_kind = (result.error_kind or "error")[:40]
+            row.last_polled_at = now
+            delay = self._delay(feed, row.consecutive_failures, result)
+            row.next_poll_at = now + timedelta(seconds=delay)
+            if now - row.failing_since > FAILING_ALERT_AFTER and not row.admin_alerted:
+                row.admin_alerted = self._alert_failing_feed(session, row, now)
+            repo.release_feed(session, feed.id, self.ctx.instance_id)
+
+    def _alert_failing_feed(self, session: Session, row: FeedRow, now: datetime) -> bool:
+        destinations = destinations_for(session, self.ctx.config.routes, "admin", ())
+        if self.ctx.config.admin_route:
+            destinations.add(self.ctx.config.admin_route)
+        if not destinations:
+            return False
+        since = row.failing_since.strftime("%Y-%m-%d %H:%M UTC") if row.failing_since else "?"
+        card = Card(
+            id=f"feed-failing-{row.id}-{int((row.failing_since or now).timestamp())}",
+            kind=CardKind.ADMIN,
+            title=f"Feed {row.name} has been failing since {since}",
+            body=f"Last error: {row.last_error}. {row.consecutive_failures} failed polls.",
+            link=row.url,
+            source=row.name,
+            published=now,
+        )
+        repo.add_alert(
+            session,
+            alert_id=card.id,
+            kind="admin",
+            uid=None,
+            card=card.to_json(),
+            topics=(),
+            destinations=destinations,
+        )
+        return True
+
+    # --- delivery ------------------------------------------------------------------------
+
+    async def deliver(self) -> DispatchStats:
+        return await self.dispatcher.run_once()

@@ -1,0 +1,45 @@
+"""A PNG step chart of one fact's values over time (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from bot.facts.model import Fact, FactKind  # noqa: E402
+
+
+def history_chart(fact: Fact, changes: Sequence[tuple[datetime, Any]]) -> bytes:
+    """Baseline at its date, then each change; numbers for percent facts, levels otherwise."""
+    start = datetime.combine(fact.as_of, time.min, tzinfo=UTC)
+    points = [(start, fact.baseline), *changes]
+    points.append((max(datetime.now(UTC), points[-1][0]), points[-1][1]))
+    when = [p[0] for p in points]
+    if fact.kind is FactKind.PERCENT:
+        values: list[float] = [float(p[1]) for p in points]
+        labels: list[str] | None = None
+    else:
+        labels = list(dict.fromkeys([*fact.states, *(str(p[1]) for p in points)]))
+        values = [float(labels.index(str(p[1]))) for p in points]
+    figure, axes = plt.subplots(figsize=(7, 3), dpi=100)
+    try:
+        axes.step(when, values, where="post", color="#c0392b", linewidth=2)  # type: ignore[arg-type]
+        axes.set_title(fact.label, fontsize=10)
+        if labels is not None:
+            axes.set_yticks(range(len(labels)), labels)
+        else:
+            axes.set_ylabel("%")
+        axes.grid(alpha=0.3)
+        figure.autofmt_xdate()
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
