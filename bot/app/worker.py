@@ -94,7 +94,7 @@ class Worker:
         with self.ctx.db.session() as session:
             repo.sync_feeds(session, specs)
 
-    def _claim(self, ignore_schedule: bool, names: list[str] | None) -> list[FeedRow]:
+    def _claim(self, ignore_schedule: bool, exclude: set[str]) -> list[FeedRow]:
         with self.ctx.db.session() as session:
             return repo.claim_due_feeds(
                 session,
@@ -103,7 +103,7 @@ class Worker:
                 lease=FEED_LEASE,
                 limit=self.ctx.config.fetch.concurrency * 2,
                 ignore_schedule=ignore_schedule,
-                names=names,
+                exclude=sorted(exclude),
             )
 
     async def poll(self, *, ignore_schedule: bool = False) -> CycleStats:
@@ -115,8 +115,7 @@ class Worker:
         stats = CycleStats()
         done: set[str] = set()
         while True:
-            feeds = await asyncio.to_thread(self._claim, ignore_schedule, None)
-            feeds = [f for f in feeds if f.name not in done]
+            feeds = await asyncio.to_thread(self._claim, ignore_schedule, done)
             if not feeds:
                 break
             done.update(f.name for f in feeds)

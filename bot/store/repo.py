@@ -257,6 +257,7 @@ def claim_due_feeds(
     lease: timedelta,
     limit: int,
     names: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
     ignore_schedule: bool = False,
 ) -> list[FeedRow]:
     """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped."""
@@ -269,6 +270,8 @@ def claim_due_feeds(
         conditions.append(due)
     if names is not None:
         conditions.append(FeedRow.name.in_(list(names)))
+    if exclude:
+        conditions.append(FeedRow.name.not_in(list(exclude)))
     query = (
         select(FeedRow.id)
         .where(and_(*conditions))
