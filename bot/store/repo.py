@@ -387,7 +387,7 @@ def claim_outbox(
         .where(OutboxRow.id.in_(claimed))
         .order_by(OutboxRow.id)
     )
-    return [(outbox, alert) for outbox, alert in rows.tuples()]
+    return [(outbox, alert) for outbox, alert in rows]
 
 
 def outbox_rows(session: Session, status: str | None = None, limit: int = 200) -> list[OutboxRow]:
@@ -399,7 +399,7 @@ def outbox_rows(session: Session, status: str | None = None, limit: int = 200) -
 
 def outbox_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
-    return {status: count for status, count in rows.tuples()}
+    return {status: count for status, count in rows}
 
 
 def retry_failed(session: Session, row_ids: Sequence[int] | None = None) -> int:

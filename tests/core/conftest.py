@@ -1,0 +1,79 @@
+"""Fixtures for the core tests: a migrated SQLite store, the catalogue, a local feed host."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from bot.facts.catalogue import Catalogue
+from bot.store import repo
+from bot.store.db import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def catalogue() -> Catalogue:
+    return Catalogue.load(ROOT / "seeds")
+
+
+@pytest.fixture
+def db(tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    database.migrate()
+    with database.session() as session:
+        repo.seed_fact_states(session, catalogue)
+    yield database
+    database.dispose()
+
+
+@dataclass
+class FeedHost:
+    """A real HTTP server on 127.0.0.1 serving feed bodies by path, recording every request."""
+
+    bodies: dict[str, bytes] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+    port: int = 0
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def feed_host() -> Iterator[FeedHost]:
+    host = FeedHost()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            host.requests.append(self.path)
+            status = host.statuses.get(self.path, 200)
+            body = host.bodies.get(self.path)
+            if body is None:
+                status, body = 404, b"not found"
+            self.send_response(status)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    host.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield host
+    server.shutdown()
+    server.server_close()
+
+
+def run(coro: object) -> object:
+    return asyncio.run(coro)  # type: ignore[arg-type]

@@ -1,0 +1,172 @@
+"""The store's leases and the outbox dispatcher, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.alerts.card import Card, CardKind
+from bot.delivery.base import SendResult
+from bot.delivery.outbox import Dispatcher
+from bot.store import repo
+from bot.store.db import Database
+from bot.store.models import OutboxRow
+
+
+def _feeds(db: Database, count: int) -> None:
+    with db.session() as session:
+        repo.sync_feeds(
+            session, [repo.FeedSpec(name=f"f{i}", url=f"https://x.example/{i}") for i in range(count)]
+        )
+
+
+def test_migrations_run_twice(db: Database) -> None:
+    db.migrate()
+    with db.session() as session:
+        assert len(repo.fact_states(session)) == 10
+
+
+def test_a_leased_feed_is_not_claimed_by_another_owner(db: Database) -> None:
+    _feeds(db, 3)
+    now = repo.utcnow()
+    with db.session() as session:
+        first = repo.claim_due_feeds(session, owner="a", now=now, lease=timedelta(minutes=5), limit=2)
+    with db.session() as session:
+        second = repo.claim_due_feeds(session, owner="b", now=now, lease=timedelta(minutes=5), limit=5)
+    assert len(first) == 2 and len(second) == 1
+    assert {f.name for f in first}.isdisjoint({f.name for f in second})
+
+
+def test_an_expired_lease_is_taken_over(db: Database) -> None:
+    _feeds(db, 1)
+    now = repo.utcnow()
+    with db.session() as session:
+        repo.claim_due_feeds(session, owner="dead", now=now, lease=timedelta(seconds=1), limit=1)
+    later = now + timedelta(seconds=5)
+    with db.session() as session:
+        taken = repo.claim_due_feeds(session, owner="alive", now=later, lease=timedelta(minutes=5), limit=1)
+    assert [f.lease_owner for f in taken] == ["alive"]
+
+
+def test_feeds_removed_from_config_are_disabled_not_deleted(db: Database) -> None:
+    _feeds(db, 2)
+    with db.session() as session:
+        repo.sync_feeds(session, [repo.FeedSpec(name="f0", url="https://x.example/0")])
+    with db.session() as session:
+        assert {f.name: f.enabled for f in repo.all_feeds(session)} == {"f0": True, "f1": False}
+
+
+def _queue(db: Database, alert_id: str, destinations: list[str]) -> Card:
+    card = Card(id=alert_id, kind=CardKind.CHANGE, title="US tariff: 145% → 30%")
+    with db.session() as session:
+        repo.add_alert(
+            session,
+            alert_id=alert_id,
+            kind="changes",
+            uid=None,
+            card=card.to_json(),
+            topics=(),
+            destinations=destinations,
+        )
+    return card
+
+
+@dataclass
+class Recorder:
+    """A destination that fails a set number of times, then records what it sends."""
+
+    kind: str = "rec"
+    fail_first: int = 0
+    permanent: bool = False
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    existing: dict[str, str] = field(default_factory=dict)
+    calls: int = 0
+
+    async def send(self, card: Card, channel: str) -> SendResult:
+        self.calls += 1
+        if self.permanent:
+            return SendResult(ok=False, error="rec: channel_not_found", retryable=False)
+        if self.calls <= self.fail_first:
+            return SendResult(ok=False, error="rec: http 503", retry_after=0)
+        self.sent.append((card.id, channel))
+        return SendResult(ok=True, external_id=f"m{len(self.sent)}")
+
+    async def already_sent(self, card: Card, channel: str) -> str | None:
+        return self.existing.get(card.id)
+
+    async def close(self) -> None:
+        return None
+
+
+def _rows(db: Database) -> list[OutboxRow]:
+    with db.session() as session:
+        return repo.outbox_rows(session)
+
+
+def test_each_destination_gets_the_alert_once(db: Database) -> None:
+    _queue(db, "al-1", ["rec:A", "rec:B"])
+    _queue(db, "al-1", ["rec:A"])  # composing the same alert again adds nothing
+    recorder = Recorder()
+    stats = asyncio.run(Dispatcher(db, {"rec": recorder}, owner="w1").run_once())
+    assert stats.sent == 2
+    assert sorted(recorder.sent) == [("al-1", "A"), ("al-1", "B")]
+    asyncio.run(Dispatcher(db, {"rec": recorder}, owner="w2").run_once())
+    assert len(recorder.sent) == 2
+    assert {r.status for r in _rows(db)} == {"sent"}
+
+
+def test_a_failing_destination_is_retried_then_delivers_once(db: Database) -> None:
+    _queue(db, "al-2", ["rec:A"])
+    recorder = Recorder(fail_first=2)
+    dispatcher = Dispatcher(db, {"rec": recorder}, owner="w1")
+    for _ in range(3):
+        asyncio.run(dispatcher.run_once())
+    assert recorder.sent == [("al-2", "A")]
+    (row,) = _rows(db)
+    assert row.status == "sent" and row.attempts == 2
+
+
+def test_retries_are_bounded_then_the_row_is_failed_and_visible(db: Database) -> None:
+    _queue(db, "al-3", ["rec:A"])
+    recorder = Recorder(fail_first=100)
+    dispatcher = Dispatcher(db, {"rec": recorder}, owner="w1", max_attempts=3)
+    for _ in range(3):
+        asyncio.run(dispatcher.run_once())
+    (row,) = _rows(db)
+    assert row.status == "failed" and "503" in (row.last_error or "")
+    with db.session() as session:
+        assert repo.retry_failed(session) == 1
+    recorder.fail_first = 0
+    asyncio.run(dispatcher.run_once())
+    assert recorder.sent == [("al-3", "A")]
+
+
+def test_a_permanent_error_keeps_the_row_pending(db: Database) -> None:
+    _queue(db, "al-4", ["rec:A"])
+    asyncio.run(Dispatcher(db, {"rec": Recorder(permanent=True)}, owner="w1").run_once())
+    (row,) = _rows(db)
+    assert row.status == "pending" and "channel_not_found" in (row.last_error or "")
+
+
+def test_an_unconfigured_destination_keeps_its_rows_pending(db: Database) -> None:
+    _queue(db, "al-5", ["slack:C1"])
+    asyncio.run(Dispatcher(db, {}, owner="w1").run_once())
+    (row,) = _rows(db)
+    assert row.status == "pending" and row.last_error == "destination not configured"
+
+
+def test_a_row_left_sending_by_a_dead_replica_is_reconciled_not_resent(db: Database) -> None:
+    _queue(db, "al-6", ["rec:A"])
+    _queue(db, "al-7", ["rec:A"])
+    past = repo.utcnow() - timedelta(minutes=10)
+    with db.session() as session:
+        for row in repo.outbox_rows(session):
+            row.status, row.lease_owner, row.lease_until = "sending", "dead", past
+    recorder = Recorder(existing={"al-6": "m-before-crash"})
+    stats = asyncio.run(Dispatcher(db, {"rec": recorder}, owner="w1").run_once())
+    assert stats.reconciled == 1
+    assert recorder.sent == [("al-7", "A")]
+    by_alert = {r.alert_id: r for r in _rows(db)}
+    assert by_alert["al-6"].external_id == "m-before-crash"
+    assert {r.status for r in by_alert.values()} == {"sent"}
