@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from bot.app.context import AppContext
 from bot.app.pipeline import Outcome, Pipeline
+from bot.app.progress import progress
 from bot.facts.model import FactValue
 from bot.feeds.entry import Entry
 from bot.feeds.parse import parse_feed
@@ -71,16 +72,19 @@ def outcome_line(ctx: AppContext, outcome: Outcome) -> dict[str, Any]:
 
 def replay(ctx: AppContext, paths: Sequence[Path]) -> Iterator[dict[str, Any]]:
     pipeline = Pipeline(ctx.db, ctx.catalogue, ctx.config)
-    for entry in read_entries(paths):
-        try:
-            outcome = pipeline.process(entry, ctx.analyser.analyse(entry))
-        except Exception:
-            log.exception("replay: entry %s of feed %s failed", entry.entry_id, entry.feed)
-            continue
-        if outcome is None:
-            log.info("replay: entry %s of feed %s seen before", entry.entry_id, entry.feed)
-            continue
-        yield outcome_line(ctx, outcome)
+    entries = read_entries(paths)
+    with progress("replay", len(entries)) as advance:
+        for entry in entries:
+            advance(1)
+            try:
+                outcome = pipeline.process(entry, ctx.analyser.analyse(entry))
+            except Exception:
+                log.exception("replay: entry %s of feed %s failed", entry.entry_id, entry.feed)
+                continue
+            if outcome is None:
+                log.info("replay: entry %s of feed %s seen before", entry.entry_id, entry.feed)
+                continue
+            yield outcome_line(ctx, outcome)
 
 
 def temporary_database_url() -> tuple[str, tempfile.TemporaryDirectory[str]]:

@@ -133,7 +133,6 @@ class Worker:
         validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
         try:
             result = await self.fetcher.fetch(feed.url, validators, allow_file=feed.allow_file)
-            metrics.FEED_POLLS.labels(outcome=result.outcome).inc()
             if result.outcome == "error":
                 await asyncio.to_thread(self._record_failure, feed, result)
                 return None
