@@ -132,7 +132,12 @@ class Worker:
     async def _poll_feed(self, feed: FeedRow) -> list[Outcome] | None:
         validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
         try:
-            result = await self.fetcher.fetch(feed.url, validators, allow_file=feed.allow_file)
+            result = await self.fetcher.fetch(
+                feed.url,
+                validators,
+                allow_file=feed.allow_file and feed.origin == "config",
+                untrusted=feed.origin == "chat",
+            )
             if result.outcome == "error":
                 await asyncio.to_thread(self._record_failure, feed, result)
                 return None

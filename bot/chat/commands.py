@@ -8,8 +8,10 @@ A bad subcommand or argument gets a helpful answer, never an exception.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from bot.alerts.card import Card, CardField, CardKind, Reply
 from bot.chat.chart import history_chart
@@ -30,6 +32,8 @@ HELP = (
     ("/fentanyl subscribe [changes|news|digest] [topic]", "send those alerts to this channel"),
     ("/fentanyl unsubscribe [topic]", "stop alerts to this channel"),
     ("/fentanyl feeds", "each feed's health"),
+    ("/fentanyl add-feed <name> <url>", "watch one more feed (http or https)"),
+    ("/fentanyl remove-feed <name>", "stop watching a feed added from chat"),
     ("/fentanyl help", "this list"),
 )
 
@@ -223,6 +227,37 @@ def cmd_feeds(inv: Invocation, services: CommandServices) -> Reply:
     return Reply((_answer(f"{len(reports)} feeds, {len(failing)} failing", lines=lines[:40]),))
 
 
+_FEED_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def cmd_add_feed(inv: Invocation, services: CommandServices) -> Reply:
+    usage = "Usage: /fentanyl add-feed <name> <url> (name: lower-case letters, digits, - . _)"
+    if len(inv.args) != 2 or not _FEED_NAME.match(inv.args[0].lower()):
+        return Reply((_answer(usage),))
+    name, url = inv.args[0].lower(), inv.args[1].strip("<>")
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return Reply((_answer("Only http:// and https:// feed URLs can be added."),))
+    with services.db.session() as session:
+        row = repo.add_chat_feed(session, name, url)
+    if row is None:
+        return Reply((_answer(f"A feed named {name} exists already."),))
+    return Reply(
+        (_answer(f"Added feed {name}; it is polled within a minute. See /fentanyl feeds."),),
+        ephemeral=False,
+    )
+
+
+def cmd_remove_feed(inv: Invocation, services: CommandServices) -> Reply:
+    if len(inv.args) != 1:
+        return Reply((_answer("Usage: /fentanyl remove-feed <name>"),))
+    with services.db.session() as session:
+        removed = repo.remove_chat_feed(session, inv.args[0].lower())
+    if not removed:
+        return Reply((_answer("No feed of that name was added from chat."),))
+    return Reply((_answer(f"Removed feed {inv.args[0].lower()}."),), ephemeral=False)
+
+
 def cmd_help(inv: Invocation, services: CommandServices) -> Reply:
     lines = tuple(f"{usage}: {what}" for usage, what in HELP)
     return Reply((_answer("Commands", lines=lines),))
@@ -235,6 +270,8 @@ HANDLERS: dict[str, Callable[[Invocation, CommandServices], Reply]] = {
     "subscribe": cmd_subscribe,
     "unsubscribe": cmd_unsubscribe,
     "feeds": cmd_feeds,
+    "add-feed": cmd_add_feed,
+    "remove-feed": cmd_remove_feed,
     "help": cmd_help,
 }
 

@@ -304,6 +304,34 @@ def release_feed(session: Session, feed_id: int, owner: str) -> None:
     )
 
 
+def add_chat_feed(session: Session, name: str, url: str) -> FeedRow | None:
+    """Add a feed typed by a chat user; ``None`` if the name is taken. Such feeds are always
+    fetched through the SSRF guard, whatever the deployer allows for configured feeds."""
+    if get_feed(session, name) is not None:
+        return None
+    row = FeedRow(
+        name=name,
+        url=url,
+        topics=[],
+        origin="chat",
+        enabled=True,
+        allow_file=False,
+        consecutive_failures=0,
+        admin_alerted=False,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def remove_chat_feed(session: Session, name: str) -> bool:
+    row = get_feed(session, name)
+    if row is None or row.origin != "chat":
+        return False
+    session.delete(row)
+    return True
+
+
 def all_feeds(session: Session) -> list[FeedRow]:
     return list(session.scalars(select(FeedRow).order_by(FeedRow.name)))
 
