@@ -1,0 +1,210 @@
+"""The Slack adapter: a slack-bolt ``AsyncApp`` answering ``/fentanyl-status`` and ``/fentanyl``.
+
+Two ways in, one app:
+- HTTP mode (``SLACK_SIGNING_SECRET``): ``POST /slack/events`` on the bot's aiohttp server.
+  Bolt verifies the request signature (``v0:timestamp:body``, HMAC-SHA256); a bad signature or a
+  timestamp more than 5 minutes off gets 401 and no listener runs.
+- Socket Mode (``SLACK_APP_TOKEN``): :func:`start_socket_mode` opens the websocket; no public URL.
+
+A slash command is acknowledged at once (an empty 200 within Slack's 3 s), then the
+transport-neutral handler runs in a thread (it uses the database) and each card of its
+:class:`Reply` is sent to the command's ``response_url``: ephemeral unless the reply says not.
+A card with a chart is followed by the PNG, uploaded with ``files_upload_v2`` to the channel.
+Subscriptions made here point at ``slack:<channel id>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.alerts.card import Card, Reply
+from bot.chat.commands import CommandServices, handle, parse_command
+from bot.delivery.slack import fit, render_blocks
+
+if TYPE_CHECKING:
+    from bot.app.context import AppContext
+
+log = logging.getLogger(__name__)
+COMMANDS = ("/fentanyl-status", "/fentanyl")
+EVENTS_PATH = "/slack/events"
+MAX_RESPONSES = 5  # a response_url takes at most five messages
+MAX_TEXT = 3000
+
+
+def topic_ids(topics_file: Path) -> tuple[str, ...]:
+    """The topic ids of ``config/topics.yaml`` (empty if unreadable: then any topic is taken)."""
+    try:
+        data = yaml.safe_load(topics_file.read_text(encoding="utf-8")) or {}
+        return tuple(str(t["id"]) for t in data.get("topics") or [] if isinstance(t, dict))
+    except (OSError, yaml.YAMLError, KeyError, AttributeError) as exc:
+        log.warning("slack: topics from %s unavailable: %s", topics_file, exc)
+        return ()
+
+
+def services_from(ctx: AppContext) -> CommandServices:
+    return CommandServices(
+        db=ctx.db, catalogue=ctx.catalogue, topics=topic_ids(ctx.config.topics_file)
+    )
+
+
+def _api_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+async def _upload_chart(client: AsyncWebClient, channel: str, card: Card) -> str | None:
+    """Upload the card's PNG to the channel; the Slack error code if that failed."""
+    if card.image_png is None:
+        return None
+    try:
+        await client.files_upload_v2(
+            channel=channel,
+            file=card.image_png,
+            filename=card.image_name,
+            title=card.title[:250],
+        )
+    except SlackApiError as exc:
+        code = str(exc.response.get("error") or exc.response.status_code)
+        log.warning("slack: chart upload to %s failed: %s", channel, code)
+        return code
+    except Exception as exc:
+        log.warning("slack: chart upload to %s failed: %s", channel, exc)
+        return type(exc).__name__
+    return None
+
+
+async def send_reply(
+    reply: Reply, respond: AsyncRespond, client: AsyncWebClient, channel: str
+) -> None:
+    """Each card of ``reply`` through ``respond`` (the response_url), charts uploaded after."""
+    response_type = "ephemeral" if reply.ephemeral else "in_channel"
+    for card in reply.cards[:MAX_RESPONSES]:
+        response = await respond(
+            text=fit(card.plain_text(), MAX_TEXT),
+            blocks=render_blocks(card),
+            response_type=response_type,
+            replace_original=False,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        if response.status_code != 200:
+            log.warning("slack: response_url answered %s: %s", response.status_code, response.body)
+        failed = await _upload_chart(client, channel, card)
+        if failed is not None:
+            await respond(
+                text=f"The chart could not be posted in this channel ({fit(failed, 100)}); "
+                "invite the app to the channel to see charts.",
+                response_type="ephemeral",
+                replace_original=False,
+            )
+
+
+def command_listener(
+    services: CommandServices,
+) -> Callable[..., Awaitable[None]]:
+    """The bolt listener shared by both slash commands."""
+
+    async def on_command(
+        ack: Callable[..., Awaitable[None]],
+        command: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        channel = str(command.get("channel_id") or "")
+        invocation = parse_command(
+            str(command.get("command") or ""),
+            str(command.get("text") or ""),
+            destination=f"slack:{channel}" if channel else "",
+            user=str(command.get("user_id") or ""),
+        )
+        reply = await asyncio.to_thread(handle, invocation, services)
+        try:
+            await send_reply(reply, respond, client, channel)
+        except Exception:
+            log.exception("slack: answering %s %s failed", invocation.command, invocation.args)
+
+    return on_command
+
+
+def build_bolt_app(
+    services: CommandServices,
+    *,
+    token: str,
+    api_url: str,
+    signing_secret: str | None = None,
+) -> AsyncApp:
+    """The bolt app; request verification is on exactly when a signing secret is given."""
+    client = AsyncWebClient(token=token, base_url=_api_url(api_url))
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=bool(signing_secret),
+        logger=logging.getLogger("bot.chat.slack_bolt"),
+    )
+    listener = command_listener(services)
+    for name in COMMANDS:
+        app.command(name)(listener)
+    return app
+
+
+def events_route(bolt: AsyncApp) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def slack_events(request: web.Request) -> web.StreamResponse:
+        bolt_request = await to_bolt_request(request)
+        bolt_response = await bolt.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    return slack_events
+
+
+def install_events_route(app: web.Application, bolt: AsyncApp) -> None:
+    app.router.add_post(EVENTS_PATH, events_route(bolt))
+
+
+def http_installer(ctx: AppContext) -> Callable[[web.Application], None]:
+    """Adds ``POST /slack/events`` (HTTP mode) to the bot's aiohttp application."""
+    if not ctx.env.SLACK_SIGNING_SECRET:
+        raise ValueError("SLACK_SIGNING_SECRET is required for Slack's HTTP mode")
+    bolt = build_bolt_app(
+        services_from(ctx),
+        token=ctx.env.SLACK_BOT_TOKEN,
+        api_url=ctx.env.SLACK_API_URL,
+        signing_secret=ctx.env.SLACK_SIGNING_SECRET,
+    )
+
+    def install(app: web.Application) -> None:
+        install_events_route(app, bolt)
+
+    return install
+
+
+async def connect_socket_mode(
+    services: CommandServices, *, bot_token: str, app_token: str, api_url: str
+) -> AsyncSocketModeHandler:
+    """Open a Socket Mode connection; close it with ``await handler.close_async()``."""
+    bolt = build_bolt_app(services, token=bot_token, api_url=api_url)
+    handler = AsyncSocketModeHandler(bolt, app_token)
+    await handler.connect_async()
+    return handler
+
+
+async def start_socket_mode(ctx: AppContext) -> AsyncSocketModeHandler:
+    """Socket Mode for the worker (``SLACK_APP_TOKEN`` set); returns the open handler."""
+    return await connect_socket_mode(
+        services_from(ctx),
+        bot_token=ctx.env.SLACK_BOT_TOKEN,
+        app_token=ctx.env.SLACK_APP_TOKEN,
+        api_url=ctx.env.SLACK_API_URL,
+    )
