@@ -103,7 +103,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     for fact in facts:
         changed = f" since {fact.since[:10]}" if fact.last_change else ""
-        print(f"{fact.label}: {fact.value}{changed} (baseline {fact.baseline}, {fact.baseline_as_of})")
+        print(
+            f"{fact.label}: {fact.value}{changed} (baseline {fact.baseline}, {fact.baseline_as_of})"
+        )
         if fact.last_change:
             print(f"    last change: {fact.last_change['title']} {fact.last_change['link']}")
     failing = [f for f in feeds if not f.healthy]

@@ -20,7 +20,7 @@ import signal
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
-from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app.context import AppContext
 from bot.app.digest import send_digest
@@ -92,11 +92,19 @@ async def run_forever(ctx: AppContext) -> int:
         **job_defaults,
     )
     scheduler.add_job(
-        worker.deliver, "interval", seconds=schedule.deliver_interval_seconds, id="deliver",
+        worker.deliver,
+        "interval",
+        seconds=schedule.deliver_interval_seconds,
+        id="deliver",
         **job_defaults,
     )
     scheduler.add_job(
-        send_digest, "cron", hour=schedule.digest_hour_utc, minute=0, args=[ctx], id="digest",
+        send_digest,
+        "cron",
+        hour=schedule.digest_hour_utc,
+        minute=0,
+        args=[ctx],
+        id="digest",
         **job_defaults,
     )
 

@@ -16,13 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from bot import metrics
 from bot.alerts import Card, CardKind
 from bot.app.context import AppContext
 from bot.app.pipeline import Outcome, Pipeline, entry_is_backlog
 from bot.app.routing import destinations_for
 from bot.delivery.base import Destination
-from bot.delivery.outbox import DispatchStats, Dispatcher
+from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.feeds.article import fetch_article_text
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import Fetcher, FetchResult, Validators
@@ -31,7 +33,6 @@ from bot.feeds.policy import next_poll_delay
 from bot.news.analysis import Analysis
 from bot.store import repo
 from bot.store.models import FeedRow
-from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 FEED_LEASE = timedelta(minutes=5)
@@ -177,9 +178,7 @@ class Worker:
     async def _judge_entries(self, feed: FeedRow, entries: list[Entry]) -> list[Outcome]:
         uids = {repo.entry_uid(e.feed, e.entry_id): e for e in entries}
         seen = await asyncio.to_thread(self._seen, list(uids))
-        fresh = sorted(
-            (e for uid, e in uids.items() if uid not in seen), key=lambda e: e.published
-        )
+        fresh = sorted((e for uid, e in uids.items() if uid not in seen), key=lambda e: e.published)
         backlog_hours = self.ctx.config.schedule.first_run_backlog_hours
         first_poll = feed.first_polled_at is None and backlog_hours is not None
         now = repo.utcnow()

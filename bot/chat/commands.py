@@ -19,14 +19,17 @@ from bot.facts.catalogue import Catalogue
 from bot.facts.model import Fact
 from bot.store import repo
 from bot.store.db import Database
-from bot.store.reports import FactReport, fact_reports, feed_reports
+from bot.store.reports import FactReport, FeedReport, fact_reports, feed_reports
 
 log = logging.getLogger(__name__)
 KINDS = ("changes", "news", "digest")
 MAX_LATEST = 20
 
 HELP = (
-    ("/fentanyl-status [fact or topic] [public]", "each tracked fact: value now, baseline, last change"),
+    (
+        "/fentanyl-status [fact or topic] [public]",
+        "each tracked fact: value now, baseline, last change",
+    ),
     ("/fentanyl latest [n]", "the n latest relevant stories (default 5)"),
     ("/fentanyl history <fact>", "every change of one fact, with a chart"),
     ("/fentanyl subscribe [changes|news|digest] [topic]", "send those alerts to this channel"),
@@ -132,9 +135,7 @@ def cmd_latest(inv: Invocation, services: CommandServices) -> Reply:
         return Reply((_answer("Usage: /fentanyl latest [n]", "n is a number from 1 to 20."),))
     with services.db.session() as session:
         rows = repo.latest_entries(session, count)
-        lines = tuple(
-            f"{r.published:%Y-%m-%d} {r.title} ({r.feed}) {r.link}".strip() for r in rows
-        )
+        lines = tuple(f"{r.published:%Y-%m-%d} {r.title} ({r.feed}) {r.link}".strip() for r in rows)
     if not lines:
         return Reply((_answer("No relevant stories yet."),))
     return Reply((_answer(f"Latest {len(lines)} stories", lines=lines),))
@@ -195,7 +196,9 @@ def cmd_subscribe(inv: Invocation, services: CommandServices) -> Reply:
         row = repo.subscribe(session, inv.destination, kinds, topic, inv.user)
         saved = ", ".join(row.kinds)
     scope = f" on {topic}" if topic else ""
-    return Reply((_answer(f"Subscribed: this channel gets {saved}{scope} alerts."),), ephemeral=False)
+    return Reply(
+        (_answer(f"Subscribed: this channel gets {saved}{scope} alerts."),), ephemeral=False
+    )
 
 
 def cmd_unsubscribe(inv: Invocation, services: CommandServices) -> Reply:
@@ -209,21 +212,23 @@ def cmd_unsubscribe(inv: Invocation, services: CommandServices) -> Reply:
     return Reply((_answer(f"Unsubscribed ({removed} subscription{'s' if removed > 1 else ''})."),))
 
 
+def _feed_line(report: FeedReport) -> str:
+    if report.healthy:
+        return f"ok {report.name}: last success {(report.last_success_at or 'never')[:16]}"
+    since = (report.failing_since or "")[:16]
+    return (
+        f"FAILING {report.name}: {report.consecutive_failures} failures since {since}, "
+        f"{report.last_error}"
+    )
+
+
 def cmd_feeds(inv: Invocation, services: CommandServices) -> Reply:
     with services.db.session() as session:
         reports = feed_reports(session)
     if not reports:
         return Reply((_answer("No feeds are configured."),))
     failing = [r for r in reports if not r.healthy]
-    lines = tuple(
-        f"{'FAILING' if not r.healthy else 'ok'} {r.name}: "
-        + (
-            f"{r.consecutive_failures} failures since {(r.failing_since or '')[:16]}, {r.last_error}"
-            if not r.healthy
-            else f"last success {(r.last_success_at or 'never')[:16]}"
-        )
-        for r in sorted(reports, key=lambda r: (r.healthy, r.name))
-    )
+    lines = tuple(_feed_line(r) for r in sorted(reports, key=lambda r: (r.healthy, r.name)))
     return Reply((_answer(f"{len(reports)} feeds, {len(failing)} failing", lines=lines[:40]),))
 
 

@@ -70,9 +70,13 @@ class FetchConfig(_Strict):
     full_text: bool = True  # fetch the article page when a relevant entry's text is short
 
 
+def _changes_only() -> list[AlertKind]:
+    return ["changes"]
+
+
 class RouteConfig(_Strict):
     to: str
-    kinds: list[AlertKind] = Field(default_factory=lambda: ["changes"])
+    kinds: list[AlertKind] = Field(default_factory=_changes_only)
     topics: list[str] = Field(default_factory=list)  # empty: every topic
 
     @field_validator("to")

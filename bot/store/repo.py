@@ -135,10 +135,13 @@ def apply_changes(
             row.corroboration = 1
             row.sources = [ref]
             applied.append(change)
-        elif change.status is ChangeStatus.CONFIRMED and _same(row.value, change.new):
-            if all(s.get("link") != source.link for s in row.sources):
-                row.sources = [*row.sources, ref][-20:]
-                row.corroboration = row.corroboration + 1
+        elif (
+            change.status is ChangeStatus.CONFIRMED
+            and _same(row.value, change.new)
+            and all(s.get("link") != source.link for s in row.sources)
+        ):
+            row.sources = [*row.sources, ref][-20:]
+            row.corroboration = row.corroboration + 1
     session.flush()
     return applied
 

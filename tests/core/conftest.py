@@ -51,13 +51,26 @@ def _fresh_postgres(url: str) -> Database:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
+def store_db(
+    request: pytest.FixtureRequest, tmp_path: Path, catalogue: Catalogue
+) -> Iterator[Database]:
     """A migrated store with the baselines seeded, on SQLite and (with TEST_DATABASE_URL) on
     PostgreSQL."""
     if request.param == "postgres":
         database = _fresh_postgres(request.getfixturevalue("postgres_url"))
     else:
         database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    database.migrate()
+    with database.session() as session:
+        repo.seed_fact_states(session, catalogue)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def db(tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
+    """A migrated SQLite store with the baselines seeded."""
+    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
     database.migrate()
     with database.session() as session:
         repo.seed_fact_states(session, catalogue)

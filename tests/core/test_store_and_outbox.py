@@ -6,6 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import pytest
+
 from bot.alerts.card import Card, CardKind
 from bot.delivery.base import SendResult
 from bot.delivery.outbox import Dispatcher
@@ -14,10 +16,17 @@ from bot.store.db import Database
 from bot.store.models import OutboxRow
 
 
+@pytest.fixture
+def db(store_db: Database) -> Database:
+    """These tests run on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+    return store_db
+
+
 def _feeds(db: Database, count: int) -> None:
     with db.session() as session:
         repo.sync_feeds(
-            session, [repo.FeedSpec(name=f"f{i}", url=f"https://x.example/{i}") for i in range(count)]
+            session,
+            [repo.FeedSpec(name=f"f{i}", url=f"https://x.example/{i}") for i in range(count)],
         )
 
 
@@ -31,9 +40,13 @@ def test_a_leased_feed_is_not_claimed_by_another_owner(db: Database) -> None:
     _feeds(db, 3)
     now = repo.utcnow()
     with db.session() as session:
-        first = repo.claim_due_feeds(session, owner="a", now=now, lease=timedelta(minutes=5), limit=2)
+        first = repo.claim_due_feeds(
+            session, owner="a", now=now, lease=timedelta(minutes=5), limit=2
+        )
     with db.session() as session:
-        second = repo.claim_due_feeds(session, owner="b", now=now, lease=timedelta(minutes=5), limit=5)
+        second = repo.claim_due_feeds(
+            session, owner="b", now=now, lease=timedelta(minutes=5), limit=5
+        )
     assert len(first) == 2 and len(second) == 1
     assert {f.name for f in first}.isdisjoint({f.name for f in second})
 
@@ -45,7 +58,9 @@ def test_an_expired_lease_is_taken_over(db: Database) -> None:
         repo.claim_due_feeds(session, owner="dead", now=now, lease=timedelta(seconds=1), limit=1)
     later = now + timedelta(seconds=5)
     with db.session() as session:
-        taken = repo.claim_due_feeds(session, owner="alive", now=later, lease=timedelta(minutes=5), limit=1)
+        taken = repo.claim_due_feeds(
+            session, owner="alive", now=later, lease=timedelta(minutes=5), limit=1
+        )
     assert [f.lease_owner for f in taken] == ["alive"]
 
 
