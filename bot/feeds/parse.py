@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 
 from bot.feeds.entry import Entry
 
 MAX_TEXT_CHARS = 20_000
 MAX_TITLE_CHARS = 500
 _TAG = re.compile(r"<[^>]*>")
-_BLOCK_TAG = re.compile(r"</?(p|div|br|li|ul|ol|h[1-6]|tr|blockquote|section|article)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(p|div|br|li|ul|ol|h[1-6]|tr|blockquote|section|article)\b[^>]*>", re.I
+)
 _DROP = re.compile(r"<(script|style|noscript|iframe|object)\b.*?</\1\s*>", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 
