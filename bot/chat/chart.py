@@ -10,9 +10,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from bot.facts.model import Fact, FactKind  # noqa: E402
+from bot.facts.model import Fact, FactKind
 
 
 def history_chart(fact: Fact, changes: Sequence[tuple[datetime, Any]]) -> bytes:
