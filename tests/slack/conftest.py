@@ -1,0 +1,67 @@
+"""Fixtures for the Slack tests: the Web API stand-in, a seeded SQLite store, signed requests."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat.commands import CommandServices
+from bot.facts.catalogue import Catalogue
+from bot.store import repo
+from bot.store.db import Database
+from tests.slack.fake_slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[2]
+SIGNING_SECRET = "test-signing-secret"
+
+
+def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": slack_signature(secret, stamp, body),
+    }
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    server = await FakeSlack().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+def catalogue() -> Catalogue:
+    return Catalogue.load(ROOT / "seeds")
+
+
+@pytest.fixture
+def database(tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    db.migrate()
+    with db.session() as session:
+        repo.seed_fact_states(session, catalogue)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def services(database: Database, catalogue: Catalogue) -> CommandServices:
+    return CommandServices(db=database, catalogue=catalogue, topics=())
