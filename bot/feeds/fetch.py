@@ -427,7 +427,7 @@ class Fetcher:
             async with self._slots(first.host or ""):
                 started = time.monotonic()
                 async with asyncio.timeout(self.config.timeout_seconds):
-                    return await self._follow(url, validators, headers, target, untrusted)
+                    return await self._follow(url, first, validators, headers, target, untrusted)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -436,6 +436,7 @@ class Fetcher:
     async def _follow(
         self,
         url: str,
+        current: URL,
         validators: Validators,
         headers: dict[str, str],
         target: Target,
@@ -443,7 +444,6 @@ class Fetcher:
     ) -> FetchResult:
         started = time.monotonic()
         session = self._session(untrusted=untrusted)
-        current = self._check_url(url, untrusted=untrusted)
         for _hop in range(self.config.max_redirects + 1):
             async with session.get(current, headers=headers, allow_redirects=False) as response:
                 status = response.status
