@@ -237,10 +237,9 @@ def describe_error(exc: BaseException) -> tuple[str, bool]:
     return f"discord: {type(exc).__name__}: {exc}", True
 
 
-class DiscordDestination:
-    """Posts alert cards as embeds to Discord channels (``discord:<channel id>``)."""
-
-    kind = "discord"
+class DiscordConnection:
+    """A :class:`DiscordRest` logged in with the bot token on first use (a refused token raises
+    ``discord.LoginFailure`` and the next call tries again)."""
 
     def __init__(
         self, token: str, api_url: str = DEFAULT_API_URL, *, max_rate_limit_wait: float = 60.0
@@ -249,19 +248,34 @@ class DiscordDestination:
         self._api_url = api_url
         self._max_wait = max_rate_limit_wait
         self._rest: DiscordRest | None = None
-        self._user_id: str | None = None
-        self._login_lock = asyncio.Lock()
+        self.user_id: str | None = None
+        self._lock = asyncio.Lock()
 
     async def rest(self) -> DiscordRest:
-        """The logged-in REST client (logging in on first use; a refused token raises
-        ``discord.LoginFailure`` and the next call tries again)."""
-        async with self._login_lock:
+        async with self._lock:
             if self._rest is None:
                 self._rest = DiscordRest(self._api_url, max_rate_limit_wait=self._max_wait)
-            if self._user_id is None:
+            if self.user_id is None:
                 me = await self._rest.static_login(self._token)
-                self._user_id = str(me["id"])
+                self.user_id = str(me["id"])
             return self._rest
+
+    async def close(self) -> None:
+        if self._rest is not None:
+            await self._rest.close()
+            self._rest = None
+            self.user_id = None
+
+
+class DiscordDestination:
+    """Posts alert cards as embeds to Discord channels (``discord:<channel id>``)."""
+
+    kind = "discord"
+
+    def __init__(
+        self, token: str, api_url: str = DEFAULT_API_URL, *, max_rate_limit_wait: float = 60.0
+    ) -> None:
+        self.connection = DiscordConnection(token, api_url, max_rate_limit_wait=max_rate_limit_wait)
 
     async def send(self, card: Card, channel: str) -> SendResult:
         if not channel.isdigit():
@@ -269,7 +283,7 @@ class DiscordDestination:
                 ok=False, error=f"discord: channel {channel!r} is not a channel id", retryable=False
             )
         try:
-            rest = await self.rest()
+            rest = await self.connection.rest()
             route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
             message = await rest.send(route, message_parameters([card], nonce=nonce_for(card.id)))
         except discord.RateLimited as exc:
@@ -289,7 +303,7 @@ class DiscordDestination:
         if not channel.isdigit():
             return None
         try:
-            rest = await self.rest()
+            rest = await self.connection.rest()
             messages = await rest.logs_from(channel, RECONCILE_LOOKBACK)
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             log.warning("discord:%s: cannot look for alert %s: %s", channel, card.id, exc)
@@ -297,17 +311,15 @@ class DiscordDestination:
         nonce = nonce_for(card.id)
         for message in messages:
             author = str((message.get("author") or {}).get("id", ""))
-            if self._user_id and author and author != self._user_id:
+            user_id = self.connection.user_id
+            if user_id and author and author != user_id:
                 continue
             if str(message.get("nonce") or "") == nonce or _footer_mentions(message, card.id):
                 return str(message["id"])
         return None
 
     async def close(self) -> None:
-        if self._rest is not None:
-            await self._rest.close()
-            self._rest = None
-            self._user_id = None
+        await self.connection.close()
 
 
 def _footer_mentions(message: Any, alert_id: str) -> bool:
