@@ -1,0 +1,236 @@
+"""The slack-bolt app on a real local aiohttp server: signed slash commands, 401s, answers
+through response_url to the stand-in, subscriptions, charts, and Socket Mode."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import aiohttp
+import pytest
+from aiohttp import web
+from slack_sdk.models.blocks import Block
+
+from bot.alerts.card import Card, CardKind
+from bot.app.routing import destinations_for
+from bot.chat.commands import CommandServices
+from bot.chat.slack_app import build_bolt_app, connect_socket_mode, install_events_route
+from bot.delivery.outbox import Dispatcher
+from bot.delivery.slack import SlackDestination
+from bot.facts.catalogue import Catalogue
+from bot.store import repo
+from bot.store.db import Database
+from tests.slack.conftest import SIGNING_SECRET, signed_headers
+from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
+
+
+class BotServer:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body, headers=headers) as response,
+        ):
+            return response.status, await response.text()
+
+
+@pytest.fixture
+async def bot_server(fake_slack: FakeSlack, services: CommandServices) -> AsyncIterator[BotServer]:
+    bolt = build_bolt_app(
+        services, token=BOT_TOKEN, api_url=fake_slack.api_url, signing_secret=SIGNING_SECRET
+    )
+    app = web.Application()
+    install_events_route(app, bolt)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield BotServer(f"http://127.0.0.1:{port}/slack/events")
+    finally:
+        await runner.cleanup()
+
+
+def command_body(fake: FakeSlack, command: str, text: str, *, channel: str, name: str) -> bytes:
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": "T1",
+            "channel_id": channel,
+            "channel_name": "trade",
+            "user_id": "U42",
+            "user_name": "analyst",
+            "command": command,
+            "text": text,
+            "response_url": fake.response_url(name),
+            "trigger_id": "1.2.3",
+            "api_app_id": "A1",
+        }
+    ).encode()
+
+
+def block_text(blocks: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for block in blocks:
+        model = Block.parse(block)
+        assert model is not None
+        model.validate_json()
+        for key in ("text",):
+            if isinstance(block.get(key), dict):
+                parts.append(block[key]["text"])
+        parts.extend(f["text"] for f in block.get("fields", []))
+        parts.extend(e.get("text", "") for e in block.get("elements", []) if "text" in e)
+    return "\n".join(str(p) for p in parts)
+
+
+def subscriptions(database: Database) -> list[tuple[str, list[str]]]:
+    with database.session() as session:
+        return [(s.destination, list(s.kinds)) for s in repo.subscriptions(session)]
+
+
+async def test_status_lists_all_ten_facts(
+    bot_server: BotServer, fake_slack: FakeSlack, catalogue: Catalogue
+) -> None:
+    body = command_body(fake_slack, "/fentanyl-status", "", channel="C1", name="status")
+    status, text = await bot_server.post(body, signed_headers(body))
+    assert status == 200
+    assert text == ""
+    await fake_slack.wait_for(lambda: fake_slack.responses_to("status"))
+    [answer] = fake_slack.responses_to("status")
+    assert answer["response_type"] == "ephemeral"
+    shown = block_text(answer["blocks"])
+    assert len(catalogue) == 10
+    for fact in catalogue.values():
+        assert fact.label.replace("&", "&amp;") in shown, fact.id
+    assert "Tracked facts (10)" in shown
+    assert "145%" in shown and "Wang Xiaohong" in shown
+
+
+async def test_bad_signature_is_refused_and_not_processed(
+    bot_server: BotServer, fake_slack: FakeSlack, database: Database
+) -> None:
+    body = command_body(fake_slack, "/fentanyl", "subscribe news", channel="C9", name="bad")
+    headers = signed_headers(body, secret="not-the-secret")
+    status, _ = await bot_server.post(body, headers)
+    assert status == 401
+    tampered = body.replace(b"subscribe+news", b"subscribe+digest")
+    status, _ = await bot_server.post(tampered, signed_headers(body))
+    assert status == 401
+    assert subscriptions(database) == []
+    assert fake_slack.responses == []
+
+
+async def test_stale_timestamp_is_refused_and_not_processed(
+    bot_server: BotServer, fake_slack: FakeSlack, database: Database
+) -> None:
+    body = command_body(fake_slack, "/fentanyl", "subscribe news", channel="C9", name="stale")
+    stale = int(time.time()) - 6 * 60
+    status, _ = await bot_server.post(body, signed_headers(body, timestamp=stale))
+    assert status == 401
+    assert subscriptions(database) == []
+    fresh = int(time.time()) - 60
+    status, _ = await bot_server.post(body, signed_headers(body, timestamp=fresh))
+    assert status == 200
+    await fake_slack.wait_for(lambda: fake_slack.responses_to("stale"))
+    assert subscriptions(database) == [("slack:C9", ["news"])]
+
+
+async def test_subscribe_then_an_alert_reaches_that_channel(
+    bot_server: BotServer, fake_slack: FakeSlack, database: Database
+) -> None:
+    body = command_body(fake_slack, "/fentanyl", "subscribe changes", channel="C777", name="sub")
+    status, _ = await bot_server.post(body, signed_headers(body))
+    assert status == 200
+    await fake_slack.wait_for(lambda: fake_slack.responses_to("sub"))
+    [answer] = fake_slack.responses_to("sub")
+    assert answer["response_type"] == "in_channel"
+    assert "Subscribed" in answer["text"]
+
+    card = Card(
+        id="al-sub-1",
+        kind=CardKind.CHANGE,
+        title="China's tariff on most US goods: 125% → 10%",
+        lines=("China's tariff on most US goods: 125% → 10% (baseline 125% as of 2025-05-02)",),
+        link="https://news.example/a",
+        source="Example Wire",
+    )
+    with database.session() as session:
+        targets = destinations_for(session, [], "changes", ["us-china-tariffs"])
+        assert targets == {"slack:C777"}
+        repo.add_alert(
+            session,
+            alert_id=card.id,
+            kind="changes",
+            uid=None,
+            card=card.to_json(),
+            topics=["us-china-tariffs"],
+            destinations=targets,
+        )
+    slack = SlackDestination(BOT_TOKEN, fake_slack.api_url)
+    stats = await Dispatcher(database, {"slack": slack}, owner="t").run_once()
+    assert stats.sent == 1
+    [message] = fake_slack.posted("C777")
+    assert message["metadata"]["event_payload"]["alert_id"] == "al-sub-1"
+    assert "125% → 10%" in block_text(message["blocks"])
+    again = await Dispatcher(database, {"slack": slack}, owner="t").run_once()
+    assert again.sent == 0
+    assert len(fake_slack.posted("C777")) == 1
+
+
+async def test_history_uploads_a_png_chart(bot_server: BotServer, fake_slack: FakeSlack) -> None:
+    body = command_body(fake_slack, "/fentanyl", "history us-tariff-china", channel="C1", name="h")
+    status, _ = await bot_server.post(body, signed_headers(body))
+    assert status == 200
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("files.completeUploadExternal"))
+    [complete] = fake_slack.calls_to("files.completeUploadExternal")
+    assert complete.params["channel_id"] == "C1"
+    [png] = [data for data in fake_slack.uploads.values() if data]
+    assert png.startswith(b"\x89PNG")
+    [answer] = fake_slack.responses_to("h")
+    assert "History of" in answer["text"]
+
+
+async def test_unknown_subcommand_gets_a_helpful_ephemeral_answer(
+    bot_server: BotServer, fake_slack: FakeSlack
+) -> None:
+    body = command_body(fake_slack, "/fentanyl", "frobnicate now", channel="C1", name="unknown")
+    status, _ = await bot_server.post(body, signed_headers(body))
+    assert status == 200
+    await fake_slack.wait_for(lambda: fake_slack.responses_to("unknown"))
+    [answer] = fake_slack.responses_to("unknown")
+    assert answer["response_type"] == "ephemeral"
+    assert "Unknown command" in answer["text"] and "status" in answer["text"]
+
+
+async def test_socket_mode_answers_a_slash_command(
+    fake_slack: FakeSlack, services: CommandServices
+) -> None:
+    handler = await connect_socket_mode(
+        services, bot_token=BOT_TOKEN, app_token=APP_TOKEN, api_url=fake_slack.api_url
+    )
+    try:
+        [opened] = fake_slack.calls_to("apps.connections.open")
+        assert opened.token == APP_TOKEN
+        await fake_slack.wait_for(fake_slack.socket_connected.is_set)
+        body = command_body(fake_slack, "/fentanyl-status", "tariff", channel="C5", name="socket")
+        payload = dict(parse_qsl(body.decode()))
+        await fake_slack.send_socket_envelope(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": payload,
+            }
+        )
+        await fake_slack.wait_for(lambda: fake_slack.responses_to("socket"))
+        await fake_slack.wait_for(lambda: fake_slack.socket_acks)
+        assert fake_slack.socket_acks[0]["envelope_id"] == "env-1"
+        [answer] = fake_slack.responses_to("socket")
+        assert "tariff" in block_text(answer["blocks"]).lower()
+    finally:
+        await handler.close_async()
