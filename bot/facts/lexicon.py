@@ -1,0 +1,105 @@
+"""Vocabulary terms as regular expressions.
+
+A *term* is a word or phrase from ``config/topics.yaml`` or ``seeds/``: matched
+case-insensitively on word boundaries, a trailing ``*`` matches any word ending, spaces match any
+run of spaces or a hyphen, and a term written in capitals (``US``, ``U.S.``, ``EVs``) matches
+case-sensitively so that the pronoun "us" is not the country.
+
+A *pattern* (in the fact hints) is a regular expression in which ``{name}`` stands for the
+alternation of the vocabulary ``name``; ``{name}`` must name a known vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+_CAPITALISED = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9.\- ]+s?$")
+_MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_WORD_BEFORE = r"(?<![\w-])"
+_WORD_AFTER = r"(?![\w])"
+
+
+def term_regex(term: str) -> str:
+    """The regular expression (without flags) matching one vocabulary term."""
+    text = term.strip()
+    if not text:
+        raise ValueError("empty term")
+    wildcard = text.endswith("*")
+    body = text.rstrip("*")
+    pieces = [re.escape(word) for word in re.split(r"[\s-]+", body) if word]
+    core = r"[\s-]+".join(pieces)
+    if body.endswith("-"):
+        core += "-"
+    if wildcard:
+        core += r"[\w-]*"
+    elif not core.endswith(r"\."):
+        core += _WORD_AFTER
+    if _CAPITALISED.match(body):
+        core = f"(?-i:{core})"
+    return _WORD_BEFORE + core
+
+
+def alternation(terms: Iterable[str]) -> str:
+    """One group matching any of ``terms``, longest first."""
+    ordered = sorted({t for t in terms if t.strip()}, key=lambda t: (-len(t), t))
+    if not ordered:
+        return "(?!x)x"
+    return "(?:" + "|".join(term_regex(t) for t in ordered) + ")"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Named vocabularies, each compiled once."""
+
+    sources: Mapping[str, str]
+    compiled: Mapping[str, re.Pattern[str]]
+
+    @classmethod
+    def build(
+        cls, vocabularies: Mapping[str, Iterable[str]], raw: Mapping[str, str] | None = None
+    ) -> Lexicon:
+        """Compile ``vocabularies``; ``raw`` adds named regular expressions used as they are."""
+        sources = {name: alternation(terms) for name, terms in vocabularies.items()}
+        sources.update(raw or {})
+        compiled = {name: re.compile(src, re.IGNORECASE) for name, src in sources.items()}
+        return cls(sources=sources, compiled=compiled)
+
+    def has(self, name: str) -> bool:
+        return name in self.sources
+
+    def find(self, name: str, text: str) -> list[re.Match[str]]:
+        pattern = self.compiled.get(name)
+        return list(pattern.finditer(text)) if pattern else []
+
+    def count(self, name: str, text: str) -> int:
+        return len(self.find(name, text))
+
+    def any(self, name: str, text: str) -> bool:
+        pattern = self.compiled.get(name)
+        return bool(pattern and pattern.search(text))
+
+    def any_of(self, names_or_terms: Iterable[str], text: str) -> bool:
+        """Whether one of the named vocabularies (or, for an unknown name, the term) occurs."""
+        for item in names_or_terms:
+            if self.has(item):
+                if self.any(item, text):
+                    return True
+            elif re.search(term_regex(item), text, re.IGNORECASE):
+                return True
+        return False
+
+    def pattern(self, source: str) -> re.Pattern[str]:
+        """Compile a hint pattern, expanding ``{name}``; raise ValueError for an unknown name."""
+
+        def expand(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.sources:
+                raise ValueError(f"unknown vocabulary {{{name}}} in pattern {source!r}")
+            return self.sources[name]
+
+        try:
+            return re.compile(_MACRO.sub(expand, source), re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"bad pattern {source!r}: {exc}") from exc

@@ -1,0 +1,350 @@
+"""Text units for claim extraction: sentences, clauses, percentage figures, time references.
+
+Clauses
+    A sentence is cut before the words that open a new clause (``;``, a dash, ``, and``,
+    ``, but``, ``while``, ``as`` + subject, ``after``, ``since``, ``, <verb>ing``...). A clause that
+    opens with ``after``, ``following``, ``since``, ``before``, ``responding to`` or
+    ``in response to`` is *background*: it recalls an earlier event, so its claims are historical.
+
+Figures
+    A percentage is a number (digits or words: "thirty", "one hundred and twenty-five") with
+    ``%``, ``percent``, ``per cent`` or ``pc``. Its *role* comes from the words before and after:
+    ``from``/``down from``/``up from``/``compared with`` → previous value; ``by``, ``up``/``down``
+    or a bare change verb before it, or a change noun after it → a delta; ``of`` after it → a share
+    ("60 percent of deaths"); otherwise a level. "percentage points" and "points" are never
+    percentages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+_ABBREVIATIONS = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "st", "no", "vs",
+        "inc", "co", "corp", "ltd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+        "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "etc", "fig", "jr", "sr",
+        "p.m", "a.m",
+    }
+)  # fmt: skip
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+_AS_NOT_CLAUSE = (
+    r"part|well|much|many|high|low|long|soon|of|a|an|if|though|usual|expected|planned|such|far|"
+    r"for|to|per|the same|little|early|late|recently|quickly|often|good|likely|possible|seen|"
+    r"high as|one|against|compared"
+)
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*"
+    r"|\s+[—–]\s+|\s+-\s+"
+    r"|,\s+(?=(?:and|but|while|whereas|after|following|since|before|responding to|"
+    r"in response to|even as|as|although|though|saying|citing)\b)"
+    r"|,\s+(?=(?!including\b|according\b|during\b|notwithstanding\b|excluding\b)[a-z]+ing\b)"
+    r"|\s+(?=(?:but|while|whereas|after|following|since|before|responding to|"
+    r"in response to|although|though|even as)\s)"
+    rf"|\s+(?<!such )(?<!as well )(?<!known )(?<!same )(?<!seen )(?<!so )"
+    rf"(?=as\s+(?!(?:{_AS_NOT_CLAUSE})\b))",
+    re.IGNORECASE,
+)
+_BACKGROUND = re.compile(
+    r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to)\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Split plain text into sentences, keeping abbreviations such as "U.S." and "Mr." whole."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()].rstrip("\"”’')]")
+        last_word = before.rsplit(None, 1)[-1] if before.split() else ""
+        token = last_word.rstrip(".!?").lower()
+        if last_word.endswith(".") and (
+            token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token) or "." in token
+        ):
+            continue
+        piece = text[start : match.start()].strip()
+        if piece:
+            out.append(piece)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    text: str
+    background: bool
+
+
+def clauses(sentence: str) -> list[Clause]:
+    """Cut one sentence into clauses; see the module docstring for the cut points."""
+    parts: list[str] = []
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.start() <= start:
+            continue
+        parts.append(sentence[start : match.start()])
+        start = match.end()
+    parts.append(sentence[start:])
+    out = []
+    for raw in parts:
+        text = raw.strip(" ,;:-—–")
+        if text:
+            out.append(Clause(text=text, background=bool(_BACKGROUND.match(text))))
+    return out
+
+
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, "hundred", "a", "and"])
+_WORD_NUMBER = re.compile(
+    rf"\b(?:{'|'.join([*_UNITS, *_TENS])})(?:[\s-]+(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
+)
+
+
+def words_to_number(phrase: str) -> float | None:
+    """'one hundred and twenty-five' → 125; None when the phrase is not a number."""
+    total = 0
+    current = 0
+    seen = False
+    for word in re.split(r"[\s-]+", phrase.lower()):
+        if word in ("and", "a", ""):
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        else:
+            return None
+        seen = True
+    total += current
+    return float(total) if seen else None
+
+
+_UNIT = r"(?:%|\s*per\s*cent\b|\s*percent\b(?!age)|\s*pct\b|\s*pc\b)"
+_DIGITS = r"\d{1,3}(?:\.\d+)?"
+_RANGE_UNIT = re.compile(rf"\b({_DIGITS})(\s+(?:to|from)\s+)({_DIGITS}){_UNIT}", re.IGNORECASE)
+_FIGURE = re.compile(rf"(?<![\w.])({_DIGITS}){_UNIT}(?![\w-]*\s*points?\b)", re.IGNORECASE)
+
+
+class Role(StrEnum):
+    LEVEL = "level"
+    PREVIOUS = "previous"
+    DELTA = "delta"
+    SHARE = "share"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    value: float
+    start: int
+    end: int
+    role: Role
+
+
+_PREVIOUS_BEFORE = re.compile(
+    r"(?:\bfrom|\bdown from|\bup from|\bcompared with|\bcompared to|\bversus|\bvs\.?|\bwas|"
+    r"\bafter|\breplacing|\binstead of|\bthan)\s+(?:(?:about|around|roughly|nearly|almost|some|"
+    r"an? |the |previous |earlier |prior |old |existing |current )\s*)*$",
+    re.IGNORECASE,
+)
+_DELTA_BEFORE = re.compile(
+    r"(?:\bby|\bup|\bdown|\bor|\b(?:rose|rise|rises|rising|fell|fall|falls|falling|jumped|jumps|"
+    r"climbed|climbs|increased|increases|decreased|decreases|dropped|drops|gained|gains|lost|"
+    r"loses|surged|surges|slid|slides|slipped|declined|declines|grew|grows|shrank|advanced|"
+    r"tumbled|plunged|soared|sank))\s+(?:(?:more than|less than|over|about|around|roughly|"
+    r"nearly|almost|some|just|only|another|an additional|a further|an extra)\s+)*$",
+    re.IGNORECASE,
+)
+_DELTA_AFTER = re.compile(
+    r"^\s*(?:points?\b|increase|rise|jump|gain|drop|decline|fall|reduction|cut\b|cuts\b|"
+    r"decrease|growth|slump|surge|higher|lower|more|less|above|below|over|under|year-on-year|"
+    r"on the year|from a year)",
+    re.IGNORECASE,
+)
+_SHARE_AFTER = re.compile(r"^\s*(?:of|share)\b", re.IGNORECASE)
+
+
+def _with_range_units(text: str) -> str:
+    """'from 145 to 30 percent' → 'from 145% to 30 percent' (same length is not kept)."""
+    return _RANGE_UNIT.sub(lambda m: f"{m.group(1)}%{m.group(2)}{m.group(3)}%", text)
+
+
+def normalise_figures(text: str) -> str:
+    """Number words before a percent unit become digits; bare range ends get the unit."""
+
+    def to_digits(match: re.Match[str]) -> str:
+        tail = text[match.end() : match.end() + 12]
+        if not re.match(_UNIT, tail, re.IGNORECASE):
+            return match.group(0)
+        number = words_to_number(match.group(0))
+        return match.group(0) if number is None else f"{number:g}"
+
+    return _with_range_units(_WORD_NUMBER.sub(to_digits, text))
+
+
+def figures(text: str) -> list[Figure]:
+    """Percentage figures of a normalised clause with their roles."""
+    found = []
+    for match in _FIGURE.finditer(text):
+        before = text[: match.start()]
+        after = text[match.end() :]
+        if _PREVIOUS_BEFORE.search(before):
+            role = Role.PREVIOUS
+        elif _DELTA_BEFORE.search(before) or _DELTA_AFTER.match(after):
+            role = Role.DELTA
+        elif _SHARE_AFTER.match(after):
+            role = Role.SHARE
+        else:
+            role = Role.LEVEL
+        found.append(Figure(float(match.group(1)), match.start(), match.end(), role))
+    return found
+
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAME = "|".join(name.capitalize() for name in sorted(_MONTHS, key=len, reverse=True))
+_TIME_REF = re.compile(
+    rf"\b(?P<prep>in|on|since|last|early|late|mid|from|starting|beginning|effective|by|until|"
+    rf"through|next|this|before|after)?[\s-]*(?P<month>(?-i:{_MONTH_NAME})\.?)(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>\d{{4}}))?\b"
+    rf"|\b(?P<rel>(?:last|next|this)\s+(?:month|year))\b"
+    rf"|\b(?:in|since|during|by)\s+(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_FUTURE_PREP = frozenset({"from", "starting", "beginning", "effective", "next", "until", "by"})
+
+
+class Direction(StrEnum):
+    PAST = "past"
+    NOW = "now"
+    FUTURE = "future"
+    EITHER = "either"  # "in April" without a year: the tense decides
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    past: date  # the reference read as behind the entry's date (or the date itself)
+    future: date  # the reference read as ahead of it
+    direction: Direction
+    start: int = 0  # where the reference begins in the text
+
+
+def _shift(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def time_refs(text: str, published: date) -> list[TimeRef]:
+    """Month, year and relative-month references, placed against the entry's date."""
+    this_month = published.replace(day=1)
+    refs = []
+    for match in _TIME_REF.finditer(text):
+        if match.group("rel"):
+            which, unit = match.group("rel").lower().split()
+            step = {"last": -1, "next": 1, "this": 0}[which]
+            when = _shift(this_month, step * (1 if unit == "month" else 12))
+            direction = {-1: Direction.PAST, 1: Direction.FUTURE, 0: Direction.NOW}[step]
+            refs.append(TimeRef(when, when, direction, match.start()))
+            continue
+        if match.group("y"):
+            year = int(match.group("y"))
+            when = date(year, 1, 1)
+            direction = (
+                Direction.PAST
+                if year < published.year
+                else Direction.FUTURE
+                if year > published.year
+                else Direction.EITHER
+            )
+            refs.append(TimeRef(when, when, direction, match.start()))
+            continue
+        word = match.group("month").rstrip(".").lower()
+        prep = (match.group("prep") or "").lower()
+        if word == "may" and not (prep or match.group("day")):
+            continue  # the modal verb
+        month = _MONTHS[word]
+        year_text, day_text = match.group("year"), match.group("day")
+        day = int(day_text) if day_text and 1 <= int(day_text) <= 28 else 1
+        if year_text:
+            when = date(int(year_text), month, day)
+            key, now = (when.year, when.month), (published.year, published.month)
+            direction = (
+                Direction.PAST if key < now else Direction.FUTURE if key > now else Direction.NOW
+            )
+            refs.append(TimeRef(when, when, direction, match.start()))
+            continue
+        this_year = date(published.year, month, day)
+        if month == published.month:
+            past = future = this_year
+        elif month < published.month:
+            past, future = this_year, this_year.replace(year=published.year + 1)
+        else:
+            past, future = this_year.replace(year=published.year - 1), this_year
+        if month == published.month and prep not in _FUTURE_PREP and prep != "last":
+            direction = Direction.NOW
+        elif prep in _FUTURE_PREP:
+            direction = Direction.FUTURE
+        elif prep in ("last", "since"):
+            direction = Direction.PAST
+        else:
+            direction = Direction.EITHER
+        refs.append(TimeRef(past, future, direction, match.start()))
+    return refs

@@ -1,0 +1,82 @@
+"""The analysis step: relevance, topics, claims, summary for one entry.
+
+The default :class:`RuleAnalyser` is offline and deterministic, driven by ``seeds/`` (the facts
+and their hints) and ``config/topics.yaml`` (topics and vocabularies). An entry is relevant when a
+topic matches it or it makes a claim about a tracked fact (the fact's topics are then added).
+Another analyser (for example an LLM-backed one) only has to implement :class:`Analyser`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from bot.facts.catalogue import Catalogue
+from bot.facts.extract import ClaimExtractor
+from bot.facts.model import Claim, Modality
+from bot.feeds.entry import Entry
+from bot.news.summary import summarise
+from bot.news.topics import TopicBook, load_topics
+
+log = logging.getLogger(__name__)
+SHORT_TEXT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Analysis:
+    relevant: bool
+    topics: tuple[str, ...]  # topic ids from config/topics.yaml
+    claims: tuple[Claim, ...]
+    summary: str  # 1-3 extractive sentences, plain text, no HTML
+    needs_full_text: bool  # relevant-looking but the text is too short to judge
+
+
+class Analyser(Protocol):
+    def analyse(self, entry: Entry) -> Analysis: ...
+
+
+class RuleAnalyser:
+    """Rule-based analysis from the catalogue's hints and the topic book."""
+
+    def __init__(self, catalogue: Catalogue, book: TopicBook) -> None:
+        self.catalogue = catalogue
+        self.book = book
+        self.extractor = ClaimExtractor(catalogue, book.vocabularies)
+        self._term_names = [t.terms for t in book.topics]
+
+    def analyse(self, entry: Entry) -> Analysis:
+        text = entry.full_text
+        try:
+            claims = tuple(self.extractor.extract(text, entry.published))
+        except Exception:  # feed text is untrusted: one bad entry must not stop the worker
+            log.exception("analysis: feed %s entry %s: claim extraction failed", entry.feed,
+                          entry.entry_id)  # fmt: skip
+            claims = ()
+        topics = list(self.book.matching(text))
+        for claim in claims:
+            fact = self.catalogue.get(claim.fact_id)
+            for topic in fact.topics if fact else ():
+                if topic not in topics:
+                    topics.append(topic)
+        relevant = bool(topics)
+        evidence = [c.evidence for c in claims if c.modality is not Modality.HISTORICAL]
+        summary = summarise(entry.title, entry.text, self.book.lexicon, self._term_names, evidence)
+        borderline = relevant or self.book.hits(text) > 0
+        return Analysis(
+            relevant=relevant,
+            topics=tuple(topics),
+            claims=claims,
+            summary=summary,
+            needs_full_text=borderline and len(entry.text) < SHORT_TEXT_CHARS,
+        )
+
+
+def build_analyser(catalogue: Catalogue, topics_file: Path) -> Analyser:
+    """The default analyser; a malformed topics file or hint raises ValueError saying where."""
+    book = load_topics(topics_file)
+    try:
+        return RuleAnalyser(catalogue, book)
+    except ValueError as exc:
+        raise ValueError(f"{topics_file} / seeds: {exc}") from exc
