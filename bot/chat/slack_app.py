@@ -147,13 +147,13 @@ def build_bolt_app(
     signing_secret: str | None = None,
 ) -> AsyncApp:
     """The bolt app; request verification is on exactly when a signing secret is given."""
-    client = AsyncWebClient(token=token, base_url=_api_url(api_url))
     app = AsyncApp(
-        client=client,
-        signing_secret=signing_secret,
+        token=token,
+        signing_secret=signing_secret or "",
         request_verification_enabled=bool(signing_secret),
         logger=logging.getLogger("bot.chat.slack_bolt"),
     )
+    app.client.base_url = _api_url(api_url)  # bolt's own client, pointed at SLACK_API_URL
     listener = command_listener(services)
     for name in COMMANDS:
         app.command(name)(listener)
