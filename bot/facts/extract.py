@@ -217,7 +217,7 @@ class ClaimExtractor:
         found: dict[str, _Found] = {}
         for sentence in units:
             parts = clauses(sentence)
-            for claim in self._figure_claims(sentence, parts, day, retrospective):
+            for claim in self._figure_claims(sentence, parts, day, retrospective, normalised):
                 found.setdefault(claim.fact_id, _Found()).claims.append(claim)
         for rule in self.pattern_rules:
             if not self._meets(rule.entry_requires, normalised):
@@ -334,7 +334,20 @@ class ClaimExtractor:
             start += stop.end()
         return start
 
-    def _bind(self, local: str, clause: str, sentence: str, nouns: str) -> FigureRule | None:
+    def _qualified_only(self, local: str, entry: str) -> FigureRule | None:
+        """A figure naming no party: only a qualified fact whose target the entry names."""
+        for rule in self.figure_rules:
+            if not (rule.qualifiers and self.lexicon.any_of(rule.qualifiers, local)):
+                continue
+            if rule.target and not self.lexicon.any(rule.target, entry):
+                continue
+            if not any(self.lexicon.any(name, local) for name in rule.exclude):
+                return rule
+        return None
+
+    def _bind(
+        self, local: str, clause: str, sentence: str, nouns: str, entry: str
+    ) -> FigureRule | None:
         target = self._target(local)
         actor = None if target else self._premodifier_actor(local, nouns)
         if target is None and actor is None:
@@ -342,7 +355,7 @@ class ClaimExtractor:
         if target is None and actor is None:
             actor = self._subject(clause) or self._subject(sentence)
         if target is None and actor is None:
-            return None
+            return self._qualified_only(local, entry)
         rules = [
             r
             for r in self.figure_rules
@@ -360,7 +373,7 @@ class ClaimExtractor:
         return rule
 
     def _figure_claims(
-        self, sentence: str, parts: list[Clause], day: date, retrospective: bool
+        self, sentence: str, parts: list[Clause], day: date, retrospective: bool, entry: str
     ) -> list[Claim]:
         claims = []
         noun_vocabularies = sorted({r.nouns for r in self.figure_rules})
@@ -380,7 +393,7 @@ class ClaimExtractor:
                     if span is None:
                         continue
                     local = text[span[0] : span[1]]
-                    rule = self._bind(local, text, sentence, nouns)
+                    rule = self._bind(local, text, sentence, nouns, entry)
                     if rule is None:
                         continue
                     after = text[span[1] :].split(",", 1)[0]

@@ -1,0 +1,257 @@
+"""Claims from text, table-driven: each rule with examples and counter-examples.
+
+Every sentence here is written for these tests. A row gives the text, and the claims expected as
+(fact, value, modality) for the facts listed; a fact listed with ``None`` must yield no claim.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.facts.extract import ClaimExtractor
+from bot.facts.model import Modality
+
+A, P, H = Modality.ASSERTED, Modality.PROPOSED, Modality.HISTORICAL
+JUNE = datetime(2025, 6, 10, 12, tzinfo=UTC)
+US = "us-tariff-china"
+CN = "china-tariff-us"
+FENT = "us-fentanyl-tariff-china"
+TALKS = "trade-talks"
+
+
+def claims_by_fact(extractor: ClaimExtractor, text: str, when: datetime = JUNE) -> dict:
+    out: dict[str, set] = {}
+    for claim in extractor.extract(text, when):
+        out.setdefault(claim.fact_id, set()).add((claim.value, claim.modality))
+    return out
+
+
+FIGURES = [
+    # figures written as digits, words, "per cent"; "to X from Y", "from Y to X", "X, down from Y"
+    (
+        "Washington slashed its levies on Chinese products to thirty percent, down from 145 percent.",
+        {US: {(30.0, A)}},
+    ),
+    ("Beijing trimmed duties on American goods from 125% to 10%.", {CN: {(10.0, A)}}),
+    (
+        "The levy the United States charges on imports from China now stands at 30 per cent.",
+        {US: {(30.0, A)}},
+    ),
+    ("Duties on Chinese merchandise were lowered from 145 to 30 percent.", {US: {(30.0, A)}}),
+    ("China will cut its tariffs to 10 percent, the commerce ministry said.", {CN: {(10.0, A)}}),
+    (
+        "American levies on Chinese goods fall to 30 percent and Chinese duties on US goods to "
+        "10 percent.",
+        {US: {(30.0, A)}, CN: {(10.0, A)}},
+    ),
+    # binding: target first, then actor; fentanyl qualifier; a part is not the whole
+    (
+        "The president cut the fentanyl levy on Chinese goods to 10 percent.",
+        {FENT: {(10.0, A)}, US: None},
+    ),
+    (
+        "Shoppers in China pay more. The duty linked to fentanyl trafficking will be halved to 10% "
+        "from Nov. 10, officials said.",
+        {FENT: {(10.0, A)}, US: None},
+    ),
+    (
+        "Chinese goods face a 20 percent fentanyl-related tariff on top of a 10 percent reciprocal "
+        "tariff.",
+        {FENT: {(20.0, A)}, US: None},
+    ),
+    ("The reciprocal tariff on Chinese goods was cut to 10 percent.", {US: None, FENT: None}),
+    ("Tariffs on Chinese steel and aluminum rose to 50 percent.", {US: None}),
+    ("A lower levy on small parcels mailed from China, now 54 percent, took effect.", {US: None}),
+    # other countries are not China
+    ("The EU raised its tariffs on Chinese electric vehicles to 35 percent.", {US: None, CN: None}),
+    ("Canada imposed a 100 percent tariff on Chinese EVs.", {US: None, CN: None}),
+    ("India faces a 50 percent US tariff, higher than China.", {US: None}),
+    (
+        "Trump kept the 25 percent tariff on Mexican goods tied to fentanyl in place.",
+        {FENT: None, US: None},
+    ),
+    # percentage points, deltas and shares are not rates
+    ("Both governments cut their tariffs by 115 percentage points.", {US: None, CN: None}),
+    ("US tariffs on Chinese goods were cut by 24 percent.", {US: None}),
+    ("Exports from China to the US rose 12 percent in May.", {US: None}),
+    ("About 60 percent of US imports from China now pay a tariff.", {US: None}),
+    # modality: threats, plans, conditions → proposed; the past → historical; negation → nothing
+    ("Trump threatened to raise tariffs on Chinese goods to 50 percent.", {US: {(50.0, P)}}),
+    ("The White House is weighing a 60 percent tariff on all Chinese imports.", {US: {(60.0, P)}}),
+    (
+        "Tariffs on Chinese goods could climb to 245 percent if Beijing retaliates.",
+        {US: {(245.0, P)}},
+    ),
+    (
+        "Beijing said it would raise duties on US goods to 50% unless Washington backs down.",
+        {CN: {(50.0, P)}},
+    ),
+    ("Tariffs on Chinese imports had reached 145 percent in April.", {US: {(145.0, H)}}),
+    ("Duties on Chinese goods peaked at 145 percent this spring.", {US: {(145.0, H)}}),
+    ("The US did not lower its tariff on Chinese goods to 30 percent.", {US: None}),
+    ("China denied it had cut tariffs on American goods to 10 percent.", {CN: None}),
+    # reported "would" of a decision is asserted; "will" with a date carries it as effective
+    ("Beijing said it would cut its tariff on American products to 10 percent.", {CN: {(10.0, A)}}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FIGURES)
+def test_percent_claims(extractor: ClaimExtractor, text: str, expected: dict) -> None:
+    found = claims_by_fact(extractor, text)
+    for fact_id, want in expected.items():
+        assert found.get(fact_id) == want, (fact_id, found)
+
+
+def test_will_with_a_date_is_asserted_with_its_effective_date(extractor: ClaimExtractor) -> None:
+    text = "Washington will lower the tariff on Chinese imports to 20 percent next month."
+    (claim,) = extractor.extract(text, JUNE)
+    assert (claim.fact_id, claim.value, claim.modality) == (US, 20.0, A)
+    assert claim.effective == date(2025, 7, 1)
+
+
+def test_to_x_from_y_keeps_the_previous_value(extractor: ClaimExtractor) -> None:
+    (claim,) = extractor.extract("Tariffs on Chinese goods go to 30% from 145%.", JUNE)
+    assert (claim.value, claim.previous) == (30.0, 145.0)
+
+
+STATES = [
+    # trade talks: scheduled / held / agreement / stalled / evaluating, needing trade context
+    (
+        "Officials from the US and China will meet in London on Monday for more trade talks.",
+        {TALKS: {("scheduled", A)}},
+    ),
+    ("US, China to resume trade negotiations next week.", {TALKS: {("scheduled", A)}}),
+    (
+        "He Lifeng and Scott Bessent held two days of talks in Stockholm, China said.",
+        {TALKS: {("held", A)}},
+    ),
+    ("Chinese and US trade negotiators wrapped up their meeting in Rome.", {TALKS: {("held", A)}}),
+    ("Washington and Beijing struck a trade deal on Thursday.", {TALKS: {("agreement", A)}}),
+    ("The US and China agreed to roll back tariffs for 90 days.", {TALKS: {("agreement", A)}}),
+    (
+        "Trade negotiations between the US and China broke down on Friday.",
+        {TALKS: {("stalled", A)}},
+    ),
+    ("The US walked away from trade talks with China.", {TALKS: {("stalled", A)}}),
+    (
+        "Beijing is considering whether to hold trade talks with Washington.",
+        {TALKS: {("evaluating", P)}},
+    ),
+    ("The US could resume trade talks with China next month.", {TALKS: {("scheduled", P)}}),
+    # counter-examples: drug talks are not trade talks; other countries; negation; the past
+    ("Chinese and American officials held fentanyl talks in Beijing.", {TALKS: None}),
+    ("Britain and the United States struck a trade deal on cars.", {TALKS: None}),
+    (
+        "China says there are no trade talks with the US under way and none will be held.",
+        {TALKS: None},
+    ),
+    ("US officials reached out to China to start negotiations on tariffs.", {TALKS: None}),
+    ("Stocks rose after the US and China agreed to cut tariffs.", {TALKS: {("agreement", H)}}),
+    # counternarcotics cooperation
+    (
+        "The US suspended counternarcotics cooperation with China.",
+        {"counternarcotics-cooperation": {("frozen", A)}},
+    ),
+    (
+        "China and the US resumed anti-drug cooperation on Tuesday.",
+        {"counternarcotics-cooperation": {("active", A)}},
+    ),
+    (
+        "China and the US have not resumed anti-drug cooperation.",
+        {"counternarcotics-cooperation": None},
+    ),
+    # de minimis
+    (
+        "The White House restored duty-free de minimis treatment for parcels from China.",
+        {"us-de-minimis-china": {("open", A)}},
+    ),
+    (
+        "The de minimis exemption for Chinese packages in the US has not come back.",
+        {"us-de-minimis-china": None},
+    ),
+    (
+        "The US ended the de minimis exemption for shipments from China.",
+        {"us-de-minimis-china": {("closed", A)}},
+    ),
+    # class ban and sanctions
+    (
+        "China lifted its class-wide ban on fentanyl-related substances.",
+        {"china-fentanyl-class-ban": {("lifted", A)}},
+    ),
+    (
+        "China's class-wide control of fentanyl-related drugs remains in force.",
+        {"china-fentanyl-class-ban": {("in-force", A)}},
+    ),
+    (
+        "China put all nitazene opioids under class-wide control, a step it first took for "
+        "fentanyl in 2019.",
+        {"china-fentanyl-class-ban": None, "china-precursor-controls": None},
+    ),
+    (
+        "Washington reimposed sanctions on the forensic science institute of China's police ministry.",
+        {"forensics-institute-sanctions": {("sanctioned", A)}},
+    ),
+    (
+        "The US lifted sanctions on China's Institute of Forensic Science.",
+        {"forensics-institute-sanctions": {("lifted", A)}},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STATES)
+def test_state_claims(extractor: ClaimExtractor, text: str, expected: dict) -> None:
+    found = claims_by_fact(extractor, text)
+    for fact_id, want in expected.items():
+        assert found.get(fact_id) == want, (fact_id, found)
+
+
+MONTHS_AND_PEOPLE = [
+    (
+        "China placed 13 more precursor chemicals under control this month.",
+        {"china-precursor-controls": {("2025-06", A)}},
+    ),
+    (
+        "Beijing will add three fentanyl precursors to its list of controlled chemicals from July.",
+        {"china-precursor-controls": {("2025-06", A)}},
+    ),
+    (
+        "China last expanded its list of controlled precursor chemicals in 2024.",
+        {"china-precursor-controls": {("2025-06", H)}},
+    ),
+    (
+        "China could add more precursor chemicals to its control list.",
+        {"china-precursor-controls": {("2025-06", P)}},
+    ),
+    (
+        "China named Li Wei to lead its delegation on fentanyl talks with the United States.",
+        {"china-fentanyl-envoy": {("Li Wei", A)}},
+    ),
+    (
+        "Public Security Minister Wang Xiaohong will lead China's fentanyl talks with the US.",
+        {"china-fentanyl-envoy": {("Wang Xiaohong", A)}},
+    ),
+    (
+        "Foreign Minister Wang Yi met Marco Rubio to discuss fentanyl.",
+        {"china-fentanyl-envoy": None},
+    ),
+    ("Wang Xiaohong visited Cambodia to discuss online scams.", {"china-fentanyl-envoy": None}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MONTHS_AND_PEOPLE)
+def test_month_and_person_claims(extractor: ClaimExtractor, text: str, expected: dict) -> None:
+    found = claims_by_fact(extractor, text)
+    for fact_id, want in expected.items():
+        assert found.get(fact_id) == want, (fact_id, found)
+
+
+def test_a_look_back_makes_every_claim_historical(extractor: ClaimExtractor) -> None:
+    text = "Looking back: a year of tariffs. Duties on Chinese goods rose to 145 percent."
+    assert claims_by_fact(extractor, text) == {US: {(145.0, H)}}
+
+
+def test_hostile_text_does_not_raise(extractor: ClaimExtractor) -> None:
+    text = ("tariff " * 3000) + "on Chinese goods to 30% " + ("(" * 500) + " 99999 percent"
+    assert isinstance(extractor.extract(text, JUNE), list)
