@@ -256,7 +256,9 @@ class DiscordConnection:
             if self._rest is None:
                 self._rest = DiscordRest(self._api_url, max_rate_limit_wait=self._max_wait)
             if self.user_id is None:
-                me = await self._rest.static_login(self._token)
+                me: Any = await self._rest.static_login(self._token)
+                if not isinstance(me, dict) or "id" not in me:
+                    raise discord.DiscordException("GET /users/@me: not a user object")
                 self.user_id = str(me["id"])
             return self._rest
 

@@ -1,0 +1,176 @@
+"""A local stand-in for Discord's REST API (real sockets on 127.0.0.1) that records every request.
+
+It answers what the bot uses: ``GET /users/@me``, channel messages (post with nonce dedup as
+Discord does under ``enforce_nonce``, and list), command bulk overwrites (global and guild), the
+interaction callback and ``PATCH .../messages/@original``. Faults are scripted per channel:
+``fake.plan("123", [429, 200])`` answers the next posts to channel 123 with a 429 (with the
+``Via`` header and ``retry_after`` body Discord sends) and then normally. Status 403 comes with
+code 50001 (Missing Access), 404 with code 10003 (Unknown Channel).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+PREFIX = "/api/v10"
+BOT_USER_ID = "900000000000000001"
+TOKEN = "test-bot-token"
+ERRORS = {
+    400: {"code": 50035, "message": "Invalid Form Body"},
+    401: {"code": 0, "message": "401: Unauthorized"},
+    403: {"code": 50001, "message": "Missing Access"},
+    404: {"code": 10003, "message": "Unknown Channel"},
+    500: {"code": 0, "message": "500: Internal Server Error"},
+}
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON with the bare content type Discord sends (discord.py parses only that)."""
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    return web.Response(body=json.dumps(body).encode(), status=status, headers=all_headers)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    json: Any = None
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FakeDiscord:
+    token: str = TOKEN
+    retry_after: float = 0.05
+    requests: list[Recorded] = field(default_factory=list)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    plans: dict[str, list[int]] = field(default_factory=dict)
+    port: int = 0
+    _runner: web.AppRunner | None = None
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{PREFIX}"
+
+    def plan(self, channel: str, statuses: list[int]) -> None:
+        self.plans.setdefault(channel, []).extend(statuses)
+
+    def posts(self, channel: str) -> list[Recorded]:
+        path = f"{PREFIX}/channels/{channel}/messages"
+        return [r for r in self.requests if r.method == "POST" and r.path == path]
+
+    def matching(self, method: str, path_part: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application(client_max_size=32 * 1024 * 1024)
+        app.router.add_get(PREFIX + "/users/@me", self._me)
+        app.router.add_post(PREFIX + "/channels/{channel}/messages", self._post_message)
+        app.router.add_get(PREFIX + "/channels/{channel}/messages", self._list_messages)
+        app.router.add_put(PREFIX + "/applications/{app}/commands", self._commands)
+        app.router.add_put(PREFIX + "/applications/{app}/guilds/{guild}/commands", self._commands)
+        app.router.add_post(PREFIX + "/interactions/{id}/{token}/callback", self._callback)
+        app.router.add_patch(PREFIX + "/webhooks/{app}/{token}/messages/@original", self._edit)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _record(self, request: web.Request) -> Recorded:
+        recorded = Recorded(request.method, request.path, headers=dict(request.headers))
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            for name, value in form.items():
+                if isinstance(value, web.FileField):
+                    recorded.files[name] = (value.filename, value.file.read())
+                elif name == "payload_json":
+                    recorded.json = json.loads(str(value))
+        elif request.can_read_body:
+            recorded.json = await request.json()
+        self.requests.append(recorded)
+        return recorded
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bot {self.token}"
+
+    @staticmethod
+    def _error(status: int) -> web.Response:
+        return _json(ERRORS.get(status, {"code": 0, "message": "error"}), status=status)
+
+    def _too_many(self) -> web.Response:
+        body = {"message": "You are being rate limited.", "retry_after": self.retry_after}
+        body["global"] = False
+        headers = {"Via": "1.1 google", "Retry-After": "1", "X-RateLimit-Scope": "user"}
+        return _json(body, status=429, headers=headers)
+
+    async def _me(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        if not self._authorised(request):
+            return self._error(401)
+        return _json(
+            {"id": BOT_USER_ID, "username": "fentanyl-bot", "discriminator": "0", "bot": True}
+        )
+
+    async def _post_message(self, request: web.Request) -> web.Response:
+        recorded = await self._record(request)
+        channel = request.match_info["channel"]
+        if not self._authorised(request):
+            return self._error(401)
+        planned = self.plans.get(channel)
+        status = planned.pop(0) if planned else 200
+        if status == 429:
+            return self._too_many()
+        if status != 200:
+            return self._error(status)
+        payload = recorded.json or {}
+        existing = self.messages.setdefault(channel, [])
+        nonce = payload.get("nonce")
+        if payload.get("enforce_nonce") and nonce:
+            for message in existing:
+                if message.get("nonce") == nonce:
+                    return _json(message)
+        message = {
+            "id": str(1_000_000_000_000_000_000 + next(self._ids)),
+            "channel_id": channel,
+            "author": {"id": BOT_USER_ID, "username": "fentanyl-bot", "bot": True},
+            "content": payload.get("content", ""),
+            "embeds": payload.get("embeds", []),
+            "nonce": nonce,
+        }
+        existing.append(message)
+        return _json(message)
+
+    async def _list_messages(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        if not self._authorised(request):
+            return self._error(401)
+        limit = int(request.query.get("limit", "50"))
+        newest_first = list(reversed(self.messages.get(request.match_info["channel"], [])))
+        return _json(newest_first[:limit])
+
+    async def _commands(self, request: web.Request) -> web.Response:
+        recorded = await self._record(request)
+        if not self._authorised(request):
+            return self._error(401)
+        return _json(recorded.json)
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        return web.Response(status=204)
+
+    async def _edit(self, request: web.Request) -> web.Response:
+        recorded = await self._record(request)
+        return _json({"id": "1", "embeds": (recorded.json or {}).get("embeds", [])})
