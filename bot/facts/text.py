@@ -228,10 +228,10 @@ def figures(text: str) -> list[Figure]:
     for match in _FIGURE.finditer(text):
         before = text[: match.start()]
         after = text[match.end() :]
-        if _PREVIOUS_BEFORE.search(before):
-            role = Role.PREVIOUS
-        elif _DELTA_BEFORE.search(before) or _DELTA_AFTER.match(after):
+        if _DELTA_BEFORE.search(before) or _DELTA_AFTER.match(after):
             role = Role.DELTA
+        elif _PREVIOUS_BEFORE.search(before):
+            role = Role.PREVIOUS
         elif _SHARE_AFTER.match(after):
             role = Role.SHARE
         else:

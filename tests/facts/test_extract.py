@@ -31,7 +31,8 @@ def claims_by_fact(extractor: ClaimExtractor, text: str, when: datetime = JUNE) 
 FIGURES = [
     # figures written as digits, words, "per cent"; "to X from Y", "from Y to X", "X, down from Y"
     (
-        "Washington slashed its levies on Chinese products to thirty percent, down from 145 percent.",
+        "Washington slashed its levies on Chinese products to thirty percent, down from 145 "
+        "percent.",
         {US: {(30.0, A)}},
     ),
     ("Beijing trimmed duties on American goods from 125% to 10%.", {CN: {(10.0, A)}}),
@@ -190,7 +191,8 @@ STATES = [
         {"china-fentanyl-class-ban": None, "china-precursor-controls": None},
     ),
     (
-        "Washington reimposed sanctions on the forensic science institute of China's police ministry.",
+        "Washington reimposed sanctions on the forensic science institute of China's police "
+        "ministry.",
         {"forensics-institute-sanctions": {("sanctioned", A)}},
     ),
     (
