@@ -232,6 +232,8 @@ async def raw_server() -> AsyncIterator[Callable[..., Awaitable[RawServer]]]:
             tasks.add(task)
             try:
                 await behaviour(reader, writer)
+            except (asyncio.CancelledError, ConnectionError, asyncio.IncompleteReadError):
+                return
             finally:
                 tasks.discard(task)
                 writer.close()
@@ -254,8 +256,9 @@ async def read_request(reader: asyncio.StreamReader) -> None:
 
 
 async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Reads the request, then says nothing until the client gives up and closes."""
     await read_request(reader)
-    await asyncio.sleep(3600)
+    await reader.read()
 
 
 async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
