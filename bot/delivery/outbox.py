@@ -1,11 +1,14 @@
 """The dispatcher: delivers outbox rows with backoff, exactly once per alert and destination.
 
 Order of a delivery: claim due rows with a lease (``pending`` ones, and ``sending`` ones whose
-lease expired because a replica died mid-send) → for a row found in ``sending``, ask the
-destination whether the message already exists (Slack: the alert id in message metadata;
-Discord: the nonce) and mark it sent if so → mark ``sending`` and commit → send → mark ``sent``,
-or back to ``pending`` with exponential backoff, or ``failed`` after ``max_attempts``. A destination
-that is not configured keeps its rows pending (never dropped) and says so in the log once.
+lease expired because a replica died mid-send) → for a row found in ``sending``, or one whose
+earlier attempt failed (a failure may hide a message that did arrive), ask the destination
+whether the message already exists (Slack: the alert id in message metadata; Discord: the
+nonce) and mark it sent if so; if the destination cannot tell, leave the row in ``sending`` and
+ask again later, never resend blind → mark ``sending`` and commit, only while this dispatcher
+still holds the lease → send → mark ``sent``, or back to ``pending`` with exponential backoff, or
+``failed`` after ``max_attempts``. A destination that is not configured keeps its rows pending
+(never dropped) and says so in the log once.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+
+from sqlalchemy import update
 
 from bot.alerts.card import Card
 from bot.delivery.base import Destination, SendResult
@@ -103,13 +108,23 @@ class Dispatcher:
                 self._missing_warned.add(name)
             await asyncio.to_thread(self._postpone, row_id, 300.0, "destination not configured")
             return False
-        if status == "sending":
-            existing = await destination.already_sent(card, channel)
+        if status == "sending" or attempts > 0:
+            try:
+                existing = await destination.already_sent(card, channel)
+            except Exception as exc:
+                error = f"{name}: cannot tell whether {card.id} arrived: {exc}"
+                log.warning("%s; asking again later", error)
+                delay = backoff_seconds(attempts + 1)
+                await asyncio.to_thread(self._recheck_later, row_id, delay, error)
+                stats.errors.append(error)
+                return True
             if existing is not None:
                 await asyncio.to_thread(self._mark_sent, row_id, existing)
                 stats.reconciled += 1
                 return True
-        await asyncio.to_thread(self._mark_sending, row_id)
+        if not await asyncio.to_thread(self._mark_sending, row_id):
+            log.info("%s to %s: lease taken over by another replica; not sending", card.id, name)
+            return True
         result = await self._send(destination, card, channel, name)
         if result.ok:
             await asyncio.to_thread(self._mark_sent, row_id, result.external_id)
@@ -149,8 +164,31 @@ class Dispatcher:
             for key, value in values.items():
                 setattr(row, key, value)
 
-    def _mark_sending(self, row_id: int) -> None:
-        self._update(row_id, status="sending", lease_until=utcnow() + self._lease)
+    def _mark_sending(self, row_id: int) -> bool:
+        """Whether the row is now ``sending`` under this dispatcher's lease (a conditional
+        update: a replica that took the row over after this lease expired keeps it)."""
+        with self._db.session() as session:
+            result = session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == row_id,
+                    OutboxRow.lease_owner == self._owner,
+                    OutboxRow.status.in_(("pending", "sending")),
+                )
+                .values(status="sending", lease_until=utcnow() + self._lease)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def _recheck_later(self, row_id: int, delay: float, error: str) -> None:
+        """Keep the row ``sending`` (so it is reconciled, not resent) under a lease held by
+        nobody, which expires after ``delay``."""
+        self._update(
+            row_id,
+            status="sending",
+            last_error=error[:2000],
+            lease_owner=None,
+            lease_until=utcnow() + timedelta(seconds=delay),
+        )
 
     def _mark_sent(self, row_id: int, external_id: str | None) -> None:
         self._update(

@@ -390,11 +390,20 @@ def add_alert(
 def claim_outbox(
     session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int
 ) -> list[tuple[OutboxRow, AlertRow]]:
-    """Lease due outbox rows: pending ones whose time has come, and `sending` ones whose
-    lease expired (a replica died mid-send; the dispatcher reconciles those before resending)."""
-    due = or_(
-        and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
-        and_(OutboxRow.status == "sending", OutboxRow.lease_until < now),
+    """Lease due outbox rows: pending ones whose time has come, and `sending` ones (a replica
+    died mid-send; the dispatcher reconciles those before resending). Either kind is taken only
+    where no other owner holds a live lease: a pending row leased by another replica is about
+    to be sent by it. Rows leased by ``owner`` itself are free (a restart with the same
+    instance id, whose previous run died holding them)."""
+    free = or_(
+        OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now, OutboxRow.lease_owner == owner
+    )
+    due = and_(
+        free,
+        or_(
+            and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
+            OutboxRow.status == "sending",
+        ),
     )
     query = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
     if _is_postgres(session):

@@ -1,0 +1,340 @@
+"""Real local servers standing in for the outside world of a worker process: a feed host and a
+Slack Web API. Each runs an aiohttp application on 127.0.0.1 in its own thread, so a test can
+drive worker *processes* (start, kill -9, restart) from plain synchronous code, and it records
+what it receives.
+
+Both servers can kill the current worker at a precise moment through a ``trigger`` the test sets:
+the Slack stand-in on the n-th ``chat.postMessage`` before or after recording the message (a
+crash between "send" and "mark sent"), the feed host on the n-th feed request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from html import escape
+from typing import Any
+
+from aiohttp import web
+
+Kill = Callable[[], None]
+
+
+class ThreadedServer:
+    """An aiohttp application served on 127.0.0.1 from a background thread."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.port = 0
+
+    def start(self) -> None:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(timeout=10)
+
+    async def _start(self) -> None:
+        self._runner = web.AppRunner(self._app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+# --- the Slack Web API stand-in ------------------------------------------------------------
+
+
+@dataclass
+class SlackMessage:
+    channel: str
+    ts: str
+    text: str
+    metadata: dict[str, Any] | None
+
+    @property
+    def alert_id(self) -> str | None:
+        payload = (self.metadata or {}).get("event_payload") or {}
+        value = payload.get("alert_id")
+        return str(value) if value is not None else None
+
+
+@dataclass
+class PostTrigger:
+    """Kill the worker on the ``nth`` post from now, ``before`` or after recording it."""
+
+    nth: int
+    before: bool
+    kill: Kill
+    seen: int = 0
+    fired: bool = False
+
+
+@dataclass
+class Outage:
+    """Fail Web API calls until ``until`` (monotonic time): 500s, 429s, or a post that is
+    recorded and then answered with a 500 (the message did arrive; the sender cannot know)."""
+
+    until: float
+    pattern: tuple[str, ...] = ("500", "429", "recorded-500")
+    calls: int = 0
+
+
+class SlackStandIn:
+    """``chat.postMessage`` and ``conversations.history`` as Slack serves them: JSON or form
+    bodies, bearer token, message metadata returned only with ``include_all_metadata``, newest
+    message first, cursor pagination."""
+
+    TOKEN = "xoxb-reliability-test"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.messages: list[SlackMessage] = []
+        self.calls: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()
+        self.trigger: PostTrigger | None = None
+        self.outage: Outage | None = None
+        self._clock = 1_700_000_000.0
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._dispatch)
+        self.server = ThreadedServer(app)
+
+    @property
+    def api_url(self) -> str:
+        return self.server.base_url + "/api/"
+
+    def start(self) -> SlackStandIn:
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def counts_by_channel(self) -> dict[str, Counter[str]]:
+        with self._lock:
+            counts: dict[str, Counter[str]] = {}
+            for message in self.messages:
+                counts.setdefault(message.channel, Counter())[message.alert_id or "?"] += 1
+            return counts
+
+    def total(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+                if isinstance(body, dict):
+                    params.update(body)
+            else:
+                params.update(dict(await request.post()))
+        return params
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        self.calls[method] += 1
+        if request.headers.get("Authorization") != f"Bearer {self.TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        params = await self._params(request)
+        failure = self._failure()
+        if failure in ("500", "429"):
+            self.failures[f"{method}:{failure}"] += 1
+            if failure == "429":
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
+            return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+        if method == "chat.postMessage":
+            response = self._post(params)
+            if failure == "recorded-500":
+                self.failures[f"{method}:{failure}"] += 1
+                return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+            return response
+        if method == "conversations.history":
+            return self._history(params)
+        if method == "auth.test":
+            return web.json_response({"ok": True, "user_id": "UBOT", "team_id": "T1"})
+        return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+
+    def _failure(self) -> str | None:
+        outage = self.outage
+        if outage is None or time.monotonic() >= outage.until:
+            return None
+        kind = outage.pattern[outage.calls % len(outage.pattern)]
+        outage.calls += 1
+        return kind
+
+    def _fire(self, before: bool) -> None:
+        trigger = self.trigger
+        if trigger is None or trigger.fired or trigger.before != before:
+            return
+        if trigger.seen >= trigger.nth:
+            trigger.fired = True
+            trigger.kill()
+
+    def _post(self, params: dict[str, Any]) -> web.Response:
+        channel = str(params.get("channel") or "")
+        if not channel:
+            return web.json_response({"ok": False, "error": "channel_not_found"})
+        if self.trigger is not None:
+            self.trigger.seen += 1
+        self._fire(before=True)
+        if self.trigger is not None and self.trigger.fired and self.trigger.before:
+            raise web.HTTPServiceUnavailable()  # the worker is gone; nothing is recorded
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                metadata = None
+        with self._lock:
+            self._clock += 1.0
+            ts = f"{self._clock:.6f}"
+            message = SlackMessage(
+                channel=channel,
+                ts=ts,
+                text=str(params.get("text") or ""),
+                metadata=metadata if isinstance(metadata, dict) else None,
+            )
+            self.messages.append(message)
+        self._fire(before=False)
+        return web.json_response({"ok": True, "channel": channel, "ts": ts})
+
+    def _history(self, params: dict[str, Any]) -> web.Response:
+        channel = str(params.get("channel") or "")
+        limit = max(1, min(int(params.get("limit") or 100), 999))
+        start = int(params.get("cursor") or 0)
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("true", "1")
+        with self._lock:
+            found = [
+                m for m in reversed(self.messages) if m.channel == channel and float(m.ts) > oldest
+            ]
+        page = found[start : start + limit]
+        messages = []
+        for message in page:
+            item: dict[str, Any] = {"type": "message", "ts": message.ts, "text": message.text}
+            if with_metadata and message.metadata is not None:
+                item["metadata"] = message.metadata
+            messages.append(item)
+        more = start + limit < len(found)
+        return web.json_response(
+            {
+                "ok": True,
+                "messages": messages,
+                "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+            }
+        )
+
+
+# --- the feed host ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    guid: str
+    title: str
+    text: str
+    published: Any  # datetime
+
+    @property
+    def link(self) -> str:
+        return f"https://reliability.example/{self.guid}"
+
+
+@dataclass
+class FeedTrigger:
+    nth: int
+    kill: Kill
+    seen: int = 0
+    fired: bool = False
+
+
+@dataclass
+class FeedHost:
+    """Serves ``/feeds/<name>.xml`` (RSS 2.0) from ``feeds``, with an ETag, honouring
+    ``If-None-Match``; unknown names get an empty channel."""
+
+    feeds: dict[str, list[Item]] = field(default_factory=dict)
+    requests: Counter[str] = field(default_factory=Counter)
+    trigger: FeedTrigger | None = None
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        app = web.Application()
+        app.router.add_get("/feeds/{name}.xml", self._serve)
+        self.server = ThreadedServer(app)
+
+    def start(self) -> FeedHost:
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def url(self, name: str) -> str:
+        return f"{self.server.base_url}/feeds/{name}.xml"
+
+    def publish(self, name: str, items: list[Item]) -> None:
+        with self._lock:
+            self.feeds.setdefault(name, []).extend(items)
+
+    def body(self, name: str) -> bytes:
+        with self._lock:
+            items = list(self.feeds.get(name, []))
+        return rss(name, items)
+
+    async def _serve(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        self.requests[name] += 1
+        trigger = self.trigger
+        if trigger is not None and not trigger.fired:
+            trigger.seen += 1
+            if trigger.seen >= trigger.nth:
+                trigger.fired = True
+                trigger.kill()
+                raise web.HTTPServiceUnavailable()
+        body = self.body(name)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=body, content_type="application/rss+xml", headers={"ETag": etag})
+
+
+def rss(name: str, items: list[Item]) -> bytes:
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>',
+        f"<title>Reliability wire {escape(name)}</title><link>https://reliability.example/</link>",
+        "<description>Invented items for the reliability tests</description>",
+    ]
+    for item in items:
+        parts.append(
+            f"<item><title>{escape(item.title)}</title><link>{item.link}</link>"
+            f'<guid isPermaLink="false">{item.guid}</guid>'
+            f"<pubDate>{format_datetime(item.published)}</pubDate>"
+            f"<description>{escape(item.text)}</description></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()

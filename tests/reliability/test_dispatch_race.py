@@ -1,0 +1,79 @@
+"""Several dispatchers on one store (two replicas delivering at the same time), against the
+Slack stand-in, through the real Slack destination: each alert reaches each channel once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.alerts.card import Card, CardKind
+from bot.delivery.outbox import Dispatcher
+from bot.delivery.slack import SlackDestination
+from bot.facts.catalogue import Catalogue
+from bot.store import repo
+from bot.store.db import Database
+
+from .harness import ROOT
+from .servers import SlackStandIn
+
+CHANNELS = ("C0ALERTS", "C0TRADE")
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    db.migrate()
+    with db.session() as session:
+        repo.seed_fact_states(session, Catalogue.load(ROOT / "seeds"))
+    yield db
+    db.dispose()
+
+
+def _queue(db: Database, count: int) -> set[str]:
+    ids = set()
+    with db.session() as session:
+        for index in range(count):
+            card = Card(
+                id=f"al-race-{index:03d}",
+                kind=CardKind.CHANGE,
+                title=f"US tariff on most Chinese goods: 145% → {index + 5}%",
+            )
+            repo.add_alert(
+                session,
+                alert_id=card.id,
+                kind="changes",
+                uid=None,
+                card=card.to_json(),
+                topics=(),
+                destinations=[f"slack:{c}" for c in CHANNELS],
+            )
+            ids.add(card.id)
+    return ids
+
+
+async def _replica(db: Database, slack: SlackStandIn, owner: str) -> int:
+    destination = SlackDestination(SlackStandIn.TOKEN, slack.api_url, min_interval=0.0)
+    dispatcher = Dispatcher(db, {"slack": destination}, owner=owner, batch=10)
+    try:
+        return (await dispatcher.run_once()).sent
+    finally:
+        await destination.close()
+
+
+async def test_three_dispatchers_deliver_each_alert_once_per_channel(
+    store: Database, slack: SlackStandIn, tmp_path: Path
+) -> None:
+    expected = _queue(store, 60)
+    sent = await asyncio.gather(*(_replica(store, slack, f"replica-{n}") for n in range(3)))
+
+    counts = slack.counts_by_channel()
+    for channel in CHANNELS:
+        doubled = {a: n for a, n in counts[channel].items() if n > 1}
+        assert not doubled, f"{channel}: {len(doubled)} alerts posted more than once"
+        assert set(counts[channel]) == expected
+    assert sum(sent) == 120 == slack.total()
+    with store.session() as session:
+        assert repo.outbox_counts(session) == {"sent": 120}
