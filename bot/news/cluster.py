@@ -113,6 +113,7 @@ def find_story(
             or similarity(text_words, content_words(f"{member.title} {member.text}"))
             >= TEXT_SIMILARITY
         )
-        if near_duplicate or confirmations & member.events:
+        member_events = {(fact, event_value(value)) for fact, value in member.events}
+        if near_duplicate or confirmations & member_events:
             return member.story_key or member.entry_key
     return None

@@ -1,0 +1,93 @@
+"""Same-story clustering: near-duplicates and corroborating confirmations within a window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.facts.model import Change, ChangeStatus
+from bot.feeds.entry import Entry
+from bot.news.analysis import Analysis
+from bot.news.cluster import StoryMember, event_value, find_story
+
+T0 = datetime(2025, 5, 12, 8, tzinfo=UTC)
+WINDOW = timedelta(hours=48)
+NOTHING = Analysis(relevant=True, topics=(), claims=(), summary="", needs_full_text=False)
+
+
+def entry(title: str, text: str = "", hours: float = 1) -> Entry:
+    return Entry(
+        "wire", title, f"https://example.test/{title}", title, T0 + timedelta(hours=hours), text
+    )
+
+
+def member(
+    key: str,
+    title: str,
+    text: str = "",
+    events: frozenset = frozenset(),
+    story: str | None = None,
+    hours: float = 0,
+) -> StoryMember:
+    return StoryMember(key, T0 + timedelta(hours=hours), title, text, events, story)
+
+
+def confirmed(fact: str, value: object) -> Change:
+    return Change(fact, value, value, ChangeStatus.CONFIRMED, "e")  # type: ignore[arg-type]
+
+
+TRUCE = member(
+    "a",
+    "US and China agree to slash tariffs for 90 days",
+    events=frozenset({("us-tariff-china", "30"), ("trade-talks", "agreement")}),
+)
+
+CASES = [
+    # near-duplicate title from another outlet
+    (entry("China and US agree to slash tariffs for 90 days"), [], [TRUCE], "a"),
+    # different words, but it confirms a change the first member made
+    (entry("Stocks jump on tariff relief"), [confirmed("us-tariff-china", 30.0)], [TRUCE], "a"),
+    # a later member of the story points to the story's first entry
+    (
+        entry("Third report of the truce"),
+        [confirmed("us-tariff-china", 30.0)],
+        [
+            TRUCE,
+            member(
+                "b",
+                "Stocks jump",
+                story="a",
+                hours=0.5,
+                events=frozenset({("us-tariff-china", "30")}),
+            ),
+        ],
+        "a",
+    ),
+    # outside the window it is a new story
+    (entry("China and US agree to slash tariffs for 90 days", hours=72), [], [TRUCE], None),
+    # an unrelated story with other values is a new story
+    (
+        entry("Beijing adds precursors to its control list"),
+        [confirmed("china-precursor-controls", "2025-05")],
+        [TRUCE],
+        None,
+    ),
+    # a confirmation of a value the member did not report is a new story
+    (entry("Talks resume"), [confirmed("trade-talks", "held")], [TRUCE], None),
+]
+
+
+@pytest.mark.parametrize(("new", "changes", "recent", "story"), CASES)
+def test_find_story(new: Entry, changes: list, recent: list, story: str | None) -> None:
+    assert find_story(new, NOTHING, changes, recent, WINDOW) == story
+
+
+def test_a_change_is_not_a_corroboration() -> None:
+    changed = Change("us-tariff-china", 145.0, 30.0, ChangeStatus.CHANGED, "e")
+    assert find_story(entry("Tariff news"), NOTHING, [changed], [TRUCE], WINDOW) is None
+
+
+def test_event_values_are_normalised() -> None:
+    assert event_value(30.0) == event_value("30") == event_value("30%") == "30"
+    assert event_value(" Agreement ") == "agreement"
