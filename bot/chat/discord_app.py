@@ -214,11 +214,17 @@ def _option_words(options: Any) -> list[str]:
     return words
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def invocation_from(interaction: Mapping[str, Any]) -> Invocation:
-    """The shared handlers' view of an application-command interaction."""
-    data = interaction.get("data") or {}
-    channel = interaction.get("channel_id") or (interaction.get("channel") or {}).get("id") or ""
-    user = (interaction.get("member") or {}).get("user") or interaction.get("user") or {}
+    """The shared handlers' view of an application-command interaction (fields of the wrong
+    shape count as absent)."""
+    data = _mapping(interaction.get("data"))
+    channel = interaction.get("channel_id") or _mapping(interaction.get("channel")).get("id") or ""
+    member_user = _mapping(_mapping(interaction.get("member")).get("user"))
+    user = member_user or _mapping(interaction.get("user"))
     return parse_command(
         str(data.get("name", "")),
         " ".join(_option_words(data.get("options"))),
@@ -275,7 +281,12 @@ class Interactions:
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("discord: background task failed", exc_info=task.exception())
 
     async def answer(self, interaction: Mapping[str, Any]) -> Answer:
         if interaction.get("type") == PING:
@@ -455,7 +466,7 @@ class GatewayClient(discord.Client):
     """A discord.py client that hands each interaction to :class:`Interactions`."""
 
     def __init__(self, interactions: Interactions, ctx: AppContext) -> None:
-        super().__init__(intents=discord.Intents.none())
+        super().__init__(intents=discord.Intents(guilds=True))
         self.interactions = interactions
         self.ctx = ctx
 
