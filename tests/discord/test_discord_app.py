@@ -165,10 +165,13 @@ async def test_help_and_bad_input_get_answers_not_errors(
     async with await interactions_server.post(command("fentanyl", latest)) as response:
         assert response.status == 200
         assert "Usage" in (await response.json())["data"]["embeds"][0]["title"]
-    for junk in ({"type": 2, "data": "x"}, {"type": 99}, [1, 2]):
+    async with await interactions_server.post({"type": 2, "data": "x"}) as response:
+        assert response.status == 200
+        assert (await response.json())["data"]["embeds"][0]["title"] == "Commands"
+    for junk in ({"type": 99}, [1, 2]):
         async with await interactions_server.post(junk) as response:  # type: ignore[arg-type]
-            assert response.status in (200, 400)
-    body, headers = signed(interactions_server.key, {"type": 1})
+            assert response.status == 400
+    _body, headers = signed(interactions_server.key, {"type": 1})
     async with interactions_server.session.post(
         interactions_server.url,
         data=b"not json",
