@@ -58,7 +58,9 @@ _NOT_MODIFIER = re.compile(
 )
 _MAX_PREDICATE_GAP = 150
 _ELLIPSIS = re.compile(r"\b(?:to|at)\s+$", re.IGNORECASE)
-_NAME_TAIL = frozenset({"to", "as", "will", "would", "is", "has", "was", "said", "says"})
+_NAME_TAIL = frozenset(
+    {"to", "as", "will", "would", "is", "has", "was", "said", "says", "for", "with", "of"}
+)
 _EVIDENCE_CHARS = 300
 
 
@@ -446,6 +448,8 @@ class ClaimExtractor:
             self.lexicon.compiled[n] for n in ("china", "us", "others") if self.lexicon.has(n)
         ]
         words = raw.split()
+        cut = next((i for i, w in enumerate(words) if w.lower() in _NAME_TAIL), len(words))
+        words = words[:cut]
         while words and (
             (titles and titles.fullmatch(words[0])) or any(b.fullmatch(words[0]) for b in blocked)
         ):

@@ -235,6 +235,10 @@ MONTHS_AND_PEOPLE = [
         {"china-fentanyl-envoy": {("Wang Xiaohong", A)}},
     ),
     (
+        "China Names New Fentanyl Envoy Li Chenggang To Lead Talks With US",
+        {"china-fentanyl-envoy": {("Li Chenggang", A)}},
+    ),
+    (
         "Foreign Minister Wang Yi met Marco Rubio to discuss fentanyl.",
         {"china-fentanyl-envoy": None},
     ),
