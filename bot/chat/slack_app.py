@@ -16,7 +16,9 @@ Subscriptions made here point at ``slack:<channel id>``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts.card import Card, Reply
 from bot.chat.commands import CommandServices, handle, parse_command
-from bot.delivery.slack import fit, render_blocks
+from bot.delivery.slack import PERMANENT_ERRORS, error_code, fit, render_blocks
 
 if TYPE_CHECKING:
     from bot.app.context import AppContext
@@ -76,7 +78,7 @@ async def _upload_chart(client: AsyncWebClient, channel: str, card: Card) -> str
             title=card.title[:250],
         )
     except SlackApiError as exc:
-        code = str(exc.response.get("error") or exc.response.status_code)
+        code = error_code(exc)
         log.warning("slack: chart upload to %s failed: %s", channel, code)
         return code
     except Exception as exc:
@@ -157,7 +159,13 @@ def build_bolt_app(
     listener = command_listener(services)
     for name in COMMANDS:
         app.command(name)(listener)
+    app.action(re.compile(r"^open-link-"))(_ack_only)
     return app
+
+
+async def _ack_only(ack: Callable[..., Awaitable[None]]) -> None:
+    """Link buttons open in the browser; if interactivity is on, their click is just acked."""
+    await ack()
 
 
 def events_route(bolt: AsyncApp) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -190,19 +198,69 @@ def http_installer(ctx: AppContext) -> Callable[[web.Application], None]:
     return install
 
 
-async def connect_socket_mode(
+class SocketModeConnection:
+    """A Socket Mode connection opened in the background, so a Slack outage never stops the
+    worker from starting. The app token is tried first (``apps.connections.open``, retried with
+    backoff on transient failures; a permanent refusal such as ``invalid_auth`` is logged once
+    and Socket Mode stays off); then slack_sdk's client connects, and reconnects by itself."""
+
+    def __init__(self, handler: AsyncSocketModeHandler, max_delay: float = 300.0) -> None:
+        self.handler = handler
+        self.connected = asyncio.Event()
+        self._max_delay = max_delay
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._connect(), name="slack-socket-mode")
+
+    async def _token_accepted(self) -> bool:
+        delay = 1.0
+        web_client = self.handler.client.web_client
+        while True:
+            try:
+                await web_client.apps_connections_open(app_token=self.handler.app_token)
+                return True
+            except SlackApiError as exc:
+                code = error_code(exc)
+                if code in PERMANENT_ERRORS:
+                    log.error("slack: Socket Mode refused (%s); slash commands are off", code)
+                    return False
+                log.warning("slack: Socket Mode unavailable (%s); retry in %.0fs", code, delay)
+            except Exception as exc:
+                log.warning("slack: Socket Mode unavailable (%s); retry in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._max_delay)
+
+    async def _connect(self) -> None:
+        if not await self._token_accepted():
+            return
+        await self.handler.connect_async()
+        log.info("slack: Socket Mode connected")
+        self.connected.set()
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.handler.close_async()
+
+
+def open_socket_mode(
     services: CommandServices, *, bot_token: str, app_token: str, api_url: str
-) -> AsyncSocketModeHandler:
-    """Open a Socket Mode connection; close it with ``await handler.close_async()``."""
+) -> SocketModeConnection:
+    """Start connecting in the background (call inside the running loop); ``await
+    connection.close()`` at shutdown."""
     bolt = build_bolt_app(services, token=bot_token, api_url=api_url)
-    handler = AsyncSocketModeHandler(bolt, app_token)
-    await handler.connect_async()
-    return handler
+    connection = SocketModeConnection(AsyncSocketModeHandler(bolt, app_token))
+    connection.start()
+    return connection
 
 
-async def start_socket_mode(ctx: AppContext) -> AsyncSocketModeHandler:
-    """Socket Mode for the worker (``SLACK_APP_TOKEN`` set); returns the open handler."""
-    return await connect_socket_mode(
+async def start_socket_mode(ctx: AppContext) -> SocketModeConnection:
+    """Socket Mode for the worker (``SLACK_APP_TOKEN`` set); returns at once, connecting in the
+    background, so a Slack outage never stops the worker from starting."""
+    return open_socket_mode(
         services_from(ctx),
         bot_token=ctx.env.SLACK_BOT_TOKEN,
         app_token=ctx.env.SLACK_APP_TOKEN,

@@ -294,7 +294,7 @@ def _retry_after(error: SlackApiError) -> float:
         return 30.0
 
 
-def _error_code(error: SlackApiError) -> str:
+def error_code(error: SlackApiError) -> str:
     data = getattr(error.response, "data", None)
     if isinstance(data, dict) and data.get("error"):
         return str(data["error"])
@@ -372,7 +372,7 @@ class SlackDestination:
     @staticmethod
     def _failure(exc: SlackApiError, channel: str) -> SendResult:
         status = getattr(exc.response, "status_code", 0)
-        code = _error_code(exc)
+        code = error_code(exc)
         if status == 429 or code == "ratelimited":
             wait = _retry_after(exc)
             return SendResult(

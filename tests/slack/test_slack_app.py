@@ -3,6 +3,7 @@ through response_url to the stand-in, subscriptions, charts, and Socket Mode."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,7 +17,7 @@ from slack_sdk.models.blocks import Block
 from bot.alerts.card import Card, CardKind
 from bot.app.routing import destinations_for
 from bot.chat.commands import CommandServices
-from bot.chat.slack_app import build_bolt_app, connect_socket_mode, install_events_route
+from bot.chat.slack_app import build_bolt_app, install_events_route, open_socket_mode
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
@@ -210,12 +211,15 @@ async def test_unknown_subcommand_gets_a_helpful_ephemeral_answer(
 async def test_socket_mode_answers_a_slash_command(
     fake_slack: FakeSlack, services: CommandServices
 ) -> None:
-    handler = await connect_socket_mode(
+    fake_slack.fail_next("apps.connections.open", 503, "Slack is down for a moment")
+    connection = open_socket_mode(
         services, bot_token=BOT_TOKEN, app_token=APP_TOKEN, api_url=fake_slack.api_url
     )
     try:
-        [opened] = fake_slack.calls_to("apps.connections.open")
-        assert opened.token == APP_TOKEN
+        await asyncio.wait_for(connection.connected.wait(), timeout=20)
+        opened = fake_slack.calls_to("apps.connections.open")
+        assert len(opened) == 3  # refused (503), accepted, then the connection's own URL
+        assert {call.token for call in opened} == {APP_TOKEN}
         await fake_slack.wait_for(fake_slack.socket_connected.is_set)
         body = command_body(fake_slack, "/fentanyl-status", "tariff", channel="C5", name="socket")
         payload = dict(parse_qsl(body.decode()))
@@ -233,4 +237,20 @@ async def test_socket_mode_answers_a_slash_command(
         [answer] = fake_slack.responses_to("socket")
         assert "tariff" in block_text(answer["blocks"]).lower()
     finally:
-        await handler.close_async()
+        await connection.close()
+
+
+async def test_socket_mode_gives_up_on_a_bad_app_token(
+    fake_slack: FakeSlack, services: CommandServices, caplog: pytest.LogCaptureFixture
+) -> None:
+    connection = open_socket_mode(
+        services, bot_token=BOT_TOKEN, app_token="xapp-wrong", api_url=fake_slack.api_url
+    )
+    try:
+        await fake_slack.wait_for(lambda: fake_slack.calls_to("apps.connections.open"))
+        await asyncio.sleep(0.2)
+        assert len(fake_slack.calls_to("apps.connections.open")) == 1
+        assert not connection.connected.is_set()
+        assert "Socket Mode refused (invalid_auth)" in caplog.text
+    finally:
+        await connection.close()
