@@ -56,7 +56,8 @@ def _cycle(config: Path, db_url: str) -> tuple[str, dict[str, int]]:
             }
 
     try:
-        return out.getvalue(), asyncio.run(go())
+        stats = asyncio.run(go())
+        return out.getvalue(), stats
     finally:
         ctx.close()
 
