@@ -278,3 +278,23 @@ def test_a_bad_public_key_is_refused_at_start(
     env = Environment(DISCORD_PUBLIC_KEY=key)
     with pytest.raises(ValueError, match="DISCORD_PUBLIC_KEY"):
         http_installer(StandInContext(env, database, catalogue))  # type: ignore[arg-type]
+
+
+async def test_start_gateway_constructs_and_survives_a_refused_token(
+    fake_discord: FakeDiscord, database: Database, catalogue: Catalogue
+) -> None:
+    from discord.http import Route
+
+    from bot.chat.discord_app import start_gateway
+
+    env = Environment(DISCORD_BOT_TOKEN="refused", DISCORD_API_URL=fake_discord.api_url)
+    saved = Route.BASE
+    try:
+        handle = await start_gateway(StandInContext(env, database, catalogue))  # type: ignore[arg-type]
+        await asyncio.wait_for(asyncio.shield(handle.task), timeout=10)
+        await handle.close()
+    finally:
+        Route.BASE = saved
+    logins = fake_discord.matching("GET", "/users/@me")
+    assert logins and logins[0].headers["Authorization"] == "Bot refused"
+    assert handle.task.done() and handle.task.exception() is None
