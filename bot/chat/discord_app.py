@@ -363,7 +363,7 @@ def _http_response(answer: Answer) -> web.StreamResponse:
         file.reset()
         part = writer.append(file.fp.read(), {"Content-Type": "image/png"})
         part.set_content_disposition("form-data", name=f"files[{index}]", filename=file.filename)
-    return web.Response(body=writer, content_type="multipart/form-data")
+    return web.Response(body=writer)
 
 
 def interactions_view(

@@ -4,7 +4,9 @@ Discord REST stand-in receives deferred answers and command syncs."""
 from __future__ import annotations
 
 import asyncio
+import json
 
+import aiohttp
 import pytest
 from nacl.signing import SigningKey
 
@@ -298,3 +300,45 @@ async def test_start_gateway_constructs_and_survives_a_refused_token(
     logins = fake_discord.matching("GET", "/users/@me")
     assert logins and logins[0].headers["Authorization"] == "Bot refused"
     assert handle.task.done() and handle.task.exception() is None
+
+
+async def test_without_a_bot_token_history_is_answered_inline_with_the_chart(
+    database: Database, catalogue: Catalogue, signing_key: SigningKey
+) -> None:
+    from aiohttp import MultipartReader, web
+
+    from bot.chat.discord_app import http_installer
+
+    env = Environment(DISCORD_PUBLIC_KEY=signing_key.verify_key.encode().hex())
+    app = web.Application()
+    http_installer(StandInContext(env, database, catalogue))(app)  # type: ignore[arg-type]
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    history = [
+        {
+            "type": 1,
+            "name": "history",
+            "options": [{"type": 3, "name": "fact", "value": "trade-talks"}],
+        }
+    ]
+    body, headers = signed(signing_key, command("fentanyl", history))
+    parts: dict[str, tuple[str | None, bytes]] = {}
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/discord/interactions"
+            async with session.post(url, data=body, headers=headers) as response:
+                assert response.status == 200
+                reader = MultipartReader.from_response(response)
+                while (part := await reader.next()) is not None:
+                    assert isinstance(part, aiohttp.BodyPartReader)
+                    parts[part.name or ""] = (part.filename, await part.read())
+    finally:
+        await runner.cleanup()
+    payload = json.loads(parts["payload_json"][1])
+    assert payload["type"] == 4 and payload["data"]["flags"] == EPHEMERAL
+    assert payload["data"]["embeds"][0]["image"]["url"] == "attachment://trade-talks.png"
+    filename, png = parts["files[0]"]
+    assert filename == "trade-talks.png" and png.startswith(b"\x89PNG")
