@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from bot.store.db import Database
 from bot.store.models import AlertRow, EntryRow, FeedRow, OutboxRow
@@ -148,26 +149,17 @@ def kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
-@dataclass
-class Tally:
-    entries: int
-    change_alerts: int
-    outbox: Counter[str]
-    delivered: dict[str, int]
-
-
-def read_tally(database_url: str) -> Tally:
+def outbox_statuses(database_url: str) -> Counter[str]:
+    """Outbox rows by status (empty while no worker has created the schema yet)."""
     db = Database(database_url)
     try:
         with db.session() as session:
-            entries = session.scalar(text("SELECT count(*) FROM entries")) or 0
-            alerts = session.scalar(text("SELECT count(*) FROM alerts WHERE kind = 'changes'"))
-            statuses = Counter(
-                dict(session.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")))
-            )
+            rows = session.execute(text("SELECT status, count(*) FROM outbox GROUP BY status"))
+            return Counter({str(status): int(count) for status, count in rows})
+    except DBAPIError:
+        return Counter()
     finally:
         db.dispose()
-    return Tally(int(entries), int(alerts or 0), statuses, {})
 
 
 def wait_for(condition: Any, timeout: float, poll: float = 0.25) -> bool:

@@ -1,0 +1,64 @@
+"""Issue 7, outage: the Slack Web API fails for a while (500s, 429s with Retry-After, and 500s
+answered after the message was recorded, which the sender cannot tell from a lost one); the
+worker keeps the alerts in the outbox, retries with backoff, and each arrives exactly once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.store.db import Database
+from bot.store.models import OutboxRow
+
+from .harness import Deployment, assert_exactly_once, kill, outbox_statuses, wait_for
+from .servers import Outage
+from .stories import change_items
+
+OUTAGE_SECONDS = 8.0
+ITEMS = 6
+
+
+def _max_attempts(database_url: str) -> int:
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            return int(session.scalar(select(func.max(OutboxRow.attempts))) or 0)
+    finally:
+        db.dispose()
+
+
+@pytest.mark.slow
+def test_alerts_wait_out_a_slack_outage_then_arrive_once(
+    deployment: Deployment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = change_items(ITEMS, seed=7, prefix="outage")
+    deployment.feed_names.append("wire-outage")
+    deployment.feeds.publish("wire-outage", items)
+    deployment.write_config()
+    rows = ITEMS * len(deployment.channels)
+    began = time.monotonic()
+    deployment.slack.outage = Outage(until=began + OUTAGE_SECONDS)
+
+    process = deployment.start("replica-a")
+    try:
+        assert wait_for(lambda: sum(outbox_statuses(deployment.database_url).values()) == rows, 60)
+        assert wait_for(lambda: time.monotonic() >= began + OUTAGE_SECONDS, OUTAGE_SECONDS + 1)
+        retried = _max_attempts(deployment.database_url)
+        failures = sum(deployment.slack.failures.values())
+        assert failures > 0 and retried > 0, "the outage never touched a delivery"
+        assert outbox_statuses(deployment.database_url)["sent"] < rows
+        assert wait_for(lambda: outbox_statuses(deployment.database_url)["sent"] == rows, 180)
+        recovered = time.monotonic() - began - OUTAGE_SECONDS
+    finally:
+        kill(process)
+
+    figures = assert_exactly_once(deployment, {"wire-outage": items})
+    with capsys.disabled():
+        print(
+            f"\noutage test: {OUTAGE_SECONDS:.0f} s outage, {failures} failed API calls "
+            f"{dict(deployment.slack.failures)}, rows retried up to {retried} times; "
+            f"{figures['alerts']} alerts → {figures['messages']} messages, all delivered "
+            f"{recovered:.0f} s after the outage ended"
+        )
