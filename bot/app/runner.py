@@ -25,9 +25,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app.context import AppContext
 from bot.app.digest import send_digest
 from bot.app.http import Health, RouteInstaller, build_app, start_server
+from bot.app.websub import WebSubManager
 from bot.app.worker import CycleStats, Worker
 from bot.delivery.registry import build_destinations, close_all
 from bot.feeds.fetch import Fetcher
+from bot.feeds.pool import ParsePool
 
 log = logging.getLogger(__name__)
 POLL_TICK_SECONDS = 15
@@ -41,10 +43,14 @@ def closing_line(stats: CycleStats, delivered: int) -> str:
     )
 
 
+SMALL_SWEEP = 50  # fewer feeds than this parse inline: starting worker processes costs more
+
+
 async def run_once(ctx: AppContext) -> int:
     destinations = build_destinations(ctx.env)
-    async with Fetcher(ctx.config.fetch) as fetcher:
-        worker = Worker(ctx, fetcher, destinations)
+    workers = 0 if len(ctx.config.feeds) < SMALL_SWEEP else ctx.config.fetch.parse_workers
+    async with Fetcher(ctx.config.fetch) as fetcher, ParsePool(workers) as parser:
+        worker = Worker(ctx, fetcher, destinations, parser)
         try:
             await asyncio.to_thread(worker.sync_feeds)
             stats = await worker.poll(ignore_schedule=True)
@@ -55,9 +61,12 @@ async def run_once(ctx: AppContext) -> int:
     return 0
 
 
-def _chat_installers(ctx: AppContext, worker: Worker) -> list[RouteInstaller]:
+def _chat_installers(ctx: AppContext) -> list[RouteInstaller]:
+    """HTTP routes of the chat adapters. Slack's HTTP mode is used only without an app token
+    (Socket Mode wins when ``SLACK_APP_TOKEN`` is set)."""
     installers: list[RouteInstaller] = []
-    if ctx.env.SLACK_SIGNING_SECRET and ctx.env.SLACK_BOT_TOKEN:
+    slack_http = ctx.env.SLACK_SIGNING_SECRET and not ctx.env.SLACK_APP_TOKEN
+    if slack_http and ctx.env.SLACK_BOT_TOKEN:
         from bot.chat.slack_app import http_installer as slack_installer
 
         installers.append(slack_installer(ctx))
@@ -77,7 +86,9 @@ async def run_forever(ctx: AppContext) -> int:
 
     destinations = build_destinations(ctx.env)
     fetcher = Fetcher(ctx.config.fetch)
-    worker = Worker(ctx, fetcher, destinations)
+    parser = ParsePool(ctx.config.fetch.parse_workers)
+    worker = Worker(ctx, fetcher, destinations, parser)
+    websub = WebSubManager(ctx, worker, fetcher)
     await asyncio.to_thread(worker.sync_feeds)
 
     schedule = ctx.config.schedule
@@ -113,9 +124,19 @@ async def run_forever(ctx: AppContext) -> int:
     health.last_cycle_at = lambda: worker.last_cycle_at
     runner: web.AppRunner | None = None
     if ctx.env.BOT_HTTP_PORT:
-        app = build_app(health, _chat_installers(ctx, worker))
+        installers = _chat_installers(ctx)
+        if websub.enabled:
+            installers.append(websub.installer())
+        app = build_app(health, installers)
         runner = await start_server(app, ctx.env.BOT_HTTP_HOST, ctx.env.BOT_HTTP_PORT)
         log.info("HTTP server on %s:%s", ctx.env.BOT_HTTP_HOST, ctx.env.BOT_HTTP_PORT)
+    elif websub.enabled:
+        log.warning("websub.callback_base is set but BOT_HTTP_PORT is not: WebSub is off")
+    slack_socket = None
+    if ctx.env.SLACK_APP_TOKEN and ctx.env.SLACK_BOT_TOKEN:
+        from bot.chat.slack_app import start_socket_mode
+
+        slack_socket = await start_socket_mode(ctx)
 
     scheduler.start()
     log.info("worker %s started: %d feeds", ctx.instance_id, len(ctx.config.feeds))
@@ -128,8 +149,11 @@ async def run_forever(ctx: AppContext) -> int:
             await asyncio.wait_for(worker.wait_idle(), timeout=30)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(worker.deliver(), timeout=30)
+        if slack_socket is not None:
+            await slack_socket.close()
         if runner is not None:
             await runner.cleanup()
         await fetcher.close()
+        parser.close()
         await close_all(destinations)
     return 0

@@ -28,8 +28,9 @@ from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.feeds.article import fetch_article_text
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import Fetcher, FetchResult, Validators
-from bot.feeds.parse import parse_feed
+from bot.feeds.parse import ParsedFeed
 from bot.feeds.policy import next_poll_delay
+from bot.feeds.pool import ParsePool
 from bot.news.analysis import Analysis
 from bot.store import repo
 from bot.store.models import FeedRow
@@ -65,9 +66,11 @@ class Worker:
         ctx: AppContext,
         fetcher: Fetcher,
         destinations: Mapping[str, Destination],
+        parser: ParsePool | None = None,
     ) -> None:
         self.ctx = ctx
         self.fetcher = fetcher
+        self.parser = parser or ParsePool(workers=0)
         self.pipeline = Pipeline(ctx.db, ctx.catalogue, ctx.config)
         self.dispatcher = Dispatcher(ctx.db, destinations, owner=ctx.instance_id)
         self.last_cycle_at: datetime | None = None
@@ -142,20 +145,11 @@ class Worker:
             if result.outcome == "error":
                 await asyncio.to_thread(self._record_failure, feed, result)
                 return None
+            parsed = ParsedFeed()
             outcomes: list[Outcome] = []
-            entry_times: list[datetime] = []
-            ttl: int | None = None
-            hub: str | None = None
             if result.outcome == "new" and result.body is not None:
-                parsed = parse_feed(result.body, feed.name)
-                for problem in parsed.problems:
-                    log.warning("%s", problem)
-                ttl, hub = parsed.ttl_minutes, parsed.hub_url
-                entry_times = [e.published for e in parsed.entries if e.dated]
-                outcomes = await self._judge_entries(feed, parsed.entries)
-            await asyncio.to_thread(
-                self._record_success, feed, result, entry_times, ttl, hub, bool(outcomes)
-            )
+                parsed, outcomes = await self.ingest(feed, result.body)
+            await asyncio.to_thread(self._record_success, feed, result, parsed, bool(outcomes))
             return outcomes
         except Exception as exc:  # one feed's bug must not stop the others
             log.exception("feed %s: poll failed", feed.name)
@@ -174,6 +168,13 @@ class Worker:
             )
             await asyncio.to_thread(self._record_failure, feed, failure)
             return None
+
+    async def ingest(self, feed: FeedRow, body: bytes) -> tuple[ParsedFeed, list[Outcome]]:
+        """Parse a feed body (polled or pushed by a WebSub hub) and judge its new entries."""
+        parsed = await self.parser.parse(body, feed.name)
+        for problem in parsed.problems:
+            log.warning("%s", problem)
+        return parsed, await self._judge_entries(feed, parsed.entries)
 
     async def _judge_entries(self, feed: FeedRow, entries: list[Entry]) -> list[Outcome]:
         uids = {repo.entry_uid(e.feed, e.entry_id): e for e in entries}
@@ -250,13 +251,16 @@ class Worker:
 
     def _delay(self, feed: FeedRow, failures: int, result: FetchResult, **extra: object) -> float:
         schedule = self.ctx.config.schedule
+        pushed = feed.websub_expires_at is not None and feed.websub_expires_at > repo.utcnow()
+        interval = feed.interval_seconds or schedule.poll_interval_seconds
         return next_poll_delay(
-            interval=float(feed.interval_seconds or schedule.poll_interval_seconds),
+            interval=float(schedule.max_interval_seconds if pushed else interval),
             min_interval=float(schedule.min_interval_seconds),
             max_interval=float(schedule.max_interval_seconds),
             consecutive_failures=failures,
             retry_after=result.retry_after,
             max_age=result.max_age,
+            backoff_cap=schedule.backoff_cap_seconds,
             rng=self._rng,
             **extra,  # type: ignore[arg-type]
         )
@@ -265,13 +269,14 @@ class Worker:
         self,
         feed: FeedRow,
         result: FetchResult,
-        entry_times: list[datetime],
-        ttl: int | None,
-        hub: str | None,
+        parsed: ParsedFeed,
         had_new: bool,
     ) -> None:
         now = repo.utcnow()
-        delay = self._delay(feed, 0, result, ttl_minutes=ttl, recent_entry_times=entry_times)
+        entry_times = [e.published for e in parsed.entries if e.dated]
+        delay = self._delay(
+            feed, 0, result, ttl_minutes=parsed.ttl_minutes, recent_entry_times=entry_times
+        )
         with self.ctx.db.session() as session:
             row = session.get(FeedRow, feed.id)
             if row is None:
@@ -287,7 +292,7 @@ class Worker:
             row.failing_since = None
             row.last_error = row.last_error_kind = None
             row.admin_alerted = False
-            row.hub_url = hub or row.hub_url
+            row.hub_url = parsed.hub_url or row.hub_url
             row.next_poll_at = now + timedelta(seconds=delay)
             repo.release_feed(session, feed.id, self.ctx.instance_id)
 

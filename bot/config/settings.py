@@ -67,6 +67,9 @@ class FetchConfig(_Strict):
     concurrency: int = Field(default=100, ge=1)
     per_host_concurrency: int = Field(default=4, ge=1)
     user_agent: str = "fentanyl-trade-bot/0.1 (+https://github.com/)"
+    # CIDR ranges let through the SSRF guard even when private networks are refused
+    allowed_networks: list[str] = Field(default_factory=list)
+    parse_workers: int | None = Field(default=None, ge=0)  # null: one per spare core
     full_text: bool = True  # fetch the article page when a relevant entry's text is short
 
 
@@ -100,10 +103,19 @@ class ScheduleConfig(_Strict):
     # null turns the rule off (every entry of a new feed may alert).
     first_run_backlog_hours: float | None = Field(default=24.0, ge=0)
     story_window_hours: float = Field(default=48.0, gt=0)
+    backoff_cap_seconds: float = Field(default=6 * 3600.0, ge=60)
 
     @property
     def story_window(self) -> timedelta:
         return timedelta(hours=self.story_window_hours)
+
+
+class WebSubConfig(_Strict):
+    """WebSub push for feeds that advertise a hub. Off unless ``callback_base`` is the public
+    URL at which hubs reach this bot's HTTP server (``<callback_base>/websub/<feed id>``)."""
+
+    callback_base: str | None = None
+    lease_seconds: int = Field(default=5 * 86400, ge=3600)
 
 
 class BotConfig(_Strict):
@@ -113,6 +125,7 @@ class BotConfig(_Strict):
     )
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    websub: WebSubConfig = Field(default_factory=WebSubConfig)
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     topics_file: Path = PROJECT_ROOT / "config" / "topics.yaml"
     admin_route: str | None = None

@@ -246,7 +246,8 @@ class Fetcher:
     ``async with Fetcher(config) as fetcher`` or call :meth:`close`.
 
     ``resolver`` replaces the DNS resolver (tests map names to loopback addresses with it);
-    ``allowed_networks`` are CIDR ranges let through the guard even when private networks are
+    ``allowed_networks`` (added to ``config.allowed_networks``) are CIDR ranges let through the
+    guard even when private networks are
     refused.
     """
 
@@ -259,7 +260,7 @@ class Fetcher:
     ) -> None:
         self.config = config
         self._resolver = resolver
-        allowed = tuple(allowed_networks)
+        allowed = (*config.allowed_networks, *allowed_networks)
         self._guards = {
             False: AddressGuard.from_settings(config.allow_private_networks, allowed),
             True: AddressGuard.from_settings(False, allowed),
