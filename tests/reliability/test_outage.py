@@ -16,7 +16,7 @@ from .harness import Deployment, assert_exactly_once, kill, outbox_statuses, wai
 from .servers import Outage
 from .stories import change_items
 
-OUTAGE_SECONDS = 8.0
+OUTAGE_SECONDS = 15.0
 ITEMS = 6
 
 
@@ -45,20 +45,22 @@ def test_alerts_wait_out_a_slack_outage_then_arrive_once(
     try:
         assert wait_for(lambda: sum(outbox_statuses(deployment.database_url).values()) == rows, 60)
         assert wait_for(lambda: time.monotonic() >= began + OUTAGE_SECONDS, OUTAGE_SECONDS + 1)
-        retried = _max_attempts(deployment.database_url)
+        waiting = rows - outbox_statuses(deployment.database_url)["sent"]
         failures = sum(deployment.slack.failures.values())
-        assert failures > 0 and retried > 0, "the outage never touched a delivery"
-        assert outbox_statuses(deployment.database_url)["sent"] < rows
+        assert waiting > 0 and failures > 0, "the outage never touched a delivery"
         assert wait_for(lambda: outbox_statuses(deployment.database_url)["sent"] == rows, 180)
         recovered = time.monotonic() - began - OUTAGE_SECONDS
     finally:
         kill(process)
+    retried = _max_attempts(deployment.database_url)
+    assert retried > 0, "no row went back to the outbox for a later attempt"
 
     figures = assert_exactly_once(deployment, {"wire-outage": items})
     with capsys.disabled():
         print(
             f"\noutage test: {OUTAGE_SECONDS:.0f} s outage, {failures} failed API calls "
-            f"{dict(deployment.slack.failures)}, rows retried up to {retried} times; "
+            f"{dict(deployment.slack.failures)}, {waiting} of {rows} rows waiting when it ended, "
+            f"rows retried up to {retried} times by the dispatcher; "
             f"{figures['alerts']} alerts → {figures['messages']} messages, all delivered "
             f"{recovered:.0f} s after the outage ended"
         )
