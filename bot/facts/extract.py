@@ -36,7 +36,7 @@ from bot.facts.modality import judge
 from bot.facts.model import Claim, FactKind, FactValue, Modality
 from bot.facts.text import Clause, Figure, Role, clauses, figures, normalise_figures, sentences
 
-WORD = r"(?:[\w'’-]+\s+)"
+WORD = r"(?:[\w'’-]+,?\s+)"
 PERSON = r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,5}))"
 BUILTIN_PATTERNS = {"w": WORD, "person": PERSON}
 _GOODS = (

@@ -31,7 +31,7 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _PROPOSED = re.compile(
-    r"\b(?:could|might|may|should|threat\w*|threaten\w*|consider\w*|weigh\w*|mull\w*|"
+    r"\b(?:could|might|(?-i:may)(?!\s+\d)|should|threat\w*|threaten\w*|consider\w*|weigh\w*|mull\w*|"
     r"propos\w*|plan|plans|planned|planning|intend\w*|warn\w*|seek\w*|sought|want\w*|hope\w*|"
     r"aim\w*|possible|possibly|potential\w*|prospect\w*|option\w*|draft|contemplat\w*|"
     r"explor\w*|urg\w*|calls? for|called for|demand\w*|push\w* for|offer\w*|floated|floating|"

@@ -265,10 +265,11 @@ _MONTH_NAME = "|".join(name.capitalize() for name in sorted(_MONTHS, key=len, re
 _TIME_REF = re.compile(
     rf"\b(?P<prep>in|on|since|last|early|late|mid|from|starting|beginning|effective|by|until|"
     rf"through|next|this|before|after)?[\s-]*(?P<month>(?-i:{_MONTH_NAME})\.?)(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>\d{{4}}))?\b"
-    rf"|\b(?P<rel>(?:last|next|this)\s+(?:month|year))\b"
+    rf"|\b(?P<rel>(?:last|next|this)\s+(?:month|year|quarter|spring|summer|autumn|fall|winter))\b"
     rf"|\b(?:in|since|during|by)\s+(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+_RELATIVE_MONTHS = {"month": 1, "quarter": 3, "year": 12}  # a season: about six months
 _FUTURE_PREP = frozenset({"from", "starting", "beginning", "effective", "next", "until", "by"})
 
 
@@ -300,7 +301,7 @@ def time_refs(text: str, published: date) -> list[TimeRef]:
         if match.group("rel"):
             which, unit = match.group("rel").lower().split()
             step = {"last": -1, "next": 1, "this": 0}[which]
-            when = _shift(this_month, step * (1 if unit == "month" else 12))
+            when = _shift(this_month, step * _RELATIVE_MONTHS.get(unit, 6))
             direction = {-1: Direction.PAST, 1: Direction.FUTURE, 0: Direction.NOW}[step]
             refs.append(TimeRef(when, when, direction, match.start()))
             continue

@@ -95,6 +95,14 @@ FIGURES = [
     ("China denied it had cut tariffs on American goods to 10 percent.", {CN: None}),
     # reported "would" of a decision is asserted; "will" with a date carries it as effective
     ("Beijing said it would cut its tariff on American products to 10 percent.", {CN: {(10.0, A)}}),
+    # a date in May is not the modal "may"; a season behind the entry is the past
+    ("Levies on Chinese imports will drop to 30% starting May 14.", {US: {(30.0, A)}}),
+    ("Tariffs on Chinese goods may rise to 50% in the autumn.", {US: {(50.0, P)}}),
+    (
+        "When duties on Chinese goods hit 145 percent last spring, soybean exports collapsed.",
+        {US: {(145.0, H)}},
+    ),
+    ("Duties on Chinese goods were cut to 30 percent this spring.", {US: {(30.0, A)}}),
 ]
 
 
@@ -131,6 +139,11 @@ STATES = [
     ("Chinese and US trade negotiators wrapped up their meeting in Rome.", {TALKS: {("held", A)}}),
     ("Washington and Beijing struck a trade deal on Thursday.", {TALKS: {("agreement", A)}}),
     ("The US and China agreed to roll back tariffs for 90 days.", {TALKS: {("agreement", A)}}),
+    (
+        "Washington cuts duties on Chinese goods for 90 days under the Geneva pact.",
+        {TALKS: {("agreement", A)}},
+    ),
+    ("Washington cuts duties on Chinese goods under new customs rules.", {TALKS: None}),
     (
         "Trade negotiations between the US and China broke down on Friday.",
         {TALKS: {("stalled", A)}},
@@ -243,6 +256,10 @@ MONTHS_AND_PEOPLE = [
         {"china-fentanyl-envoy": None},
     ),
     ("Wang Xiaohong visited Cambodia to discuss online scams.", {"china-fentanyl-envoy": None}),
+    (
+        "China named Zhao Ming, a deputy security minister, to lead fentanyl talks with the US.",
+        {"china-fentanyl-envoy": {("Zhao Ming", A)}},
+    ),
 ]
 
 
