@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.facts.catalogue import Catalogue
@@ -48,11 +48,22 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+SEED_LOCK, FEED_SYNC_LOCK = 727275, 727276
+
+
+def _one_writer_at_a_time(session: Session, key: int) -> None:
+    """Serialise a read-then-insert among replicas starting together (PostgreSQL: an advisory
+    lock held to the end of the transaction; SQLite's BEGIN IMMEDIATE already serialises)."""
+    if _is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 # --- facts -----------------------------------------------------------------------------------
 
 
 def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
     """Give every catalogue fact without a stored state its baseline; returns how many."""
+    _one_writer_at_a_time(session, SEED_LOCK)
     known = set(session.scalars(select(FactStateRow.fact_id)))
     added = 0
     for fact in catalogue.values():
@@ -221,6 +232,7 @@ class FeedSpec:
 
 def sync_feeds(session: Session, specs: Sequence[FeedSpec]) -> None:
     """Make the config's feeds present and enabled; disable config feeds no longer listed."""
+    _one_writer_at_a_time(session, FEED_SYNC_LOCK)
     rows = {row.name: row for row in session.scalars(select(FeedRow))}
     wanted = {spec.name for spec in specs}
     for spec in specs:

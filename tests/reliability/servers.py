@@ -91,11 +91,13 @@ class PostTrigger:
 
 @dataclass
 class Outage:
-    """Fail Web API calls until ``until`` (monotonic time): 500s, 429s, or a post that is
-    recorded and then answered with a 500 (the message did arrive; the sender cannot know)."""
+    """Fail calls of ``methods`` (default: every method) until ``until`` (monotonic time), in
+    turn as ``pattern`` says: a 500, a 429 with Retry-After, or a post that is recorded and then
+    answered with a 500 (the message did arrive; the sender cannot know)."""
 
     until: float
     pattern: tuple[str, ...] = ("500", "429", "recorded-500")
+    methods: tuple[str, ...] = ()
     calls: int = 0
 
 
@@ -112,7 +114,7 @@ class SlackStandIn:
         self.calls: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
         self.trigger: PostTrigger | None = None
-        self.outage: Outage | None = None
+        self.outages: list[Outage] = []
         self._clock = 1_700_000_000.0
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._dispatch)
@@ -157,7 +159,7 @@ class SlackStandIn:
         if request.headers.get("Authorization") != f"Bearer {self.TOKEN}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         params = await self._params(request)
-        failure = self._failure()
+        failure = self._failure(method)
         if failure in ("500", "429"):
             self.failures[f"{method}:{failure}"] += 1
             if failure == "429":
@@ -177,13 +179,14 @@ class SlackStandIn:
             return web.json_response({"ok": True, "user_id": "UBOT", "team_id": "T1"})
         return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
 
-    def _failure(self) -> str | None:
-        outage = self.outage
-        if outage is None or time.monotonic() >= outage.until:
-            return None
-        kind = outage.pattern[outage.calls % len(outage.pattern)]
-        outage.calls += 1
-        return kind
+    def _failure(self, method: str) -> str | None:
+        now = time.monotonic()
+        for outage in self.outages:
+            if now < outage.until and (not outage.methods or method in outage.methods):
+                kind = outage.pattern[outage.calls % len(outage.pattern)]
+                outage.calls += 1
+                return kind
+        return None
 
     def _fire(self, before: bool) -> None:
         trigger = self.trigger

@@ -104,8 +104,10 @@ def test_a_replica_killed_mid_run_leaves_nothing_lost_or_doubled(
     processes = {name: pg_deployment.start(name) for name in REPLICAS}
     try:
         assert wait_for(
-            lambda: pg_deployment.slack.total() >= 30
-            and _leases_of(pg_deployment.database_url, victim)[1] > 0,
+            lambda: (
+                pg_deployment.slack.total() >= 30
+                and _leases_of(pg_deployment.database_url, victim)[1] > 0
+            ),
             120,
             poll=0.2,
         ), "the victim never held outbox rows"
