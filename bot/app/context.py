@@ -9,9 +9,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.chat.commands import CommandServices
 from bot.config import BotConfig, Environment, load_config, load_environment
 from bot.facts.catalogue import Catalogue
 from bot.news.analysis import Analyser, build_analyser
+from bot.news.topics import load_topics
 from bot.store import repo
 from bot.store.db import Database
 
@@ -24,6 +26,11 @@ class AppContext:
     analyser: Analyser
     db: Database
     instance_id: str
+    topic_ids: tuple[str, ...] = ()
+
+    def command_services(self) -> CommandServices:
+        """What the chat adapters hand to the transport-neutral command handlers."""
+        return CommandServices(db=self.db, catalogue=self.catalogue, topics=self.topic_ids)
 
     def close(self) -> None:
         self.db.dispose()
@@ -55,6 +62,7 @@ def build_context(config_path: Path | None, database_url: str | None = None) -> 
         analyser=analyser,
         db=db,
         instance_id=instance_id(env),
+        topic_ids=tuple(topic.id for topic in load_topics(config.topics_file).topics),
     )
 
 

@@ -137,6 +137,13 @@ async def run_forever(ctx: AppContext) -> int:
         from bot.chat.slack_app import start_socket_mode
 
         slack_socket = await start_socket_mode(ctx)
+    discord_gateway = None
+    if ctx.env.DISCORD_BOT_TOKEN and not ctx.env.DISCORD_PUBLIC_KEY:
+        # with a public key Discord posts interactions to our endpoint; a gateway client on
+        # every replica would answer each interaction several times
+        from bot.chat.discord_app import start_gateway
+
+        discord_gateway = await start_gateway(ctx)
 
     scheduler.start()
     log.info("worker %s started: %d feeds", ctx.instance_id, len(ctx.config.feeds))
@@ -151,6 +158,8 @@ async def run_forever(ctx: AppContext) -> int:
             await asyncio.wait_for(worker.deliver(), timeout=30)
         if slack_socket is not None:
             await slack_socket.close()
+        if discord_gateway is not None:
+            await discord_gateway.close()
         if runner is not None:
             await runner.cleanup()
         await fetcher.close()

@@ -29,15 +29,12 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
-import yaml
 from aiohttp import web
 from discord.http import Route
 from nacl.exceptions import BadSignatureError
@@ -397,25 +394,12 @@ def interactions_view(
 # --- wiring -------------------------------------------------------------------------------
 
 
-def topic_ids(topics_file: Path) -> tuple[str, ...]:
-    """The topic ids of ``config/topics.yaml`` (for the subscribe choices); none if unreadable."""
-    try:
-        raw = yaml.safe_load(topics_file.read_text(encoding="utf-8")) or {}
-        return tuple(str(t["id"]) for t in raw.get("topics") or [] if isinstance(t, dict))
-    except (OSError, yaml.YAMLError, KeyError, AttributeError) as exc:
-        log.warning("%s: topic ids not read for Discord commands: %s", topics_file, exc)
-        return ()
-
-
 def command_services(ctx: AppContext) -> CommandServices:
-    return CommandServices(
-        db=ctx.db, catalogue=ctx.catalogue, topics=topic_ids(ctx.config.topics_file)
-    )
+    return ctx.command_services()
 
 
 def dev_guild_id(ctx: AppContext) -> str:
-    value = getattr(ctx.env, DEV_GUILD_VAR, "") or os.environ.get(DEV_GUILD_VAR, "")
-    return str(value).strip()
+    return ctx.env.DISCORD_DEV_GUILD_ID.strip()
 
 
 def _connection(ctx: AppContext) -> DiscordConnection | None:

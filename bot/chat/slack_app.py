@@ -20,10 +20,8 @@ import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -46,20 +44,8 @@ MAX_RESPONSES = 5  # a response_url takes at most five messages
 MAX_TEXT = 3000
 
 
-def topic_ids(topics_file: Path) -> tuple[str, ...]:
-    """The topic ids of ``config/topics.yaml`` (empty if unreadable: then any topic is taken)."""
-    try:
-        data = yaml.safe_load(topics_file.read_text(encoding="utf-8")) or {}
-        return tuple(str(t["id"]) for t in data.get("topics") or [] if isinstance(t, dict))
-    except (OSError, yaml.YAMLError, KeyError, AttributeError) as exc:
-        log.warning("slack: topics from %s unavailable: %s", topics_file, exc)
-        return ()
-
-
 def services_from(ctx: AppContext) -> CommandServices:
-    return CommandServices(
-        db=ctx.db, catalogue=ctx.catalogue, topics=topic_ids(ctx.config.topics_file)
-    )
+    return ctx.command_services()
 
 
 def _api_url(url: str) -> str:

@@ -154,6 +154,7 @@ class Environment(BaseSettings):
     DISCORD_APPLICATION_ID: str = ""
     DISCORD_PUBLIC_KEY: str = ""
     DISCORD_API_URL: str = "https://discord.com/api/v10"
+    DISCORD_DEV_GUILD_ID: str = ""
     BOT_HTTP_PORT: int = 0
     BOT_HTTP_HOST: str = "0.0.0.0"
     BOT_LOG_LEVEL: str = "INFO"

@@ -15,8 +15,10 @@ import pytest
 from aiohttp import web
 from nacl.signing import SigningKey
 
+from bot.chat.commands import CommandServices
 from bot.config import BotConfig, Environment
 from bot.facts.catalogue import Catalogue
+from bot.news.topics import load_topics
 from bot.store import repo
 from bot.store.db import Database
 from tests.discord.fake_discord import TOKEN, FakeDiscord
@@ -91,6 +93,10 @@ class StandInContext:
     db: Database
     catalogue: Catalogue
     config: BotConfig = field(default_factory=BotConfig)
+
+    def command_services(self) -> CommandServices:
+        topics = tuple(t.id for t in load_topics(self.config.topics_file).topics)
+        return CommandServices(db=self.db, catalogue=self.catalogue, topics=topics)
 
 
 @dataclass
