@@ -103,6 +103,15 @@ FIGURES = [
         {US: {(145.0, H)}},
     ),
     ("Duties on Chinese goods were cut to 30 percent this spring.", {US: {(30.0, A)}}),
+    # "rate on" goods is a tariff; other rates are not
+    (
+        "The US rate on most Chinese imports goes down to 30 percent, while China's rate on "
+        "American goods is lowered to 10 percent.",
+        {US: {(30.0, A)}, CN: {(10.0, A)}},
+    ),
+    ("China's economic growth rate slowed to 4.8 percent.", {CN: None, US: None}),
+    ("The interest rate on US Treasury bonds climbed to 4.5 percent.", {CN: None, US: None}),
+    ("China cut its benchmark lending rate to 3 percent.", {CN: None}),
 ]
 
 
@@ -144,6 +153,10 @@ STATES = [
         {TALKS: {("agreement", A)}},
     ),
     ("Washington cuts duties on Chinese goods under new customs rules.", {TALKS: None}),
+    (
+        "US and Chinese delegations conclude two days of negotiations in Geneva.",
+        {TALKS: {("held", A)}},
+    ),
     (
         "Trade negotiations between the US and China broke down on Friday.",
         {TALKS: {("stalled", A)}},
