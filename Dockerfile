@@ -1,4 +1,4 @@
-# The bot as a container: `docker build -t fentanyl-trade-bot .`, then see docs/deploy.md.
+# The bot as a container: `docker build -t fentanyl-trade-bot .`, then see "Deploying with Docker" in README.md.
 #
 # Two stages on the same base. The builder makes a virtualenv with the runtime dependencies of
 # pyproject.toml pinned by constraints.txt (every one ships a wheel, psycopg through its [binary]

@@ -22,7 +22,7 @@ DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 DOCKERIGNORE = PROJECT_ROOT / ".dockerignore"
 COMPOSE = PROJECT_ROOT / "docker-compose.yml"
 ENV_EXAMPLE = PROJECT_ROOT / ".env.example"
-DEPLOY_DOC = PROJECT_ROOT / "docs" / "deploy.md"
+DEPLOY_DOC = PROJECT_ROOT / "README.md"
 
 Instruction = tuple[str, str]
 
@@ -350,7 +350,7 @@ def test_compose_variables_are_documented_in_env_example() -> None:
     assert not undocumented, f".env.example lacks {sorted(undocumented)}"
 
 
-# --- docs/deploy.md --------------------------------------------------------------------------
+# --- the README deploy section ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
