@@ -25,6 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app.context import AppContext
 from bot.app.digest import send_digest
 from bot.app.http import Health, RouteInstaller, build_app, start_server
+from bot.app.progress import progress
 from bot.app.websub import WebSubManager
 from bot.app.worker import CycleStats, Worker
 from bot.delivery.registry import build_destinations, close_all
@@ -53,7 +54,8 @@ async def run_once(ctx: AppContext) -> int:
         worker = Worker(ctx, fetcher, destinations, parser)
         try:
             await asyncio.to_thread(worker.sync_feeds)
-            stats = await worker.poll(ignore_schedule=True)
+            with progress("polling feeds", len(ctx.config.feeds)) as advance:
+                stats = await worker.poll(ignore_schedule=True, on_feed=advance)
             delivered = (await worker.deliver()).sent
         finally:
             await close_all(destinations)

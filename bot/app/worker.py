@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -110,12 +110,15 @@ class Worker:
                 exclude=sorted(exclude),
             )
 
-    async def poll(self, *, ignore_schedule: bool = False) -> CycleStats:
-        """Poll every due feed once (``ignore_schedule``: every enabled feed)."""
+    async def poll(
+        self, *, ignore_schedule: bool = False, on_feed: Callable[[int], None] | None = None
+    ) -> CycleStats:
+        """Poll every due feed once (``ignore_schedule``: every enabled feed); ``on_feed`` is
+        told each time a feed is done (a progress bar)."""
         async with self._polling:
-            return await self._poll(ignore_schedule)
+            return await self._poll(ignore_schedule, on_feed or (lambda _n: None))
 
-    async def _poll(self, ignore_schedule: bool) -> CycleStats:
+    async def _poll(self, ignore_schedule: bool, on_feed: Callable[[int], None]) -> CycleStats:
         stats = CycleStats()
         done: set[str] = set()
         while True:
@@ -123,7 +126,7 @@ class Worker:
             if not feeds:
                 break
             done.update(f.name for f in feeds)
-            results = await asyncio.gather(*(self._poll_feed(f) for f in feeds))
+            results = await asyncio.gather(*(self._poll_feed(f, on_feed) for f in feeds))
             for feed_stats in results:
                 stats.feeds += 1
                 stats.failed_feeds += int(feed_stats is None)
@@ -133,7 +136,15 @@ class Worker:
         metrics.LAST_CYCLE.set(time.time())
         return stats
 
-    async def _poll_feed(self, feed: FeedRow) -> list[Outcome] | None:
+    async def _poll_feed(
+        self, feed: FeedRow, on_done: Callable[[int], None]
+    ) -> list[Outcome] | None:
+        try:
+            return await self._poll_one(feed)
+        finally:
+            on_done(1)
+
+    async def _poll_one(self, feed: FeedRow) -> list[Outcome] | None:
         validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
         try:
             result = await self.fetcher.fetch(
