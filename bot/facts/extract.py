@@ -49,7 +49,9 @@ _STOP_BEFORE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _TRAIL_STOP = re.compile(
-    r"[,;:]|\b(?:plus|and|while|but|as well as|versus|whereas)\b|\d", re.IGNORECASE
+    r"[,;:]|\b(?:plus|and|while|but|as well as|versus|whereas|if|unless|because|when|amid|"
+    r"after|before|since|until|so that)\b|\d",
+    re.IGNORECASE,
 )
 _NOT_MODIFIER = re.compile(
     r"[,;.:\d]|\b(?:and|or|plus|while|but|from|to|at|on|in|by|as|than|versus|is|are|was|were|"

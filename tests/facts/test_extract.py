@@ -112,6 +112,11 @@ FIGURES = [
     ("China's economic growth rate slowed to 4.8 percent.", {CN: None, US: None}),
     ("The interest rate on US Treasury bonds climbed to 4.5 percent.", {CN: None, US: None}),
     ("China cut its benchmark lending rate to 3 percent.", {CN: None}),
+    # a qualifier in a following subordinate clause does not qualify the figure
+    (
+        "Threat of 50 percent tariff on Chinese goods if fentanyl flows continue",
+        {US: {(50.0, P)}, FENT: None},
+    ),
 ]
 
 
