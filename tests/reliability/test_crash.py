@@ -75,6 +75,8 @@ def test_kill_9_at_random_points_loses_no_alert_and_doubles_none(
 ) -> None:
     seed = int(os.environ.get("RELIABILITY_SEED", str(time.time_ns() % 1_000_000)))
     rng = random.Random(seed)
+    with capsys.disabled():
+        print(f"\ncrash test: RELIABILITY_SEED={seed} repeats this run's choices")
     items = change_items(TRIALS + TRIALS // 3, seed=seed)
     served: dict[str, list[Item]] = {}
     modes: Counter[str] = Counter()
@@ -97,7 +99,7 @@ def test_kill_9_at_random_points_loses_no_alert_and_doubles_none(
     elapsed = time.monotonic() - began
     with capsys.disabled():
         print(
-            f"\ncrash test (seed {seed}): {TRIALS} kill -9 trials {dict(modes)}; "
+            f"crash test: {TRIALS} kill -9 trials {dict(modes)}; "
             f"{left_sending} kills left rows in `sending`; "
             f"{figures['items']} items → {figures['alerts']} alerts → {figures['messages']} "
             f"messages ({before_drain} before the final drain), "

@@ -1,7 +1,7 @@
 """Issue 7, scale-out on PostgreSQL: three ``python -m bot run`` replicas share 500 feeds on a
 local host, 200 of whose entries carry changes; each change reaches each of two Slack channels
-exactly once. Then the same with one replica killed (``kill -9``) mid-run: the survivors take
-over its feeds and outbox rows once its leases expire (the test moves those leases into the past
+exactly once. Then the same with replicas killed (``kill -9``) mid-run: the survivors take over
+their feeds and outbox rows once their leases expire (the test moves those leases into the past
 instead of waiting out their five and two minutes).
 """
 
@@ -17,7 +17,7 @@ from bot.store.db import Database
 from bot.store.models import FeedRow, OutboxRow
 
 from .harness import Deployment, assert_exactly_once, kill, outbox_statuses, wait_for
-from .servers import Item
+from .servers import FeedTrigger, Item
 from .stories import change_items
 
 FEEDS = 500
@@ -95,35 +95,48 @@ def test_three_replicas_share_500_feeds_and_alert_each_change_once(
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_a_replica_killed_mid_run_leaves_nothing_lost_or_doubled(
+def test_replicas_killed_mid_poll_and_mid_delivery_leave_nothing_lost_or_doubled(
     pg_deployment: Deployment, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """``replica-b`` is killed by the feed host while the feeds are being polled (it holds
+    feed leases, some of its entries judged, some not) and replaced by ``replica-d``;
+    ``replica-c`` is killed later while it holds outbox rows."""
     served = _spread(pg_deployment, seed=12)
-    victim = REPLICAS[1]
+    deployment = pg_deployment
     began = time.monotonic()
-    processes = {name: pg_deployment.start(name) for name in REPLICAS}
+    processes = {name: deployment.start(name) for name in REPLICAS}
+    deployment.feeds.trigger = FeedTrigger(
+        nth=FEEDS // 3, kill=lambda: kill(processes["replica-b"])
+    )
     try:
+        assert wait_for(lambda: processes["replica-b"].poll() is not None, 60)
+        polling_kill = _leases_of(deployment.database_url, "replica-b")
+        deployment.expire_leases("replica-b")
+        processes["replica-d"] = deployment.start("replica-d")
+
         assert wait_for(
             lambda: (
-                pg_deployment.slack.total() >= 30
-                and _leases_of(pg_deployment.database_url, victim)[1] > 0
+                deployment.slack.total() >= 60
+                and _leases_of(deployment.database_url, "replica-c")[1] > 0
             ),
-            120,
+            180,
             poll=0.2,
-        ), "the victim never held outbox rows"
-        kill(processes[victim])
-        held_feeds, held_rows = _leases_of(pg_deployment.database_url, victim)
-        at_kill = pg_deployment.slack.total()
-        pg_deployment.expire_leases(victim)
-        assert wait_for(lambda: _all_sent(pg_deployment), DELIVERY_BOUND, poll=1.0)
+        ), "replica-c never held outbox rows"
+        kill(processes["replica-c"])
+        delivery_kill = _leases_of(deployment.database_url, "replica-c")
+        at_kill = deployment.slack.total()
+        deployment.expire_leases("replica-c")
+        assert wait_for(lambda: _all_sent(deployment), DELIVERY_BOUND, poll=1.0)
         elapsed = time.monotonic() - began
     finally:
         for process in processes.values():
             kill(process)
-    figures = assert_exactly_once(pg_deployment, served)
+    figures = assert_exactly_once(deployment, served)
+    assert polling_kill[0] > 0, "replica-b held no feed leases when killed"
     _report(
         capsys,
-        f"scale-out with {victim} killed after {at_kill} messages, holding {held_feeds} feeds "
-        f"and {held_rows} outbox rows: {figures['items']} change entries → "
-        f"{figures['alerts']} alerts → {figures['messages']} messages, {elapsed:.0f} s",
+        f"scale-out with kills: replica-b killed mid-poll holding {polling_kill[0]} feeds, "
+        f"replica-c killed after {at_kill} messages holding {delivery_kill[1]} outbox rows; "
+        f"{figures['items']} change entries → {figures['alerts']} alerts → "
+        f"{figures['messages']} messages, {elapsed:.0f} s",
     )
