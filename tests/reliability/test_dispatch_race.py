@@ -1,13 +1,16 @@
-"""Several dispatchers on one store (two replicas delivering at the same time), against the
-Slack stand-in, through the real Slack destination: each alert reaches each channel once."""
+"""Dispatchers against the Slack stand-in through the real Slack destination: several on one
+store (replicas delivering at the same time) deliver each alert to each channel once, and a row
+a dead replica left in `sending` is reconciled from the channel's history, not posted again."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bot.alerts.card import Card, CardKind
 from bot.delivery.outbox import Dispatcher
@@ -15,6 +18,7 @@ from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
 from bot.store import repo
 from bot.store.db import Database
+from bot.store.models import OutboxRow
 
 from .harness import ROOT
 from .servers import SlackStandIn
@@ -77,3 +81,39 @@ async def test_three_dispatchers_deliver_each_alert_once_per_channel(
     assert sum(sent) == 120 == slack.total()
     with store.session() as session:
         assert repo.outbox_counts(session) == {"sent": 120}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/delivery/slack.py: already_sent reads only the newest 100 messages of the "
+    "channel (no pagination, no `oldest` bound), so a message followed by 100 others is "
+    "posted again",
+)
+async def test_a_row_left_sending_is_reconciled_behind_a_busy_channel(
+    store: Database, slack: SlackStandIn
+) -> None:
+    """A replica posted the alert, died before marking it sent, and the channel got 150 more
+    messages before its lease ran out."""
+    [alert] = _queue(store, 1)
+    dead = SlackDestination(SlackStandIn.TOKEN, slack.api_url, min_interval=0.0)
+    try:
+        with store.session() as session:
+            claimed = repo.claim_outbox(
+                session, owner="dead", now=repo.utcnow(), lease=timedelta(seconds=1), limit=10
+            )
+            cards = {r.destination: Card.from_json(a.card) for r, a in claimed}
+            for r, _ in claimed:
+                r.status = "sending"
+        for destination, card in cards.items():
+            assert (await dead.send(card, destination.partition(":")[2])).ok
+        for n in range(150):
+            chatter = Card(id=f"chatter-{n}", kind=CardKind.NEWS, title=f"other news {n}")
+            assert (await dead.send(chatter, "C0ALERTS")).ok
+    finally:
+        await dead.close()
+    with store.session() as session:
+        session.execute(update(OutboxRow).values(lease_until=repo.utcnow() - timedelta(minutes=1)))
+
+    assert await _replica(store, slack, "alive") == 0
+    counts = slack.counts_by_channel()
+    assert counts["C0ALERTS"][alert] == 1 and counts["C0TRADE"][alert] == 1
