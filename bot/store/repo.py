@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.facts.catalogue import Catalogue
@@ -56,6 +56,35 @@ def _one_writer_at_a_time(session: Session, key: int) -> None:
     lock held to the end of the transaction; SQLite's BEGIN IMMEDIATE already serialises)."""
     if _is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _lease(
+    session: Session,
+    table: type[FeedRow] | type[OutboxRow],
+    candidates: Select[int],
+    still_free: ColumnElement[bool],
+    *,
+    owner: str,
+    until: datetime,
+) -> list[int]:
+    """Lease the rows ``candidates`` selects to ``owner``; returns the ids actually leased.
+
+    On PostgreSQL the candidates are locked with ``FOR UPDATE SKIP LOCKED`` first; everywhere
+    each lease is a conditional UPDATE that succeeds only where ``still_free`` still holds.
+    """
+    if _is_postgres(session):
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed: list[int] = []
+    for row_id in list(session.scalars(candidates)):
+        result = session.execute(
+            update(table)
+            .where(table.id == row_id, still_free)
+            .values(lease_owner=owner, lease_until=until)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(row_id)
+    session.flush()
+    return claimed
 
 
 # --- facts -----------------------------------------------------------------------------------
@@ -293,19 +322,7 @@ def claim_due_feeds(
         .order_by(FeedRow.next_poll_at.is_not(None), FeedRow.next_poll_at)
         .limit(limit)
     )
-    if _is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    claimed: list[int] = []
-    for feed_id in ids:
-        result = session.execute(
-            update(FeedRow)
-            .where(FeedRow.id == feed_id, free)
-            .values(lease_owner=owner, lease_until=now + lease)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(feed_id)
-    session.flush()
+    claimed = _lease(session, FeedRow, query, free, owner=owner, until=now + lease)
     if not claimed:
         return []
     return list(session.scalars(select(FeedRow).where(FeedRow.id.in_(claimed))))
@@ -418,19 +435,7 @@ def claim_outbox(
         ),
     )
     query = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
-    if _is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    claimed: list[int] = []
-    for row_id in ids:
-        result = session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id, due)
-            .values(lease_owner=owner, lease_until=now + lease)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(row_id)
-    session.flush()
+    claimed = _lease(session, OutboxRow, query, due, owner=owner, until=now + lease)
     if not claimed:
         return []
     rows = session.execute(
