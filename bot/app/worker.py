@@ -60,6 +60,13 @@ class CycleStats:
         self.outcomes.append(outcome)
 
 
+@dataclass(frozen=True)
+class Ingested:
+    parsed: ParsedFeed
+    outcomes: list[Outcome]
+    failures: int  # entries that could not be judged (they are tried again next poll)
+
+
 class Worker:
     def __init__(
         self,
@@ -156,12 +163,11 @@ class Worker:
             if result.outcome == "error":
                 await asyncio.to_thread(self._record_failure, feed, result)
                 return None
-            parsed = ParsedFeed()
-            outcomes: list[Outcome] = []
+            ingested = Ingested(ParsedFeed(), [], 0)
             if result.outcome == "new" and result.body is not None:
-                parsed, outcomes = await self.ingest(feed, result.body)
-            await asyncio.to_thread(self._record_success, feed, result, parsed, bool(outcomes))
-            return outcomes
+                ingested = await self.ingest(feed, result.body)
+            await asyncio.to_thread(self._record_success, feed, result, ingested)
+            return ingested.outcomes
         except Exception as exc:  # one feed's bug must not stop the others
             log.exception("feed %s: poll failed", feed.name)
             failure = FetchResult(
@@ -180,14 +186,18 @@ class Worker:
             await asyncio.to_thread(self._record_failure, feed, failure)
             return None
 
-    async def ingest(self, feed: FeedRow, body: bytes) -> tuple[ParsedFeed, list[Outcome]]:
+    async def ingest(self, feed: FeedRow, body: bytes) -> Ingested:
         """Parse a feed body (polled or pushed by a WebSub hub) and judge its new entries."""
         parsed = await self.parser.parse(body, feed.name)
         for problem in parsed.problems:
             log.warning("%s", problem)
-        return parsed, await self._judge_entries(feed, parsed.entries)
+        outcomes, failures = await self._judge_entries(feed, parsed.entries)
+        return Ingested(parsed, outcomes, failures)
 
-    async def _judge_entries(self, feed: FeedRow, entries: list[Entry]) -> list[Outcome]:
+    async def _judge_entries(
+        self, feed: FeedRow, entries: list[Entry]
+    ) -> tuple[list[Outcome], int]:
+        """Judge the entries not stored yet; returns their outcomes and how many failed."""
         uids = {repo.entry_uid(e.feed, e.entry_id): e for e in entries}
         seen = await asyncio.to_thread(self._seen, list(uids))
         fresh = sorted((e for uid, e in uids.items() if uid not in seen), key=lambda e: e.published)
@@ -196,6 +206,7 @@ class Worker:
         now = repo.utcnow()
         backlog_age = timedelta(hours=backlog_hours or 0)
         outcomes = []
+        failures = 0
         for entry in fresh:
             backlog = entry_is_backlog(entry, first_poll=first_poll, now=now, max_age=backlog_age)
             try:
@@ -205,11 +216,12 @@ class Worker:
                 )
             except Exception:
                 log.exception("feed %s: entry %s could not be judged", feed.name, entry.entry_id)
+                failures += 1
                 continue
             if outcome is not None:
                 self._count(outcome)
                 outcomes.append(outcome)
-        return outcomes
+        return outcomes, failures
 
     def _seen(self, uids: list[str]) -> set[str]:
         with self.ctx.db.session() as session:
@@ -280,10 +292,12 @@ class Worker:
         self,
         feed: FeedRow,
         result: FetchResult,
-        parsed: ParsedFeed,
-        had_new: bool,
+        ingested: Ingested,
     ) -> None:
+        """Store the feed's health and next poll. The new validators are kept only when every
+        entry was judged: otherwise the next poll must fetch and parse the body again."""
         now = repo.utcnow()
+        parsed = ingested.parsed
         entry_times = [e.published for e in parsed.entries if e.dated]
         delay = self._delay(
             feed, 0, result, ttl_minutes=parsed.ttl_minutes, recent_entry_times=entry_times
@@ -292,12 +306,13 @@ class Worker:
             row = session.get(FeedRow, feed.id)
             if row is None:
                 return
-            row.etag = result.validators.etag
-            row.last_modified = result.validators.last_modified
-            row.content_hash = result.validators.content_hash
+            if not ingested.failures:
+                row.etag = result.validators.etag
+                row.last_modified = result.validators.last_modified
+                row.content_hash = result.validators.content_hash
             row.first_polled_at = row.first_polled_at or now
             row.last_polled_at = row.last_success_at = now
-            if had_new:
+            if ingested.outcomes:
                 row.last_new_entry_at = now
             row.consecutive_failures = 0
             row.failing_since = None

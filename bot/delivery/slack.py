@@ -305,6 +305,10 @@ def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+class HistoryUnavailable(Exception):
+    """The channel's history could not be read, so whether a message arrived is unknown."""
+
+
 class _Uncertain(Exception):
     """The request may or may not have posted the message (5xx, timeout, dropped connection)."""
 
@@ -320,7 +324,8 @@ class SlackDestination:
         min_interval: float = 1.0,
         server_error_retries: int = 2,
         retry_base_delay: float = 1.0,
-        history_limit: int = 100,
+        history_limit: int = 200,
+        history_pages: int = 10,
         timeout: int = 30,
     ) -> None:
         self.client = AsyncWebClient(
@@ -330,6 +335,7 @@ class SlackDestination:
         self._server_error_retries = server_error_retries
         self._retry_base_delay = retry_base_delay
         self._history_limit = history_limit
+        self._history_pages = history_pages
         self._uncertain: set[tuple[str, str]] = set()
 
     async def send(self, card: Card, channel: str) -> SendResult:
@@ -338,7 +344,11 @@ class SlackDestination:
         attempt = 0
         while True:
             if key in self._uncertain:
-                existing = await self.already_sent(card, channel)
+                try:
+                    existing = await self.already_sent(card, channel)
+                except HistoryUnavailable as exc:
+                    # never post blind: the dispatcher asks again before any resend
+                    return SendResult(ok=False, error=str(exc), retryable=True)
                 if existing is not None:
                     self._uncertain.discard(key)
                     log.info("slack: %s already in %s (ts %s)", card.id, channel, existing)
@@ -388,20 +398,46 @@ class SlackDestination:
         return SendResult(ok=False, error=f"slack: {code} (channel {channel})")
 
     async def already_sent(self, card: Card, channel: str) -> str | None:
-        try:
-            response = await self.client.conversations_history(
-                channel=channel, limit=self._history_limit, include_all_metadata=True
-            )
-        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            log.warning(
-                "slack: cannot read history of %s to reconcile %s: %s", channel, card.id, exc
-            )
-            return None
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if payload.get("alert_id") == card.id:
-                return str(message.get("ts") or card.id)
+        """The ts of a message in ``channel`` carrying this card's alert id, paging back to
+        just before the card's story was published (at most ``history_pages`` pages).
+
+        Raises :class:`HistoryUnavailable` when the history cannot be read for a passing
+        reason (network, 5xx, 429): the caller must not post blind then. A permanent refusal
+        (not in the channel, no such channel, bad token) returns ``None``: a post would be
+        refused for the same reason, so nothing can be doubled.
+        """
+        oldest = f"{card.published.timestamp() - 60:.6f}" if card.published else None
+        cursor: str | None = None
+        for _ in range(self._history_pages):
+            try:
+                response = await self.client.conversations_history(
+                    channel=channel,
+                    limit=self._history_limit,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                    oldest=oldest,
+                )
+            except SlackApiError as exc:
+                if error_code(exc) in PERMANENT_ERRORS:
+                    log.warning("slack: cannot read history of %s: %s", channel, error_code(exc))
+                    return None
+                raise HistoryUnavailable(f"slack: history of {channel}: {exc}") from exc
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                raise HistoryUnavailable(f"slack: history of {channel}: {exc}") from exc
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if payload.get("alert_id") == card.id:
+                    return str(message.get("ts") or card.id)
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return None
+        log.warning(
+            "slack: %s not found in the last %d messages of %s; treating it as not posted",
+            card.id,
+            self._history_pages * self._history_limit,
+            channel,
+        )
         return None
 
     async def close(self) -> None:

@@ -15,7 +15,9 @@ import yaml
 from bot.app.context import build_context
 from bot.app.worker import Worker
 from bot.delivery.console import ConsoleDestination
+from bot.feeds.entry import Entry
 from bot.feeds.fetch import Fetcher
+from bot.news.analysis import Analyser, Analysis
 from bot.store import repo
 from bot.store.models import AlertRow
 
@@ -168,3 +170,42 @@ def test_replay_prints_one_line_per_entry(tmp_path: Path, fmt: str) -> None:
             "alert",
             "duplicate_of",
         }
+
+
+class FlakyAnalyser:
+    """An analyser whose backend fails once (as an LLM-backed one might), then works."""
+
+    def __init__(self, real: Analyser) -> None:
+        self.real = real
+        self.failed = False
+
+    def analyse(self, entry: Entry) -> Analysis:
+        if not self.failed:
+            self.failed = True
+            raise ConnectionError("analysis backend unavailable")
+        return self.real.analyse(entry)
+
+
+def test_an_entry_that_could_not_be_judged_is_judged_on_the_next_poll(
+    tmp_path: Path, feed_host: FeedHost
+) -> None:
+    feed_host.bodies["/wire.xml"] = rss([TARIFF_CUT])
+    config = _config(tmp_path, feed_host, ["/wire.xml"])
+    ctx = build_context(config, f"sqlite:///{tmp_path / 'bot.db'}")
+    ctx.analyser = FlakyAnalyser(ctx.analyser)
+    out = io.StringIO()
+
+    async def two_polls() -> list[int]:
+        async with Fetcher(ctx.config.fetch) as fetcher:
+            worker = Worker(ctx, fetcher, {"console": ConsoleDestination(out)})
+            worker.sync_feeds()
+            first = await worker.poll(ignore_schedule=True)
+            second = await worker.poll(ignore_schedule=True)
+            await worker.deliver()
+            return [first.entries, second.entries]
+
+    try:
+        assert asyncio.run(two_polls()) == [0, 1]
+    finally:
+        ctx.close()
+    assert "145% → 40%" in out.getvalue()

@@ -212,7 +212,8 @@ class SlackStandIn:
             except ValueError:
                 metadata = None
         with self._lock:
-            self._clock += 1.0
+            # message timestamps are Unix times, as Slack's are (`oldest` bounds rely on it)
+            self._clock = max(time.time(), self._clock + 0.001)
             ts = f"{self._clock:.6f}"
             message = SlackMessage(
                 channel=channel,

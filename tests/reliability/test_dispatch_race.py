@@ -83,12 +83,6 @@ async def test_three_dispatchers_deliver_each_alert_once_per_channel(
         assert repo.outbox_counts(session) == {"sent": 120}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/delivery/slack.py: already_sent reads only the newest 100 messages of the "
-    "channel (no pagination, no `oldest` bound), so a message followed by 100 others is "
-    "posted again",
-)
 async def test_a_row_left_sending_is_reconciled_behind_a_busy_channel(
     store: Database, slack: SlackStandIn
 ) -> None:

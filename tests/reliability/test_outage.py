@@ -67,12 +67,6 @@ def test_alerts_wait_out_a_slack_outage_then_arrive_once(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/delivery/slack.py: already_sent returns None when the history cannot be read, "
-    "and send() posts again after such a blind check, so the alert is posted several times; "
-    "already_sent should raise (the dispatcher then keeps the row `sending` and asks later)",
-)
 def test_a_post_whose_fate_is_unknown_is_not_repeated_while_history_is_unreadable(
     deployment: Deployment, capsys: pytest.CaptureFixture[str]
 ) -> None:
