@@ -301,15 +301,21 @@ class DiscordDestination:
 
     async def already_sent(self, card: Card, channel: str) -> str | None:
         """The id of one of the bot's recent messages in ``channel`` carrying this alert: same
-        nonce (Discord echoes it for a few minutes) or the alert id in an embed footer."""
+        nonce (Discord echoes it for a few minutes) or the alert id in an embed footer.
+
+        A passing failure to read the channel raises :class:`HistoryUnavailable` (never post
+        blind); a permanent refusal (no access, unknown channel, bad token) returns ``None``,
+        since a post would be refused for the same reason."""
         if not channel.isdigit():
             return None
         try:
             rest = await self.connection.rest()
             messages = await rest.logs_from(channel, RECONCILE_LOOKBACK)
-        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        except (discord.Forbidden, discord.NotFound, discord.LoginFailure) as exc:
             log.warning("discord:%s: cannot look for alert %s: %s", channel, card.id, exc)
             return None
+        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise HistoryUnavailable(f"discord:{channel}: cannot read messages: {exc}") from exc
         nonce = nonce_for(card.id)
         for message in messages:
             author = str((message.get("author") or {}).get("id", ""))
@@ -322,6 +328,10 @@ class DiscordDestination:
 
     async def close(self) -> None:
         await self.connection.close()
+
+
+class HistoryUnavailable(Exception):
+    """The channel's messages could not be read, so whether an alert arrived is unknown."""
 
 
 def _footer_mentions(message: Any, alert_id: str) -> bool:

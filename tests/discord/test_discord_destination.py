@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import discord
+import pytest
 
 from bot.alerts.card import Card, CardField, CardKind
 from bot.delivery import discord as discord_dest
-from bot.delivery.discord import DiscordDestination, build_embed, nonce_for
+from bot.delivery.discord import DiscordDestination, HistoryUnavailable, build_embed, nonce_for
 from bot.delivery.outbox import Dispatcher
 from bot.store import repo
 from bot.store.db import Database
@@ -278,3 +280,17 @@ def test_discord_py_embed_length_agrees_with_our_count() -> None:
     embed = build_embed(huge_card())
     assert len(embed) == embed_size(embed.to_dict()) <= 6000
     assert isinstance(embed, discord.Embed)
+
+
+async def test_an_unreadable_channel_is_never_taken_for_not_sent() -> None:
+    """Discord unreachable: whether the alert arrived is unknown, so the check raises and the
+    dispatcher asks again later instead of posting blind."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    down = DiscordDestination("token", f"http://127.0.0.1:{closed_port}/api/v10")
+    try:
+        with pytest.raises(HistoryUnavailable):
+            await down.already_sent(alert(), CHANNEL)
+    finally:
+        await down.close()
