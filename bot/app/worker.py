@@ -61,10 +61,17 @@ class CycleStats:
 
 
 @dataclass(frozen=True)
+class Polled:
+    feed: FeedRow
+    result: FetchResult
+    parsed: ParsedFeed
+
+
+@dataclass
 class Ingested:
     parsed: ParsedFeed
-    outcomes: list[Outcome]
-    failures: int  # entries that could not be judged (they are tried again next poll)
+    outcomes: list[Outcome] = field(default_factory=list)
+    failures: int = 0  # entries that could not be judged (they are tried again next poll)
 
 
 class Worker:
@@ -133,25 +140,26 @@ class Worker:
             if not feeds:
                 break
             done.update(f.name for f in feeds)
-            results = await asyncio.gather(*(self._poll_feed(f, on_feed) for f in feeds))
-            for feed_stats in results:
-                stats.feeds += 1
-                stats.failed_feeds += int(feed_stats is None)
-                for outcome in feed_stats or []:
+            fetched = await asyncio.gather(*(self._fetch_feed(f, on_feed) for f in feeds))
+            polled = [p for p in fetched if p is not None]
+            judged = await self._judge([(p.feed, e) for p in polled for e in p.parsed.entries])
+            for item in polled:
+                ingested = judged.get(item.feed.id) or Ingested(item.parsed)
+                ingested.parsed = item.parsed
+                try:
+                    await asyncio.to_thread(self._record_success, item.feed, item.result, ingested)
+                except Exception:
+                    log.exception("feed %s: its poll could not be recorded", item.feed.name)
+                for outcome in ingested.outcomes:
                     stats.add(outcome)
+            stats.feeds += len(feeds)
+            stats.failed_feeds += len(feeds) - len(polled)
         self.last_cycle_at = repo.utcnow()
         metrics.LAST_CYCLE.set(time.time())
         return stats
 
-    async def _poll_feed(
-        self, feed: FeedRow, on_done: Callable[[int], None]
-    ) -> list[Outcome] | None:
-        try:
-            return await self._poll_one(feed)
-        finally:
-            on_done(1)
-
-    async def _poll_one(self, feed: FeedRow) -> list[Outcome] | None:
+    async def _fetch_feed(self, feed: FeedRow, on_done: Callable[[int], None]) -> Polled | None:
+        """Fetch and parse one feed; ``None`` (and its failure recorded) if that failed."""
         validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
         try:
             result = await self.fetcher.fetch(
@@ -163,11 +171,10 @@ class Worker:
             if result.outcome == "error":
                 await asyncio.to_thread(self._record_failure, feed, result)
                 return None
-            ingested = Ingested(ParsedFeed(), [], 0)
+            parsed = ParsedFeed()
             if result.outcome == "new" and result.body is not None:
-                ingested = await self.ingest(feed, result.body)
-            await asyncio.to_thread(self._record_success, feed, result, ingested)
-            return ingested.outcomes
+                parsed = await self._parse(feed, result.body)
+            return Polled(feed, result, parsed)
         except Exception as exc:  # one feed's bug must not stop the others
             log.exception("feed %s: poll failed", feed.name)
             failure = FetchResult(
@@ -185,30 +192,40 @@ class Worker:
             )
             await asyncio.to_thread(self._record_failure, feed, failure)
             return None
+        finally:
+            on_done(1)
 
-    async def ingest(self, feed: FeedRow, body: bytes) -> Ingested:
-        """Parse a feed body (polled or pushed by a WebSub hub) and judge its new entries."""
+    async def _parse(self, feed: FeedRow, body: bytes) -> ParsedFeed:
         parsed = await self.parser.parse(body, feed.name)
         for problem in parsed.problems:
             log.warning("%s", problem)
-        outcomes, failures = await self._judge_entries(feed, parsed.entries)
-        return Ingested(parsed, outcomes, failures)
+        return parsed
 
-    async def _judge_entries(
-        self, feed: FeedRow, entries: list[Entry]
-    ) -> tuple[list[Outcome], int]:
-        """Judge the entries not stored yet; returns their outcomes and how many failed."""
-        uids = {repo.entry_uid(e.feed, e.entry_id): e for e in entries}
-        seen = await asyncio.to_thread(self._seen, list(uids))
-        fresh = sorted((e for uid, e in uids.items() if uid not in seen), key=lambda e: e.published)
+    async def ingest(self, feed: FeedRow, body: bytes) -> Ingested:
+        """Parse a body pushed by a WebSub hub and judge its new entries."""
+        parsed = await self._parse(feed, body)
+        judged = await self._judge([(feed, e) for e in parsed.entries])
+        ingested = judged.get(feed.id) or Ingested(parsed)
+        ingested.parsed = parsed
+        return ingested
+
+    async def _judge(self, items: list[tuple[FeedRow, Entry]]) -> dict[int, Ingested]:
+        """Judge the entries not stored yet, across feeds in published order (so the first
+        report of a change is the one credited with it); outcomes and failures by feed id."""
+        by_uid = {repo.entry_uid(e.feed, e.entry_id): (f, e) for f, e in items}
+        seen = await asyncio.to_thread(self._seen, list(by_uid))
+        fresh = sorted(
+            (item for uid, item in by_uid.items() if uid not in seen),
+            key=lambda item: (item[1].published, item[1].feed, item[1].entry_id),
+        )
         backlog_hours = self.ctx.config.schedule.first_run_backlog_hours
-        first_poll = feed.first_polled_at is None and backlog_hours is not None
-        now = repo.utcnow()
         backlog_age = timedelta(hours=backlog_hours or 0)
-        outcomes = []
-        failures = 0
-        for entry in fresh:
+        now = repo.utcnow()
+        judged: dict[int, Ingested] = {}
+        for feed, entry in fresh:
+            first_poll = feed.first_polled_at is None and backlog_hours is not None
             backlog = entry_is_backlog(entry, first_poll=first_poll, now=now, max_age=backlog_age)
+            slot = judged.setdefault(feed.id, Ingested(ParsedFeed()))
             try:
                 entry, analysis = await self._analyse(entry, fetch_page=not backlog)
                 outcome = await asyncio.to_thread(
@@ -216,12 +233,12 @@ class Worker:
                 )
             except Exception:
                 log.exception("feed %s: entry %s could not be judged", feed.name, entry.entry_id)
-                failures += 1
+                slot.failures += 1
                 continue
             if outcome is not None:
                 self._count(outcome)
-                outcomes.append(outcome)
-        return outcomes, failures
+                slot.outcomes.append(outcome)
+        return judged
 
     def _seen(self, uids: list[str]) -> set[str]:
         with self.ctx.db.session() as session:
