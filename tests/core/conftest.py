@@ -103,7 +103,8 @@ def feed_host() -> Iterator[FeedHost]:
             if body is None:
                 status, body = 404, b"not found"
             self.send_response(status)
-            self.send_header("Content-Type", "application/rss+xml")
+            kind = "text/html" if self.path.endswith(".html") else "application/rss+xml"
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -209,3 +209,31 @@ def test_an_entry_that_could_not_be_judged_is_judged_on_the_next_poll(
     finally:
         ctx.close()
     assert "145% → 40%" in out.getvalue()
+
+
+ARTICLE_PAGE = """<!doctype html><html><head><title>Deal</title></head><body>
+<nav>Home | World | Business</nav>
+<article><h1>Washington trims China duties</h1>
+<p>The administration said on Tuesday that it had lowered the tariff on most goods imported
+from China to 35 percent from 145 percent, with the cut in force at midnight.</p>
+<p>Officials in Beijing did not immediately respond to a request for comment on the move,
+which follows weeks of talks between the two governments' trade teams.</p>
+</article><footer>Copyright</footer></body></html>"""
+
+
+def test_a_teaser_is_judged_on_the_full_article(tmp_path: Path, feed_host: FeedHost) -> None:
+    teaser = {
+        "title": "US moves on China tariffs",
+        "link": feed_host.url("/2026/06/deal.html"),
+        "date": "2026-06-02T10:00:00+00:00",
+        "text": "Washington acts on tariffs on Chinese goods. Read more.",
+    }
+    feed_host.bodies["/wire.xml"] = rss([teaser])
+    feed_host.bodies["/2026/06/deal.html"] = ARTICLE_PAGE.encode()
+    config = _config(tmp_path, feed_host, ["/wire.xml"])
+    raw = yaml.safe_load(config.read_text())
+    raw["fetch"]["full_text"] = True
+    config.write_text(yaml.safe_dump(raw))
+    printed, stats = _cycle(config, f"sqlite:///{tmp_path / 'bot.db'}")
+    assert "/2026/06/deal.html" in feed_host.requests
+    assert stats["changes"] == 1 and "145% → 35%" in printed
