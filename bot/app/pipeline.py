@@ -54,7 +54,7 @@ class Outcome:
         return [c for c in self.changes if c.status is ChangeStatus.CHANGED]
 
 
-def _member(row: EntryRow) -> StoryMember:
+def _member(row: repo.RecentEntry) -> StoryMember:
     return StoryMember(
         entry_key=row.uid,
         published=row.published,

@@ -220,14 +220,35 @@ def seen_uids(session: Session, uids: Iterable[str]) -> set[str]:
     return found
 
 
-def recent_relevant_entries(session: Session, since: datetime, limit: int = 500) -> list[EntryRow]:
+@dataclass(frozen=True, slots=True)
+class RecentEntry:
+    """What the same-story check needs of a recent relevant entry (a light row, not a model)."""
+
+    uid: str
+    published: datetime
+    title: str
+    text: str
+    events: list[list[str]]
+    duplicate_of: str | None
+
+
+def recent_relevant_entries(
+    session: Session, since: datetime, limit: int = 500, text_chars: int = 2000
+) -> list[RecentEntry]:
     query = (
-        select(EntryRow)
+        select(
+            EntryRow.uid,
+            EntryRow.published,
+            EntryRow.title,
+            func.substr(EntryRow.text, 1, text_chars),
+            EntryRow.events,
+            EntryRow.duplicate_of,
+        )
         .where(EntryRow.relevant.is_(True), EntryRow.published >= since)
         .order_by(EntryRow.published)
         .limit(limit)
     )
-    return list(session.scalars(query))
+    return [RecentEntry(*row) for row in session.execute(query)]
 
 
 def latest_entries(session: Session, limit: int, topic: str | None = None) -> list[EntryRow]:
