@@ -20,11 +20,6 @@ from bot.store.db import Database, normalise_url
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def catalogue() -> Catalogue:
-    return Catalogue.load(ROOT / "seeds")
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A database of this test session's own on the TEST_DATABASE_URL server, dropped after."""
@@ -68,14 +63,9 @@ def store_db(
 
 
 @pytest.fixture
-def db(tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
-    """A migrated SQLite store with the baselines seeded."""
-    database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
-    database.migrate()
-    with database.session() as session:
-        repo.seed_fact_states(session, catalogue)
-    yield database
-    database.dispose()
+def db(database: Database) -> Database:
+    """The shared SQLite store, under the name these tests use."""
+    return database
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ from bot.chat.commands import CommandServices
 from bot.config import BotConfig, Environment
 from bot.facts.catalogue import Catalogue
 from bot.news.topics import load_topics
-from bot.store import repo
 from bot.store.db import Database
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 
@@ -35,23 +34,6 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
         yield server
     finally:
         await server.stop()
-
-
-@pytest.fixture
-def catalogue() -> Catalogue:
-    return Catalogue.load(ROOT / "seeds")
-
-
-@pytest.fixture
-def database(tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
-    db.migrate()
-    with db.session() as session:
-        repo.seed_fact_states(session, catalogue)
-    try:
-        yield db
-    finally:
-        db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -14,11 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def catalogue() -> Catalogue:
-    return Catalogue.load(ROOT / "seeds")
-
-
-@pytest.fixture(scope="session")
 def vocabularies() -> dict[str, list[str]]:
     raw = yaml.safe_load((ROOT / "config" / "topics.yaml").read_text(encoding="utf-8"))
     return {name: list(terms) for name, terms in raw["vocabulary"].items()}

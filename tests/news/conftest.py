@@ -15,11 +15,6 @@ TOPICS_FILE = ROOT / "config" / "topics.yaml"
 
 
 @pytest.fixture(scope="session")
-def catalogue() -> Catalogue:
-    return Catalogue.load(ROOT / "seeds")
-
-
-@pytest.fixture(scope="session")
 def book() -> TopicBook:
     return load_topics(TOPICS_FILE)
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.chat.commands import CommandServices
 from bot.facts.catalogue import Catalogue
-from bot.store import repo
 from bot.store.db import Database
 from tests.slack.fake_slack import FakeSlack
 
@@ -43,23 +42,6 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
         yield server
     finally:
         await server.stop()
-
-
-@pytest.fixture
-def catalogue() -> Catalogue:
-    return Catalogue.load(ROOT / "seeds")
-
-
-@pytest.fixture
-def database(tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
-    db.migrate()
-    with db.session() as session:
-        repo.seed_fact_states(session, catalogue)
-    try:
-        yield db
-    finally:
-        db.dispose()
 
 
 @pytest.fixture
