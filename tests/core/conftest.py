@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from collections.abc import Iterator
@@ -109,7 +108,3 @@ def feed_host() -> Iterator[FeedHost]:
     yield host
     server.shutdown()
     server.server_close()
-
-
-def run(coro: object) -> object:
-    return asyncio.run(coro)  # type: ignore[arg-type]
