@@ -19,7 +19,8 @@ def queue_digest(ctx: AppContext) -> int:
     """Queue today's digest in the outbox (once per day, whatever the replicas)."""
     now = repo.utcnow()
     with ctx.db.session() as session:
-        destinations = destinations_for(session, ctx.config.routes, "digest", ())
+        # the digest covers every topic, so topic-scoped digest subscriptions take it too
+        destinations = destinations_for(session, ctx.config.routes, "digest", ctx.topic_ids)
         if not destinations:
             return 0
         alerts = repo.recent_alerts(session, now - timedelta(days=1), ["changes"])
