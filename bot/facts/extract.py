@@ -53,6 +53,13 @@ _TRAIL_STOP = re.compile(
     r"after|before|since|until|so that)\b|\d",
     re.IGNORECASE,
 )
+# a figure that is removed, not set: "scrapped its remaining 10 percent levy" → 0
+_REMOVAL_BEFORE = re.compile(
+    r"\b(?:scrap\w*|eliminat\w*|abolish\w*|remov\w*|revok\w*|rescind\w*|repeal\w*|"
+    r"terminat\w*|end(?:s|ed|ing)?|drop(?:s|ped|ping)?|withdr[ae]w\w*)\s+"
+    r"(?:(?:its|the|their|all|remaining|last|entire|whole|a|an|that|this)\s+){1,3}$",
+    re.IGNORECASE,
+)
 _NOT_MODIFIER = re.compile(
     r"[,;.:\d]|\b(?:and|or|plus|while|but|from|to|at|on|in|by|as|than|versus|is|are|was|were|"
     r"will|would|has|have|had)\b",
@@ -421,10 +428,13 @@ class ClaimExtractor:
                         ),
                         None,
                     )
+                    value = figure.value
+                    if _REMOVAL_BEFORE.search(text[: figure.start]):
+                        value, previous = 0.0, figure.value  # "scrapped its 10 percent levy"
                     claims.append(
                         Claim(
                             fact_id=rule.fact_id,
-                            value=figure.value,
+                            value=value,
                             modality=verdict.modality,
                             evidence=_evidence(sentence),
                             effective=verdict.effective,

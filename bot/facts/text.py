@@ -189,10 +189,11 @@ _PREVIOUS_BEFORE = re.compile(
 )
 _DELTA_BEFORE = re.compile(
     r"(?:\bby|\bup|\bdown|\bor|\b(?:rose|rise|rises|rising|fell|fall|falls|falling|jumped|jumps|"
-    r"climbed|climbs|increased|increases|decreased|decreases|dropped|drops|gained|gains|lost|"
-    r"loses|surged|surges|slid|slides|slipped|declined|declines|grew|grows|shrank|advanced|"
-    r"tumbled|plunged|soared|sank))\s+(?:(?:more than|less than|over|about|around|roughly|"
-    r"nearly|almost|some|just|only|another|an additional|a further|an extra)\s+)*$",
+    r"climbed|climbs|increased|increases|decreased|decreases|dropped|drops|drop|dropping|"
+    r"gained|gains|lost|loses|surged|surges|slid|slides|slipped|declined|declines|grew|grows|"
+    r"shrank|advanced|tumbled|plunged|soared|sank))\s+"
+    r"(?:(?:more than|less than|over|about|around|roughly|nearly|almost|some|just|only|"
+    r"another|an additional|a further|an extra)\s+)*$",
     re.IGNORECASE,
 )
 _DELTA_AFTER = re.compile(
@@ -209,6 +210,9 @@ def _with_range_units(text: str) -> str:
     return _RANGE_UNIT.sub(lambda m: f"{m.group(1)}%{m.group(2)}{m.group(3)}%", text)
 
 
+_TO_ZERO = re.compile(r"\b((?:down\s+)?to|at)\s+zero\b(?!\s*(?:-|\s)?(?:percent|per cent|%))", re.I)
+
+
 def normalise_figures(text: str) -> str:
     """Number words before a percent unit become digits; bare range ends get the unit."""
 
@@ -219,6 +223,7 @@ def normalise_figures(text: str) -> str:
         number = words_to_number(match.group(0))
         return match.group(0) if number is None else f"{number:g}"
 
+    text = _TO_ZERO.sub(lambda m: f"{m.group(1)} 0%", text)
     return _with_range_units(_WORD_NUMBER.sub(to_digits, text))
 
 

@@ -112,6 +112,14 @@ FIGURES = [
     ("China's economic growth rate slowed to 4.8 percent.", {CN: None, US: None}),
     ("The interest rate on US Treasury bonds climbed to 4.5 percent.", {CN: None, US: None}),
     ("China cut its benchmark lending rate to 3 percent.", {CN: None}),
+    # a removed figure means zero; "to zero" is a level; "drop 10 percent" is a change, not a level
+    (
+        "Beijing scrapped its remaining 10 percent levy on American products.",
+        {CN: {(0.0, A)}},
+    ),
+    ("China's tariff on US goods fell to zero on Monday.", {CN: {(0.0, A)}}),
+    ("Tariffs on Chinese goods set by Washington will drop 10 percent.", {US: None}),
+    ("The US plans to end the 20 percent fentanyl tariff on China.", {FENT: {(0.0, P)}}),
     # a qualifier in a following subordinate clause does not qualify the figure
     (
         "Threat of 50 percent tariff on Chinese goods if fentanyl flows continue",
@@ -158,6 +166,7 @@ STATES = [
         {TALKS: {("agreement", A)}},
     ),
     ("Washington cuts duties on Chinese goods under new customs rules.", {TALKS: None}),
+    ("Trade talks between Washington and Beijing were postponed.", {TALKS: {("stalled", A)}}),
     (
         "US and Chinese delegations conclude two days of negotiations in Geneva.",
         {TALKS: {("held", A)}},
@@ -296,3 +305,10 @@ def test_a_look_back_makes_every_claim_historical(extractor: ClaimExtractor) -> 
 def test_hostile_text_does_not_raise(extractor: ClaimExtractor) -> None:
     text = ("tariff " * 3000) + "on Chinese goods to 30% " + ("(" * 500) + " 99999 percent"
     assert isinstance(extractor.extract(text, JUNE), list)
+
+
+def test_calling_off_planned_talks_is_asserted(extractor: ClaimExtractor) -> None:
+    """'planned' describes the talks, not the claim: the cancellation itself is asserted (a
+    reading as proposed may also be found; compare keeps the asserted one)."""
+    text = "A planned round of US-China trade negotiations was called off on Friday."
+    assert ("stalled", A) in claims_by_fact(extractor, text)[TALKS]
