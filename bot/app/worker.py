@@ -36,7 +36,6 @@ from bot.store import repo
 from bot.store.models import FeedRow
 
 log = logging.getLogger(__name__)
-FEED_LEASE = timedelta(minutes=5)
 ARTICLE_CACHE_AGE = timedelta(days=7)
 FAILING_ALERT_AFTER = timedelta(days=1)
 FULL_TEXT_MIN_CHARS = 200
@@ -86,7 +85,12 @@ class Worker:
         self.fetcher = fetcher
         self.parser = parser or ParsePool(workers=0)
         self.pipeline = Pipeline(ctx.db, ctx.catalogue, ctx.config)
-        self.dispatcher = Dispatcher(ctx.db, destinations, owner=ctx.instance_id)
+        self.dispatcher = Dispatcher(
+            ctx.db,
+            destinations,
+            owner=ctx.instance_id,
+            lease=timedelta(seconds=ctx.config.schedule.outbox_lease_seconds),
+        )
         self.last_cycle_at: datetime | None = None
         self._rng = random.Random()
         self._polling = asyncio.Lock()
@@ -118,7 +122,7 @@ class Worker:
                 session,
                 owner=self.ctx.instance_id,
                 now=repo.utcnow(),
-                lease=FEED_LEASE,
+                lease=timedelta(seconds=self.ctx.config.schedule.feed_lease_seconds),
                 limit=self.ctx.config.fetch.concurrency * 2,
                 ignore_schedule=ignore_schedule,
                 exclude=sorted(exclude),
