@@ -60,6 +60,8 @@ _REMOVAL_BEFORE = re.compile(
     r"(?:(?:its|the|their|all|remaining|last|entire|whole|a|an|that|this)\s+){1,3}$",
     re.IGNORECASE,
 )
+# a conjunction bringing in another owner of a tariff ("and China's", "while Beijing's")
+_NEW_POSSESSOR = re.compile(r"(?:\b(?:and|while|but|whereas)|[;,])\s+(?:the\s+)?[\w.-]+['’]s\b")
 _NOT_MODIFIER = re.compile(
     r"[,;.:\d]|\b(?:and|or|plus|while|but|from|to|at|on|in|by|as|than|versus|is|are|was|were|"
     r"will|would|has|have|had)\b",
@@ -333,6 +335,8 @@ class ClaimExtractor:
         gap_figures = [f for f in figures(text) if noun.end() <= f.start < figure.start]
         if any(f.role is Role.LEVEL for f in gap_figures):
             return None
+        if _NEW_POSSESSOR.search(text[noun.end() : figure.start]):
+            return None  # "... and China's is 125 percent": another party's figure
         return self._phrase_start(text, noun.start()), figure.end
 
     @staticmethod
