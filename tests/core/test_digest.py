@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
@@ -35,7 +36,8 @@ def test_digest_reaches_digest_subscribers_once_a_day(tmp_path: Path) -> None:
         assert queue_digest(ctx) == 0  # the same day's digest is not queued twice
         with ctx.db.session() as session:
             rows = repo.outbox_rows(session)
-            (alert,) = repo.recent_alerts(session, repo.utcnow().replace(hour=0), ["digest"])
+            since = repo.utcnow() - timedelta(minutes=10)
+            (alert,) = repo.recent_alerts(session, since, ["digest"])
         assert sorted(r.destination for r in rows) == ["discord:2", "slack:C1"]
         card = Card.from_json(alert.card)
         assert card.title.startswith("Daily digest for ")
