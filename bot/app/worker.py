@@ -187,12 +187,8 @@ class Worker:
                 outcome="error",
                 body=None,
                 validators=validators,
-                http_status=None,
                 error=f"internal error: {type(exc).__name__}: {exc}",
                 error_kind="internal",
-                retry_after=None,
-                max_age=None,
-                elapsed=0.0,
             )
             await asyncio.to_thread(self._record_failure, feed, failure)
             return None

@@ -75,12 +75,12 @@ class FetchResult:
     outcome: Outcome
     body: bytes | None
     validators: Validators
-    http_status: int | None
-    error: str | None
-    error_kind: str | None
-    retry_after: float | None
-    max_age: float | None
-    elapsed: float
+    http_status: int | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    retry_after: float | None = None
+    max_age: float | None = None
+    elapsed: float = 0.0
     content_type: str | None = None
 
 
@@ -343,10 +343,6 @@ class Fetcher:
                         body=body,
                         validators=Validators(),
                         http_status=response.status,
-                        error=None,
-                        error_kind=None,
-                        retry_after=None,
-                        max_age=None,
                         elapsed=time.monotonic() - started,
                     ),
                     "hub",
@@ -481,8 +477,6 @@ class Fetcher:
             body=None,
             validators=validators,
             http_status=status,
-            error=None,
-            error_kind=None,
             retry_after=retry_after,
             max_age=max_age,
             elapsed=0.0,
@@ -561,11 +555,6 @@ class Fetcher:
                 outcome=outcome,
                 body=body,
                 validators=Validators(content_hash=content_hash),
-                http_status=None,
-                error=None,
-                error_kind=None,
-                retry_after=None,
-                max_age=None,
                 elapsed=time.monotonic() - started,
             ),
             "feed",
@@ -601,8 +590,6 @@ class Fetcher:
                 http_status=status,
                 error=reason,
                 error_kind=kind,
-                retry_after=None,
-                max_age=None,
                 elapsed=elapsed,
             ),
             target,
