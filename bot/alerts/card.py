@@ -14,6 +14,7 @@ from typing import Any
 
 class CardKind(StrEnum):
     CHANGE = "changes"
+    REPORT = "reports"  # a claimed change awaiting corroboration ("unconfirmed, 1 source")
     NEWS = "news"
     DIGEST = "digest"
     ADMIN = "admin"
@@ -34,6 +35,10 @@ class Card:
     ``id`` is the alert id (stable across retries: Slack metadata and the Discord nonce derive
     from it). ``lines`` are short plain-text lines (one per change for a change alert);
     ``fields`` are name/value pairs; ``image_png`` is an optional attachment (a chart).
+    ``parent_id`` names the alert this card follows up (a story's later change, corroboration or
+    correction): destinations post it in the parent's thread and edit the parent's message to
+    its stored current card; ``broadcast`` asks that such a reply also show in the channel (a
+    correction, which readers of the channel alone must see).
     """
 
     id: str
@@ -49,6 +54,8 @@ class Card:
     topics: tuple[str, ...] = ()
     image_png: bytes | None = field(default=None, repr=False)
     image_name: str = "chart.png"
+    parent_id: str = ""
+    broadcast: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -72,6 +79,8 @@ class Card:
             footer=data.get("footer", ""),
             topics=tuple(data.get("topics", ())),
             image_name=data.get("image_name", "chart.png"),
+            parent_id=data.get("parent_id", ""),
+            broadcast=bool(data.get("broadcast", False)),
         )
 
     def plain_text(self) -> str:

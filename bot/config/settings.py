@@ -25,7 +25,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "bot.yaml"
-AlertKind = Literal["changes", "news", "digest", "admin"]
+AlertKind = Literal["changes", "reports", "news", "digest", "admin"]
 
 
 class ConfigError(ValueError):

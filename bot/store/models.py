@@ -109,6 +109,9 @@ class FactStateRow(Base):
     effective: Mapped[str | None] = mapped_column(String(10), nullable=True)
     corroboration: Mapped[int] = mapped_column(Integer, default=0)
     sources: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # the value a part's change implies for this fact (a whole whose part moved), kept as a
+    # consistent prior for later claims; never shown as the fact's value
+    implied: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class FactHistoryRow(Base):
@@ -128,6 +131,36 @@ class FactHistoryRow(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
 
 
+class ClaimRow(Base):
+    """The evidence ledger: one row per (entry, fact) claim of a change, confirmation or
+    correction, with its source. Corroboration counts independent sources in it; reviewers
+    confirm or dismiss its ``reported`` rows."""
+
+    __tablename__ = "claims"
+    __table_args__ = (Index("ix_claims_fact_value", "fact_id", "value_key", "published"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fact_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(JSON)
+    value_key: Mapped[str] = mapped_column(String(200))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    strength: Mapped[str] = mapped_column(String(20), default="firm")
+    entry_uid: Mapped[str] = mapped_column(String(64), index=True)
+    story_uid: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    alert_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    domain: Mapped[str] = mapped_column(String(200), default="")
+    tier: Mapped[str] = mapped_column(String(20), default="outlet")
+    published: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    effective: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    link: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class AlertRow(Base):
     __tablename__ = "alerts"
 
@@ -137,6 +170,10 @@ class AlertRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     card: Mapped[dict[str, Any]] = mapped_column(JSON)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the alert this one follows up (a story's later change, corroboration or correction): it is
+    # delivered as a reply in the parent's thread, and the parent's message is edited to show
+    # the parent's current card (stored back into the parent's ``card``)
+    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class OutboxRow(Base):

@@ -405,18 +405,25 @@ def add_alert(
     card: dict[str, Any],
     topics: Sequence[str],
     destinations: Iterable[str],
+    parent_id: str | None = None,
 ) -> int:
     """Store an alert and one pending outbox row per destination; returns the row count.
 
     Called in the same transaction as the fact changes it reports, so a crash either keeps
-    both or neither.
+    both or neither. ``parent_id``: the alert this one follows up (see ``AlertRow.parent_id``).
     """
     if session.get(AlertRow, alert_id) is not None:
         return 0
     now = utcnow()
     session.add(
         AlertRow(
-            id=alert_id, kind=kind, entry_uid=uid, created_at=now, card=card, topics=list(topics)
+            id=alert_id,
+            kind=kind,
+            entry_uid=uid,
+            created_at=now,
+            card=card,
+            topics=list(topics),
+            parent_id=parent_id,
         )
     )
     session.flush()
@@ -435,6 +442,21 @@ def add_alert(
         count += 1
     session.flush()
     return count
+
+
+def revise_alert_card(session: Session, alert_id: str, card: dict[str, Any]) -> bool:
+    """Replace a stored alert's card (its message is edited to it when a follow-up is sent)."""
+    row = session.get(AlertRow, alert_id)
+    if row is None:
+        return False
+    row.card = card
+    session.flush()
+    return True
+
+
+def alert_card(session: Session, alert_id: str) -> dict[str, Any] | None:
+    row = session.get(AlertRow, alert_id)
+    return dict(row.card) if row is not None else None
 
 
 def claim_outbox(
