@@ -186,15 +186,18 @@ class OutboxRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
     destination: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(
-        String(20), default="pending"
-    )  # pending|sending|sent|failed
+    # pending | sending | editing (a follow-up's reply is posted, its parent's edit is owed) |
+    # sent | failed; the life of a row is told in bot/store/outbox.py
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     external_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # a follow-up's message was posted under this one (Slack: the thread's ts; Discord: the
+    # message it replies to); null for a top-level post
+    thread_id: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
