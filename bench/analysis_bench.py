@@ -29,7 +29,7 @@ from bot.config import BotConfig, RouteConfig  # noqa: E402
 from bot.facts.catalogue import Catalogue  # noqa: E402
 from bot.feeds.entry import Entry  # noqa: E402
 from bot.news.analysis import build_analyser  # noqa: E402
-from bot.store import repo  # noqa: E402
+from bot.store import ledger  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 
 TEMPLATES = [
@@ -127,7 +127,7 @@ def main() -> None:
         db = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
         db.migrate()
         with db.session() as session:
-            repo.seed_fact_states(session, catalogue)
+            ledger.seed_fact_states(session, catalogue)
         config = BotConfig(routes=[RouteConfig(to="console", kinds=["changes", "news"])])
         pipeline = Pipeline(db, catalogue, config)
         whole = timed(

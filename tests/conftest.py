@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.facts.catalogue import Catalogue
-from bot.store import repo
+from bot.store import ledger
 from bot.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ def database(tmp_path: Path, catalogue: Catalogue) -> Iterator[Database]:
     db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
     db.migrate()
     with db.session() as session:
-        repo.seed_fact_states(session, catalogue)
+        ledger.seed_fact_states(session, catalogue)
     try:
         yield db
     finally:

@@ -1,14 +1,18 @@
 """Compose alert cards from an entry, its analysis and its changes.
 
 A change line reads ``label: old → new (baseline X as of D)``; a change decided with a later
-effective date says so (``effective YYYY-MM-DD``). The alert id is derived from the entry key and
-the alert kind, so composing the same alert twice yields the same id.
+effective date says so (``effective YYYY-MM-DD``); a report awaiting corroboration, a correction
+and a proposal say what they are. The alert id is derived from the entry key and the alert kind,
+so composing the same alert twice yields the same id. A follow-up (a story's later change,
+corroboration or correction) is its own card naming its parent; the parent's card is revised to
+show the story's current state and source count (:func:`revise_parent`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from bot.alerts.card import Card, CardField, CardKind
@@ -27,23 +31,39 @@ def change_line(change: Change, catalogue: Catalogue) -> str:
     fact = catalogue[change.fact_id]
     baseline = f"baseline {fact.format(fact.baseline)} as of {fact.as_of.isoformat()}"
     arrow = f"{fact.format(change.old)} → {fact.format(change.new)}"
-    if change.status is ChangeStatus.PROPOSED:
-        arrow = f"{fact.format(change.old)} → {fact.format(change.new)} proposed, not in force"
+    arrow += _STATUS_NOTE.get(change.status, "")
     effective = f", effective {change.effective.isoformat()}" if change.effective else ""
     return f"{fact.label}: {arrow} ({baseline}{effective})"
 
 
+_STATUS_NOTE = {
+    ChangeStatus.PROPOSED: " proposed, not in force",
+    ChangeStatus.REPORTED: " reported, not yet confirmed",
+    ChangeStatus.CORRECTED: " (correction)",
+}
+MOVED = (ChangeStatus.CHANGED, ChangeStatus.CORRECTED)
+
+
 def headline(changes: Sequence[Change], catalogue: Catalogue, title: str) -> str:
-    """One line naming the changed facts, or the entry's title for news."""
-    changed = [c for c in changes if c.status is ChangeStatus.CHANGED]
-    if not changed:
+    """One line naming the changed (else the reported) facts, or the entry's title for news."""
+    shown = [c for c in changes if c.status in MOVED]
+    prefix = "Correction: " if any(c.status is ChangeStatus.CORRECTED for c in shown) else ""
+    if not shown:
+        shown = [c for c in changes if c.status is ChangeStatus.REPORTED]
+        prefix = "Unconfirmed: "
+    if not shown:
         return title
-    first = changed[0]
+    first = shown[0]
     fact = catalogue[first.fact_id]
-    text = f"{fact.label}: {fact.format(first.old)} → {fact.format(first.new)}"
-    if len(changed) > 1:
-        text += f" (+{len(changed) - 1} more)"
+    text = f"{prefix}{fact.label}: {fact.format(first.old)} → {fact.format(first.new)}"
+    if len(shown) > 1:
+        text += f" (+{len(shown) - 1} more)"
     return text
+
+
+def sources_footer(count: int, *, unconfirmed: bool = False) -> str:
+    text = f"{count} source{'s' if count != 1 else ''}"
+    return f"unconfirmed · {text}" if unconfirmed else text
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -65,20 +85,51 @@ def compose_alert(
     catalogue: Catalogue,
     sources_count: int,
     topics: Iterable[str],
+    parent_id: str = "",
 ) -> Card:
+    """An alert card; with ``parent_id`` a follow-up of that alert (a correction broadcasts)."""
     shown = [c for c in changes if c.status is not ChangeStatus.CONFIRMED]
-    footer = f"{sources_count} source{'s' if sources_count != 1 else ''}"
+    about_facts = kind in (CardKind.CHANGE, CardKind.REPORT)
     return Card(
         id=alert_id(entry_key, kind),
         kind=kind,
-        title=headline(changes, catalogue, title) if kind is CardKind.CHANGE else title,
+        title=headline(changes, catalogue, title) if about_facts else title,
         body=_shorten(summary, MAX_SUMMARY_CHARS),
         lines=tuple(change_line(c, catalogue) for c in shown),
         link=link,
-        source=f"{source}: {title}" if kind is CardKind.CHANGE else source,
+        source=f"{source}: {title}" if about_facts else source,
         published=published,
-        footer=footer,
+        footer=sources_footer(sources_count, unconfirmed=kind is CardKind.REPORT),
         topics=tuple(topics),
+        parent_id=parent_id,
+        broadcast=any(c.status is ChangeStatus.CORRECTED for c in changes),
+    )
+
+
+def revise_parent(
+    parent: Card,
+    *,
+    follow_up: Card,
+    changes: Sequence[Change],
+    catalogue: Catalogue,
+    sources_count: int,
+) -> Card:
+    """The parent's card as the story stands after ``follow_up``: the latest moved facts in
+    its title, one update line per follow-up that moved a fact, the story's source count."""
+    moved = [c for c in changes if c.status in MOVED]
+    title = parent.title
+    lines = parent.lines
+    if moved:
+        title = headline(moved, catalogue, parent.title)
+        when = follow_up.published.strftime("%Y-%m-%d %H:%M UTC") if follow_up.published else ""
+        update = "; ".join(change_line(c, catalogue) for c in moved)
+        lines = (*parent.lines, f"Update {when}: {update}".replace("  ", " "))[-8:]
+    still_reported = parent.kind is CardKind.REPORT and not moved
+    return replace(
+        parent,
+        title=title,
+        lines=lines,
+        footer=sources_footer(sources_count, unconfirmed=still_reported),
     )
 
 

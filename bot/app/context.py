@@ -14,7 +14,7 @@ from bot.config import BotConfig, Environment, load_config, load_environment
 from bot.facts.catalogue import Catalogue
 from bot.news.analysis import Analyser, build_analyser
 from bot.news.topics import load_topics
-from bot.store import repo
+from bot.store import ledger
 from bot.store.db import Database
 
 
@@ -54,7 +54,7 @@ def build_context(config_path: Path | None, database_url: str | None = None) -> 
     db = Database(database_url or env.database_url())
     db.migrate()
     with db.session() as session:
-        repo.seed_fact_states(session, catalogue)
+        ledger.seed_fact_states(session, catalogue)
     return AppContext(
         env=env,
         config=config,

@@ -1,17 +1,22 @@
-"""Processing one entry: analyse → compare → same story? → store → alert, in one transaction.
+"""Processing one entry: analyse → judge → same story? → store → alert, in one transaction.
 
 Order of the rules for an entry:
 1. An entry already stored (same feed and id) is never processed again.
-2. Its claims are compared with the current state of each fact (rows locked on PostgreSQL, so
-   replicas judge one entry at a time against the same state).
-3. It joins a story if ``find_story`` says so; it then records ``duplicate_of`` and raises no
-   news alert; its confirmations add to the corroboration of the change they confirm.
-4. A ``changed`` fact updates the current state and raises a change alert, even inside a story,
-   since a new value must never be lost. Otherwise a relevant entry that starts a story raises a
-   news alert where news is routed.
-5. Backlog entries (first poll of a feed, older than the configured age) are stored and update
+2. Its source is named by its link's domain and tiered by the config's ``sources``.
+3. Its claims are judged (``bot/facts/compare.py``) against the state and history of each fact
+   (rows locked on PostgreSQL, so replicas judge one entry at a time against the same state) and
+   against the claims on record within the story window from other domains, copies of this
+   entry's text left out: ``changed``, ``corrected``, ``reported``, ``confirmed``, ``proposed``.
+4. It joins a story if ``find_story`` says so (shared claims or near-duplicate words, never a
+   rumour with the report it echoes); it then records ``duplicate_of``.
+5. Facts move on ``changed`` and ``corrected``; a part's move updates its whole's implied level;
+   reports of other values for a moved fact are superseded.
+6. Alerts (``bot/app/alerting.py``): one per story; a story's later changes, corroborations and
+   corrections follow up its first alert instead of raising their own.
+7. Backlog entries (first poll of a feed, older than the configured age) are stored and update
    the facts, but raise no alert.
-6. The entry, the fact changes, the alert and its outbox rows are committed together.
+8. The entry, its claims in the evidence ledger, the fact changes, the alert and its outbox rows
+   are committed together.
 """
 
 from __future__ import annotations
@@ -23,16 +28,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.alerts import CardKind, compose_alert
-from bot.app.routing import destinations_for
+from bot.app.alerting import AlertPlanner, Raised
 from bot.config import BotConfig
 from bot.facts.catalogue import Catalogue
-from bot.facts.compare import compare
+from bot.facts.compare import Judgement, compare, implied_values
+from bot.facts.evidence import EvidencePolicy, Report, Source, SourceBook, Tier
 from bot.facts.model import Change, ChangeStatus
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
-from bot.news.cluster import StoryMember, find_story
-from bot.store import repo
+from bot.news.cluster import StoryMember, find_story, is_copy, stored_events
+from bot.store import ledger, repo
 from bot.store.db import Database
 from bot.store.models import EntryRow
 
@@ -46,12 +51,18 @@ class Outcome:
     analysis: Analysis
     changes: list[Change] = field(default_factory=list)
     duplicate_of: str | None = None  # the first entry's id (guid or link) in the story
-    alert_ids: list[str] = field(default_factory=list)
+    alert_ids: list[str] = field(default_factory=list)  # alerts stored: new or follow-up
+    new_alert: bool = False  # it raised a new alert (not a follow-up)
+    alert_kind: str | None = None  # the kind of the card it stored, if any
+    update_of: str | None = None  # the entry id whose alert it follows up
     backlog: bool = False
+    source: Source | None = None
 
     @property
     def changed(self) -> list[Change]:
-        return [c for c in self.changes if c.status is ChangeStatus.CHANGED]
+        return [
+            c for c in self.changes if c.status in (ChangeStatus.CHANGED, ChangeStatus.CORRECTED)
+        ]
 
 
 def _member(row: repo.RecentEntry) -> StoryMember:
@@ -60,17 +71,21 @@ def _member(row: repo.RecentEntry) -> StoryMember:
         published=row.published,
         title=row.title,
         text=row.text,
-        events=frozenset((str(fact), str(value)) for fact, value in row.events or []),
+        events=stored_events(row.events or []),
         story_key=row.duplicate_of,
     )
 
 
 def _events(changes: Sequence[Change]) -> list[list[str]]:
-    return [
-        [c.fact_id, repo.value_text(c.new)]
-        for c in changes
-        if c.status in (ChangeStatus.CHANGED, ChangeStatus.CONFIRMED)
-    ]
+    return [[c.fact_id, str(c.new), c.status.value] for c in changes]
+
+
+def evidence_policy(config: BotConfig) -> EvidencePolicy:
+    return EvidencePolicy(
+        alone=frozenset(Tier(t) for t in config.evidence.alone),
+        sources_needed=config.evidence.sources_needed,
+        window=config.schedule.story_window,
+    )
 
 
 class Pipeline:
@@ -78,6 +93,9 @@ class Pipeline:
         self._db = db
         self._catalogue = catalogue
         self._config = config
+        self._sources = SourceBook(config.sources.tiers())
+        self._policy = evidence_policy(config)
+        self._alerts = AlertPlanner(catalogue, config)
 
     @property
     def window(self) -> timedelta:
@@ -90,18 +108,20 @@ class Pipeline:
             if repo.seen_uids(session, [uid]):
                 return None
             judged = analysis.relevant or bool(analysis.claims)
-            current = repo.fact_states(session, lock=judged)
-            changes = compare(analysis.claims, current, self._catalogue, entry.published)
-            outcome = Outcome(entry=entry, uid=uid, analysis=analysis, changes=changes)
-            outcome.backlog = backlog
-            story_uid: str | None = None
-            if analysis.relevant:
-                recent = repo.recent_relevant_entries(session, entry.published - self.window)
-                members = [_member(r) for r in recent if r.published <= entry.published]
-                story_uid = find_story(entry, analysis, changes, members, self.window)
-                if story_uid is not None:
-                    first = repo.get_entry(session, story_uid)
-                    outcome.duplicate_of = first.entry_id if first else story_uid
+            states = ledger.fact_states(session, lock=judged)
+            source = self._sources.source_of(entry.link, entry.feed)
+            how = Judgement(
+                published=entry.published,
+                source=source,
+                reports=self._reports(session, entry, analysis, source),
+                policy=self._policy,
+            )
+            changes = compare(analysis.claims, states, self._catalogue, how)
+            outcome = Outcome(
+                entry=entry, uid=uid, analysis=analysis, changes=changes, backlog=backlog
+            )
+            outcome.source = source
+            story_uid = self._story(session, outcome)
             session.add(
                 EntryRow(
                     uid=uid,
@@ -120,56 +140,76 @@ class Pipeline:
                     backlog=backlog,
                 )
             )
-            source = repo.SourceRef(feed=entry.feed, title=entry.title, link=entry.link)
-            applied = repo.apply_changes(
-                session, changes, uid=uid, published=entry.published, source=source
+            ref = ledger.SourceRef(
+                feed=entry.feed, title=entry.title, link=entry.link, source=source
             )
-            if not backlog:
-                outcome.alert_ids = self._raise_alerts(session, outcome, applied, story_uid)
+            ledger.apply_changes(
+                session,
+                changes,
+                uid=uid,
+                published=entry.published,
+                source=ref,
+                implied=implied_values(changes, states, self._catalogue),
+            )
+            ledger.pending_reports_superseded(session, changes)
+            raised = Raised() if backlog else self._raise(session, outcome, story_uid)
+            ledger.record_claims(
+                session,
+                changes,
+                uid=uid,
+                story_uid=story_uid,
+                alert_id=raised.alert_id,
+                published=entry.published,
+                source=ref,
+            )
+        outcome.alert_ids = [a for a in (raised.follow_up_id,) if a] + (
+            [raised.alert_id] if raised.new_alert and raised.alert_id else []
+        )
+        outcome.new_alert = raised.new_alert
+        outcome.alert_kind = raised.kind
+        outcome.update_of = raised.update_of
         return outcome
 
-    def _raise_alerts(
-        self,
-        session: Session,
-        outcome: Outcome,
-        applied: Sequence[Change],
-        story_uid: str | None,
-    ) -> list[str]:
-        if applied:
-            kind = CardKind.CHANGE
-            sources = max(repo.corroboration_of(session, c.fact_id) for c in applied)
-        elif outcome.analysis.relevant and story_uid is None:
-            kind, sources = CardKind.NEWS, 1
-        else:
+    def _reports(
+        self, session: Session, entry: Entry, analysis: Analysis, source: Source
+    ) -> list[Report]:
+        """Claims on record that may corroborate this entry's: other domains, not copies."""
+        facts = {c.fact_id for c in analysis.claims}
+        if not facts:
             return []
-        topics = outcome.analysis.topics
-        destinations = destinations_for(session, self._config.routes, kind.value, topics)
-        if not destinations:
-            return []
+        on_record = ledger.reports_within(
+            session, facts, entry.published - self.window, entry.published
+        )
+        text = entry.full_text
+        return [
+            r.report
+            for r in on_record
+            if r.report.domain != source.domain and not is_copy(text, r.text)
+        ]
+
+    def _story(self, session: Session, outcome: Outcome) -> str | None:
+        if not outcome.analysis.relevant:
+            return None
         entry = outcome.entry
-        card = compose_alert(
-            entry_key=outcome.uid,
-            kind=kind,
-            title=entry.title,
-            link=entry.link,
-            source=entry.feed,
-            published=entry.published,
-            summary=outcome.analysis.summary,
-            changes=outcome.changes,
-            catalogue=self._catalogue,
-            sources_count=sources,
-            topics=topics,
-        )
-        repo.add_alert(
+        recent = repo.recent_relevant_entries(session, entry.published - self.window)
+        members = [_member(r) for r in recent if r.published <= entry.published]
+        story_uid = find_story(entry, outcome.analysis, outcome.changes, members, self.window)
+        if story_uid is not None:
+            first = repo.get_entry(session, story_uid)
+            outcome.duplicate_of = first.entry_id if first else story_uid
+        return story_uid
+
+    def _raise(self, session: Session, outcome: Outcome, story_uid: str | None) -> Raised:
+        return self._alerts.raise_for(
             session,
-            alert_id=card.id,
-            kind=kind.value,
+            entry=outcome.entry,
             uid=outcome.uid,
-            card=card.to_json(),
-            topics=topics,
-            destinations=destinations,
+            summary=outcome.analysis.summary,
+            topics=outcome.analysis.topics,
+            relevant=outcome.analysis.relevant,
+            changes=outcome.changes,
+            story_uid=story_uid,
         )
-        return [card.id]
 
 
 def entry_is_backlog(entry: Entry, *, first_poll: bool, now: datetime, max_age: timedelta) -> bool:

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from bot.app.context import AppContext
 from bot.app.pipeline import Outcome, Pipeline
 from bot.app.progress import progress
-from bot.facts.model import FactValue
+from bot.facts.values import plain_value
 from bot.feeds.entry import Entry
 from bot.feeds.parse import parse_feed
 
@@ -39,13 +39,6 @@ def read_entries(paths: Sequence[Path]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.published, e.feed, e.entry_id))
 
 
-def _value(value: FactValue, kind: str) -> FactValue | int:
-    if kind == "percent":
-        number = float(value)
-        return int(number) if number.is_integer() else number
-    return value
-
-
 def outcome_line(ctx: AppContext, outcome: Outcome) -> dict[str, Any]:
     entry, analysis = outcome.entry, outcome.analysis
     return {
@@ -58,15 +51,16 @@ def outcome_line(ctx: AppContext, outcome: Outcome) -> dict[str, Any]:
         "changes": [
             {
                 "fact": c.fact_id,
-                "old": _value(c.old, ctx.catalogue[c.fact_id].kind.value),
-                "new": _value(c.new, ctx.catalogue[c.fact_id].kind.value),
+                "old": plain_value(c.old, ctx.catalogue[c.fact_id].kind.value),
+                "new": plain_value(c.new, ctx.catalogue[c.fact_id].kind.value),
                 "status": c.status.value,
                 **({"effective": c.effective.isoformat()} if c.effective else {}),
             }
             for c in outcome.changes
         ],
-        "alert": bool(outcome.alert_ids),
+        "alert": outcome.new_alert,
         "duplicate_of": outcome.duplicate_of,
+        "update_of": outcome.update_of,
     }
 
 

@@ -283,9 +283,8 @@ class Worker:
         metrics.ENTRIES.inc()
         for change in outcome.changes:
             metrics.CHANGES.labels(status=change.status.value).inc()
-        if outcome.alert_ids:
-            kind = "changes" if outcome.changed else "news"
-            metrics.ALERTS.labels(kind=kind).inc(len(outcome.alert_ids))
+        if outcome.alert_ids and outcome.alert_kind:
+            metrics.ALERTS.labels(kind=outcome.alert_kind).inc(len(outcome.alert_ids))
 
     # --- feed health ---------------------------------------------------------------------
 

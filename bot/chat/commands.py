@@ -17,7 +17,7 @@ from bot.alerts.card import Card, CardField, CardKind, Reply
 from bot.chat.chart import history_chart
 from bot.facts.catalogue import Catalogue
 from bot.facts.model import Fact
-from bot.store import repo
+from bot.store import ledger, repo
 from bot.store.db import Database
 from bot.store.reports import FactReport, FeedReport, fact_reports, feed_reports
 
@@ -152,7 +152,7 @@ def cmd_history(inv: Invocation, services: CommandServices) -> Reply:
         return Reply((_answer(title, f"Facts: {known}"),))
     fact = matches[0]
     with services.db.session() as session:
-        rows = repo.fact_history(session, fact.id)
+        rows = ledger.fact_history(session, fact.id)
         points = [(row.at, row.new) for row in rows]
         lines = tuple(
             f"{row.at:%Y-%m-%d}: {fact.format(row.old)} → {fact.format(row.new)} "

@@ -11,6 +11,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -26,10 +28,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "bot.yaml"
 AlertKind = Literal["changes", "reports", "news", "digest", "admin"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class ConfigError(ValueError):
     """The configuration is invalid; the message says where."""
+
+
+def is_absolute_http_url(url: str) -> bool:
+    """``http://host/...`` or ``https://host/...`` with a host name or address (so neither
+    ``http://`` nor ``https:example`` nor ``http:///path``)."""
+    try:
+        parts = urlsplit(url.strip())
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number or too big
+    except ValueError:
+        return False
+    scheme_ok = parts.scheme.lower() in {"http", "https"} and url.strip()[len(parts.scheme) :][:3] == "://"
+    return scheme_ok and bool(hostname) and not any(ch.isspace() for ch in url.strip())
 
 
 class _Strict(BaseModel):
@@ -49,6 +65,8 @@ class FeedConfig(_Strict):
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme not in {"http", "https", "file"}:
             raise ValueError("must be an http://, https:// or file:// URL")
+        if scheme != "file" and not is_absolute_http_url(url):
+            raise ValueError(f"{url!r} is not an absolute http(s) URL (scheme://host/path)")
         return url
 
     @model_validator(mode="after")
@@ -113,12 +131,54 @@ class ScheduleConfig(_Strict):
         return timedelta(hours=self.story_window_hours)
 
 
+Tier = Literal["official", "wire", "outlet", "opinion"]
+
+
+class SourcesConfig(_Strict):
+    """Source tiers by domain: a domain also covers its subdomains; the longest match wins; a
+    domain listed nowhere is an ``outlet``."""
+
+    official: list[str] = Field(default_factory=list)
+    wire: list[str] = Field(default_factory=list)
+    outlet: list[str] = Field(default_factory=list)
+    opinion: list[str] = Field(default_factory=list)
+
+    def tiers(self) -> dict[str, list[str]]:
+        return {"official": self.official, "wire": self.wire, "outlet": self.outlet,
+                "opinion": self.opinion}  # fmt: skip
+
+
+def _alone_default() -> list[Tier]:
+    return ["official", "wire", "outlet"]
+
+
+class EvidenceConfig(_Strict):
+    """When a claim moves a fact. ``alone``: tiers whose single firm claim (a decision or a
+    change in force, by a named actor, with no contradicting prior) moves it; every other claim
+    waits as ``reported`` until ``sources_needed`` independent sources (distinct domains, not
+    copies) report the same value within the story window."""
+
+    alone: list[Tier] = Field(default_factory=_alone_default)
+    sources_needed: int = Field(default=2, ge=1, le=10)
+
+
 class WebSubConfig(_Strict):
     """WebSub push for feeds that advertise a hub. Off unless ``callback_base`` is the public
     URL at which hubs reach this bot's HTTP server (``<callback_base>/websub/<feed id>``)."""
 
     callback_base: str | None = None
     lease_seconds: int = Field(default=5 * 86400, ge=3600)
+
+
+class ReviewConfig(_Strict):
+    """Who may change what the bot watches from chat (``add-feed``, ``remove-feed``): these
+    Slack users (ids such as ``U0123``) and members of these Slack user groups (``S0123``), and
+    on Discord members holding one of these role ids or the Manage Server permission. Nobody
+    else; with this section empty only Discord server managers may."""
+
+    slack_users: list[str] = Field(default_factory=list)
+    slack_user_groups: list[str] = Field(default_factory=list)
+    discord_roles: list[str] = Field(default_factory=list)
 
 
 class BotConfig(_Strict):
@@ -129,6 +189,9 @@ class BotConfig(_Strict):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     websub: WebSubConfig = Field(default_factory=WebSubConfig)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     topics_file: Path = PROJECT_ROOT / "config" / "topics.yaml"
     admin_route: str | None = None
@@ -158,26 +221,61 @@ class Environment(BaseSettings):
     DISCORD_PUBLIC_KEY: str = ""
     DISCORD_API_URL: str = "https://discord.com/api/v10"
     DISCORD_DEV_GUILD_ID: str = ""
-    BOT_HTTP_PORT: int = 0
+    BOT_HTTP_PORT: int = Field(default=0, ge=0, le=65535)
     BOT_HTTP_HOST: str = "0.0.0.0"
-    BOT_LOG_LEVEL: str = "INFO"
+    BOT_LOG_LEVEL: LogLevel = "INFO"
+    BOT_LOG_FORMAT: Literal["text", "json"] = "text"
     BOT_INSTANCE_ID: str = ""
 
     @model_validator(mode="before")
     @classmethod
     def _read_secret_files(cls, data: Any) -> Any:
+        """``NAME_FILE`` stands for ``NAME``; both set is refused rather than one of them being
+        ignored without a word."""
         values = dict(data) if isinstance(data, dict) else {}
         for name in cls.model_fields:
             file_var = os.environ.get(f"{name}_FILE")
-            if file_var and not values.get(name) and not os.environ.get(name):
-                try:
-                    values[name] = Path(file_var).read_text(encoding="utf-8").strip()
-                except OSError as exc:
-                    raise ValueError(f"{name}_FILE={file_var}: cannot read: {exc}") from exc
+            if not file_var:
+                continue
+            if values.get(name) or os.environ.get(name):
+                raise ValueError(f"{name} and {name}_FILE are both set: set only one")
+            try:
+                values[name] = Path(file_var).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raise ValueError(f"{name}_FILE={file_var}: cannot read: {reason}") from exc
         return values
 
+    @field_validator("BOT_LOG_LEVEL", "BOT_LOG_FORMAT", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if info.field_name == "BOT_LOG_LEVEL" else value.strip().lower()
+
+    @field_validator("DISCORD_PUBLIC_KEY")
+    @classmethod
+    def _hex_key(cls, value: str) -> str:
+        key = value.strip()
+        if key and (len(key) != 64 or any(ch not in "0123456789abcdefABCDEF" for ch in key)):
+            raise ValueError("must be the application's public key: 64 hexadecimal characters")
+        return key
+
     def database_url(self) -> str:
-        return self.DATABASE_URL or f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
+        """``DATABASE_URL``; else, with ``PGHOST`` set, PostgreSQL through the libpq variables
+        (``PGHOST``, ``PGPORT``, ``PGUSER``, ``PGPASSWORD``, ``PGDATABASE``: a password needs no
+        URL escaping); else the SQLite file ``var/bot.db``."""
+        if self.DATABASE_URL:
+            return self.DATABASE_URL
+        if os.environ.get("PGHOST"):
+            return "postgresql://"
+        return f"sqlite:///{PROJECT_ROOT / 'var' / 'bot.db'}"
+
+    def database_source(self) -> str:
+        """Where :meth:`database_url` came from, for messages."""
+        if self.DATABASE_URL:
+            return "DATABASE_URL_FILE" if os.environ.get("DATABASE_URL_FILE") else "DATABASE_URL"
+        return "PGHOST" if os.environ.get("PGHOST") else "the default"
 
 
 def _describe(error: ValidationError) -> str:

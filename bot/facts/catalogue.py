@@ -37,6 +37,7 @@ class _FactSeed(BaseModel):
     states: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
     unit: str = ""
+    part_of: str | None = None
     hints: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("id")
@@ -99,6 +100,7 @@ def _fact_from_seed(seed: _FactSeed, default_citation: str) -> Fact:
         states=tuple(seed.states),
         topics=tuple(seed.topics),
         unit=seed.unit,
+        part_of=seed.part_of,
         hints=seed.hints,
     )
 
@@ -139,6 +141,13 @@ class Catalogue(Mapping[str, Fact]):
             if fact.id in self._facts:
                 raise SeedError(f"fact {fact.id} is defined twice")
             self._facts[fact.id] = fact
+        for fact in self._facts.values():
+            whole = self._facts.get(fact.part_of) if fact.part_of else None
+            if fact.part_of and (whole is None or whole.kind is not fact.kind):
+                raise SeedError(
+                    f"fact {fact.id}: field part_of: {fact.part_of!r} is not a fact of kind "
+                    f"{fact.kind.value}"
+                )
 
     def __getitem__(self, fact_id: str) -> Fact:
         return self._facts[fact_id]

@@ -1,36 +1,67 @@
-"""Judge an entry's claims against the current state of each fact.
+"""Judge an entry's claims against each fact's state and the evidence on record.
 
-Rules, per fact (at most one change per fact per entry):
+Per fact, at most one change per entry. The rules, in order (the first that applies decides):
 
-- historical claims say nothing about now and yield nothing;
-- asserted claims win over proposed ones; among several asserted values the fact's
-  ``hints.precedence`` decides for states (the most advanced event), the latest month for months,
-  and otherwise the value the entry states most often (the first on a tie);
-- an entry dated before the fact's current value (``current.since``) never changes it: it yields
-  ``confirmed`` when it agrees and nothing otherwise;
-- an asserted value equal to the current one is ``confirmed``, a different one ``changed``;
-- a proposed value different from the current one is ``proposed`` (an equal one says nothing new).
+1. Historical claims say nothing about now and yield nothing. Asserted claims win over proposed
+   ones; among several asserted values ``hints.precedence`` decides for states (the most
+   advanced event), the latest month for months, otherwise the value stated most often.
+2. A relative claim ("cut by 10 points", "halved") is resolved against the current value; a fact
+   whose kind has no arithmetic ignores it.
+3. An entry from an opinion source, or a proposed claim, is ``proposed`` when it differs from
+   the current value (nothing otherwise).
+4. An entry dated before the fact's current value never changes it: ``confirmed`` if it agrees,
+   nothing otherwise. An asserted value equal to the current one is ``confirmed``.
+5. A stated prior ("to 30% from 145%") that retells an old transition (the new value is one the
+   fact had before) yields nothing: a republished or looked-back story.
+6. A prior equal to the value before the fact's last change says that change was wrong: with an
+   official firm claim or enough independent sources it is ``corrected``, else ``reported``.
+7. The value a part's change implies for its whole (``implied``) moves the whole on any asserted
+   claim of it.
+8. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
+   fact; so do ``sources_needed`` independent sources within the window (this entry and earlier
+   reports). Moving is ``changed``. Anything else asserted is ``reported``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.model import Change, ChangeStatus, Claim, Fact, FactKind, FactState, Modality
+from bot.facts.evidence import (
+    EvidencePolicy,
+    Prior,
+    Report,
+    Source,
+    Tier,
+    check_prior,
+    independent,
+)
+from bot.facts.model import (
+    Change,
+    ChangeStatus,
+    Claim,
+    Fact,
+    FactKind,
+    FactState,
+    FactValue,
+    Modality,
+    Relative,
+    Strength,
+)
+from bot.facts.values import same_value, value_key
 
 
-def _same(fact: Fact, left: object, right: object) -> bool:
-    if fact.kind is FactKind.PERCENT:
-        try:
-            return abs(float(str(left)) - float(str(right))) < 1e-9
-        except ValueError:
-            return False
-    if fact.kind is FactKind.PERSON:
-        return " ".join(str(left).lower().split()) == " ".join(str(right).lower().split())
-    return str(left).lower() == str(right).lower()
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Everything the judge needs besides the claims: when, who, and what is on record."""
+
+    published: datetime
+    source: Source
+    reports: Sequence[Report] = ()  # earlier claims within the window, copies left out
+    policy: EvidencePolicy = field(default_factory=EvidencePolicy)
 
 
 def _pick(fact: Fact, claims: Sequence[Claim]) -> Claim:
@@ -40,44 +71,135 @@ def _pick(fact: Fact, claims: Sequence[Claim]) -> Claim:
         return min(claims, key=lambda c: rank.get(str(c.value), len(rank)))
     if fact.kind is FactKind.MONTH:
         return max(claims, key=lambda c: str(c.value))
-    counts = Counter(str(c.value) for c in claims)
+    counts = Counter((value_key(c.value), c.relative) for c in claims)
     best = max(counts.values())
-    return next(c for c in claims if counts[str(c.value)] == best)
+    firm = [c for c in claims if counts[(value_key(c.value), c.relative)] == best]
+    return next((c for c in firm if c.strength is Strength.FIRM), firm[0])
+
+
+def resolve(fact: Fact, claim: Claim, current: FactValue) -> FactValue | None:
+    """The level a claim states or, for a relative one, implies; None when it cannot."""
+    if claim.relative is None:
+        return claim.value
+    if fact.kind is not FactKind.PERCENT:
+        return None
+    try:
+        base, amount = float(current), float(claim.value)
+    except (TypeError, ValueError):
+        return None
+    level = base + amount if claim.relative is Relative.ADD else base * amount
+    return round(level, 2) if level >= 0 else None
+
+
+def _status(
+    fact: Fact, claim: Claim, value: FactValue, state: FactState, how: Judgement
+) -> tuple[ChangeStatus | None, list[Report]]:
+    """The status of an asserted claim of ``value`` (different from the current value)."""
+    prior = check_prior(value, claim.previous, state)
+    if prior is Prior.STALE:
+        return None, []
+    key = value_key(value)
+    support = independent(
+        (r for r in how.reports if r.fact_id == fact.id and value_key(r.value) == key),
+        how.source.domain,
+    )
+    sources = 1 + len(support)
+    enough = sources >= how.policy.sources_needed
+    official_firm = how.source.tier is Tier.OFFICIAL and claim.strength is Strength.FIRM
+    if prior is Prior.CONTRADICTS:
+        return (
+            ChangeStatus.CORRECTED if enough or official_firm else ChangeStatus.REPORTED
+        ), support
+    if state.implied is not None and same_value(value, state.implied):
+        return ChangeStatus.CHANGED, support
+    alone = (
+        claim.strength is Strength.FIRM
+        and prior in (Prior.UNKNOWN, Prior.CONSISTENT)
+        and how.source.tier in how.policy.alone
+    )
+    return (ChangeStatus.CHANGED if alone or enough else ChangeStatus.REPORTED), support
+
+
+def _judge_fact(
+    fact: Fact, claims: Sequence[Claim], state: FactState, how: Judgement
+) -> Change | None:
+    mine = [c for c in claims if c.modality is not Modality.HISTORICAL]
+    if not mine:
+        return None
+    asserted = [c for c in mine if c.modality is Modality.ASSERTED]
+    claim = _pick(fact, asserted or mine)
+    value = resolve(fact, claim, state.value)
+    if value is None:
+        return None
+    equal = same_value(value, state.value)
+    support: list[Report] = []
+    status: ChangeStatus | None
+    if claim.modality is Modality.PROPOSED or how.source.tier is Tier.OPINION:
+        status = None if equal or how.published < state.since else ChangeStatus.PROPOSED
+    elif equal:
+        status = ChangeStatus.CONFIRMED
+    elif how.published < state.since:
+        status = None
+    else:
+        status, support = _status(fact, claim, value, state, how)
+    if status is None:
+        return None
+    return Change(
+        fact_id=fact.id,
+        old=state.value,
+        new=value,
+        status=status,
+        evidence=claim.evidence,
+        effective=claim.effective,
+        sources=1 + len(support),
+        supports=tuple(r.entry_key for r in support),
+        corrects=state.entry_key if status is ChangeStatus.CORRECTED else None,
+    )
 
 
 def compare(
     claims: Sequence[Claim],
     current: Mapping[str, FactState],
     catalogue: Catalogue,
-    published: datetime,
+    how: Judgement,
 ) -> list[Change]:
-    """The changes an entry published at ``published`` makes, in catalogue order."""
+    """The changes an entry makes, in catalogue order (see the module docstring)."""
     changes: list[Change] = []
     for fact_id, fact in catalogue.items():
         state = current.get(fact_id)
-        mine = [c for c in claims if c.fact_id == fact_id and c.modality is not Modality.HISTORICAL]
+        mine = [c for c in claims if c.fact_id == fact_id]
         if state is None or not mine:
             continue
-        asserted = [c for c in mine if c.modality is Modality.ASSERTED]
-        claim = _pick(fact, asserted or mine)
-        equal = _same(fact, claim.value, state.value)
-        if claim.modality is Modality.PROPOSED:
-            status = None if equal or published < state.since else ChangeStatus.PROPOSED
-        elif equal:
-            status = ChangeStatus.CONFIRMED
-        elif published < state.since:
-            status = None
-        else:
-            status = ChangeStatus.CHANGED
-        if status is not None:
-            changes.append(
-                Change(
-                    fact_id=fact_id,
-                    old=state.value,
-                    new=claim.value,
-                    status=status,
-                    evidence=claim.evidence,
-                    effective=claim.effective,
-                )
-            )
+        change = _judge_fact(fact, mine, state, how)
+        if change is not None:
+            changes.append(change)
     return changes
+
+
+def implied_values(
+    changes: Sequence[Change], current: Mapping[str, FactState], catalogue: Catalogue
+) -> dict[str, FactValue]:
+    """The level each whole fact should now have after its parts moved by these changes.
+
+    A part (``Fact.part_of``) of percent kind that moves by Δ moves its whole's implied level by
+    Δ, unless the whole itself moved in the same entry.
+    """
+    moved = {c.fact_id for c in changes if c.status in _MOVES}
+    implied: dict[str, FactValue] = {}
+    for change in changes:
+        fact = catalogue.get(change.fact_id)
+        if change.status not in _MOVES or fact is None or not fact.part_of:
+            continue
+        whole = current.get(fact.part_of)
+        if whole is None or fact.part_of in moved:
+            continue
+        try:
+            delta = float(change.new) - float(change.old)
+            base = float(implied.get(fact.part_of, whole.implied or whole.value))
+        except (TypeError, ValueError):
+            continue
+        implied[fact.part_of] = max(0.0, base + delta)
+    return implied
+
+
+_MOVES = (ChangeStatus.CHANGED, ChangeStatus.CORRECTED)

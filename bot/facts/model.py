@@ -30,10 +30,26 @@ class Modality(StrEnum):
     HISTORICAL = "historical"  # a restatement of the past
 
 
+class Strength(StrEnum):
+    """How firmly a text asserts a claim (see ``bot/facts/extract.py`` for the rules)."""
+
+    FIRM = "firm"  # a decision or a change in force, by a named actor, in the item's own voice
+    WEAK = "weak"  # asserted, but a level mentioned in passing, second-hand, or bound loosely
+
+
 class ChangeStatus(StrEnum):
-    CHANGED = "changed"
-    CONFIRMED = "confirmed"
-    PROPOSED = "proposed"
+    CHANGED = "changed"  # the fact now takes this value
+    CORRECTED = "corrected"  # the fact's value was wrong; corroborated evidence corrects it
+    REPORTED = "reported"  # a claimed change that does not (yet) move the fact
+    CONFIRMED = "confirmed"  # restates the current value
+    PROPOSED = "proposed"  # threatened, planned, forecast, wished, an opinion
+
+
+class Relative(StrEnum):
+    """A change stated without a level, resolved against the fact's current value."""
+
+    ADD = "add"  # "cut by 10 percentage points": amount −10
+    MULTIPLY = "multiply"  # "halved": amount 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +66,7 @@ class Fact:
     states: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     unit: str = ""
+    part_of: str | None = None  # a whole fact this one is a part of (its level moves with it)
     hints: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def format(self, value: FactValue | None) -> str:
@@ -70,15 +87,26 @@ class Claim:
     evidence: str
     effective: date | None = None
     previous: FactValue | None = None  # the "from" value the text gives, if any
+    strength: Strength = Strength.FIRM
+    relative: Relative | None = None  # then ``value`` is the amount, not the level
+    event: bool = True  # states a change or decision (False: a level mentioned as it stands)
 
 
 @dataclass(frozen=True, slots=True)
 class FactState:
-    """A fact's value now, and since when (the date of the entry that set it)."""
+    """A fact's value now, and since when (the date of the entry that set it).
+
+    ``entry_key`` is the entry whose claim set the value (``None`` for the baseline);
+    ``previous`` the value before it; ``history`` every earlier value, oldest first;
+    ``implied`` the value a part's later change implies for a whole (see ``Fact.part_of``).
+    """
 
     value: FactValue
     since: datetime
     entry_key: str | None = None
+    previous: FactValue | None = None
+    history: tuple[FactValue, ...] = ()
+    implied: FactValue | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +119,6 @@ class Change:
     status: ChangeStatus
     evidence: str
     effective: date | None = None
+    sources: int = 1  # independent sources for the new value, this entry's included
+    supports: tuple[str, ...] = ()  # entry keys of earlier reports of this value it corroborates
+    corrects: str | None = None  # the entry key whose change this one corrects

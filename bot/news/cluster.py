@@ -1,11 +1,17 @@
 """Same-story clustering across outlets.
 
-An entry belongs to the story of a recent member (published within ``window`` of it) when
+An entry's *events* are the (fact, value, status) of its judged claims. It belongs to the story
+of a recent member (published within ``window`` of it) when, checked in this order:
 
-- their titles, or their texts, are near-duplicates: the Jaccard overlap of their content words
-  (lower-cased, light stemming, stop words dropped) reaches ``TITLE_SIMILARITY`` /
-  ``TEXT_SIMILARITY``; or
-- the entry confirms a fact value the member changed or confirmed (its ``events``).
+1. they *conflict* — a fact on which one states a change or report and the other only a
+   proposal (a rumour is not the report it echoes), or two different asserted values — and
+   then they are never linked, whatever their words;
+2. they share a claimed change: the same (fact, value) that one of them changes, corrects or
+   reports and the other asserts too (retellings in other words);
+3. their titles, or their texts, are near-duplicates: the Jaccard overlap of their content
+   words (lower-cased, light stemming, stop words dropped) reaches ``TITLE_SIMILARITY`` /
+   ``TEXT_SIMILARITY``; or they share only confirmations of a value and their words overlap
+   at ``CONFIRMATION_SIMILARITY``.
 
 The earliest such member decides; the story is that member's own story if it had one. Pure
 function of its inputs: deterministic.
@@ -14,16 +20,19 @@ function of its inputs: deterministic.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.facts.model import Change, ChangeStatus, FactValue
+from bot.facts.model import Change
+from bot.facts.values import value_key
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
 
 TITLE_SIMILARITY = 0.6
 TEXT_SIMILARITY = 0.5
+CONFIRMATION_SIMILARITY = 0.2
+COPY_SIMILARITY = 0.6  # two texts this close are one source, not two
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     {
@@ -34,6 +43,10 @@ _STOP = frozenset(
         "not", "no", "up", "down", "us", "out", "about", "amid",
     }
 )  # fmt: skip
+_MOVING = frozenset({"changed", "corrected", "reported"})
+_ASSERTED = _MOVING | {"confirmed"}
+
+Event = tuple[str, str, str]  # (fact_id, value_key(value), status)
 
 
 @dataclass(frozen=True)
@@ -44,28 +57,24 @@ class StoryMember:
     published: datetime
     title: str
     text: str
-    events: frozenset[tuple[str, str]]  # (fact_id, event_value(value)) it changed or confirmed
+    events: frozenset[Event]
     story_key: str | None  # the entry it was a duplicate of, if any
 
 
-def event_value(value: FactValue) -> str:
-    """The normalised string form of a fact value used in story events: 30.0 → "30"."""
-    if isinstance(value, float | int):
-        return f"{float(value):g}"
-    text = str(value).strip()
-    try:
-        return f"{float(text.rstrip('%')):g}"
-    except ValueError:
-        return " ".join(text.lower().split())
+def events_of(changes: Sequence[Change]) -> frozenset[Event]:
+    """The (fact, value, status) events of an entry's judged claims."""
+    return frozenset((c.fact_id, value_key(c.new), c.status.value) for c in changes)
 
 
-def events_of(changes: Sequence[Change]) -> frozenset[tuple[str, str]]:
-    """The (fact, value) events an entry's changed or confirmed changes make."""
-    return frozenset(
-        (c.fact_id, event_value(c.new))
-        for c in changes
-        if c.status in (ChangeStatus.CHANGED, ChangeStatus.CONFIRMED)
-    )
+def stored_events(raw: Iterable[Sequence[str]]) -> frozenset[Event]:
+    """Events as stored (older rows hold [fact, value] pairs of confirmations or changes)."""
+    events = set()
+    for item in raw or ():
+        if len(item) >= 3:
+            events.add((str(item[0]), value_key(item[1]), str(item[2])))
+        elif len(item) == 2:
+            events.add((str(item[0]), value_key(item[1]), "confirmed"))
+    return frozenset(events)
 
 
 def _stem(word: str) -> str:
@@ -85,6 +94,40 @@ def similarity(left: frozenset[str], right: frozenset[str]) -> float:
     return len(left & right) / len(left | right)
 
 
+def is_copy(left: str, right: str) -> bool:
+    """Whether two texts are one source's words (a syndicated copy), not two sources."""
+    return similarity(content_words(left), content_words(right)) >= COPY_SIMILARITY
+
+
+def _conflict(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
+    for fact, value, status in mine:
+        for other_fact, other_value, other_status in theirs:
+            if fact != other_fact:
+                continue
+            classes = {status in _ASSERTED, other_status in _ASSERTED}
+            if len(classes) == 2 and (status in _MOVING or other_status in _MOVING):
+                return True
+            if status in _MOVING and other_status in _MOVING and value != other_value:
+                return True
+    return False
+
+
+def _shared_change(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
+    for fact, value, status in mine:
+        for other_fact, other_value, other_status in theirs:
+            if (fact, value) != (other_fact, other_value):
+                continue
+            both_asserted = status in _ASSERTED and other_status in _ASSERTED
+            if both_asserted and (status in _MOVING or other_status in _MOVING):
+                return True
+    return False
+
+
+def _shared_confirmation(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
+    pairs = {(f, v) for f, v, s in mine if s in _ASSERTED}
+    return any((f, v) in pairs for f, v, s in theirs if s in _ASSERTED)
+
+
 def find_story(
     entry: Entry,
     analysis: Analysis,
@@ -94,9 +137,7 @@ def find_story(
 ) -> str | None:
     """The entry key of the first member of the same story, or None for a new story."""
     del analysis  # part of the contract; the rules above need only the entry and its changes
-    confirmations = {
-        (c.fact_id, event_value(c.new)) for c in changes if c.status is ChangeStatus.CONFIRMED
-    }
+    mine = events_of(changes)
     title_words = content_words(entry.title)
     text_words = content_words(entry.full_text)
     members = sorted(
@@ -108,12 +149,19 @@ def find_story(
         key=lambda m: (m.published, m.entry_key),
     )
     for member in members:
-        near_duplicate = (
-            similarity(title_words, content_words(member.title)) >= TITLE_SIMILARITY
-            or similarity(text_words, content_words(f"{member.title} {member.text}"))
-            >= TEXT_SIMILARITY
+        if _conflict(mine, member.events):
+            continue
+        member_words = content_words(f"{member.title} {member.text}")
+        text_overlap = similarity(text_words, member_words)
+        linked = (
+            _shared_change(mine, member.events)
+            or similarity(title_words, content_words(member.title)) >= TITLE_SIMILARITY
+            or text_overlap >= TEXT_SIMILARITY
+            or (
+                _shared_confirmation(mine, member.events)
+                and text_overlap >= CONFIRMATION_SIMILARITY
+            )
         )
-        member_events = {(fact, event_value(value)) for fact, value in member.events}
-        if near_duplicate or confirmations & member_events:
+        if linked:
             return member.story_key or member.entry_key
     return None

@@ -17,14 +17,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from bot.facts.catalogue import Catalogue
-from bot.facts.model import Change, ChangeStatus, FactState, FactValue
 from bot.store.models import (
     AlertRow,
     ArticleCacheRow,
     EntryRow,
-    FactHistoryRow,
-    FactStateRow,
     FeedRow,
     MetaRow,
     OutboxRow,
@@ -85,127 +81,6 @@ def _lease(
             claimed.append(row_id)
     session.flush()
     return claimed
-
-
-# --- facts -----------------------------------------------------------------------------------
-
-
-def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
-    """Give every catalogue fact without a stored state its baseline; returns how many."""
-    _one_writer_at_a_time(session, SEED_LOCK)
-    known = set(session.scalars(select(FactStateRow.fact_id)))
-    added = 0
-    for fact in catalogue.values():
-        if fact.id in known:
-            continue
-        session.add(
-            FactStateRow(
-                fact_id=fact.id,
-                value=fact.baseline,
-                since=_midnight(fact.as_of),
-                entry_uid=None,
-                previous=None,
-                corroboration=0,
-                sources=[{"title": fact.citation, "link": "", "feed": "seed"}],
-            )
-        )
-        added += 1
-    session.flush()
-    return added
-
-
-def fact_states(session: Session, *, lock: bool = False) -> dict[str, FactState]:
-    query = select(FactStateRow).order_by(FactStateRow.fact_id)
-    if lock and _is_postgres(session):
-        query = query.with_for_update()
-    return {
-        row.fact_id: FactState(value=row.value, since=row.since, entry_key=row.entry_uid)
-        for row in session.scalars(query)
-    }
-
-
-def fact_state_rows(session: Session) -> dict[str, FactStateRow]:
-    return {row.fact_id: row for row in session.scalars(select(FactStateRow))}
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    feed: str
-    title: str
-    link: str
-
-
-def apply_changes(
-    session: Session,
-    changes: Sequence[Change],
-    *,
-    uid: str,
-    published: datetime,
-    source: SourceRef,
-) -> list[Change]:
-    """Record ``changes`` in history and current state; returns the `changed` ones applied."""
-    applied: list[Change] = []
-    now = utcnow()
-    for change in changes:
-        row = session.get(FactStateRow, change.fact_id)
-        session.add(
-            FactHistoryRow(
-                fact_id=change.fact_id,
-                old=change.old,
-                new=change.new,
-                status=change.status.value,
-                at=published,
-                recorded_at=now,
-                effective=change.effective.isoformat() if change.effective else None,
-                entry_uid=uid,
-                link=source.link,
-                title=source.title,
-                evidence=change.evidence[:1000],
-            )
-        )
-        if row is None:
-            continue
-        ref = {"feed": source.feed, "title": source.title, "link": source.link}
-        if change.status is ChangeStatus.CHANGED:
-            row.previous = row.value
-            row.value = change.new
-            row.since = published
-            row.entry_uid = uid
-            row.effective = change.effective.isoformat() if change.effective else None
-            row.corroboration = 1
-            row.sources = [ref]
-            applied.append(change)
-        elif (
-            change.status is ChangeStatus.CONFIRMED
-            and _same(row.value, change.new)
-            and all(s.get("link") != source.link for s in row.sources)
-        ):
-            row.sources = [*row.sources, ref][-20:]
-            row.corroboration = row.corroboration + 1
-    session.flush()
-    return applied
-
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return float(a) == float(b)
-    except (TypeError, ValueError):
-        return str(a).strip().lower() == str(b).strip().lower()
-
-
-def fact_history(session: Session, fact_id: str, limit: int = 50) -> list[FactHistoryRow]:
-    query = (
-        select(FactHistoryRow)
-        .where(FactHistoryRow.fact_id == fact_id, FactHistoryRow.status == "changed")
-        .order_by(FactHistoryRow.at.desc())
-        .limit(limit)
-    )
-    return list(reversed(list(session.scalars(query))))
-
-
-def corroboration_of(session: Session, fact_id: str) -> int:
-    row = session.get(FactStateRow, fact_id)
-    return row.corroboration if row else 0
 
 
 # --- entries ---------------------------------------------------------------------------------
@@ -595,9 +470,3 @@ def set_meta(session: Session, key: str, value: str) -> None:
         session.add(MetaRow(key=key, value=value))
     else:
         row.value = value
-
-
-def value_text(value: FactValue | None) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.facts.catalogue import Catalogue
-from bot.store import repo
+from bot.store import ledger
 from bot.store.models import FactHistoryRow, FeedRow
 
 
@@ -42,13 +42,13 @@ def _plain(value: Any, kind: str) -> Any:
 
 
 def fact_reports(session: Session, catalogue: Catalogue) -> list[FactReport]:
-    states = repo.fact_state_rows(session)
+    states = ledger.fact_state_rows(session)
     reports = []
     for fact in catalogue.values():
         row = states.get(fact.id)
         last = session.scalars(
             select(FactHistoryRow)
-            .where(FactHistoryRow.fact_id == fact.id, FactHistoryRow.status == "changed")
+            .where(FactHistoryRow.fact_id == fact.id, FactHistoryRow.status.in_(ledger.MOVES))
             .order_by(FactHistoryRow.at.desc(), FactHistoryRow.id.desc())
             .limit(1)
         ).first()

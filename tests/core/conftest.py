@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from bot.facts.catalogue import Catalogue
-from bot.store import repo
+from bot.store import ledger
 from bot.store.db import Database, normalise_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def store_db(
         database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
     database.migrate()
     with database.session() as session:
-        repo.seed_fact_states(session, catalogue)
+        ledger.seed_fact_states(session, catalogue)
     yield database
     database.dispose()
 

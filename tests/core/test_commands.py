@@ -11,7 +11,7 @@ from bot.chat.commands import CommandServices, Invocation, handle, parse_command
 from bot.config import RouteConfig
 from bot.facts.catalogue import Catalogue
 from bot.facts.model import Change, ChangeStatus
-from bot.store import repo
+from bot.store import ledger, repo
 from bot.store.db import Database
 
 
@@ -56,12 +56,12 @@ def test_status_filters_and_can_be_public(services: CommandServices) -> None:
 def test_status_after_a_change_shows_when_and_why(services: CommandServices, db: Database) -> None:
     change = Change("us-tariff-china", 145.0, 30.0, ChangeStatus.CHANGED, "cut to 30 percent")
     with db.session() as session:
-        repo.apply_changes(
+        ledger.apply_changes(
             session,
             [change],
             uid="u1",
             published=datetime(2025, 5, 12, 8, tzinfo=UTC),
-            source=repo.SourceRef("wire", "Tariffs cut to 30%", "https://wire.example/a"),
+            source=ledger.SourceRef("wire", "Tariffs cut to 30%", "https://wire.example/a"),
         )
     text = handle(Invocation("status", ("us-tariff-china",)), services).text
     assert "30%" in text and "changed 2025-05-12 from 145%" in text

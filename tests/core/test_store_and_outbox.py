@@ -11,7 +11,7 @@ import pytest
 from bot.alerts.card import Card, CardKind
 from bot.delivery.base import SendResult
 from bot.delivery.outbox import Dispatcher
-from bot.store import repo
+from bot.store import ledger, repo
 from bot.store.db import Database
 from bot.store.models import OutboxRow
 
@@ -33,7 +33,7 @@ def _feeds(db: Database, count: int) -> None:
 def test_migrations_run_twice(db: Database) -> None:
     db.migrate()
     with db.session() as session:
-        assert len(repo.fact_states(session)) == 10
+        assert len(ledger.fact_states(session)) == 10
 
 
 def test_a_leased_feed_is_not_claimed_by_another_owner(db: Database) -> None:

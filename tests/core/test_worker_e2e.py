@@ -18,7 +18,7 @@ from bot.delivery.console import ConsoleDestination
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import Fetcher
 from bot.news.analysis import Analyser, Analysis
-from bot.store import repo
+from bot.store import ledger, repo
 from bot.store.models import AlertRow
 
 from .conftest import ROOT, FeedHost
@@ -124,7 +124,7 @@ def test_first_run_backlog_is_stored_without_alerting(tmp_path: Path, feed_host:
     ctx = build_context(config, db_url)
     try:
         with ctx.db.session() as session:
-            assert repo.fact_states(session)["us-tariff-china"].value == 40
+            assert ledger.fact_states(session)["us-tariff-china"].value == 40
             assert session.query(AlertRow).count() == 0
     finally:
         ctx.close()

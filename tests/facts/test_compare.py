@@ -1,87 +1,110 @@
-"""compare(): claims judged against the current state, table-driven."""
+"""compare(): claims judged against each fact's state and the evidence on record, table-driven.
+
+Claims here are built by hand (no text): the rules of ``bot/facts/compare.py`` one by one, each
+with a counter-example.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.compare import compare
-from bot.facts.model import ChangeStatus, Claim, FactState, Modality
+from bot.facts.compare import Judgement, compare, implied_values, resolve
+from bot.facts.evidence import EvidencePolicy, Prior, Report, Source, SourceBook, Tier, check_prior
+from bot.facts.model import (
+    Change,
+    ChangeStatus,
+    Claim,
+    FactState,
+    Modality,
+    Relative,
+    Strength,
+)
 
 A, P, H = Modality.ASSERTED, Modality.PROPOSED, Modality.HISTORICAL
+FIRM, WEAK = Strength.FIRM, Strength.WEAK
 SINCE = datetime(2025, 5, 2, tzinfo=UTC)
 LATER = datetime(2025, 6, 1, tzinfo=UTC)
 EARLIER = datetime(2025, 4, 1, tzinfo=UTC)
+US, CN, FENT, TALKS = (
+    "us-tariff-china",
+    "china-tariff-us",
+    "us-fentanyl-tariff-china",
+    "trade-talks",
+)
+CHANGED, REPORTED, CONFIRMED = ChangeStatus.CHANGED, ChangeStatus.REPORTED, ChangeStatus.CONFIRMED
+PROPOSED, CORRECTED = ChangeStatus.PROPOSED, ChangeStatus.CORRECTED
+OUTLET = Source("daily.example", Tier.OUTLET)
 
 
 def state(catalogue: Catalogue, **overrides: object) -> dict[str, FactState]:
     current = {k: FactState(f.baseline, SINCE) for k, f in catalogue.items()}
     for key, value in overrides.items():
-        current[key.replace("_", "-")] = FactState(value, SINCE)  # type: ignore[arg-type]
+        current[key.replace("_", "-")] = (
+            value if isinstance(value, FactState) else FactState(value, SINCE)  # type: ignore[arg-type]
+        )
     return current
 
 
-def claim(fact: str, value: object, modality: Modality = A) -> Claim:
-    return Claim(fact, value, modality, "evidence")  # type: ignore[arg-type]
+def claim(
+    fact: str,
+    value: object,
+    modality: Modality = A,
+    *,
+    strength: Strength = FIRM,
+    previous: object = None,
+    relative: Relative | None = None,
+) -> Claim:
+    return Claim(
+        fact,
+        value,  # type: ignore[arg-type]
+        modality,
+        "evidence",
+        previous=previous,  # type: ignore[arg-type]
+        strength=strength,
+        relative=relative,
+    )
+
+
+def judged(
+    catalogue: Catalogue,
+    claims: list[Claim],
+    *,
+    when: datetime = LATER,
+    source: Source = OUTLET,
+    reports: tuple[Report, ...] = (),
+    policy: EvidencePolicy | None = None,
+    **overrides: object,
+) -> list[tuple[str, object, object, ChangeStatus]]:
+    how = Judgement(when, source, reports, policy or EvidencePolicy())
+    changes = compare(claims, state(catalogue, **overrides), catalogue, how)
+    return [(c.fact_id, c.old, c.new, c.status) for c in changes]
 
 
 CASES = [
     # (claims, published, expected [(fact, old, new, status)])
-    (
-        [claim("us-tariff-china", 30.0)],
-        LATER,
-        [("us-tariff-china", 145.0, 30.0, ChangeStatus.CHANGED)],
-    ),
-    (
-        [claim("us-tariff-china", 145.0)],
-        LATER,
-        [("us-tariff-china", 145.0, 145.0, ChangeStatus.CONFIRMED)],
-    ),
-    (
-        [claim("us-tariff-china", 50.0, P)],
-        LATER,
-        [("us-tariff-china", 145.0, 50.0, ChangeStatus.PROPOSED)],
-    ),
-    ([claim("us-tariff-china", 145.0, P)], LATER, []),
-    ([claim("us-tariff-china", 145.0, H), claim("china-tariff-us", 84.0, H)], LATER, []),
+    ([claim(US, 30.0)], LATER, [(US, 145.0, 30.0, CHANGED)]),
+    ([claim(US, 145.0)], LATER, [(US, 145.0, 145.0, CONFIRMED)]),
+    ([claim(US, 50.0, P)], LATER, [(US, 145.0, 50.0, PROPOSED)]),
+    ([claim(US, 145.0, P)], LATER, []),
+    ([claim(US, 145.0, H), claim(CN, 84.0, H)], LATER, []),
     # an entry older than the current value never changes it
-    ([claim("us-tariff-china", 104.0)], EARLIER, []),
-    (
-        [claim("us-tariff-china", 145.0)],
-        EARLIER,
-        [("us-tariff-china", 145.0, 145.0, ChangeStatus.CONFIRMED)],
-    ),
+    ([claim(US, 104.0)], EARLIER, []),
+    ([claim(US, 145.0)], EARLIER, [(US, 145.0, 145.0, CONFIRMED)]),
     # asserted beats proposed; at most one change per fact
+    ([claim(US, 50.0, P), claim(US, 30.0)], LATER, [(US, 145.0, 30.0, CHANGED)]),
     (
-        [claim("us-tariff-china", 50.0, P), claim("us-tariff-china", 30.0)],
+        [claim(US, 30.0), claim(US, 30.0), claim(US, 145.0)],
         LATER,
-        [("us-tariff-china", 145.0, 30.0, ChangeStatus.CHANGED)],
-    ),
-    (
-        [
-            claim("us-tariff-china", 30.0),
-            claim("us-tariff-china", 30.0),
-            claim("us-tariff-china", 145.0),
-        ],
-        LATER,
-        [("us-tariff-china", 145.0, 30.0, ChangeStatus.CHANGED)],
+        [(US, 145.0, 30.0, CHANGED)],
     ),
     # state precedence: the most advanced event of the entry wins
     (
-        [
-            claim("trade-talks", "held"),
-            claim("trade-talks", "agreement"),
-            claim("trade-talks", "scheduled"),
-        ],
+        [claim(TALKS, "held"), claim(TALKS, "agreement"), claim(TALKS, "scheduled")],
         LATER,
-        [("trade-talks", "evaluating", "agreement", ChangeStatus.CHANGED)],
-    ),
-    (
-        [claim("trade-talks", "agreement"), claim("trade-talks", "stalled")],
-        LATER,
-        [("trade-talks", "evaluating", "stalled", ChangeStatus.CHANGED)],
+        [(TALKS, "evaluating", "agreement", CHANGED)],
     ),
     # months: the latest named wins
     (
@@ -90,14 +113,23 @@ CASES = [
             claim("china-precursor-controls", "2025-06"),
         ],
         LATER,
-        [("china-precursor-controls", "2024-09", "2025-06", ChangeStatus.CHANGED)],
+        [("china-precursor-controls", "2024-09", "2025-06", CHANGED)],
     ),
     # people compare without case or spacing differences
     (
         [claim("china-fentanyl-envoy", "wang  xiaohong")],
         LATER,
-        [("china-fentanyl-envoy", "Wang Xiaohong", "wang  xiaohong", ChangeStatus.CONFIRMED)],
+        [("china-fentanyl-envoy", "Wang Xiaohong", "wang  xiaohong", CONFIRMED)],
     ),
+    # a weak claim alone is a report, a firm one a change
+    ([claim(US, 30.0, strength=WEAK)], LATER, [(US, 145.0, 30.0, REPORTED)]),
+    # relative claims resolve against the current value
+    ([claim(US, -115.0, relative=Relative.ADD)], LATER, [(US, 145.0, 30.0, CHANGED)]),
+    ([claim(FENT, 0.5, relative=Relative.MULTIPLY)], LATER, [(FENT, 20.0, 10.0, CHANGED)]),
+    ([claim(US, -200.0, relative=Relative.ADD)], LATER, []),
+    # a prior that fits is fine; one that fits nothing makes the claim a report
+    ([claim(US, 30.0, previous=145.0)], LATER, [(US, 145.0, 30.0, CHANGED)]),
+    ([claim(US, 30.0, previous=54.0)], LATER, [(US, 145.0, 30.0, REPORTED)]),
 ]
 
 
@@ -105,13 +137,98 @@ CASES = [
 def test_compare_rules(
     catalogue: Catalogue, claims: list, published: datetime, expected: list
 ) -> None:
-    changes = compare(claims, state(catalogue), catalogue, published)
-    assert [(c.fact_id, c.old, c.new, c.status) for c in changes] == expected
+    assert judged(catalogue, claims, when=published) == expected
 
 
 def test_compare_uses_the_current_state_not_the_baseline(catalogue: Catalogue) -> None:
+    assert judged(catalogue, [claim(US, 30.0)], us_tariff_china=30.0) == [
+        (US, 30.0, 30.0, CONFIRMED)
+    ]
+    assert judged(catalogue, [claim(US, 145.0)], us_tariff_china=30.0) == [
+        (US, 30.0, 145.0, CHANGED)
+    ]
+
+
+def test_opinion_sources_only_propose(catalogue: Catalogue) -> None:
+    opinion = Source("views.example", Tier.OPINION)
+    assert judged(catalogue, [claim(US, 30.0)], source=opinion) == [(US, 145.0, 30.0, PROPOSED)]
+
+
+def test_outlets_alone_can_be_switched_off(catalogue: Catalogue) -> None:
+    strict = EvidencePolicy(alone=frozenset({Tier.OFFICIAL}))
+    assert judged(catalogue, [claim(US, 30.0)], policy=strict) == [(US, 145.0, 30.0, REPORTED)]
+    official = Source("whitehouse.gov", Tier.OFFICIAL)
+    assert judged(catalogue, [claim(US, 30.0)], source=official, policy=strict) == [
+        (US, 145.0, 30.0, CHANGED)
+    ]
+
+
+def report(value: object, domain: str, key: str = "e1", hours: float = 5) -> Report:
+    return Report(US, value, domain, key, LATER - timedelta(hours=hours), "reported")  # type: ignore[arg-type]
+
+
+def test_two_independent_sources_move_a_fact(catalogue: Catalogue) -> None:
+    weak = [claim(US, 30.0, strength=WEAK)]
+    other = (report(30.0, "wire.example"),)
+    how = Judgement(LATER, OUTLET, other)
+    changes = compare(weak, state(catalogue), catalogue, how)
+    assert [(c.status, c.sources, c.supports) for c in changes] == [(CHANGED, 2, ("e1",))]
+    # a report of another value, or from the same domain, does not count
+    for reports in ((report(75.0, "wire.example"),), (report(30.0, "daily.example"),)):
+        assert judged(catalogue, weak, reports=reports) == [(US, 145.0, 30.0, REPORTED)]
+
+
+def test_stale_priors_retell_old_transitions(catalogue: Catalogue) -> None:
+    now = FactState(30.0, SINCE, "e0", previous=145.0, history=(145.0,))
+    # "raised to 145% from 125%", republished after the cut: nothing
+    assert judged(catalogue, [claim(US, 145.0, previous=125.0)], us_tariff_china=now) == []
+    assert check_prior(145.0, 125.0, now) is Prior.STALE
+    # a prior equal to the value in force is consistent
+    assert check_prior(20.0, 30.0, now) is Prior.CONSISTENT
+
+
+def test_a_contradicted_change_is_corrected_on_corroboration(catalogue: Catalogue) -> None:
+    misread = FactState(75.0, SINCE, "e0", previous=145.0, history=(145.0,))
+    right = [claim(US, 30.0, previous=145.0)]
+    assert judged(catalogue, right, us_tariff_china=misread) == [(US, 75.0, 30.0, REPORTED)]
+    reports = (report(30.0, "wire.example"),)
+    how = Judgement(LATER, OUTLET, reports)
+    (change,) = compare(right, state(catalogue, us_tariff_china=misread), catalogue, how)
+    assert (change.status, change.old, change.new, change.corrects) == (CORRECTED, 75.0, 30.0, "e0")
+    official = Source("ustr.gov", Tier.OFFICIAL)
+    assert judged(catalogue, right, source=official, us_tariff_china=misread) == [
+        (US, 75.0, 30.0, CORRECTED)
+    ]
+
+
+def test_a_part_moves_its_whole_implied_level(catalogue: Catalogue) -> None:
     current = state(catalogue, us_tariff_china=30.0)
-    first = compare([claim("us-tariff-china", 30.0)], current, catalogue, LATER)
-    assert [(c.old, c.status) for c in first] == [(30.0, ChangeStatus.CONFIRMED)]
-    again = compare([claim("us-tariff-china", 145.0)], current, catalogue, LATER)
-    assert [(c.old, c.new, c.status) for c in again] == [(30.0, 145.0, ChangeStatus.CHANGED)]
+    cut = Change(FENT, 20.0, 10.0, CHANGED, "e")
+    assert implied_values([cut], current, catalogue) == {US: 20.0}
+    both = [cut, Change(US, 30.0, 20.0, CHANGED, "e")]
+    assert implied_values(both, current, catalogue) == {}
+    implied = FactState(30.0, SINCE, previous=145.0, implied=20.0)
+    # "raised to 35% from 20%": the prior is the implied level, so it is consistent
+    assert judged(catalogue, [claim(US, 35.0, previous=20.0)], us_tariff_china=implied) == [
+        (US, 30.0, 35.0, CHANGED)
+    ]
+    # the implied level itself, even stated weakly, moves the whole
+    assert judged(catalogue, [claim(US, 20.0, strength=WEAK)], us_tariff_china=implied) == [
+        (US, 30.0, 20.0, CHANGED)
+    ]
+
+
+def test_relative_claims_need_arithmetic(catalogue: Catalogue) -> None:
+    fact = catalogue[TALKS]
+    assert resolve(fact, claim(TALKS, 0.5, relative=Relative.MULTIPLY), "held") is None
+
+
+def test_source_book_tiers_by_longest_domain() -> None:
+    book = SourceBook({"official": ["gov.cn", "whitehouse.gov"], "wire": ["example.com"],
+                       "opinion": ["opinion.example.com"]})  # fmt: skip
+    assert book.source_of("https://www.whitehouse.gov/briefings/x").tier is Tier.OFFICIAL
+    assert book.source_of("http://english.mofcom.gov.cn/a").tier is Tier.OFFICIAL
+    assert book.source_of("https://news.example.com/a").tier is Tier.WIRE
+    assert book.source_of("https://opinion.example.com/a").tier is Tier.OPINION
+    assert book.source_of("https://notgov.cn.example/a").tier is Tier.OUTLET
+    assert book.source_of("", fallback="feed-a") == Source("feed-a", Tier.OUTLET)

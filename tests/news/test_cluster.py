@@ -1,4 +1,4 @@
-"""Same-story clustering: near-duplicates and corroborating confirmations within a window."""
+"""Same-story clustering: shared claims, near-duplicates, and rumours kept apart from reports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from bot.facts.model import Change, ChangeStatus
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
-from bot.news.cluster import StoryMember, event_value, find_story
+from bot.news.cluster import StoryMember, find_story, is_copy, stored_events
 
 T0 = datetime(2025, 5, 12, 8, tzinfo=UTC)
 WINDOW = timedelta(hours=48)
@@ -40,7 +40,9 @@ def confirmed(fact: str, value: object) -> Change:
 TRUCE = member(
     "a",
     "US and China agree to slash tariffs for 90 days",
-    events=frozenset({("us-tariff-china", "30"), ("trade-talks", "agreement")}),
+    events=frozenset(
+        {("us-tariff-china", "30", "changed"), ("trade-talks", "agreement", "changed")}
+    ),
 )
 
 CASES = [
@@ -59,7 +61,7 @@ CASES = [
                 "Stocks jump",
                 story="a",
                 hours=0.5,
-                events=frozenset({("us-tariff-china", "30")}),
+                events=frozenset({("us-tariff-china", "30", "confirmed")}),
             ),
         ],
         "a",
@@ -83,11 +85,40 @@ def test_find_story(new: Entry, changes: list, recent: list, story: str | None) 
     assert find_story(new, NOTHING, changes, recent, WINDOW) == story
 
 
-def test_a_change_is_not_a_corroboration() -> None:
-    changed = Change("us-tariff-china", 145.0, 30.0, ChangeStatus.CHANGED, "e")
-    assert find_story(entry("Tariff news"), NOTHING, [changed], [TRUCE], WINDOW) is None
+def change(fact: str, old: object, new: object, status: ChangeStatus) -> Change:
+    return Change(fact, old, new, status, "e")  # type: ignore[arg-type]
 
 
-def test_event_values_are_normalised() -> None:
-    assert event_value(30.0) == event_value("30") == event_value("30%") == "30"
-    assert event_value(" Agreement ") == "agreement"
+def test_a_retelling_in_other_words_shares_the_claimed_change() -> None:
+    retold = [change("us-tariff-china", 145.0, 30.0, ChangeStatus.REPORTED)]
+    assert find_story(entry("Washington trims levies"), NOTHING, retold, [TRUCE], WINDOW) == "a"
+
+
+def test_a_rumour_is_not_the_report_it_echoes() -> None:
+    rumour = member(
+        "r",
+        "US and China agree to slash tariffs for 90 days, people familiar say",
+        events=frozenset({("us-tariff-china", "30", "proposed")}),
+    )
+    report = [change("us-tariff-china", 145.0, 30.0, ChangeStatus.CHANGED)]
+    same_words = entry("US and China agree to slash tariffs for 90 days")
+    assert find_story(same_words, NOTHING, report, [rumour], WINDOW) is None
+
+
+def test_different_claimed_values_are_different_stories() -> None:
+    other = [change("us-tariff-china", 145.0, 50.0, ChangeStatus.CHANGED)]
+    same_words = entry("US and China agree to slash tariffs for 90 days")
+    assert find_story(same_words, NOTHING, other, [TRUCE], WINDOW) is None
+
+
+def test_stored_events_read_old_pairs_as_confirmations() -> None:
+    assert stored_events([["us-tariff-china", "30.0"], ["trade-talks", "Held", "changed"]]) == {
+        ("us-tariff-china", "30", "confirmed"),
+        ("trade-talks", "held", "changed"),
+    }
+
+
+def test_copies_are_one_source() -> None:
+    text = "The commerce ministry said the levy on soybeans would be lifted from Monday."
+    assert is_copy(text, text + " Reporting by a wire desk.")
+    assert not is_copy(text, "Exporters welcomed the news on soybeans, a trade group said.")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.compare import compare
+from bot.facts.compare import Judgement, compare
+from bot.facts.evidence import Source, Tier
 from bot.facts.model import ChangeStatus, FactState
 from bot.feeds import parse_feed
 from bot.news.analysis import Analyser
@@ -81,7 +82,8 @@ def test_scenario(catalogue: Catalogue, analyser: Analyser) -> None:
     out = {}
     for entry in sorted(parsed.entries, key=lambda e: e.published):
         analysis = analyser.analyse(entry)
-        changes = compare(analysis.claims, state, catalogue, entry.published)
+        how = Judgement(entry.published, Source(f"{entry.entry_id}.example", Tier.OUTLET))
+        changes = compare(analysis.claims, state, catalogue, how)
         story = find_story(entry, analysis, changes, members, timedelta(hours=48))
         for change in changes:
             if change.status is ChangeStatus.CHANGED:

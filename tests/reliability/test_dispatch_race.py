@@ -16,7 +16,7 @@ from bot.alerts.card import Card, CardKind
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
-from bot.store import repo
+from bot.store import ledger, repo
 from bot.store.db import Database
 from bot.store.models import OutboxRow
 
@@ -31,7 +31,7 @@ def store(database_url: str) -> Iterator[Database]:
     db = Database(database_url)
     db.migrate()
     with db.session() as session:
-        repo.seed_fact_states(session, Catalogue.load(ROOT / "seeds"))
+        ledger.seed_fact_states(session, Catalogue.load(ROOT / "seeds"))
     yield db
     db.dispose()
 

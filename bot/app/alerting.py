@@ -1,0 +1,176 @@
+"""Which alert an entry raises, or which alert it follows up: one alert per story.
+
+The rules, in order:
+
+1. The kind: ``changes`` when the entry changes or corrects a fact, else ``reports`` when it
+   reports a change awaiting corroboration, else ``news`` when it is relevant; else nothing.
+2. Its parent, the alert it follows up instead of raising its own: for a correction, the alert of
+   the change it corrects; for a change that corroborates earlier reports, the first report's
+   alert; else the first alert of the entry's story.
+3. With a parent, the entry's card is a follow-up (``parent_id``): it goes to the destinations
+   that take its kind (``news`` follow-ups only where the parent went), and the parent's stored
+   card is revised (title, update line, the story's source count) so its message is edited.
+   Without one, a ``news`` entry of a story that raised no alert stays quiet, and anything else
+   raises a new alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.alerts import Card, CardKind, compose_alert
+from bot.alerts.compose import MOVED, revise_parent
+from bot.app.routing import destinations_for
+from bot.config import BotConfig
+from bot.facts.catalogue import Catalogue
+from bot.facts.evidence import host_of
+from bot.facts.model import Change, ChangeStatus
+from bot.feeds.entry import Entry
+from bot.store import ledger, repo
+
+
+@dataclass(frozen=True, slots=True)
+class Raised:
+    """What an entry did in chat: the alert that now carries it, and how."""
+
+    alert_id: str | None = None  # its own new alert, or the parent it followed up
+    kind: str | None = None  # the kind of the card it stored (a follow-up's own kind)
+    new_alert: bool = False
+    follow_up_id: str | None = None
+    update_of: str | None = None  # the entry id of the parent alert's entry
+
+
+def alert_kind(changes: Sequence[Change], relevant: bool) -> CardKind | None:
+    if any(c.status in MOVED for c in changes):
+        return CardKind.CHANGE
+    if any(c.status is ChangeStatus.REPORTED for c in changes):
+        return CardKind.REPORT
+    return CardKind.NEWS if relevant else None
+
+
+class AlertPlanner:
+    def __init__(self, catalogue: Catalogue, config: BotConfig) -> None:
+        self._catalogue = catalogue
+        self._config = config
+
+    def raise_for(
+        self,
+        session: Session,
+        *,
+        entry: Entry,
+        uid: str,
+        summary: str,
+        topics: Sequence[str],
+        relevant: bool,
+        changes: Sequence[Change],
+        story_uid: str | None,
+    ) -> Raised:
+        kind = alert_kind(changes, relevant)
+        if kind is None:
+            return Raised()
+        parent = self._parent(session, changes, story_uid)
+        sources = self._sources(session, changes, story_uid, entry)
+        card = compose_alert(
+            entry_key=uid,
+            kind=kind,
+            title=entry.title,
+            link=entry.link,
+            source=entry.feed,
+            published=entry.published,
+            summary=summary,
+            changes=changes,
+            catalogue=self._catalogue,
+            sources_count=sources,
+            topics=topics,
+            parent_id=parent.id if parent else "",
+        )
+        if parent is None:
+            if kind is CardKind.NEWS and story_uid is not None:
+                return Raised()
+            destinations = destinations_for(session, self._config.routes, kind.value, topics)
+            if not destinations:
+                return Raised()
+            self._store(session, card, uid, topics, destinations)
+            return Raised(alert_id=card.id, kind=kind.value, new_alert=True)
+        return self._follow_up(session, card, parent, uid, topics, changes, sources)
+
+    def _parent(
+        self, session: Session, changes: Sequence[Change], story_uid: str | None
+    ) -> ledger.AlertRef | None:
+        for change in changes:
+            if change.status is ChangeStatus.CORRECTED and change.corrects:
+                found = ledger.top_alert_of_entry(session, change.corrects)
+                if found is not None:
+                    return found
+        for change in changes:
+            for key in change.supports:
+                found = ledger.top_alert_of_entry(session, key)
+                if found is not None:
+                    return found
+        return ledger.story_alert(session, story_uid) if story_uid else None
+
+    @staticmethod
+    def _sources(
+        session: Session, changes: Sequence[Change], story_uid: str | None, entry: Entry
+    ) -> int:
+        """Independent sources behind what the alert says: the story's distinct hosts, or
+        the corroboration of its change when that is more."""
+        links = ledger.story_sources(session, story_uid) if story_uid else []
+        hosts = {host_of(link) for link in links} | {host_of(entry.link) or entry.feed}
+        claimed = [c.sources for c in changes if c.status is not ChangeStatus.PROPOSED]
+        return max([len(hosts - {""}) or 1, *claimed])
+
+    def _follow_up(
+        self,
+        session: Session,
+        card: Card,
+        parent: ledger.AlertRef,
+        uid: str,
+        topics: Sequence[str],
+        changes: Sequence[Change],
+        sources: int,
+    ) -> Raised:
+        parent_destinations = ledger.alert_destinations(session, parent.id)
+        if card.kind is CardKind.NEWS:
+            destinations = parent_destinations
+        else:
+            destinations = destinations_for(session, self._config.routes, card.kind.value, topics)
+        if destinations:
+            self._store(session, card, uid, topics, destinations, parent_id=parent.id)
+            revised = revise_parent(
+                Card.from_json(parent.card),
+                follow_up=card,
+                changes=changes,
+                catalogue=self._catalogue,
+                sources_count=sources,
+            )
+            repo.revise_alert_card(session, parent.id, revised.to_json())
+        return Raised(
+            alert_id=parent.id,
+            kind=card.kind.value if destinations else None,
+            follow_up_id=card.id if destinations else None,
+            update_of=parent.entry_id,
+        )
+
+    @staticmethod
+    def _store(
+        session: Session,
+        card: Card,
+        uid: str,
+        topics: Sequence[str],
+        destinations: set[str],
+        parent_id: str | None = None,
+    ) -> None:
+        repo.add_alert(
+            session,
+            alert_id=card.id,
+            kind=card.kind.value,
+            uid=uid,
+            card=card.to_json(),
+            topics=topics,
+            destinations=destinations,
+            parent_id=parent_id,
+        )

@@ -1,0 +1,374 @@
+"""Facts on record: each fact's state and history, and the evidence ledger of claims.
+
+Every change, correction, report and confirmation an entry makes is one ``claims`` row naming
+its source (domain and tier); corroboration counts independent sources in it, and reviewers
+decide its ``reported`` rows. A fact's state moves only through :func:`apply_changes`, in the
+same transaction as the entry and its alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.facts.catalogue import Catalogue
+from bot.facts.evidence import Report, Source
+from bot.facts.model import Change, ChangeStatus, FactState, FactValue
+from bot.facts.values import same_value, value_key
+from bot.store.models import (
+    AlertRow,
+    ClaimRow,
+    EntryRow,
+    FactHistoryRow,
+    FactStateRow,
+    OutboxRow,
+)
+from bot.store.repo import SEED_LOCK, _is_postgres, _midnight, _one_writer_at_a_time, utcnow
+
+MOVES = (ChangeStatus.CHANGED.value, ChangeStatus.CORRECTED.value)
+SUPPORTING = ("reported", "corroborated", "changed", "corrected", "confirmed")
+
+
+def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
+    """Give every catalogue fact without a stored state its baseline; returns how many."""
+    _one_writer_at_a_time(session, SEED_LOCK)
+    known = set(session.scalars(select(FactStateRow.fact_id)))
+    added = 0
+    for fact in catalogue.values():
+        if fact.id in known:
+            continue
+        session.add(
+            FactStateRow(
+                fact_id=fact.id,
+                value=fact.baseline,
+                since=_midnight(fact.as_of),
+                entry_uid=None,
+                previous=None,
+                corroboration=0,
+                sources=[{"title": fact.citation, "link": "", "feed": "seed"}],
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def _past_values(session: Session) -> dict[str, list[Any]]:
+    """Per fact, the value each move replaced, oldest first (the baseline included)."""
+    rows = session.execute(
+        select(FactHistoryRow.fact_id, FactHistoryRow.old)
+        .where(FactHistoryRow.status.in_(MOVES))
+        .order_by(FactHistoryRow.at, FactHistoryRow.id)
+    )
+    past: dict[str, list[Any]] = {}
+    for fact_id, old in rows:
+        past.setdefault(fact_id, []).append(old)
+    return past
+
+
+def fact_states(session: Session, *, lock: bool = False) -> dict[str, FactState]:
+    query = select(FactStateRow).order_by(FactStateRow.fact_id)
+    if lock and _is_postgres(session):
+        query = query.with_for_update()
+    rows = list(session.scalars(query))
+    past = _past_values(session)
+    return {
+        row.fact_id: FactState(
+            value=row.value,
+            since=row.since,
+            entry_key=row.entry_uid,
+            previous=row.previous,
+            history=tuple(past.get(row.fact_id, ())),
+            implied=row.implied,
+        )
+        for row in rows
+    }
+
+
+def fact_state_rows(session: Session) -> dict[str, FactStateRow]:
+    return {row.fact_id: row for row in session.scalars(select(FactStateRow))}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    feed: str
+    title: str
+    link: str
+    source: Source | None = None
+
+
+def _history_row(change: Change, uid: str, published: datetime, ref: SourceRef) -> FactHistoryRow:
+    return FactHistoryRow(
+        fact_id=change.fact_id,
+        old=change.old,
+        new=change.new,
+        status=change.status.value,
+        at=published,
+        recorded_at=utcnow(),
+        effective=change.effective.isoformat() if change.effective else None,
+        entry_uid=uid,
+        link=ref.link,
+        title=ref.title,
+        evidence=change.evidence[:1000],
+    )
+
+
+def apply_changes(
+    session: Session,
+    changes: Sequence[Change],
+    *,
+    uid: str,
+    published: datetime,
+    source: SourceRef,
+    implied: Mapping[str, FactValue] | None = None,
+) -> list[Change]:
+    """Record ``changes`` in history and move the facts they change or correct; returns those.
+
+    ``implied``: new implied levels of whole facts whose parts moved (see ``FactState``).
+    """
+    applied: list[Change] = []
+    for change in changes:
+        session.add(_history_row(change, uid, published, source))
+        row = session.get(FactStateRow, change.fact_id)
+        if row is None:
+            continue
+        ref = {"feed": source.feed, "title": source.title, "link": source.link}
+        if change.status.value in MOVES:
+            row.previous = row.value
+            row.value = change.new
+            row.since = published
+            row.entry_uid = uid
+            row.effective = change.effective.isoformat() if change.effective else None
+            row.corroboration = change.sources
+            row.sources = [ref]
+            row.implied = None
+            applied.append(change)
+        elif (
+            change.status is ChangeStatus.CONFIRMED
+            and same_value(row.value, change.new)
+            and all(s.get("link") != source.link for s in row.sources)
+        ):
+            row.sources = [*row.sources, ref][-20:]
+            row.corroboration = row.corroboration + 1
+    for fact_id, level in (implied or {}).items():
+        row = session.get(FactStateRow, fact_id)
+        if row is not None:
+            row.implied = None if same_value(level, row.value) else level
+    session.flush()
+    return applied
+
+
+def fact_history(session: Session, fact_id: str, limit: int = 50) -> list[FactHistoryRow]:
+    query = (
+        select(FactHistoryRow)
+        .where(FactHistoryRow.fact_id == fact_id, FactHistoryRow.status.in_(MOVES))
+        .order_by(FactHistoryRow.at.desc(), FactHistoryRow.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(session.scalars(query))))
+
+
+def corroboration_of(session: Session, fact_id: str) -> int:
+    row = session.get(FactStateRow, fact_id)
+    return row.corroboration if row else 0
+
+
+# --- the evidence ledger ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOnRecord:
+    """A report with the text of its entry (to tell copies from independent sources)."""
+
+    report: Report
+    text: str
+
+
+def reports_within(
+    session: Session,
+    fact_ids: Iterable[str],
+    since: datetime,
+    until: datetime,
+    text_chars: int = 2000,
+) -> list[ReportOnRecord]:
+    """Claims on record for ``fact_ids`` published in [since, until] that can corroborate."""
+    wanted = sorted(set(fact_ids))
+    if not wanted:
+        return []
+    query = (
+        select(ClaimRow, EntryRow.title, EntryRow.text)
+        .join(EntryRow, EntryRow.uid == ClaimRow.entry_uid)
+        .where(
+            ClaimRow.fact_id.in_(wanted),
+            ClaimRow.status.in_(SUPPORTING),
+            ClaimRow.published >= since,
+            ClaimRow.published <= until,
+        )
+        .order_by(ClaimRow.published, ClaimRow.id)
+    )
+    return [
+        ReportOnRecord(
+            report=Report(
+                fact_id=row.fact_id,
+                value=row.value,
+                domain=row.domain,
+                entry_key=row.entry_uid,
+                published=row.published,
+                status=row.status,
+                alert_id=row.alert_id,
+            ),
+            text=f"{title} {(body or '')[:text_chars]}",
+        )
+        for row, title, body in session.execute(query)
+    ]
+
+
+def record_claims(
+    session: Session,
+    changes: Sequence[Change],
+    *,
+    uid: str,
+    story_uid: str | None,
+    alert_id: str | None,
+    published: datetime,
+    source: SourceRef,
+) -> None:
+    """One ledger row per change, report, correction or confirmation of ``changes``; the
+    earlier reports a change corroborates become ``corroborated``."""
+    now = utcnow()
+    for change in changes:
+        if change.status is ChangeStatus.PROPOSED:
+            continue
+        session.add(
+            ClaimRow(
+                fact_id=change.fact_id,
+                value=change.new,
+                value_key=value_key(change.new),
+                old=change.old,
+                status=change.status.value,
+                strength="firm",
+                entry_uid=uid,
+                story_uid=story_uid,
+                alert_id=alert_id,
+                domain=source.source.domain if source.source else source.feed,
+                tier=source.source.tier.value if source.source else "outlet",
+                published=published,
+                recorded_at=now,
+                effective=change.effective.isoformat() if change.effective else None,
+                link=source.link,
+                title=source.title,
+                evidence=change.evidence[:1000],
+            )
+        )
+        if change.status.value in MOVES and change.supports:
+            session.execute(
+                update(ClaimRow)
+                .where(
+                    ClaimRow.fact_id == change.fact_id,
+                    ClaimRow.value_key == value_key(change.new),
+                    ClaimRow.entry_uid.in_(change.supports),
+                    ClaimRow.status == "reported",
+                )
+                .values(status="corroborated")
+            )
+    session.flush()
+
+
+def pending_reports_superseded(session: Session, changes: Sequence[Change]) -> int:
+    """Reports of other values for a fact that just moved are no longer pending."""
+    count = 0
+    for change in changes:
+        if change.status.value not in MOVES:
+            continue
+        result = session.execute(
+            update(ClaimRow)
+            .where(
+                ClaimRow.fact_id == change.fact_id,
+                ClaimRow.status == "reported",
+                ClaimRow.value_key != value_key(change.new),
+            )
+            .values(status="superseded")
+        )
+        count += int(getattr(result, "rowcount", 0) or 0)
+    return count
+
+
+# --- story alerts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRef:
+    id: str
+    kind: str
+    entry_uid: str | None
+    entry_id: str | None
+    card: dict[str, Any]
+
+
+def _alert_ref(session: Session, row: AlertRow) -> AlertRef:
+    entry = session.scalars(select(EntryRow).where(EntryRow.uid == row.entry_uid)).first()
+    return AlertRef(
+        id=row.id,
+        kind=row.kind,
+        entry_uid=row.entry_uid,
+        entry_id=entry.entry_id if entry else None,
+        card=dict(row.card),
+    )
+
+
+def story_alert(session: Session, story_uid: str) -> AlertRef | None:
+    """The first top-level alert raised for any entry of the story rooted at ``story_uid``."""
+    query = (
+        select(AlertRow)
+        .join(EntryRow, EntryRow.uid == AlertRow.entry_uid)
+        .where(
+            or_(EntryRow.uid == story_uid, EntryRow.duplicate_of == story_uid),
+            AlertRow.parent_id.is_(None),
+            AlertRow.kind.in_(("changes", "reports", "news")),
+        )
+        .order_by(AlertRow.created_at, AlertRow.id)
+        .limit(1)
+    )
+    row = session.scalars(query).first()
+    return _alert_ref(session, row) if row else None
+
+
+def alert_by_id(session: Session, alert_id: str) -> AlertRef | None:
+    row = session.get(AlertRow, alert_id)
+    return _alert_ref(session, row) if row else None
+
+
+def top_alert_of_entry(session: Session, entry_uid: str) -> AlertRef | None:
+    """The top-level alert an entry raised, else the one it followed up, if any."""
+    rows = list(
+        session.scalars(
+            select(AlertRow).where(AlertRow.entry_uid == entry_uid).order_by(AlertRow.created_at)
+        )
+    )
+    for row in rows:
+        if row.parent_id is None:
+            return _alert_ref(session, row)
+    for row in rows:
+        parent = session.get(AlertRow, row.parent_id) if row.parent_id else None
+        if parent is not None:
+            return _alert_ref(session, parent)
+    return None
+
+
+def story_sources(session: Session, story_uid: str) -> list[str]:
+    """The distinct links of the story's entries, first first (for the source count)."""
+    rows = session.execute(
+        select(EntryRow.link)
+        .where(or_(EntryRow.uid == story_uid, EntryRow.duplicate_of == story_uid))
+        .order_by(EntryRow.published, EntryRow.id)
+    )
+    return [link for (link,) in rows]
+
+
+def alert_destinations(session: Session, alert_id: str) -> set[str]:
+    return set(session.scalars(select(OutboxRow.destination).where(OutboxRow.alert_id == alert_id)))
