@@ -1,4 +1,10 @@
-"""The console destination: prints cards readably to standard output."""
+"""The console destination: prints cards readably to standard output.
+
+A follow-up (a card with ``parent_id``) is printed with a head naming the alert it follows up
+and that alert's title, e.g. ``[CHANGE · follow-up to al-3f… “US tariff …: 145% → 30%”]``; a
+correction says ``CORRECTION of`` instead. Printed lines cannot be changed, so an edit of the
+parent is a no-op here.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,35 @@ import sys
 from typing import TextIO
 
 from bot.alerts.card import Card, CardKind
-from bot.delivery.base import SendResult
+from bot.delivery.base import FollowUp, SendResult
 
 _MARK = {
     CardKind.CHANGE: "CHANGE",
+    CardKind.REPORT: "REPORT",
     CardKind.NEWS: "NEWS",
     CardKind.DIGEST: "DIGEST",
     CardKind.ADMIN: "ADMIN",
     CardKind.ANSWER: "",
 }
+TITLE_MAX = 80
 
 
-def render(card: Card) -> str:
-    mark = _MARK[card.kind]
+def _short(text: str) -> str:
+    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
+
+
+def _mark(card: Card, follow_up: FollowUp | None) -> str:
+    mark = _MARK.get(card.kind, card.kind.value.upper())
+    if not card.parent_id:
+        return mark
+    relation = "CORRECTION of" if card.broadcast else "follow-up to"
+    parent_title = follow_up.parent.title if follow_up is not None else ""
+    named = f"{card.parent_id} “{_short(parent_title)}”" if parent_title else card.parent_id
+    return " · ".join(part for part in (mark, f"{relation} {named}") if part)
+
+
+def render(card: Card, follow_up: FollowUp | None = None) -> str:
+    mark = _mark(card, follow_up)
     lines = card.plain_text().splitlines() or [""]
     head = f"[{mark}] {lines[0]}" if mark else lines[0]
     body = "\n".join(f"    {line}" for line in lines[1:])
@@ -31,17 +53,22 @@ class ConsoleDestination:
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
 
-    async def send(self, card: Card, channel: str) -> SendResult:
+    async def send(self, card: Card, channel: str, follow_up: FollowUp | None = None) -> SendResult:
         stream = self._stream or sys.stdout
         try:
-            stream.write(render(card) + "\n")
+            stream.write(render(card, follow_up) + "\n")
             stream.flush()
         except OSError as exc:
             return SendResult(ok=False, error=f"console: {exc}")
         return SendResult(ok=True, external_id=card.id)
 
-    async def already_sent(self, card: Card, channel: str) -> str | None:
+    async def already_sent(
+        self, card: Card, channel: str, follow_up: FollowUp | None = None
+    ) -> str | None:
         return None
+
+    async def edit(self, card: Card, channel: str, message_id: str) -> SendResult:
+        return SendResult(ok=True, external_id=message_id)
 
     async def close(self) -> None:
         return None

@@ -1,5 +1,5 @@
-"""The Discord destination: a card becomes one embed posted to a channel through discord.py's REST
-client.
+"""The Discord destination: a card becomes one embed (``discord_render``) posted to a channel
+through discord.py's REST client.
 
 Base URL: discord.py builds every REST URL from the class attribute ``discord.http.Route.BASE``.
 Rather than changing that process-wide, :class:`DiscordRest` subclasses ``HTTPClient`` and moves
@@ -9,199 +9,64 @@ messages, commands, interaction webhooks). Everything else is discord.py's own: 
 rate-limit buckets, and the 429 handling (it sleeps ``retry_after`` and retries; a wait longer than
 ``max_rate_limit_wait`` comes back as a retryable result carrying ``retry_after``).
 
-Untrusted feed text is made inert twice: ``allowed_mentions`` parses nothing, and the text itself
-has ``@everyone``, ``@here``, ``<@id>``, ``<@!id>`` and ``<@&id>`` broken with a zero-width space
-and Markdown escaped (no masked links). Embeds are cut to Discord's limits, the footer carrying the
-alert id so a crashed send can be found again in the channel's recent messages.
+Follow-ups: a card following up an alert whose message is in the channel is posted as a reply to
+that message (``message_reference``, with ``fail_if_not_exists: false`` so a deleted parent
+leaves an ordinary message). A reply rather than a thread: it is one message that everybody in
+the channel sees (a correction needs nothing more), it needs no thread permissions and no
+archived-thread handling, and it is found again after a crash in the same channel listing as
+any post. The parent's message is then edited (``PATCH``) to the parent's current card.
 
 Outcomes: a bad token (401), Missing Access (50001), Missing Permissions (50013), Unknown Channel
 (10003) or any other 403/404 are permanent (``retryable=False``: the dispatcher keeps the row
-pending for an operator); 429, 5xx and network errors are retryable.
+pending for an operator); 429, 5xx and network errors are retryable. For an edit, Unknown
+Message (10008) and "Cannot edit a message authored by another user" (50005) are ``final``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import io
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
 import discord
-from discord.http import HTTPClient, MultipartParameters, Route, handle_message_parameters
+from discord.http import HTTPClient, MultipartParameters, Route
 
-from bot.alerts.card import Card, CardKind
-from bot.delivery.base import SendResult
+from bot.alerts.card import Card
+from bot.delivery.base import FollowUp, SendResult
+from bot.delivery.discord_render import (
+    COLOURS,
+    build_embed,
+    message_parameters,
+    nonce_for,
+    reply_reference,
+)
+
+__all__ = [
+    "COLOURS",
+    "DEFAULT_API_URL",
+    "DiscordConnection",
+    "DiscordDestination",
+    "HistoryUnavailable",
+    "build_embed",
+    "message_parameters",
+    "nonce_for",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://discord.com/api/v10"
-TITLE_MAX = 256
-DESCRIPTION_MAX = 4096
-FIELDS_MAX = 25
-FIELD_NAME_MAX = 256
-FIELD_VALUE_MAX = 1024
-FOOTER_MAX = 2048
-AUTHOR_MAX = 256
-EMBED_TOTAL_MAX = 6000
-EMBEDS_PER_MESSAGE = 10
-NONCE_MAX = 25
-URL_MAX = 2048
-NOTE_ROOM = 32  # kept free for "· N more not shown" in the footer
-ELLIPSIS = "…"
-EMPTY = "\u200b"
-
-COLOURS: dict[CardKind, int] = {
-    CardKind.CHANGE: 0xC0392B,
-    CardKind.NEWS: 0x2980B9,
-    CardKind.DIGEST: 0x8E44AD,
-    CardKind.ADMIN: 0xE67E22,
-    CardKind.ANSWER: 0x7F8C8D,
-}
 PERMANENT_CODES = {
     10003: "unknown channel",
     50001: "missing access",
     50013: "missing permissions",
 }
+UNEDITABLE_CODES = {
+    10008: "unknown message",
+    50005: "cannot edit a message authored by another user",
+}
 RECONCILE_LOOKBACK = 50
-
-
-def inert(text: str) -> str:
-    """Untrusted text that can neither ping anyone nor hide a link behind Markdown."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-
-
-def cut(text: str, limit: int) -> str:
-    """``text`` within ``limit`` characters, cut at a word boundary when one is near, with an
-    ellipsis; never ends in half an escape."""
-    if len(text) <= limit:
-        return text
-    if limit <= len(ELLIPSIS):
-        return text[:limit]
-    head = text[: limit - len(ELLIPSIS)]
-    space = head.rfind(" ")
-    if space >= len(head) * 3 // 4:
-        head = head[:space]
-    trailing = len(head) - len(head.rstrip("\\"))
-    if trailing % 2:
-        head = head[:-1]
-    return head.rstrip() + ELLIPSIS
-
-
-def nonce_for(alert_id: str) -> str:
-    """A nonce of at most 25 characters, the same for every retry of one alert."""
-    return hashlib.sha256(alert_id.encode()).hexdigest()[:NONCE_MAX]
-
-
-def _safe_url(link: str) -> str | None:
-    link = link.strip()
-    ok_scheme = link.lower().startswith(("https://", "http://"))
-    if not ok_scheme or len(link) > URL_MAX or any(ch.isspace() for ch in link):
-        return None
-    return link
-
-
-def _description(card: Card) -> str:
-    parts = []
-    if card.lines:
-        parts.append("\n".join(f"• {inert(line)}" for line in card.lines))
-    if card.body:
-        parts.append(inert(card.body))
-    return "\n\n".join(parts)
-
-
-def _footer(card: Card, limit: int) -> str:
-    """The card's footer, then the alert id (answers have none), within ``limit``."""
-    alert_id = card.id if card.kind is not CardKind.ANSWER else ""
-    room = max(limit, len(alert_id) + 3) - len(alert_id) - 3
-    bits = [cut(inert(card.footer), room), alert_id]
-    return " · ".join(bit for bit in bits if bit)
-
-
-def build_embed(
-    card: Card, *, budget: int = EMBED_TOTAL_MAX, image_name: str | None = None
-) -> discord.Embed:
-    """One embed within every Discord limit and within ``budget`` characters in all.
-
-    Priority when cutting: title, source and footer (with the alert id) first; then the
-    description (change lines before the summary), keeping room for the first fields; then as
-    many fields as fit, the last one cut, with a count of the ones left out.
-    """
-    title = cut(inert(card.title), min(TITLE_MAX, budget // 4)) or EMPTY
-    author = cut(inert(card.source), min(AUTHOR_MAX, budget // 8))
-    fields = [
-        (
-            cut(inert(f.name), FIELD_NAME_MAX) or EMPTY,
-            cut(inert(f.value), FIELD_VALUE_MAX) or EMPTY,
-            f.inline,
-        )
-        for f in card.fields
-    ]
-    footer = _footer(card, min(FOOTER_MAX - NOTE_ROOM, budget // 4))
-    remaining = budget - len(title) - len(author) - len(footer) - NOTE_ROOM
-    wanted_fields = sum(len(n) + len(v) for n, v, _ in fields[:FIELDS_MAX])
-    description_room = min(DESCRIPTION_MAX, max(remaining - wanted_fields, remaining // 2))
-    description = cut(_description(card), max(description_room, 0))
-    remaining -= len(description)
-
-    embed = discord.Embed(
-        title=title,
-        description=description or None,
-        url=_safe_url(card.link),
-        colour=COLOURS.get(card.kind, COLOURS[CardKind.ANSWER]),
-        timestamp=card.published,
-    )
-    if author:
-        embed.set_author(name=author)
-    shown = 0
-    for name, value, inline in fields[:FIELDS_MAX]:
-        room = remaining - len(name)
-        if room < min(len(value), 16):
-            break
-        value = cut(value, room)
-        embed.add_field(name=name, value=value, inline=inline)
-        remaining -= len(name) + len(value)
-        shown += 1
-    if shown < len(fields):
-        note = f"{len(fields) - shown} more not shown"
-        footer = f"{footer} · {note}" if footer else note
-    if footer:
-        embed.set_footer(text=footer)
-    if image_name:
-        embed.set_image(url=f"attachment://{image_name}")
-    return embed
-
-
-def message_parameters(
-    cards: Sequence[Card], *, nonce: str | None = None, ephemeral: bool = False
-) -> MultipartParameters:
-    """The body of a channel message or interaction answer: one embed per card (at most ten,
-    sharing the 6,000-character budget), chart images attached, mentions parsed from nothing."""
-    shown = list(cards[:EMBEDS_PER_MESSAGE])
-    budget = EMBED_TOTAL_MAX // max(len(shown), 1)
-    files: list[discord.File] = []
-    embeds: list[discord.Embed] = []
-    for card in shown:
-        image_name = None
-        if card.image_png:
-            image_name = _attachment_name(card.image_name, len(files))
-            files.append(discord.File(io.BytesIO(card.image_png), filename=image_name))
-        embeds.append(build_embed(card, budget=budget, image_name=image_name))
-    flags = discord.MessageFlags(ephemeral=True) if ephemeral else discord.utils.MISSING
-    return handle_message_parameters(
-        embeds=embeds,
-        files=files or discord.utils.MISSING,
-        nonce=nonce,
-        allowed_mentions=discord.AllowedMentions.none(),
-        flags=flags,
-    )
-
-
-def _attachment_name(name: str, index: int) -> str:
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "-_.") or "chart.png"
-    return safe if index == 0 else f"{index}-{safe}"
+_FAILURES = (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError)
 
 
 class DiscordRest(HTTPClient):
@@ -279,29 +144,72 @@ class DiscordDestination:
     ) -> None:
         self.connection = DiscordConnection(token, api_url, max_rate_limit_wait=max_rate_limit_wait)
 
-    async def send(self, card: Card, channel: str) -> SendResult:
+    async def send(self, card: Card, channel: str, follow_up: FollowUp | None = None) -> SendResult:
         if not channel.isdigit():
             return SendResult(
                 ok=False, error=f"discord: channel {channel!r} is not a channel id", retryable=False
             )
+        reference = None
+        if follow_up is not None and follow_up.message_id and follow_up.message_id.isdigit():
+            reference = reply_reference(channel, follow_up.message_id)
+        params = message_parameters([card], nonce=nonce_for(card.id), reference=reference)
         try:
             rest = await self.connection.rest()
             route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
-            message = await rest.send(route, message_parameters([card], nonce=nonce_for(card.id)))
+            message = await rest.send(route, params)
         except discord.RateLimited as exc:
-            return SendResult(
-                ok=False, error=describe_error(exc)[0], retryable=True, retry_after=exc.retry_after
-            )
-        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+            return _rate_limited(exc)
+        except _FAILURES as exc:
             error, retryable = describe_error(exc)
             level = logging.WARNING if retryable else logging.ERROR
             log.log(level, "discord:%s: alert %s not posted: %s", channel, card.id, error)
             return SendResult(ok=False, error=error, retryable=retryable)
-        return SendResult(ok=True, external_id=str(message.get("id")) if message else None)
+        message = message if isinstance(message, dict) else {}
+        replied = reference is not None and bool(message.get("message_reference"))
+        return SendResult(
+            ok=True,
+            external_id=str(message["id"]) if message.get("id") else None,
+            thread_id=follow_up.root if replied and follow_up is not None else None,
+        )
 
-    async def already_sent(self, card: Card, channel: str) -> str | None:
+    async def edit(self, card: Card, channel: str, message_id: str) -> SendResult:
+        """``PATCH`` message ``message_id`` to ``card`` (embeds and allowed mentions)."""
+        if not channel.isdigit() or not message_id.isdigit():
+            return SendResult(
+                ok=False,
+                error=f"discord: {channel!r}/{message_id!r} is not a message",
+                retryable=False,
+                final=True,
+            )
+        route = Route(
+            "PATCH",
+            "/channels/{channel_id}/messages/{message_id}",
+            channel_id=channel,
+            message_id=message_id,
+        )
+        try:
+            rest = await self.connection.rest()
+            await rest.send(route, message_parameters([card]))
+        except discord.RateLimited as exc:
+            return _rate_limited(exc)
+        except discord.HTTPException as exc:
+            code = getattr(exc, "code", 0)
+            if code in UNEDITABLE_CODES:
+                error = f"discord: {UNEDITABLE_CODES[code]} (code {code}, HTTP {exc.status})"
+                return SendResult(ok=False, error=error, retryable=False, final=True)
+            error, retryable = describe_error(exc)
+            return SendResult(ok=False, error=error, retryable=retryable)
+        except _FAILURES as exc:
+            error, retryable = describe_error(exc)
+            return SendResult(ok=False, error=error, retryable=retryable)
+        return SendResult(ok=True, external_id=message_id)
+
+    async def already_sent(
+        self, card: Card, channel: str, follow_up: FollowUp | None = None
+    ) -> str | None:
         """The id of one of the bot's recent messages in ``channel`` carrying this alert: same
-        nonce (Discord echoes it for a few minutes) or the alert id in an embed footer.
+        nonce (Discord echoes it for a few minutes) or the alert id in an embed footer. Replies
+        are channel messages, so a follow-up is looked for the same way.
 
         A passing failure to read the channel raises :class:`HistoryUnavailable` (never post
         blind); a permanent refusal (no access, unknown channel, bad token) returns ``None``,
@@ -314,7 +222,7 @@ class DiscordDestination:
         except (discord.Forbidden, discord.NotFound, discord.LoginFailure) as exc:
             log.warning("discord:%s: cannot look for alert %s: %s", channel, card.id, exc)
             return None
-        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        except _FAILURES as exc:
             raise HistoryUnavailable(f"discord:{channel}: cannot read messages: {exc}") from exc
         nonce = nonce_for(card.id)
         for message in messages:
@@ -328,6 +236,12 @@ class DiscordDestination:
 
     async def close(self) -> None:
         await self.connection.close()
+
+
+def _rate_limited(exc: discord.RateLimited) -> SendResult:
+    return SendResult(
+        ok=False, error=describe_error(exc)[0], retryable=True, retry_after=exc.retry_after
+    )
 
 
 class HistoryUnavailable(Exception):

@@ -1,0 +1,132 @@
+"""Slack's Web API answers turned into outcomes: pacing, error codes, what is permanent, what
+is uncertain, and finding an alert's message among those Slack lists.
+
+How an answer is read (``classify``), first match wins:
+
+1. 429 or ``ratelimited``: retryable after Slack's ``Retry-After``.
+2. 5xx: :class:`Uncertain` is raised (the message may have arrived; the caller looks before
+   it posts again).
+3. For an edit, ``message_not_found``, ``cant_update_message`` or ``edit_window_closed``: the
+   message can never be edited (``final``).
+4. ``not_in_channel``, ``channel_not_found``, ``invalid_auth`` and the like: permanent
+   (``retryable=False``: the dispatcher keeps the row for an operator).
+5. Anything else: retryable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.delivery.base import SendResult
+
+PERMANENT_ERRORS = frozenset(
+    {
+        "not_in_channel",
+        "channel_not_found",
+        "is_archived",
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "restricted_action",
+        "team_access_not_granted",
+        "no_permission",
+        "ekm_access_denied",
+    }
+)
+# chat.update: the message is gone, not ours, or past the workspace's edit window
+UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+# chat.postMessage with thread_ts / conversations.replies: the thread's first message is gone
+THREAD_GONE_ERRORS = frozenset({"thread_not_found", "message_not_found"})
+
+
+class ChannelPacer:
+    """At most one message per ``interval`` seconds in each channel."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._next_at: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @asynccontextmanager
+    async def turn(self, channel: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            wait = self._next_at.get(channel, 0.0) - self._clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                self._next_at[channel] = self._clock() + self._interval
+
+
+class HistoryUnavailable(Exception):
+    """The channel's history could not be read, so whether a message arrived is unknown."""
+
+
+class Uncertain(Exception):
+    """The request may or may not have posted the message (5xx, timeout, dropped connection)."""
+
+
+def retry_after(error: SlackApiError) -> float:
+    headers = getattr(error.response, "headers", None) or {}
+    raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        return max(0.0, float(raw)) if raw is not None else 30.0
+    except (TypeError, ValueError):
+        return 30.0
+
+
+def error_code(error: SlackApiError) -> str:
+    data = getattr(error.response, "data", None)
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"HTTP {getattr(error.response, 'status_code', '?')}"
+
+
+def status_code(error: SlackApiError) -> int:
+    return int(getattr(error.response, "status_code", 0) or 0)
+
+
+def with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def classify(exc: SlackApiError, channel: str, *, edit: bool = False) -> SendResult:
+    """The outcome of a refused call, in the order of the module doc."""
+    code = error_code(exc)
+    status = status_code(exc)
+    if status == 429 or code == "ratelimited":
+        wait = retry_after(exc)
+        return SendResult(
+            ok=False, error=f"slack: rate limited, retry after {wait:g}s", retry_after=wait
+        )
+    if status >= 500:
+        raise Uncertain(f"server error {status} ({code})")
+    if edit and code in UNEDITABLE_ERRORS:
+        return SendResult(
+            ok=False, error=f"slack: {code} (channel {channel})", retryable=False, final=True
+        )
+    if code in PERMANENT_ERRORS:
+        return SendResult(ok=False, error=f"slack: {code} (channel {channel})", retryable=False)
+    return SendResult(ok=False, error=f"slack: {code} (channel {channel})")
+
+
+def find_alert(messages: Iterable[dict[str, Any]], alert_id: str) -> str | None:
+    """The ts of the message whose metadata carries ``alert_id``."""
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if payload.get("alert_id") == alert_id:
+            return str(message.get("ts") or alert_id)
+    return None
