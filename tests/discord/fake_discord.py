@@ -1,17 +1,25 @@
 """A local stand-in for Discord's REST API (real sockets on 127.0.0.1) that records every request.
 
 It answers what the bot uses: ``GET /users/@me``, channel messages (post with nonce dedup as
-Discord does under ``enforce_nonce``, and list), command bulk overwrites (global and guild), the
+Discord does under ``enforce_nonce``, and list), replies (``message_reference``: a reply of type
+19 carrying ``message_reference`` and ``referenced_message``; a reference to a missing message
+is refused with 400 / 50035 unless ``fail_if_not_exists`` is false, when it becomes an ordinary
+message), message edits (``PATCH /channels/{id}/messages/{mid}``: 404 / 10008 Unknown Message,
+403 / 50005 for another author's message), command bulk overwrites (global and guild), the
 interaction callback and ``PATCH .../messages/@original``. Faults are scripted per channel:
 ``fake.plan("123", [429, 200])`` answers the next posts to channel 123 with a 429 (with the
-``Via`` header and ``retry_after`` body Discord sends) and then normally. Status 403 comes with
-code 50001 (Missing Access), 404 with code 10003 (Unknown Channel).
+``Via`` header and ``retry_after`` body Discord sends) and then normally; ``fake.plan_edits``
+does the same for edits. Status 403 comes with code 50001 (Missing Access), 404 with code 10003
+(Unknown Channel). ``hook`` sees each message post or edit before (``"before"``) and after
+(``"after"``) it is applied; a hook that returns true before stops the request there (503,
+nothing applied): the reliability tests kill a worker process at that moment.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +35,18 @@ ERRORS = {
     404: {"code": 10003, "message": "Unknown Channel"},
     500: {"code": 0, "message": "500: Internal Server Error"},
 }
+UNKNOWN_MESSAGE = {"code": 10008, "message": "Unknown Message"}
+NOT_AUTHOR = {"code": 50005, "message": "Cannot edit a message authored by another user"}
+BAD_REFERENCE = {
+    "code": 50035,
+    "message": "Invalid Form Body",
+    "errors": {
+        "message_reference": {
+            "_errors": [{"code": "REPLIES_UNKNOWN_MESSAGE", "message": "Unknown message"}]
+        }
+    },
+}
+Hook = Callable[[str, str, str], bool | None]  # (phase, method, path) → stop the request?
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -51,6 +71,9 @@ class FakeDiscord:
     requests: list[Recorded] = field(default_factory=list)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     plans: dict[str, list[int]] = field(default_factory=dict)
+    edit_plans: dict[str, list[int]] = field(default_factory=dict)
+    edits: list[Recorded] = field(default_factory=list)  # edits applied, in order
+    hook: Hook | None = None
     port: int = 0
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -61,6 +84,40 @@ class FakeDiscord:
 
     def plan(self, channel: str, statuses: list[int]) -> None:
         self.plans.setdefault(channel, []).extend(statuses)
+
+    def plan_edits(self, channel: str, statuses: list[int]) -> None:
+        self.edit_plans.setdefault(channel, []).extend(statuses)
+
+    def message(self, channel: str, message_id: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages.get(channel, []) if m["id"] == message_id), None)
+
+    def replies_to(self, channel: str, message_id: str) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in self.messages.get(channel, [])
+            if (m.get("message_reference") or {}).get("message_id") == message_id
+        ]
+
+    def add_foreign_message(self, channel: str, content: str) -> str:
+        """A message somebody else posted (the bot may not edit it)."""
+        message = {
+            "id": str(1_000_000_000_000_000_000 + next(self._ids)),
+            "channel_id": channel,
+            "author": {"id": "900000000000000777", "username": "someone"},
+            "content": content,
+            "embeds": [],
+            "type": 0,
+        }
+        self.messages.setdefault(channel, []).append(message)
+        return str(message["id"])
+
+    def delete(self, channel: str, message_id: str) -> None:
+        self.messages[channel] = [
+            m for m in self.messages.get(channel, []) if m["id"] != message_id
+        ]
+
+    def _stopped(self, phase: str, request: web.Request) -> bool:
+        return bool(self.hook is not None and self.hook(phase, request.method, request.path))
 
     def posts(self, channel: str) -> list[Recorded]:
         path = f"{PREFIX}/channels/{channel}/messages"
@@ -74,6 +131,9 @@ class FakeDiscord:
         app.router.add_get(PREFIX + "/users/@me", self._me)
         app.router.add_post(PREFIX + "/channels/{channel}/messages", self._post_message)
         app.router.add_get(PREFIX + "/channels/{channel}/messages", self._list_messages)
+        app.router.add_patch(
+            PREFIX + "/channels/{channel}/messages/{message}", self._edit_channel_message
+        )
         app.router.add_put(PREFIX + "/applications/{app}/commands", self._commands)
         app.router.add_put(PREFIX + "/applications/{app}/guilds/{guild}/commands", self._commands)
         app.router.add_post(PREFIX + "/interactions/{id}/{token}/callback", self._callback)
@@ -142,6 +202,14 @@ class FakeDiscord:
             for message in existing:
                 if message.get("nonce") == nonce:
                     return _json(message)
+        reference = payload.get("message_reference") or None
+        referenced = None
+        if reference is not None:
+            referenced = self.message(channel, str(reference.get("message_id")))
+            if referenced is None and reference.get("fail_if_not_exists", True):
+                return _json(BAD_REFERENCE, status=400)
+        if self._stopped("before", request):
+            return _json(ERRORS[500], status=503)
         message = {
             "id": str(1_000_000_000_000_000_000 + next(self._ids)),
             "channel_id": channel,
@@ -149,8 +217,45 @@ class FakeDiscord:
             "content": payload.get("content", ""),
             "embeds": payload.get("embeds", []),
             "nonce": nonce,
+            "type": 0,
         }
+        if referenced is not None:
+            message["type"] = 19  # REPLY
+            message["message_reference"] = {
+                "type": 0,
+                "message_id": referenced["id"],
+                "channel_id": channel,
+            }
+            message["referenced_message"] = dict(referenced)
         existing.append(message)
+        self._stopped("after", request)
+        return _json(message)
+
+    async def _edit_channel_message(self, request: web.Request) -> web.Response:
+        recorded = await self._record(request)
+        channel = request.match_info["channel"]
+        if not self._authorised(request):
+            return self._error(401)
+        planned = self.edit_plans.get(channel)
+        status = planned.pop(0) if planned else 200
+        if status == 429:
+            return self._too_many()
+        if status != 200:
+            return self._error(status)
+        message = self.message(channel, request.match_info["message"])
+        if message is None:
+            return _json(UNKNOWN_MESSAGE, status=404)
+        if (message.get("author") or {}).get("id") != BOT_USER_ID:
+            return _json(NOT_AUTHOR, status=403)
+        if self._stopped("before", request):
+            return _json(ERRORS[500], status=503)
+        payload = recorded.json or {}
+        for key in ("content", "embeds", "allowed_mentions"):
+            if key in payload:
+                message[key] = payload[key]
+        message["edited_timestamp"] = "2025-05-12T10:00:00.000000+00:00"
+        self.edits.append(recorded)
+        self._stopped("after", request)
         return _json(message)
 
     async def _list_messages(self, request: web.Request) -> web.Response:

@@ -1,9 +1,14 @@
 """A local stand-in for Slack's Web API on 127.0.0.1 that records every call by method.
 
-It answers ``auth.test``, ``chat.postMessage`` (messages kept per channel, with metadata),
-``conversations.history`` (metadata only with ``include_all_metadata``), the external file
-upload flow, ``apps.connections.open`` (a websocket on ``/socket`` for Socket Mode), and
-``/respond/<name>`` as a slash command's ``response_url``. Faults are queued per method.
+It answers ``auth.test``, ``chat.postMessage`` (messages kept per channel, with metadata;
+``thread_ts`` makes a reply in that thread, ``thread_not_found`` if its first message is gone;
+``reply_broadcast`` also shows it in the channel), ``chat.update`` (``message_not_found``,
+``cant_update_message`` for another user's message, ``edit_window_closed`` for a ts in
+``closed_for_edits``), ``conversations.history`` (top-level messages and broadcast replies, as
+Slack lists them; metadata only with ``include_all_metadata``), ``conversations.replies`` (a
+thread, oldest first; ``thread_not_found``), the external file upload flow,
+``apps.connections.open`` (a websocket on ``/socket`` for Socket Mode), and ``/respond/<name>`` as
+a slash command's ``response_url``. Faults are queued per method.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.call_times: list[tuple[str, float]] = []
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.updates: list[dict[str, Any]] = []  # every chat.update applied, in order
+        self.closed_for_edits: set[str] = set()  # ts past the workspace's edit window
         self.channel_errors: dict[str, str] = {}
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.responses: list[dict[str, Any]] = []
@@ -107,6 +114,28 @@ class FakeSlack:
             return list(self.messages[channel])
         return [m for messages in self.messages.values() for m in messages]
 
+    def top_level(self, channel: str) -> list[dict[str, Any]]:
+        """What the channel shows: top-level messages and broadcast replies."""
+        return [m for m in self.messages[channel] if _in_channel_view(m)]
+
+    def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The replies in the thread of message ``ts``, oldest first (without the first one)."""
+        return [m for m in self.messages[channel] if m.get("thread_ts") == ts and m["ts"] != ts]
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages[channel] if m["ts"] == ts), None)
+
+    def add_foreign_message(self, channel: str, text: str, user: str = "U0PERSON") -> str:
+        """A message somebody else posted (the bot may not edit it)."""
+        ts = self._next_ts()
+        self.messages[channel].append(
+            {"type": "message", "ts": ts, "user": user, "text": text, "blocks": None}
+        )
+        return ts
+
+    def delete(self, channel: str, ts: str) -> None:
+        self.messages[channel] = [m for m in self.messages[channel] if m["ts"] != ts]
+
     def responses_to(self, name: str) -> list[dict[str, Any]]:
         return [r for r in self.responses if r["_name"] == name]
 
@@ -159,34 +188,86 @@ class FakeSlack:
     def _m_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "B1", "team": "t"}
 
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
     def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
         if channel in self.channel_errors:
             return {"ok": False, "error": self.channel_errors[channel]}
-        blocks = params.get("blocks")
-        metadata = params.get("metadata")
         message = {
-            "ts": f"1700000000.{next(self._ts):06d}",
+            "type": "message",
+            "ts": self._next_ts(),
             "channel": channel,
+            "user": "UBOT",
+            "bot_id": "B1",
             "text": params.get("text", ""),
-            "blocks": json.loads(blocks) if isinstance(blocks, str) else blocks,
-            "metadata": json.loads(metadata) if isinstance(metadata, str) else metadata,
+            "blocks": _decoded(params.get("blocks")),
+            "metadata": _decoded(params.get("metadata")),
         }
+        thread_ts = params.get("thread_ts")
+        if thread_ts:
+            parent = self.message(channel, str(thread_ts))
+            if parent is None:
+                return {"ok": False, "error": "thread_not_found"}
+            root = str(parent.get("thread_ts") or parent["ts"])
+            message["thread_ts"] = root
+            if _truthy(params.get("reply_broadcast")):
+                message["subtype"] = "thread_broadcast"
+            first = self.message(channel, root)
+            if first is not None:
+                first["thread_ts"] = root
+                first["reply_count"] = int(first.get("reply_count", 0)) + 1
+                first["latest_reply"] = message["ts"]
         self.messages[channel].append(message)
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+    def _m_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        ts = str(params.get("ts", ""))
+        if channel in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[channel]}
+        message = self.message(channel, ts)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("user") != "UBOT":
+            return {"ok": False, "error": "cant_update_message"}
+        if ts in self.closed_for_edits:
+            return {"ok": False, "error": "edit_window_closed"}
+        if "text" in params:
+            message["text"] = params["text"]
+        if "blocks" in params:
+            message["blocks"] = _decoded(params["blocks"])
+        if "metadata" in params:  # left alone when not given, as Slack does
+            message["metadata"] = _decoded(params["metadata"])
+        message["edited"] = {"user": "UBOT", "ts": self._next_ts()}
+        self.updates.append({"channel": channel, "ts": ts, **dict(message)})
+        return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+
+    def _shown(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> list[Any]:
+        with_metadata = _truthy(params.get("include_all_metadata"))
+        return [{k: v for k, v in m.items() if k != "metadata" or with_metadata} for m in messages]
 
     def _m_conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", ""))
         if channel in self.channel_errors:
             return {"ok": False, "error": self.channel_errors[channel]}
-        with_metadata = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
         limit = int(params.get("limit", 100))
-        newest_first = list(reversed(self.messages[channel]))[:limit]
-        shown = []
-        for message in newest_first:
-            item = {k: v for k, v in message.items() if k != "metadata" or with_metadata}
-            shown.append(item)
-        return {"ok": True, "messages": shown, "has_more": False}
+        newest_first = list(reversed(self.top_level(channel)))[:limit]
+        return {"ok": True, "messages": self._shown(newest_first, params), "has_more": False}
+
+    def _m_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if channel in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[channel]}
+        first = self.message(channel, str(params.get("ts", "")))
+        if first is None:
+            return {"ok": False, "error": "thread_not_found"}
+        root = str(first.get("thread_ts") or first["ts"])
+        head = self.message(channel, root)
+        thread = ([head] if head is not None else []) + self.thread(channel, root)
+        limit = int(params.get("limit", 1000))
+        return {"ok": True, "messages": self._shown(thread[:limit], params), "has_more": False}
 
     def _m_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{len(self.uploads) + 1:04d}"
@@ -228,3 +309,18 @@ class FakeSlack:
         assert self._socket is not None, "no Socket Mode client connected"
         self.socket_sent.append(envelope)
         await self._socket.send_json(envelope)
+
+
+def _decoded(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in {"1", "true"}
+
+
+def _in_channel_view(message: dict[str, Any]) -> bool:
+    thread_ts = message.get("thread_ts")
+    return (
+        not thread_ts or thread_ts == message["ts"] or message.get("subtype") == "thread_broadcast"
+    )
