@@ -45,6 +45,7 @@ class Deployment:
     channels: Sequence[str]
     feed_names: list[str] = field(default_factory=list)
     schedule: dict[str, Any] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. a Discord stand-in's
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     started: int = 0
 
@@ -84,6 +85,7 @@ class Deployment:
             BOT_HTTP_PORT="0",
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     def _log(self, label: str) -> Path:

@@ -4,8 +4,10 @@ drive worker *processes* (start, kill -9, restart) from plain synchronous code, 
 what it receives.
 
 Both servers can kill the current worker at a precise moment through a ``trigger`` the test sets:
-the Slack stand-in on the n-th ``chat.postMessage`` before or after recording the message (a
-crash between "send" and "mark sent"), the feed host on the n-th feed request.
+the Slack stand-in on the n-th ``chat.postMessage`` (or ``chat.update``) before or after recording
+it (a crash between "send" and "mark sent", or between a reply and its parent's edit), the feed
+host on the n-th feed request. :class:`DiscordStandIn` serves the Discord REST stand-in of
+``tests/discord`` from a thread the same way (its ``hook`` kills on a post or an edit).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from html import escape
 from typing import Any
 
 from aiohttp import web
+
+from tests.discord.fake_discord import FakeDiscord
 
 Kill = Callable[[], None]
 
@@ -70,6 +74,12 @@ class SlackMessage:
     ts: str
     text: str
     metadata: dict[str, Any] | None
+    thread_ts: str | None = None  # a reply: the ts of its thread's first message
+    broadcast: bool = False  # a reply also shown in the channel (reply_broadcast)
+
+    @property
+    def in_channel_view(self) -> bool:
+        return self.thread_ts is None or self.broadcast
 
     @property
     def alert_id(self) -> str | None:
@@ -80,13 +90,24 @@ class SlackMessage:
 
 @dataclass
 class PostTrigger:
-    """Kill the worker on the ``nth`` post from now, ``before`` or after recording it."""
+    """Kill the worker on the ``nth`` call of ``method`` from now, ``before`` or after
+    recording it."""
 
     nth: int
     before: bool
     kill: Kill
+    method: str = "chat.postMessage"
     seen: int = 0
     fired: bool = False
+
+
+@dataclass
+class SlackUpdate:
+    """A ``chat.update`` that was applied."""
+
+    channel: str
+    ts: str
+    text: str
 
 
 @dataclass
@@ -102,15 +123,18 @@ class Outage:
 
 
 class SlackStandIn:
-    """``chat.postMessage`` and ``conversations.history`` as Slack serves them: JSON or form
-    bodies, bearer token, message metadata returned only with ``include_all_metadata``, newest
-    message first, cursor pagination."""
+    """``chat.postMessage``, ``chat.update``, ``conversations.history`` and
+    ``conversations.replies`` as Slack serves them: JSON or form bodies, bearer token, message
+    metadata returned only with ``include_all_metadata``, history newest message first with
+    cursor pagination (thread replies only when broadcast), a thread oldest first,
+    ``thread_not_found`` / ``message_not_found`` for a missing message."""
 
     TOKEN = "xoxb-reliability-test"
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.messages: list[SlackMessage] = []
+        self.updates: list[SlackUpdate] = []
         self.calls: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
         self.trigger: PostTrigger | None = None
@@ -141,6 +165,22 @@ class SlackStandIn:
     def total(self) -> int:
         with self._lock:
             return len(self.messages)
+
+    def top_level(self, channel: str) -> list[SlackMessage]:
+        with self._lock:
+            return [m for m in self.messages if m.channel == channel and m.thread_ts is None]
+
+    def thread(self, channel: str, ts: str) -> list[SlackMessage]:
+        with self._lock:
+            return [m for m in self.messages if m.channel == channel and m.thread_ts == ts]
+
+    def updates_of(self, channel: str, ts: str) -> list[SlackUpdate]:
+        with self._lock:
+            return [u for u in self.updates if u.channel == channel and u.ts == ts]
+
+    def _find(self, channel: str, ts: str) -> SlackMessage | None:
+        with self._lock:
+            return next((m for m in self.messages if m.channel == channel and m.ts == ts), None)
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
@@ -173,8 +213,12 @@ class SlackStandIn:
                 self.failures[f"{method}:{failure}"] += 1
                 return web.json_response({"ok": False, "error": "internal_error"}, status=500)
             return response
+        if method == "chat.update":
+            return self._update(params)
         if method == "conversations.history":
             return self._history(params)
+        if method == "conversations.replies":
+            return self._replies(params)
         if method == "auth.test":
             return web.json_response({"ok": True, "user_id": "UBOT", "team_id": "T1"})
         return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
@@ -188,29 +232,35 @@ class SlackStandIn:
                 return kind
         return None
 
-    def _fire(self, before: bool) -> None:
+    def _fire(self, before: bool, method: str) -> None:
         trigger = self.trigger
         if trigger is None or trigger.fired or trigger.before != before:
             return
-        if trigger.seen >= trigger.nth:
+        if trigger.method == method and trigger.seen >= trigger.nth:
             trigger.fired = True
             trigger.kill()
+
+    def _arrive(self, method: str) -> None:
+        """Count the call for the trigger and fire it if it is due before the work; if it
+        fired, the worker is gone and nothing is recorded."""
+        if self.trigger is not None and self.trigger.method == method:
+            self.trigger.seen += 1
+        self._fire(True, method)
+        trigger = self.trigger
+        if trigger is not None and trigger.fired and trigger.before and trigger.method == method:
+            raise web.HTTPServiceUnavailable()
 
     def _post(self, params: dict[str, Any]) -> web.Response:
         channel = str(params.get("channel") or "")
         if not channel:
             return web.json_response({"ok": False, "error": "channel_not_found"})
-        if self.trigger is not None:
-            self.trigger.seen += 1
-        self._fire(before=True)
-        if self.trigger is not None and self.trigger.fired and self.trigger.before:
-            raise web.HTTPServiceUnavailable()  # the worker is gone; nothing is recorded
-        metadata = params.get("metadata")
-        if isinstance(metadata, str):
-            try:
-                metadata = json.loads(metadata)
-            except ValueError:
-                metadata = None
+        thread_ts = str(params.get("thread_ts") or "") or None
+        if thread_ts is not None:
+            first = self._find(channel, thread_ts)
+            if first is None:
+                return web.json_response({"ok": False, "error": "thread_not_found"})
+            thread_ts = first.thread_ts or first.ts
+        self._arrive("chat.postMessage")
         with self._lock:
             # message timestamps are Unix times, as Slack's are (`oldest` bounds rely on it)
             self._clock = max(time.time(), self._clock + 0.001)
@@ -219,11 +269,40 @@ class SlackStandIn:
                 channel=channel,
                 ts=ts,
                 text=str(params.get("text") or ""),
-                metadata=metadata if isinstance(metadata, dict) else None,
+                metadata=_metadata(params.get("metadata")),
+                thread_ts=thread_ts,
+                broadcast=str(params.get("reply_broadcast")).lower() in ("true", "1"),
             )
             self.messages.append(message)
-        self._fire(before=False)
+        self._fire(False, "chat.postMessage")
         return web.json_response({"ok": True, "channel": channel, "ts": ts})
+
+    def _update(self, params: dict[str, Any]) -> web.Response:
+        channel = str(params.get("channel") or "")
+        ts = str(params.get("ts") or "")
+        message = self._find(channel, ts)
+        if message is None:
+            return web.json_response({"ok": False, "error": "message_not_found"})
+        self._arrive("chat.update")
+        with self._lock:
+            message.text = str(params.get("text") or message.text)
+            if "metadata" in params:
+                message.metadata = _metadata(params.get("metadata"))
+            self.updates.append(SlackUpdate(channel=channel, ts=ts, text=message.text))
+        self._fire(False, "chat.update")
+        return web.json_response({"ok": True, "channel": channel, "ts": ts, "text": message.text})
+
+    def _replies(self, params: dict[str, Any]) -> web.Response:
+        channel = str(params.get("channel") or "")
+        first = self._find(channel, str(params.get("ts") or ""))
+        if first is None:
+            return web.json_response({"ok": False, "error": "thread_not_found"})
+        root = first.thread_ts or first.ts
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("true", "1")
+        thread = [first if first.ts == root else self._find(channel, root)]
+        thread += self.thread(channel, root)
+        messages = [_listed(m, with_metadata) for m in thread if m is not None]
+        return web.json_response({"ok": True, "messages": messages, "has_more": False})
 
     def _history(self, params: dict[str, Any]) -> web.Response:
         channel = str(params.get("channel") or "")
@@ -233,15 +312,12 @@ class SlackStandIn:
         with_metadata = str(params.get("include_all_metadata")).lower() in ("true", "1")
         with self._lock:
             found = [
-                m for m in reversed(self.messages) if m.channel == channel and float(m.ts) > oldest
+                m
+                for m in reversed(self.messages)
+                if m.channel == channel and float(m.ts) > oldest and m.in_channel_view
             ]
         page = found[start : start + limit]
-        messages = []
-        for message in page:
-            item: dict[str, Any] = {"type": "message", "ts": message.ts, "text": message.text}
-            if with_metadata and message.metadata is not None:
-                item["metadata"] = message.metadata
-            messages.append(item)
+        messages = [_listed(message, with_metadata) for message in page]
         more = start + limit < len(found)
         return web.json_response(
             {
@@ -251,6 +327,54 @@ class SlackStandIn:
                 "response_metadata": {"next_cursor": str(start + limit) if more else ""},
             }
         )
+
+
+def _metadata(raw: Any) -> dict[str, Any] | None:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return None
+    return raw if isinstance(raw, dict) else None
+
+
+def _listed(message: SlackMessage, with_metadata: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {"type": "message", "ts": message.ts, "text": message.text}
+    if message.thread_ts is not None:
+        item["thread_ts"] = message.thread_ts
+        if message.broadcast:
+            item["subtype"] = "thread_broadcast"
+    if with_metadata and message.metadata is not None:
+        item["metadata"] = message.metadata
+    return item
+
+
+# --- the Discord REST stand-in -------------------------------------------------------------
+
+
+class DiscordStandIn:
+    """``tests/discord/fake_discord.FakeDiscord`` served from a background thread, so worker
+    processes can talk to it while the test runs synchronous code. Read ``fake`` once the
+    worker is done (or dead)."""
+
+    def __init__(self) -> None:
+        self.fake = FakeDiscord()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    @property
+    def api_url(self) -> str:
+        return self.fake.api_url
+
+    def start(self) -> DiscordStandIn:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.fake.start(), self._loop).result(timeout=10)
+        return self
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.fake.stop(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
 
 
 # --- the feed host ------------------------------------------------------------------------
