@@ -88,7 +88,7 @@ def compose_alert(
     parent_id: str = "",
 ) -> Card:
     """An alert card; with ``parent_id`` a follow-up of that alert (a correction broadcasts)."""
-    shown = [c for c in changes if c.status is not ChangeStatus.CONFIRMED]
+    shown = [c for c in changes if c.status not in (ChangeStatus.CONFIRMED, ChangeStatus.NOTED)]
     about_facts = kind in (CardKind.CHANGE, CardKind.REPORT)
     return Card(
         id=alert_id(entry_key, kind),

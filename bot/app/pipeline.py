@@ -77,7 +77,11 @@ def _member(row: repo.RecentEntry) -> StoryMember:
 
 
 def _events(changes: Sequence[Change]) -> list[list[str]]:
-    return [[c.fact_id, str(c.new), c.status.value] for c in changes]
+    return [
+        [c.fact_id, str(c.new), c.status.value]
+        for c in changes
+        if c.status is not ChangeStatus.NOTED
+    ]
 
 
 def evidence_policy(config: BotConfig) -> EvidencePolicy:

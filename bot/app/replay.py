@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from bot.app.context import AppContext
 from bot.app.pipeline import Outcome, Pipeline
 from bot.app.progress import progress
+from bot.facts.model import ChangeStatus
 from bot.facts.values import plain_value
 from bot.feeds.entry import Entry
 from bot.feeds.parse import parse_feed
@@ -57,6 +58,7 @@ def outcome_line(ctx: AppContext, outcome: Outcome) -> dict[str, Any]:
                 **({"effective": c.effective.isoformat()} if c.effective else {}),
             }
             for c in outcome.changes
+            if c.status is not ChangeStatus.NOTED
         ],
         "alert": outcome.new_alert,
         "duplicate_of": outcome.duplicate_of,

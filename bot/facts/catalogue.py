@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.facts.hints import Hints, check_hints
 from bot.facts.model import Fact, FactKind, FactValue
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -38,7 +39,7 @@ class _FactSeed(BaseModel):
     topics: list[str] = Field(default_factory=list)
     unit: str = ""
     part_of: str | None = None
-    hints: dict[str, Any] = Field(default_factory=dict)
+    hints: Hints = Field(default_factory=Hints)
 
     @field_validator("id")
     @classmethod
@@ -85,6 +86,7 @@ def _fact_from_seed(seed: _FactSeed, default_citation: str) -> Fact:
         raise ValueError("`states` is only for state facts")
     if seed.kind is FactKind.STATE:
         seed.states = [s.lower() for s in seed.states]
+    check_hints(seed.kind.value, seed.states, seed.hints)
     baseline = normalise_value(seed, seed.baseline)
     citation = seed.citation or default_citation
     if not citation:

@@ -19,14 +19,20 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    claim of it.
 8. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
    fact; so do ``sources_needed`` independent sources within the window (this entry and earlier
-   reports). Moving is ``changed``. Anything else asserted is ``reported``.
+   reports), one of them at least stating a change. Moving is ``changed``.
+9. Anything else asserted is ``reported`` when it states a change with no contradicting prior,
+   and ``noted`` otherwise (a level mentioned in passing, a prior that fits nothing): kept in the
+   evidence ledger where a later source may corroborate it, but shown to nobody.
+
+Parts are judged before their wholes, so a whole's claim in the same entry sees the level its
+part's change implies.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.facts.catalogue import Catalogue
@@ -66,8 +72,7 @@ class Judgement:
 
 def _pick(fact: Fact, claims: Sequence[Claim]) -> Claim:
     if fact.kind is FactKind.STATE:
-        order = [str(s) for s in fact.hints.get("precedence", [])] if fact.hints else []
-        rank = {state: i for i, state in enumerate(order)}
+        rank = {state: i for i, state in enumerate(fact.hints.precedence)}
         return min(claims, key=lambda c: rank.get(str(c.value), len(rank)))
     if fact.kind is FactKind.MONTH:
         return max(claims, key=lambda c: str(c.value))
@@ -164,16 +169,21 @@ def compare(
     how: Judgement,
 ) -> list[Change]:
     """The changes an entry makes, in catalogue order (see the module docstring)."""
-    changes: list[Change] = []
-    for fact_id, fact in catalogue.items():
-        state = current.get(fact_id)
+    found: dict[str, Change] = {}
+    states = dict(current)
+    parts_first = sorted(catalogue.items(), key=lambda item: item[1].part_of is None)
+    for fact_id, fact in parts_first:
+        state = states.get(fact_id)
         mine = [c for c in claims if c.fact_id == fact_id]
         if state is None or not mine:
             continue
         change = _judge_fact(fact, mine, state, how)
-        if change is not None:
-            changes.append(change)
-    return changes
+        if change is None:
+            continue
+        found[fact_id] = change
+        for whole, level in implied_values([change], states, catalogue).items():
+            states[whole] = replace(states[whole], implied=level)
+    return [found[fact_id] for fact_id in catalogue if fact_id in found]
 
 
 def implied_values(
@@ -203,3 +213,4 @@ def implied_values(
 
 
 _MOVES = (ChangeStatus.CHANGED, ChangeStatus.CORRECTED)
+_STATED = ("reported", "corroborated", "changed", "corrected")  # ledger rows that state a change

@@ -3,7 +3,9 @@
 A *term* is a word or phrase from ``config/topics.yaml`` or ``seeds/``: matched
 case-insensitively on word boundaries, a trailing ``*`` matches any word ending, spaces match any
 run of spaces or a hyphen, and a term written in capitals (``US``, ``U.S.``, ``EVs``) matches
-case-sensitively so that the pronoun "us" is not the country.
+case-sensitively so that the pronoun "us" is not the country. A term that starts with ``re:``
+is a regular expression used as it is (for the few markers words cannot say: "may" the verb but
+not "May 14", "no" but not "no longer").
 
 A *pattern* (in the fact hints) is a regular expression in which ``{name}`` stands for the
 alternation of the vocabulary ``name``; ``{name}`` must name a known vocabulary.
@@ -26,6 +28,12 @@ def term_regex(term: str) -> str:
     text = term.strip()
     if not text:
         raise ValueError("empty term")
+    if text.startswith("re:"):
+        try:
+            re.compile(text[3:])
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {text!r}: {exc}") from exc
+        return f"(?:{text[3:]})"
     wildcard = text.endswith("*")
     body = text.rstrip("*")
     pieces = [re.escape(word) for word in re.split(r"[\s-]+", body) if word]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+
+from bot.facts.hints import Hints
 
 FactValue = float | str
 
@@ -43,6 +44,7 @@ class ChangeStatus(StrEnum):
     REPORTED = "reported"  # a claimed change that does not (yet) move the fact
     CONFIRMED = "confirmed"  # restates the current value
     PROPOSED = "proposed"  # threatened, planned, forecast, wished, an opinion
+    NOTED = "noted"  # a level stated in passing that differs: kept as evidence, said to nobody
 
 
 class Relative(StrEnum):
@@ -67,7 +69,7 @@ class Fact:
     topics: tuple[str, ...] = ()
     unit: str = ""
     part_of: str | None = None  # a whole fact this one is a part of (its level moves with it)
-    hints: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    hints: Hints = field(default_factory=Hints, compare=False, hash=False)
 
     def format(self, value: FactValue | None) -> str:
         if value is None:

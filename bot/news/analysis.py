@@ -43,13 +43,17 @@ class RuleAnalyser:
     def __init__(self, catalogue: Catalogue, book: TopicBook) -> None:
         self.catalogue = catalogue
         self.book = book
-        self.extractor = ClaimExtractor(catalogue, book.vocabularies)
+        self.extractor = ClaimExtractor(catalogue, book.vocabularies, book.roles)
         self._term_names = [t.terms for t in book.topics]
 
     def analyse(self, entry: Entry) -> Analysis:
         text = entry.full_text
         try:
-            claims = tuple(self.extractor.extract(text, entry.published))
+            claims = tuple(
+                self.extractor.extract(
+                    entry.text, entry.published, title=entry.title, link=entry.link
+                )
+            )
         except Exception:  # feed text is untrusted: one bad entry must not stop the worker
             log.exception("analysis: feed %s entry %s: claim extraction failed", entry.feed,
                           entry.entry_id)  # fmt: skip

@@ -63,7 +63,9 @@ class StoryMember:
 
 def events_of(changes: Sequence[Change]) -> frozenset[Event]:
     """The (fact, value, status) events of an entry's judged claims."""
-    return frozenset((c.fact_id, value_key(c.new), c.status.value) for c in changes)
+    return frozenset(
+        (c.fact_id, value_key(c.new), c.status.value) for c in changes if c.status.value != "noted"
+    )
 
 
 def stored_events(raw: Iterable[Sequence[str]]) -> frozenset[Event]:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.facts.lexicon import Lexicon, alternation
+from bot.facts.roles import Roles
 
 
 class _TopicSeed(BaseModel):
@@ -34,6 +35,7 @@ class _TopicsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     vocabulary: dict[str, list[str]] = Field(default_factory=dict)
+    roles: Roles = Field(default_factory=Roles)
     topics: list[_TopicSeed] = Field(min_length=1)
 
     @field_validator("vocabulary")
@@ -62,6 +64,7 @@ class TopicBook:
     topics: tuple[Topic, ...]
     vocabularies: Mapping[str, list[str]]
     lexicon: Lexicon
+    roles: Roles
 
     def matching(self, text: str) -> tuple[str, ...]:
         return tuple(t.id for t in self.topics if self._matches(t, text))
@@ -132,5 +135,10 @@ def load_topics(path: Path) -> TopicBook:
                 home=tuple(seed.home),
             )
         )
+    for role, name in parsed.roles.named():
+        if name not in vocabularies:
+            raise ValueError(f"{path}: field roles.{role}: unknown vocabulary {name!r}")
     lexicon = Lexicon.build({**vocabularies, **term_sets})
-    return TopicBook(topics=tuple(topics), vocabularies=vocabularies, lexicon=lexicon)
+    return TopicBook(
+        topics=tuple(topics), vocabularies=vocabularies, lexicon=lexicon, roles=parsed.roles
+    )

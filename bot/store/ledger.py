@@ -31,7 +31,7 @@ from bot.store.models import (
 from bot.store.repo import SEED_LOCK, _is_postgres, _midnight, _one_writer_at_a_time, utcnow
 
 MOVES = (ChangeStatus.CHANGED.value, ChangeStatus.CORRECTED.value)
-SUPPORTING = ("reported", "corroborated", "changed", "corrected", "confirmed")
+SUPPORTING = ("reported", "corroborated", "changed", "corrected", "confirmed", "noted")
 
 
 def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
@@ -133,6 +133,8 @@ def apply_changes(
     """
     applied: list[Change] = []
     for change in changes:
+        if change.status is ChangeStatus.NOTED:
+            continue  # evidence only: in the ledger (record_claims), not the fact's history
         session.add(_history_row(change, uid, published, source))
         row = session.get(FactStateRow, change.fact_id)
         if row is None:

@@ -119,7 +119,8 @@ FIGURES = [
     ),
     ("China's tariff on US goods fell to zero on Monday.", {CN: {(0.0, A)}}),
     ("Tariffs on Chinese goods set by Washington will drop 10 percent.", {US: None}),
-    ("The US plans to end the 20 percent fentanyl tariff on China.", {FENT: {(0.0, P)}}),
+    # ending "the N percent" tariff removes N points (resolved against the current value)
+    ("The US plans to end the 20 percent fentanyl tariff on China.", {FENT: {(-20.0, P)}}),
     # a conjunction bringing in another party's figure does not give it to the first noun
     ("The US tariff on Chinese goods was 145 percent and China's is 125 percent.", {US: None}),
     # a qualifier in a following subordinate clause does not qualify the figure

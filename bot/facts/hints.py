@@ -1,0 +1,81 @@
+"""Extraction hints of a fact, typed: what ``hints:`` in ``seeds/*.yaml`` may say.
+
+Two shapes, one per kind of fact:
+
+``figure`` (percent facts): ``{nouns, actor, target, qualifiers, exclude}`` — vocabulary names.
+    A level percentage bound to a noun of ``nouns`` ("a 30 percent tariff", "tariffs on X ... to
+    30 percent") belongs to the fact whose ``target`` the local phrase names ("on Chinese goods"),
+    else whose ``actor`` it names ("US duties", "China's tariffs"). A fact with ``qualifiers``
+    wins when one occurs in the local phrase ("the fentanyl levy"); an ``exclude`` vocabulary in
+    the local phrase (a part such as "steel", another country) voids the figure.
+``patterns`` (state facts: state word → regular expressions; month and person facts: a list).
+    ``{name}`` is a vocabulary, ``{w}`` one word and its space, ``{person}`` a run of capitalised
+    words (person facts). A month fact's value is the entry's month. With them:
+    ``sentence_requires`` / ``entry_requires`` (vocabulary names, or lists of names of which one
+    must occur, in the sentence / anywhere in the entry); ``exclude_near`` (vocabularies that
+    void a match when they occur in it or just before it, unless one of the fact's parties is
+    named there too); ``precedence`` (state facts: the first listed wins when an entry holds
+    several); ``future`` (state facts: a state stated as still ahead counts as another one —
+    "will meet" is ``scheduled``, not ``held``); ``known`` (person facts: names that count when
+    mentioned).
+
+Shapes are checked when the seeds load (:class:`SeedError` names file, fact and field);
+vocabulary names when the extractor is built, against ``config/topics.yaml``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Requirement = str | list[str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FigureHint(_Strict):
+    nouns: str = "tariff_nouns"
+    actor: str | None = None
+    target: str | None = None
+    qualifiers: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _a_party(self) -> FigureHint:
+        if self.actor is None and self.target is None:
+            raise ValueError("needs an actor or a target")
+        return self
+
+
+class Hints(_Strict):
+    figure: FigureHint | None = None
+    patterns: dict[str, list[str]] | list[str] | None = None
+    sentence_requires: list[Requirement] = Field(default_factory=list)
+    entry_requires: list[Requirement] = Field(default_factory=list)
+    exclude_near: list[str] = Field(default_factory=list)
+    precedence: list[str] = Field(default_factory=list)
+    future: dict[str, str] = Field(default_factory=dict)
+    known: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Hints:
+        if self.figure is not None and self.patterns is not None:
+            raise ValueError("give either `figure` or `patterns`, not both")
+        return self
+
+
+def check_hints(kind: str, states: tuple[str, ...] | list[str], hints: Hints) -> None:
+    """Kind-dependent checks at seed time (``kind``: percent, state, month or person);
+    ValueError names the field."""
+    if hints.figure is not None and kind != "percent":
+        raise ValueError("hints.figure: only percent facts take a figure hint")
+    if kind == "state":
+        if hints.patterns is not None and not isinstance(hints.patterns, dict):
+            raise ValueError("hints.patterns: must map state words to pattern lists")
+        named = [*(hints.patterns or {}), *hints.precedence, *hints.future, *hints.future.values()]
+        for word in named:
+            if word not in states:
+                raise ValueError(f"hints: {word!r} is not one of {list(states)}")
+    elif isinstance(hints.patterns, dict):
+        raise ValueError("hints.patterns: must be a list of patterns for this kind")

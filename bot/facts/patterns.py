@@ -1,0 +1,178 @@
+"""State, month and person claims: the event patterns of each fact's hints.
+
+A match counts when the entry and the sentence meet the fact's requirements and no
+``exclude_near`` vocabulary stands in it or just before it — unless one of the parties is named
+there too ("exports to the United States, Mexico and Canada" is about the United States). A
+month fact's value is the entry's month. A person is the run of capitalised words the pattern
+captures, titles dropped ("Vice Minister Chen Ping" → "Chen Ping"); a known name merely
+mentioned is a weak claim, and "former"/"replaced" make it history. A state stated as still
+ahead may count as another state (``future``: "will meet" is ``scheduled``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.facts.lexicon import Lexicon
+from bot.facts.modality import Markers, Verdict, judge
+from bot.facts.model import FactKind, FactValue, Modality
+from bot.facts.roles import Roles
+from bot.facts.rules import PatternRule
+from bot.facts.text import Clause, clauses
+
+_NAME_TAIL = frozenset(
+    {"to", "as", "will", "would", "is", "has", "was", "said", "says", "for", "with", "of"}
+)
+_FORMER = re.compile(
+    r"\b(?:former|predecessor|outgoing|replac\w*|succeed\w*|ex-|taking over|took over|takes over)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PatternHit:
+    fact_id: str
+    value: FactValue
+    verdict: Verdict
+    mention: bool  # a known name merely mentioned, not an event
+    evidence: str
+    ahead_by_nature: bool = False  # a state that is about what is ahead ("scheduled")
+
+
+class PatternFinder:
+    def __init__(
+        self, rules: Sequence[PatternRule], lexicon: Lexicon, roles: Roles, markers: Markers
+    ) -> None:
+        self.rules = list(rules)
+        self.lexicon = lexicon
+        self.roles = roles
+        self.markers = markers
+        self._parties = [p for p in roles.parties if lexicon.has(p)]
+
+    def meets(self, requirements: Sequence[Sequence[str]], text: str) -> bool:
+        return all(self.lexicon.any_of(group, text) for group in requirements)
+
+    def _excluded(self, rule: PatternRule, text: str, match: re.Match[str]) -> bool:
+        window = text[max(0, match.start() - 25) : match.end()]
+        if not any(self.lexicon.any(name, window) for name in rule.exclude_near):
+            return False
+        others_only = all(n == self.roles.others for n in rule.exclude_near if
+                          self.lexicon.any(n, window))  # fmt: skip
+        return not (others_only and any(self.lexicon.any(p, window) for p in self._parties))
+
+    def _person(self, raw: str) -> str | None:
+        titles = self.lexicon.compiled.get(self.roles.person_titles)
+        blocked = [self.lexicon.compiled[n] for n in (*self._parties, self.roles.others)]
+        words = raw.split()
+        cut = next((i for i, w in enumerate(words) if w.lower() in _NAME_TAIL), len(words))
+        words = words[:cut]
+        while words and (
+            (titles and titles.fullmatch(words[0])) or any(b.fullmatch(words[0]) for b in blocked)
+        ):
+            words.pop(0)
+        while words and (
+            (titles and titles.fullmatch(words[-1])) or words[-1].lower() in _NAME_TAIL
+        ):
+            words.pop()
+        if not 2 <= len(words) <= 4:
+            return None
+        return " ".join(w.strip(".,'’") for w in words)
+
+    def find(
+        self, units: Sequence[str], entry: str, published: datetime, retrospective: bool
+    ) -> list[PatternHit]:
+        hits: list[PatternHit] = []
+        day = published.date()
+        for rule in self.rules:
+            if not self.meets(rule.entry_requires, entry):
+                continue
+            found: list[PatternHit] = []
+            mentions: list[PatternHit] = []
+            for sentence in units:
+                if not self.meets(rule.sentence_requires, sentence):
+                    continue
+                for clause in clauses(sentence):
+                    found += self._matches(rule, sentence, clause, day, retrospective, published)
+                    if rule.kind is FactKind.PERSON:
+                        mentions += self._mentions(rule, sentence, clause, day, retrospective)
+            hits += found or mentions
+        return hits
+
+    def _matches(
+        self,
+        rule: PatternRule,
+        sentence: str,
+        clause: Clause,
+        day: date,
+        retrospective: bool,
+        published: datetime,
+    ) -> list[PatternHit]:
+        hits = []
+        text = clause.text
+        for state, pattern in rule.patterns:
+            for match in pattern.finditer(text):
+                if self._excluded(rule, text, match):
+                    continue
+                value: FactValue
+                if rule.kind is FactKind.MONTH:
+                    value = f"{published:%Y-%m}"
+                elif rule.kind is FactKind.PERSON:
+                    name = self._person(match.group("person"))
+                    if name is None:
+                        continue
+                    value = name
+                else:
+                    value = str(state)
+                verdict = self._judge(sentence, clause, match, day, retrospective)
+                if verdict is None:
+                    continue
+                value = self._later_state(rule, value, verdict)
+                ahead = str(value) in {later for _, later in rule.future}
+                hits.append(PatternHit(rule.fact_id, value, verdict, False, sentence, ahead))
+        return hits
+
+    @staticmethod
+    def _later_state(rule: PatternRule, value: FactValue, verdict: Verdict) -> FactValue:
+        """A state still ahead counts as the state ``future`` names ("will meet": scheduled)."""
+        ahead = verdict.modality is Modality.ASSERTED and (
+            verdict.future or verdict.effective is not None
+        )
+        if not ahead:
+            return value
+        return dict(rule.future).get(str(value), value)
+
+    def _mentions(
+        self, rule: PatternRule, sentence: str, clause: Clause, day: date, retrospective: bool
+    ) -> list[PatternHit]:
+        hits = []
+        for name in rule.known:
+            pattern = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, name.split())) + r"\b")
+            for match in pattern.finditer(clause.text):
+                if self._excluded(rule, clause.text, match):
+                    continue
+                verdict = self._judge(sentence, clause, match, day, retrospective)
+                if verdict is None:
+                    continue
+                if _FORMER.search(sentence):
+                    verdict = Verdict(Modality.HISTORICAL)
+                hits.append(PatternHit(rule.fact_id, name, verdict, True, sentence))
+        return hits
+
+    def _judge(
+        self, sentence: str, clause: Clause, match: re.Match[str], day: date, retrospective: bool
+    ) -> Verdict | None:
+        text = clause.text
+        return judge(
+            sentence=sentence,
+            before=text[: match.start()],
+            core=match.group(0),
+            after=text[match.end() :].split(",", 1)[0],
+            background=clause.background,
+            retrospective=retrospective,
+            published=day,
+            core_is_pattern=True,
+            markers=self.markers,
+        )

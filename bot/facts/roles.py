@@ -1,0 +1,73 @@
+"""Vocabulary roles: which vocabulary of ``config/topics.yaml`` plays which part in the rules.
+
+The extractor and the modality judge never name a vocabulary themselves; they ask for a role
+("the parties", "rumour markers"), and ``roles:`` in the topics file says which vocabulary plays
+it. A deployer who renames a vocabulary, or writes rules for another language, edits data only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Party(BaseModel):
+    """A party vocabulary's reading: ``shorthand`` says what a bare ``name`` of it just before a
+    tariff noun means ("China tariffs" are the tariffs *on* China: ``target``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shorthand: Literal["target", "actor"] = "actor"
+    names: list[str] = Field(default_factory=list)
+
+
+def _parties() -> dict[str, Party]:
+    return {
+        "china": Party(shorthand="target", names=["China", "PRC"]),
+        "us": Party(shorthand="actor", names=["US", "U.S.", "United States", "America"]),
+    }
+
+
+class Roles(BaseModel):
+    """Role → vocabulary name. ``parties``: the party vocabularies, each with what a bare name
+    of it just before a tariff noun means ("China tariffs": the tariffs on China)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parties: dict[str, Party] = Field(default_factory=_parties)
+    others: str = "others"
+    person_titles: str = "person_titles"
+    retrospective: str = "retrospective"
+    republished: str = "republished"
+    opinion_titles: str = "opinion_titles"
+    opinion_paths: str = "opinion_paths"
+    negation: str = "negation_markers"
+    proposal: str = "proposal_markers"
+    rumour: str = "rumour_markers"
+    forecast: str = "forecast_markers"
+    wish: str = "wish_markers"
+    reporting: str = "reporting_verbs"
+    decision: str = "decision_markers"
+    hearsay: str = "hearsay_markers"
+    historical: str = "historical_markers"
+    suspension: str = "suspension_markers"
+    change_verbs: str = "change_verbs"
+    removal: str = "removal_verbs"
+    aggregate: str = "aggregate_words"
+    layer: str = "layer_words"
+
+    def named(self) -> Iterator[tuple[str, str]]:
+        """Every (role, vocabulary name) pair, parties included."""
+        for role, value in self.model_dump().items():
+            if role == "parties":
+                yield from ((f"parties.{name}", name) for name in value)
+            else:
+                yield role, value
+
+    def markers(self) -> dict[str, str]:
+        """The modality roles, as ``Markers`` takes them."""
+        keys = ("negation", "proposal", "rumour", "forecast", "wish", "reporting", "decision",
+                "hearsay", "historical")  # fmt: skip
+        return {key: getattr(self, key) for key in keys}

@@ -1,0 +1,104 @@
+"""Fact hints compiled against the vocabularies: the rules the extractor runs.
+
+A vocabulary a hint names must exist in ``config/topics.yaml``; an unknown one raises ValueError
+naming the fact and the hint (``seeds: fact X: hints.figure.actor: unknown vocabulary 'y'``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.facts.hints import FigureHint, Hints, Requirement
+from bot.facts.lexicon import Lexicon
+from bot.facts.model import Fact, FactKind
+
+
+def _hint_error(fact_id: str, key: str, why: str) -> ValueError:
+    return ValueError(f"seeds: fact {fact_id}: hints.{key}: {why}")
+
+
+def _known(fact_id: str, key: str, names: list[str], lexicon: Lexicon) -> tuple[str, ...]:
+    for name in names:
+        if not lexicon.has(name):
+            raise _hint_error(fact_id, key, f"unknown vocabulary {name!r}")
+    return tuple(names)
+
+
+def _groups(
+    fact_id: str, key: str, items: list[Requirement], lexicon: Lexicon
+) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        _known(fact_id, key, [item] if isinstance(item, str) else item, lexicon) for item in items
+    )
+
+
+@dataclass(frozen=True)
+class FigureRule:
+    fact_id: str
+    nouns: str
+    actor: str | None
+    target: str | None
+    qualifiers: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    fact_id: str
+    kind: FactKind
+    patterns: tuple[tuple[str | None, re.Pattern[str]], ...]
+    sentence_requires: tuple[tuple[str, ...], ...] = ()
+    entry_requires: tuple[tuple[str, ...], ...] = ()
+    exclude_near: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
+    future: tuple[tuple[str, str], ...] = ()
+
+
+def figure_rule(fact: Fact, hint: FigureHint, lexicon: Lexicon) -> FigureRule:
+    for key in ("nouns", "actor", "target"):
+        name = getattr(hint, key)
+        if name is not None and not lexicon.has(name):
+            raise _hint_error(fact.id, f"figure.{key}", f"unknown vocabulary {name!r}")
+    return FigureRule(
+        fact_id=fact.id,
+        nouns=hint.nouns,
+        actor=hint.actor,
+        target=hint.target,
+        qualifiers=_known(fact.id, "figure.qualifiers", hint.qualifiers, lexicon),
+        exclude=_known(fact.id, "figure.exclude", hint.exclude, lexicon),
+    )
+
+
+def _compile(fact_id: str, key: str, sources: list[str], lexicon: Lexicon) -> list[re.Pattern[str]]:
+    try:
+        return [lexicon.pattern(source) for source in sources]
+    except ValueError as exc:
+        raise _hint_error(fact_id, key, str(exc)) from exc
+
+
+def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon) -> PatternRule:
+    patterns: list[tuple[str | None, re.Pattern[str]]] = []
+    if isinstance(hints.patterns, dict):
+        for state, sources in hints.patterns.items():
+            compiled = _compile(fact.id, f"patterns.{state}", sources, lexicon)
+            patterns += [(state, p) for p in compiled]
+    else:
+        patterns += [
+            (None, p) for p in _compile(fact.id, "patterns", hints.patterns or [], lexicon)
+        ]
+        if fact.kind is FactKind.PERSON and any("person" not in p.groupindex for _, p in patterns):
+            raise _hint_error(fact.id, "patterns", "each person pattern needs {person}")
+    known = list(hints.known)
+    if fact.kind is FactKind.PERSON and isinstance(fact.baseline, str):
+        known.insert(0, fact.baseline)
+    return PatternRule(
+        fact_id=fact.id,
+        kind=fact.kind,
+        patterns=tuple(patterns),
+        sentence_requires=_groups(fact.id, "sentence_requires", hints.sentence_requires, lexicon),
+        entry_requires=_groups(fact.id, "entry_requires", hints.entry_requires, lexicon),
+        exclude_near=_known(fact.id, "exclude_near", hints.exclude_near, lexicon),
+        known=tuple(dict.fromkeys(known)),
+        future=tuple(hints.future.items()),
+    )
