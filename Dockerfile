@@ -86,8 +86,11 @@ VOLUME ["/app/var"]
 USER ${BOT_UID}:${BOT_UID}
 EXPOSE 8080
 
+# /healthz answers 200 for ok and degraded, 503 for fail (see "Health" in README.md). With
+# BOT_HTTP_PORT=0 there is no server to ask: the check passes (the container still stops if the
+# worker does).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as r; r.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('BOT_HTTP_PORT', '8080'), timeout=4)"]
+    CMD ["python", "-c", "import os, sys, urllib.request as r; p = os.environ.get('BOT_HTTP_PORT', '8080').strip(); p in ('', '0') and sys.exit(0); r.urlopen('http://127.0.0.1:%s/healthz' % p, timeout=4)"]
 
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["python", "-m", "bot"]

@@ -219,6 +219,16 @@ def test_healthcheck_fails_on_503_from_healthz(
     assert handler.paths == ["/healthz"]
 
 
+def test_healthcheck_passes_when_the_http_server_is_turned_off(
+    health_server: tuple[ThreadingHTTPServer, type[_StatusHandler]],
+) -> None:
+    """BOT_HTTP_PORT=0 turns the server off (README); the check must not mark the container
+    unhealthy for it."""
+    _, handler = health_server
+    assert run_healthcheck(0) == 0
+    assert handler.paths == []
+
+
 def test_healthcheck_fails_when_nothing_listens(
     health_server: tuple[ThreadingHTTPServer, type[_StatusHandler]],
 ) -> None:
@@ -320,8 +330,12 @@ def test_compose_runs_the_bot_beside_postgresql_with_a_replica_profile() -> None
         service = services[name]
         assert service["build"] == "."
         assert service["depends_on"]["db"]["condition"] == "service_healthy"
-        assert service["environment"]["DATABASE_URL"].startswith("${DATABASE_URL:-postgresql://")
-        assert "@db:5432/" in service["environment"]["DATABASE_URL"]
+        environment = service["environment"]
+        # libpq variables, not a URL: the password needs no escaping, and DATABASE_URL (or
+        # DATABASE_URL_FILE) from .env or an override file is not shadowed by the compose file
+        assert "DATABASE_URL" not in environment and "DATABASE_URL_FILE" not in environment
+        assert environment["PGHOST"] == "db" and environment["PGUSER"] == "bot"
+        assert environment["PGPASSWORD"].startswith("${POSTGRES_PASSWORD:?")
         assert any(volume.endswith(":/app/var") for volume in service["volumes"])
         assert service["init"] is True
     ids = {services[name]["environment"]["BOT_INSTANCE_ID"] for name in ("bot", "bot-2")}

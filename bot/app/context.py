@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.chat.commands import CommandServices
-from bot.config import BotConfig, Environment, load_config, load_environment
+from bot.config import (
+    DEFAULT_CONFIG,
+    BotConfig,
+    ConfigError,
+    Environment,
+    load_config,
+    load_environment,
+)
 from bot.facts.catalogue import Catalogue
 from bot.news.analysis import Analyser, build_analyser
 from bot.news.topics import load_topics
 from bot.store import ledger
-from bot.store.db import Database
+from bot.store.db import (
+    Database,
+    DatabaseMissing,
+    DatabaseUrlError,
+    SchemaOutdated,
+    StoreUnavailable,
+    error_reason,
+    masked,
+)
 
 
 @dataclass
@@ -41,20 +57,78 @@ def instance_id(env: Environment) -> str:
 
 
 def load_static(config_path: Path | None) -> tuple[Environment, BotConfig, Catalogue, Analyser]:
-    """Everything that can be validated without a database (``check-config``)."""
+    """Everything that can be validated without a database (``check-config``); a route or feed
+    naming a topic the topics file does not define is a :class:`ConfigError` (its alerts would
+    otherwise be dropped without a word)."""
     env = load_environment()
     config = load_config(config_path)
     catalogue = Catalogue.load(config.seeds_dir)
     analyser = build_analyser(catalogue, config.topics_file)
+    topic_ids = [topic.id for topic in load_topics(config.topics_file).topics]
+    unknown = unknown_topics(config, topic_ids)
+    if unknown:
+        where = config_path or DEFAULT_CONFIG
+        raise ConfigError(f"{where}: {unknown[0]}")
     return env, config, catalogue, analyser
 
 
-def build_context(config_path: Path | None, database_url: str | None = None) -> AppContext:
+def unknown_topics(config: BotConfig, topic_ids: list[str]) -> list[str]:
+    """One message per route or feed topic that ``config.topics_file`` does not define."""
+    known = ", ".join(topic_ids)
+    named = [("routes", i, r.topics) for i, r in enumerate(config.routes)]
+    named += [("feeds", i, f.topics) for i, f in enumerate(config.feeds)]
+    return [
+        f"{kind}.{index}.topics: unknown topic {topic!r} "
+        f"(topics in {config.topics_file.name}: {known})"
+        for kind, index, topics in named
+        for topic in topics
+        if topic not in topic_ids
+    ]
+
+
+def open_database(
+    url: str, *, source: str, readonly: bool = False, catalogue: Catalogue | None = None
+) -> Database:
+    """The store at ``url``, migrated to the newest schema and the ``catalogue``'s baselines
+    seeded; with ``readonly`` (``status``, ``outbox``) it is neither created nor changed: it
+    must exist and be up to date (reports fall back to the baselines). A failure raises
+    :class:`StoreUnavailable` naming the URL (password masked) and ``source`` (``DATABASE_URL``,
+    ``--db``, ...)."""
+    shown = f"{masked(url)} ({source})"
+    try:
+        db = Database(url, create=not readonly)
+    except DatabaseUrlError as exc:
+        raise DatabaseUrlError(f"{source}: {exc}") from exc
+    except DatabaseMissing as exc:
+        raise DatabaseMissing(
+            f"{exc} ({source}): run `python -m bot run` first, or name the database with "
+            "--db or DATABASE_URL"
+        ) from exc
+    try:
+        if readonly:
+            db.require_current_schema()
+        else:
+            db.migrate()
+            if catalogue is not None:
+                with db.session() as session:
+                    ledger.seed_fact_states(session, catalogue)
+    except SchemaOutdated as exc:
+        db.dispose()
+        raise SchemaOutdated(f"database {shown}: {exc}") from exc
+    except (SQLAlchemyError, OSError) as exc:
+        db.dispose()
+        raise StoreUnavailable(f"database {shown}: {error_reason(exc)}") from exc
+    return db
+
+
+def build_context(
+    config_path: Path | None, database_url: str | None = None, *, readonly: bool = False
+) -> AppContext:
+    """Settings, catalogue, analyser and the store (see :func:`open_database`)."""
     env, config, catalogue, analyser = load_static(config_path)
-    db = Database(database_url or env.database_url())
-    db.migrate()
-    with db.session() as session:
-        ledger.seed_fact_states(session, catalogue)
+    url = database_url or env.database_url()
+    source = "--db" if database_url else env.database_source()
+    db = open_database(url, source=source, readonly=readonly, catalogue=catalogue)
     return AppContext(
         env=env,
         config=config,
@@ -63,11 +137,4 @@ def build_context(config_path: Path | None, database_url: str | None = None) -> 
         db=db,
         instance_id=instance_id(env),
         topic_ids=tuple(topic.id for topic in load_topics(config.topics_file).topics),
-    )
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )

@@ -5,7 +5,10 @@ never overlaps itself, ``coalesce=True`` so missed runs collapse into one, and a
 grace (a poll missed by more than that is simply taken by the next tick):
 - ``poll`` every 15 s: claims the feeds that are due (each feed has its own next poll time);
 - ``deliver`` every ``schedule.deliver_interval_seconds``: the outbox dispatcher;
-- ``digest`` daily at ``schedule.digest_hour_utc``.
+- ``digest`` daily at ``schedule.digest_hour_utc``;
+- ``websub`` every minute when ``websub.callback_base`` is set: subscribes feeds that advertise
+  a hub, and renews subscriptions a day before they expire.
+A job that fails logs one line (its traceback at DEBUG) and runs again at its next time.
 On a stop signal the scheduler stops taking new jobs and waits for running ones, then the HTTP
 server, chat adapters and fetcher close. Leases of unfinished work expire and another replica
 (or the next start) takes it over.
@@ -17,37 +20,38 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app.context import AppContext
 from bot.app.digest import send_digest
+from bot.app.errors import EXIT_OK, EXIT_RUNTIME, PortUnavailable
 from bot.app.http import Health, RouteInstaller, build_app, start_server
 from bot.app.progress import progress
 from bot.app.websub import WebSubManager
-from bot.app.worker import CycleStats, Worker
+from bot.app.worker import Worker
 from bot.delivery.registry import build_destinations, close_all
 from bot.feeds.fetch import Fetcher
 from bot.feeds.pool import ParsePool
+from bot.store.db import StoreUnavailable, error_reason
 
 log = logging.getLogger(__name__)
 POLL_TICK_SECONDS = 15
-
-
-def closing_line(stats: CycleStats, delivered: int) -> str:
-    return (
-        f"cycle done: {stats.feeds} feeds ({stats.failed_feeds} failed), "
-        f"{stats.entries} new entries, {stats.relevant} relevant, {stats.changes} changes, "
-        f"{stats.alerts} alerts, {delivered} deliveries"
-    )
-
-
+WEBSUB_TICK_SECONDS = 60
 SMALL_SWEEP = 50  # fewer feeds than this parse inline: starting worker processes costs more
 
 
+def _unavailable(ctx: AppContext, exc: SQLAlchemyError) -> StoreUnavailable:
+    return StoreUnavailable(f"database {ctx.db.shown_url}: {error_reason(exc)}")
+
+
 async def run_once(ctx: AppContext) -> int:
+    """One full cycle; exit 1 when the database could not be written (the worker has logged
+    why, once), else 0."""
     destinations = build_destinations(ctx.env)
     workers = 0 if len(ctx.config.feeds) < SMALL_SWEEP else ctx.config.fetch.parse_workers
     async with Fetcher(ctx.config.fetch) as fetcher, ParsePool(workers) as parser:
@@ -57,10 +61,24 @@ async def run_once(ctx: AppContext) -> int:
             with progress("polling feeds", len(ctx.config.feeds)) as advance:
                 stats = await worker.poll(ignore_schedule=True, on_feed=advance)
             delivered = (await worker.deliver()).sent
+        except SQLAlchemyError as exc:
+            raise _unavailable(ctx, exc) from exc
         finally:
             await close_all(destinations)
-    print(closing_line(stats, delivered), flush=True)
-    return 0
+    print(stats.summary(delivered), flush=True)
+    return EXIT_RUNTIME if worker.storage_error else EXIT_OK
+
+
+def guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    """``job`` as a scheduled job whose failure is one log line, not a traceback."""
+
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:
+            log.exception("job %s failed; it runs again at its next time", name)
+
+    return run
 
 
 def _chat_installers(ctx: AppContext) -> list[RouteInstaller]:
@@ -79,6 +97,91 @@ def _chat_installers(ctx: AppContext) -> list[RouteInstaller]:
     return installers
 
 
+def _schedule(ctx: AppContext, worker: Worker, websub: WebSubManager) -> AsyncIOScheduler:
+    schedule = ctx.config.schedule
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    defaults = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+    now = datetime.now(UTC)
+    scheduler.add_job(
+        guarded("poll", worker.poll),
+        "interval",
+        seconds=POLL_TICK_SECONDS,
+        id="poll",
+        next_run_time=now,
+        **defaults,
+    )
+    scheduler.add_job(
+        guarded("deliver", worker.deliver),
+        "interval",
+        seconds=schedule.deliver_interval_seconds,
+        id="deliver",
+        **defaults,
+    )
+    scheduler.add_job(
+        guarded("digest", lambda: send_digest(ctx)),
+        "cron",
+        hour=schedule.digest_hour_utc,
+        minute=0,
+        id="digest",
+        **defaults,
+    )
+    if websub.enabled and ctx.env.BOT_HTTP_PORT:
+        scheduler.add_job(
+            guarded("websub", websub.renew),
+            "interval",
+            seconds=WEBSUB_TICK_SECONDS,
+            id="websub",
+            next_run_time=now + timedelta(seconds=POLL_TICK_SECONDS),  # after the first poll
+            **defaults,
+        )
+    return scheduler
+
+
+async def _start_http(
+    ctx: AppContext, health: Health, websub: WebSubManager
+) -> web.AppRunner | None:
+    """The one HTTP server, or ``None`` when ``BOT_HTTP_PORT`` is 0; a port that cannot be
+    listened on raises :class:`PortUnavailable`."""
+    host, port = ctx.env.BOT_HTTP_HOST, ctx.env.BOT_HTTP_PORT
+    if not port:
+        if websub.enabled:
+            log.warning("websub.callback_base is set but BOT_HTTP_PORT is not: WebSub is off")
+        return None
+    installers = _chat_installers(ctx)
+    if websub.enabled:
+        installers.append(websub.installer())
+    try:
+        runner = await start_server(build_app(health, installers), host, port)
+    except OSError as exc:
+        raise PortUnavailable(host, port, exc) from exc
+    log.info("HTTP server on %s:%s", host, port)
+    return runner
+
+
+class _Chat:
+    """The chat connections that are not HTTP routes: Slack Socket Mode, Discord gateway."""
+
+    def __init__(self) -> None:
+        self.closers: list[Callable[[], Awaitable[None]]] = []
+
+    async def start(self, ctx: AppContext) -> None:
+        if ctx.env.SLACK_APP_TOKEN and ctx.env.SLACK_BOT_TOKEN:
+            from bot.chat.slack_app import start_socket_mode
+
+            self.closers.append((await start_socket_mode(ctx)).close)
+        if ctx.env.DISCORD_BOT_TOKEN and not ctx.env.DISCORD_PUBLIC_KEY:
+            # with a public key Discord posts interactions to our endpoint; a gateway client on
+            # every replica would answer each interaction several times
+            from bot.chat.discord_app import start_gateway
+
+            self.closers.append((await start_gateway(ctx)).close)
+
+    async def close(self) -> None:
+        for close in self.closers:
+            with contextlib.suppress(Exception):
+                await close()
+
+
 async def run_forever(ctx: AppContext) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -91,80 +194,38 @@ async def run_forever(ctx: AppContext) -> int:
     parser = ParsePool(ctx.config.fetch.parse_workers)
     worker = Worker(ctx, fetcher, destinations, parser)
     websub = WebSubManager(ctx, worker, fetcher)
-    await asyncio.to_thread(worker.sync_feeds)
-
-    schedule = ctx.config.schedule
-    scheduler = AsyncIOScheduler(timezone="UTC")
-    job_defaults = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
-    scheduler.add_job(
-        worker.poll,
-        "interval",
-        seconds=POLL_TICK_SECONDS,
-        id="poll",
-        next_run_time=datetime.now(UTC),
-        **job_defaults,
-    )
-    scheduler.add_job(
-        worker.deliver,
-        "interval",
-        seconds=schedule.deliver_interval_seconds,
-        id="deliver",
-        **job_defaults,
-    )
-    scheduler.add_job(
-        send_digest,
-        "cron",
-        hour=schedule.digest_hour_utc,
-        minute=0,
-        args=[ctx],
-        id="digest",
-        **job_defaults,
-    )
-
+    scheduler = _schedule(ctx, worker, websub)
     health = Health(ctx, max_cycle_age=timedelta(seconds=max(600, POLL_TICK_SECONDS * 20)))
     health.scheduler_running = lambda: bool(scheduler.running)
     health.last_cycle_at = lambda: worker.last_cycle_at
+    health.storage_failed_at = lambda: worker.storage_failed_at
+    health.storage_error = lambda: worker.storage_error
     runner: web.AppRunner | None = None
-    if ctx.env.BOT_HTTP_PORT:
-        installers = _chat_installers(ctx)
-        if websub.enabled:
-            installers.append(websub.installer())
-        app = build_app(health, installers)
-        runner = await start_server(app, ctx.env.BOT_HTTP_HOST, ctx.env.BOT_HTTP_PORT)
-        log.info("HTTP server on %s:%s", ctx.env.BOT_HTTP_HOST, ctx.env.BOT_HTTP_PORT)
-    elif websub.enabled:
-        log.warning("websub.callback_base is set but BOT_HTTP_PORT is not: WebSub is off")
-    slack_socket = None
-    if ctx.env.SLACK_APP_TOKEN and ctx.env.SLACK_BOT_TOKEN:
-        from bot.chat.slack_app import start_socket_mode
-
-        slack_socket = await start_socket_mode(ctx)
-    discord_gateway = None
-    if ctx.env.DISCORD_BOT_TOKEN and not ctx.env.DISCORD_PUBLIC_KEY:
-        # with a public key Discord posts interactions to our endpoint; a gateway client on
-        # every replica would answer each interaction several times
-        from bot.chat.discord_app import start_gateway
-
-        discord_gateway = await start_gateway(ctx)
-
-    scheduler.start()
-    log.info("worker %s started: %d feeds", ctx.instance_id, len(ctx.config.feeds))
+    chat = _Chat()
+    started = False
     try:
+        try:
+            await asyncio.to_thread(worker.sync_feeds)
+        except SQLAlchemyError as exc:
+            raise _unavailable(ctx, exc) from exc
+        runner = await _start_http(ctx, health, websub)
+        await chat.start(ctx)
+        scheduler.start()
+        started = True
+        log.info("worker %s started: %d feeds", ctx.instance_id, len(ctx.config.feeds))
         await stop.wait()
-    finally:
         log.info("stopping: waiting for running jobs")
-        scheduler.shutdown(wait=False)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(worker.wait_idle(), timeout=30)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(worker.deliver(), timeout=30)
-        if slack_socket is not None:
-            await slack_socket.close()
-        if discord_gateway is not None:
-            await discord_gateway.close()
+    finally:
+        if started:
+            scheduler.shutdown(wait=False)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(worker.wait_idle(), timeout=30)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(worker.deliver(), timeout=30)
+        await chat.close()
         if runner is not None:
             await runner.cleanup()
         await fetcher.close()
         parser.close()
         await close_all(destinations)
-    return 0
+    return EXIT_OK

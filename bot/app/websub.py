@@ -1,18 +1,20 @@
 """WebSub wiring: subscribe feeds that advertise a hub, receive pushed content, renew leases.
 
-Only active when ``websub.callback_base`` is set (hubs must reach the bot's HTTP port). Pushed
-content goes through the same judging as a polled body; polling continues as a fallback, at the
-longest interval while a subscription is verified and unexpired.
+Only active when ``websub.callback_base`` is set (hubs must reach the bot's HTTP port). The
+runner calls :meth:`WebSubManager.renew` every minute: a feed whose document advertised a hub
+and that has no verified subscription, or one ending within a day, is (re)subscribed, at most
+once an hour while its hub does not verify. Pushed content goes through the same judging as a
+polled body; polling continues as a fallback, at the longest interval while a subscription is
+verified and unexpired. The hub of a chat-added feed is reached through the strict SSRF guard.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import web
-from sqlalchemy import select
 
 from bot.app.context import AppContext
 from bot.app.http import RouteInstaller
@@ -26,10 +28,12 @@ from bot.feeds.websub import (
     request_subscription,
 )
 from bot.store import repo
+from bot.store import websub as stored
 from bot.store.models import FeedRow
 
 log = logging.getLogger(__name__)
 RENEW_BEFORE = timedelta(days=1)
+REQUEST_AGAIN_AFTER = timedelta(hours=1)  # a hub that accepted but never verified
 
 
 class WebSubManager:
@@ -38,6 +42,7 @@ class WebSubManager:
         self.worker = worker
         self.fetcher = fetcher
         self.callback_base = (ctx.config.websub.callback_base or "").rstrip("/")
+        self._requested: dict[int, datetime] = {}  # feed id → last request to its hub
 
     @property
     def enabled(self) -> bool:
@@ -72,21 +77,19 @@ class WebSubManager:
     async def on_verified(self, feed_id: str, mode: Mode, lease_seconds: int | None) -> None:
         lease = timedelta(seconds=lease_seconds or self.ctx.config.websub.lease_seconds)
 
+        expires = repo.utcnow() + lease if mode == "subscribe" else None
+
         def store() -> None:
             with self.ctx.db.session() as session:
-                row = session.get(FeedRow, int(feed_id))
-                if row is not None:
-                    row.websub_expires_at = repo.utcnow() + lease if mode == "subscribe" else None
+                stored.subscription_verified(session, int(feed_id), expires)
 
         await asyncio.to_thread(store)
+        log.info("websub %s: hub verified the %s", feed_id, mode, extra={"feed": feed_id})
 
     async def on_denied(self, feed_id: str, reason: str) -> None:
         def store() -> None:
             with self.ctx.db.session() as session:
-                row = session.get(FeedRow, int(feed_id))
-                if row is not None:
-                    row.websub_secret = None
-                    row.websub_expires_at = None
+                stored.subscription_denied(session, int(feed_id))
 
         await asyncio.to_thread(store)
 
@@ -105,20 +108,16 @@ class WebSubManager:
         return install
 
     def _due(self) -> list[FeedRow]:
-        soon = repo.utcnow() + RENEW_BEFORE
+        now = repo.utcnow()
+        recent = {i for i, at in self._requested.items() if now - at < REQUEST_AGAIN_AFTER}
         with self.ctx.db.session() as session:
-            rows = session.scalars(
-                select(FeedRow).where(FeedRow.enabled.is_(True), FeedRow.hub_url.is_not(None))
-            ).all()
-            due = []
-            for row in rows:
-                if row.websub_expires_at is None or row.websub_expires_at < soon:
-                    row.websub_secret = new_secret()
-                    due.append(row)
-            return due
+            return stored.feeds_to_subscribe(
+                session, before=now + RENEW_BEFORE, skip=recent, new_secret=new_secret
+            )
 
     async def renew(self) -> int:
-        """(Re)subscribe every feed with a hub whose subscription is missing or expiring."""
+        """(Re)subscribe every feed with a hub whose subscription is missing or expiring;
+        returns how many hubs accepted the request."""
         if not self.enabled:
             return 0
         requested = 0
@@ -126,8 +125,12 @@ class WebSubManager:
             subscription = self._subscription(row)
             if subscription is None:
                 continue
+            self._requested[row.id] = repo.utcnow()
             result = await request_subscription(
-                self.fetcher, subscription, lease_seconds=self.ctx.config.websub.lease_seconds
+                self.fetcher,
+                subscription,
+                lease_seconds=self.ctx.config.websub.lease_seconds,
+                untrusted=row.origin == "chat",
             )
             requested += int(result.outcome != "error")
         return requested

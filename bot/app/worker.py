@@ -15,29 +15,29 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import metrics
-from bot.alerts import Card, CardKind
 from bot.app.context import AppContext
+from bot.app.feedhealth import FeedHealth
 from bot.app.pipeline import Outcome, Pipeline, entry_is_backlog
-from bot.app.routing import destinations_for
 from bot.delivery.base import Destination
 from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.feeds.article import fetch_article_text
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import Fetcher, FetchResult, Validators
 from bot.feeds.parse import ParsedFeed
-from bot.feeds.policy import next_poll_delay
 from bot.feeds.pool import ParsePool
 from bot.news.analysis import Analysis
 from bot.store import repo
+from bot.store.db import error_reason
 from bot.store.models import FeedRow
+from bot.store.status import feed_health
 
 log = logging.getLogger(__name__)
 ARTICLE_CACHE_AGE = timedelta(days=7)
-FAILING_ALERT_AFTER = timedelta(days=1)
 FULL_TEXT_MIN_CHARS = 200
 
 
@@ -57,6 +57,15 @@ class CycleStats:
         self.changes += len(outcome.changed)
         self.alerts += len(outcome.alert_ids)
         self.outcomes.append(outcome)
+
+    def summary(self, delivered: int | None = None) -> str:
+        """The one line a cycle is logged with (``run --once`` prints it, with deliveries)."""
+        line = (
+            f"cycle done: {self.feeds} feeds ({self.failed_feeds} failed), "
+            f"{self.entries} new entries, {self.relevant} relevant, {self.changes} changes, "
+            f"{self.alerts} alerts"
+        )
+        return line if delivered is None else f"{line}, {delivered} deliveries"
 
 
 @dataclass(frozen=True)
@@ -91,8 +100,10 @@ class Worker:
             owner=ctx.instance_id,
             lease=timedelta(seconds=ctx.config.schedule.outbox_lease_seconds),
         )
+        self.feed_health = FeedHealth(ctx, random.Random())
         self.last_cycle_at: datetime | None = None
-        self._rng = random.Random()
+        self.storage_error: str | None = None  # the last failure to write the database
+        self.storage_failed_at: datetime | None = None
         self._polling = asyncio.Lock()
 
     async def wait_idle(self) -> None:
@@ -150,17 +161,44 @@ class Worker:
             for item in polled:
                 ingested = judged.get(item.feed.id) or Ingested(item.parsed)
                 ingested.parsed = item.parsed
-                try:
-                    await asyncio.to_thread(self._record_success, item.feed, item.result, ingested)
-                except Exception:
-                    log.exception("feed %s: its poll could not be recorded", item.feed.name)
+                await self._guarded(
+                    f"feed {item.feed.name}: its poll could not be recorded",
+                    self.feed_health.record_success,
+                    item.feed,
+                    item.result,
+                    item.parsed,
+                    new=bool(ingested.outcomes),
+                    complete=not ingested.failures,
+                )
                 for outcome in ingested.outcomes:
                     stats.add(outcome)
             stats.feeds += len(feeds)
             stats.failed_feeds += len(feeds) - len(polled)
         self.last_cycle_at = repo.utcnow()
         metrics.LAST_CYCLE.set(time.time())
+        await self._guarded("feed health could not be read", self._count_failing_feeds)
+        if stats.feeds:
+            log.info("%s", stats.summary())
         return stats
+
+    def _count_failing_feeds(self) -> None:
+        with self.ctx.db.session() as session:
+            metrics.FEEDS_FAILING.set(feed_health(session).failing)
+
+    async def _guarded(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """``fn`` in a thread; a failure is logged as one line naming ``what`` (a database
+        that cannot be written is also remembered for ``/healthz`` and ``run --once``)."""
+        try:
+            await asyncio.to_thread(fn, *args, **kwargs)
+        except SQLAlchemyError as exc:
+            self.storage_failed(exc, what)
+        except Exception:
+            log.exception("%s", what)
+
+    def storage_failed(self, exc: BaseException, what: str) -> None:
+        self.storage_error = f"database {self.ctx.db.shown_url}: {error_reason(exc)}"
+        self.storage_failed_at = repo.utcnow()
+        log.error("%s: %s", what, self.storage_error)
 
     async def _fetch_feed(self, feed: FeedRow, on_done: Callable[[int], None]) -> Polled | None:
         """Fetch and parse one feed; ``None`` (and its failure recorded) if that failed."""
@@ -173,14 +211,14 @@ class Worker:
                 untrusted=feed.origin == "chat",
             )
             if result.outcome == "error":
-                await asyncio.to_thread(self._record_failure, feed, result)
+                await self._record_failure(feed, result)
                 return None
             parsed = ParsedFeed()
             if result.outcome == "new" and result.body is not None:
                 parsed = await self._parse(feed, result.body)
             return Polled(feed, result, parsed)
         except Exception as exc:  # one feed's bug must not stop the others
-            log.exception("feed %s: poll failed", feed.name)
+            log.exception("feed %s: poll failed", feed.name, extra={"feed": feed.name})
             failure = FetchResult(
                 url=feed.url,
                 final_url=feed.url,
@@ -190,15 +228,19 @@ class Worker:
                 error=f"internal error: {type(exc).__name__}: {exc}",
                 error_kind="internal",
             )
-            await asyncio.to_thread(self._record_failure, feed, failure)
+            await self._record_failure(feed, failure)
             return None
         finally:
             on_done(1)
 
+    async def _record_failure(self, feed: FeedRow, result: FetchResult) -> None:
+        what = f"feed {feed.name}: its failure could not be recorded"
+        await self._guarded(what, self.feed_health.record_failure, feed, result)
+
     async def _parse(self, feed: FeedRow, body: bytes) -> ParsedFeed:
         parsed = await self.parser.parse(body, feed.name)
         for problem in parsed.problems:
-            log.warning("%s", problem)
+            log.warning("%s", problem, extra={"feed": feed.name})
         return parsed
 
     async def ingest(self, feed: FeedRow, body: bytes) -> Ingested:
@@ -222,17 +264,33 @@ class Worker:
         backlog_age = timedelta(hours=backlog_hours or 0)
         now = repo.utcnow()
         judged: dict[int, Ingested] = {}
-        for feed, entry in fresh:
+        for index, (feed, entry) in enumerate(fresh):
             first_poll = feed.first_polled_at is None and backlog_hours is not None
             backlog = entry_is_backlog(entry, first_poll=first_poll, now=now, max_age=backlog_age)
             slot = judged.setdefault(feed.id, Ingested(ParsedFeed()))
+            context = {"feed": feed.name, "entry": entry.entry_id}
             try:
-                entry, analysis = await self._analyse(entry, fetch_page=not backlog)
+                entry, analysis = await self._analyse(
+                    entry, fetch_page=not backlog, untrusted=feed.origin == "chat"
+                )
                 outcome = await asyncio.to_thread(
                     self.pipeline.process, entry, analysis, backlog=backlog
                 )
+            except SQLAlchemyError as exc:
+                # the database cannot be written: the rest of the sweep waits for the next poll
+                # (its feeds keep their old validators, so nothing is lost)
+                left = fresh[index:]
+                self.storage_failed(exc, f"{len(left)} entries left for the next poll")
+                for later_feed, _ in left:
+                    judged.setdefault(later_feed.id, Ingested(ParsedFeed())).failures += 1
+                break
             except Exception:
-                log.exception("feed %s: entry %s could not be judged", feed.name, entry.entry_id)
+                log.exception(
+                    "feed %s: entry %s could not be judged",
+                    feed.name,
+                    entry.entry_id,
+                    extra=context,
+                )
                 slot.failures += 1
                 continue
             if outcome is not None:
@@ -244,7 +302,12 @@ class Worker:
         with self.ctx.db.session() as session:
             return repo.seen_uids(session, uids)
 
-    async def _analyse(self, entry: Entry, *, fetch_page: bool) -> tuple[Entry, Analysis]:
+    async def _analyse(
+        self, entry: Entry, *, fetch_page: bool, untrusted: bool
+    ) -> tuple[Entry, Analysis]:
+        """The analysis, on the article page's text when the feed's is too short. The page of
+        an entry from a chat-added feed (``untrusted``) is fetched under the strict SSRF guard,
+        whatever the deployer allows for configured feeds."""
         analysis = self.ctx.analyser.analyse(entry)
         wants_page = (
             fetch_page
@@ -254,22 +317,25 @@ class Worker:
         )
         if not wants_page:
             return entry, analysis
-        text = await self._article_text(entry.link)
+        text = await self._article_text(entry.link, untrusted=untrusted)
         if not text or len(text) <= len(entry.text):
             return entry, analysis
         longer = replace(entry, text=text)
         return longer, self.ctx.analyser.analyse(longer)
 
-    async def _article_text(self, url: str) -> str | None:
+    async def _article_text(self, url: str, *, untrusted: bool) -> str | None:
+        """The page's main text, from the cache when fetched lately (never for ``untrusted``
+        entries: the cache may hold a page only the deployer's own policy could reach)."""
+
         def cached() -> tuple[bool, str | None]:
             with self.ctx.db.session() as session:
                 row = repo.cached_article(session, url, ARTICLE_CACHE_AGE)
                 return (row is not None, row.text if row else None)
 
-        hit, text = await asyncio.to_thread(cached)
+        hit, text = (False, None) if untrusted else await asyncio.to_thread(cached)
         if hit:
             return text
-        text = await fetch_article_text(self.fetcher, url)
+        text = await fetch_article_text(self.fetcher, url, untrusted=untrusted)
 
         def store() -> None:
             with self.ctx.db.session() as session:
@@ -280,111 +346,25 @@ class Worker:
 
     @staticmethod
     def _count(outcome: Outcome) -> None:
+        """Metrics, and one log line per alert stored."""
         metrics.ENTRIES.inc()
         for change in outcome.changes:
             metrics.CHANGES.labels(status=change.status.value).inc()
         if outcome.alert_ids and outcome.alert_kind:
             metrics.ALERTS.labels(kind=outcome.alert_kind).inc(len(outcome.alert_ids))
-
-    # --- feed health ---------------------------------------------------------------------
-
-    def _delay(self, feed: FeedRow, failures: int, result: FetchResult, **extra: object) -> float:
-        schedule = self.ctx.config.schedule
-        pushed = feed.websub_expires_at is not None and feed.websub_expires_at > repo.utcnow()
-        interval = feed.interval_seconds or schedule.poll_interval_seconds
-        return next_poll_delay(
-            interval=float(schedule.max_interval_seconds if pushed else interval),
-            min_interval=float(schedule.min_interval_seconds),
-            max_interval=float(schedule.max_interval_seconds),
-            consecutive_failures=failures,
-            retry_after=result.retry_after,
-            max_age=result.max_age,
-            backoff_cap=schedule.backoff_cap_seconds,
-            rng=self._rng,
-            **extra,  # type: ignore[arg-type]
-        )
-
-    def _record_success(
-        self,
-        feed: FeedRow,
-        result: FetchResult,
-        ingested: Ingested,
-    ) -> None:
-        """Store the feed's health and next poll. The new validators are kept only when every
-        entry was judged: otherwise the next poll must fetch and parse the body again."""
-        now = repo.utcnow()
-        parsed = ingested.parsed
-        entry_times = [e.published for e in parsed.entries if e.dated]
-        delay = self._delay(
-            feed, 0, result, ttl_minutes=parsed.ttl_minutes, recent_entry_times=entry_times
-        )
-        with self.ctx.db.session() as session:
-            row = session.get(FeedRow, feed.id)
-            if row is None:
-                return
-            if not ingested.failures:
-                row.etag = result.validators.etag
-                row.last_modified = result.validators.last_modified
-                row.content_hash = result.validators.content_hash
-            row.first_polled_at = row.first_polled_at or now
-            row.last_polled_at = row.last_success_at = now
-            if ingested.outcomes:
-                row.last_new_entry_at = now
-            row.consecutive_failures = 0
-            row.failing_since = None
-            row.last_error = row.last_error_kind = None
-            row.admin_alerted = False
-            row.hub_url = parsed.hub_url or row.hub_url
-            row.next_poll_at = now + timedelta(seconds=delay)
-            repo.release_feed(session, feed.id, self.ctx.instance_id)
-
-    def _record_failure(self, feed: FeedRow, result: FetchResult) -> None:
-        now = repo.utcnow()
-        reason = result.error or "unknown error"
-        log.warning("feed %s: %s", feed.name, reason)
-        with self.ctx.db.session() as session:
-            row = session.get(FeedRow, feed.id)
-            if row is None:
-                return
-            row.consecutive_failures += 1
-            row.failing_since = row.failing_since or now
-            row.last_error = reason[:1000]
-            row.last_error_kind = (result.error_kind or "error")[:40]
-            row.last_polled_at = now
-            delay = self._delay(feed, row.consecutive_failures, result)
-            row.next_poll_at = now + timedelta(seconds=delay)
-            if now - row.failing_since > FAILING_ALERT_AFTER and not row.admin_alerted:
-                row.admin_alerted = self._alert_failing_feed(session, row, now)
-            repo.release_feed(session, feed.id, self.ctx.instance_id)
-
-    def _alert_failing_feed(self, session: Session, row: FeedRow, now: datetime) -> bool:
-        destinations = destinations_for(session, self.ctx.config.routes, "admin", ())
-        if self.ctx.config.admin_route:
-            destinations.add(self.ctx.config.admin_route)
-        if not destinations:
-            return False
-        since = row.failing_since.strftime("%Y-%m-%d %H:%M UTC") if row.failing_since else "?"
-        card = Card(
-            id=f"feed-failing-{row.id}-{int((row.failing_since or now).timestamp())}",
-            kind=CardKind.ADMIN,
-            title=f"Feed {row.name} has been failing since {since}",
-            body=f"Last error: {row.last_error}. {row.consecutive_failures} failed polls.",
-            link=row.url,
-            source=row.name,
-            published=now,
-        )
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind="admin",
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=destinations,
-        )
-        return True
+        entry = outcome.entry
+        for alert_id in outcome.alert_ids:
+            context = {"alert": alert_id, "feed": entry.feed, "entry": entry.entry_id}
+            kind = outcome.alert_kind or "alert"
+            log.info("alert %s (%s): %s", alert_id, kind, entry.title, extra=context)
 
     # --- delivery ------------------------------------------------------------------------
 
     async def deliver(self) -> DispatchStats:
-        return await self.dispatcher.run_once()
+        """Deliver due outbox rows; a database that cannot be read or written is logged as one
+        line (and remembered) and the rows wait for the next run."""
+        try:
+            return await self.dispatcher.run_once()
+        except SQLAlchemyError as exc:
+            self.storage_failed(exc, "delivery paused")
+            return DispatchStats(errors=[self.storage_error or "database error"])

@@ -17,22 +17,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts.card import Card, Reply
 from bot.chat.commands import CommandServices, handle, parse_command
 from bot.delivery.slack import PERMANENT_ERRORS, error_code, fit, render_blocks
+from bot.delivery.slack_render import fallback_text
 
 if TYPE_CHECKING:
     from bot.app.context import AppContext
@@ -41,7 +46,7 @@ log = logging.getLogger(__name__)
 COMMANDS = ("/fentanyl-status", "/fentanyl")
 EVENTS_PATH = "/slack/events"
 MAX_RESPONSES = 5  # a response_url takes at most five messages
-MAX_TEXT = 3000
+MAX_CLOCK_SKEW_SECONDS = 300
 
 
 def services_from(ctx: AppContext) -> CommandServices:
@@ -80,7 +85,7 @@ async def send_reply(
     response_type = "ephemeral" if reply.ephemeral else "in_channel"
     for card in reply.cards[:MAX_RESPONSES]:
         response = await respond(
-            text=fit(card.plain_text(), MAX_TEXT),
+            text=fallback_text(card),
             blocks=render_blocks(card),
             response_type=response_type,
             replace_original=False,
@@ -154,17 +159,56 @@ async def _ack_only(ack: Callable[..., Awaitable[None]]) -> None:
     await ack()
 
 
-def events_route(bolt: AsyncApp) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def signature_valid(
+    secret: str, body: bytes, timestamp: str, signature: str, now: float | None = None
+) -> bool:
+    """Slack's request signature (``v0=`` HMAC-SHA256 of ``v0:timestamp:body``) over the raw
+    bytes, with a timestamp of digits within :data:`MAX_CLOCK_SKEW_SECONDS` of now."""
+    if not secret or not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
+
+
+def events_route(
+    bolt: AsyncApp, signing_secret: str
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """``POST /slack/events``: the signature is checked on the raw body before anything reads
+    it (401 otherwise); a signed body that is not UTF-8 or that bolt cannot handle gets 400 and
+    one log line, never a 500 with a traceback."""
+
     async def slack_events(request: web.Request) -> web.StreamResponse:
-        bolt_request = await to_bolt_request(request)
-        bolt_response = await bolt.async_dispatch(bolt_request)
+        body = await request.read()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not signature_valid(signing_secret, body, timestamp, signature):
+            return web.Response(status=401, text="invalid request signature")
+        try:
+            text = body.decode("utf-8")
+            bolt_request = AsyncBoltRequest(
+                body=text,
+                query=request.query_string,
+                headers=dict(request.headers),
+            )
+            bolt_response = await bolt.async_dispatch(bolt_request)
+        except Exception as exc:  # signed but malformed: Slack never sends this
+            log.warning("slack: a signed request could not be read: %s", type(exc).__name__)
+            return web.Response(status=400, text="malformed request")
         return await to_aiohttp_response(bolt_response)
 
     return slack_events
 
 
-def install_events_route(app: web.Application, bolt: AsyncApp) -> None:
-    app.router.add_post(EVENTS_PATH, events_route(bolt))
+def install_events_route(
+    app: web.Application, bolt: AsyncApp, signing_secret: str | None = None
+) -> None:
+    """Mount ``POST /slack/events``; ``signing_secret`` defaults to the one ``bolt`` was
+    built with."""
+    secret = signing_secret if signing_secret is not None else bolt._signing_secret
+    app.router.add_post(EVENTS_PATH, events_route(bolt, secret))
 
 
 def http_installer(ctx: AppContext) -> Callable[[web.Application], None]:
@@ -179,7 +223,7 @@ def http_installer(ctx: AppContext) -> Callable[[web.Application], None]:
     )
 
     def install(app: web.Application) -> None:
-        install_events_route(app, bolt)
+        install_events_route(app, bolt, ctx.env.SLACK_SIGNING_SECRET)
 
     return install
 

@@ -1,6 +1,7 @@
 """Typed settings from the environment and ``config/*.yaml``."""
 
 from bot.config.settings import (
+    DEFAULT_CONFIG,
     BotConfig,
     ConfigError,
     Environment,
@@ -13,6 +14,7 @@ from bot.config.settings import (
 )
 
 __all__ = [
+    "DEFAULT_CONFIG",
     "BotConfig",
     "ConfigError",
     "Environment",

@@ -38,14 +38,16 @@ class ConfigError(ValueError):
 def is_absolute_http_url(url: str) -> bool:
     """``http://host/...`` or ``https://host/...`` with a host name or address (so neither
     ``http://`` nor ``https:example`` nor ``http:///path``)."""
+    url = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         hostname = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number or too big
     except ValueError:
         return False
-    scheme_ok = parts.scheme.lower() in {"http", "https"} and url.strip()[len(parts.scheme) :][:3] == "://"
-    return scheme_ok and bool(hostname) and not any(ch.isspace() for ch in url.strip())
+    if parts.scheme.lower() not in {"http", "https"} or url[len(parts.scheme) :][:3] != "://":
+        return False
+    return bool(hostname) and not any(ch.isspace() for ch in url)
 
 
 class _Strict(BaseModel):
@@ -251,7 +253,8 @@ class Environment(BaseSettings):
     def _case_insensitive(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
-        return value.strip().upper() if info.field_name == "BOT_LOG_LEVEL" else value.strip().lower()
+        level = info.field_name == "BOT_LOG_LEVEL"
+        return value.strip().upper() if level else value.strip().lower()
 
     @field_validator("DISCORD_PUBLIC_KEY")
     @classmethod
@@ -281,19 +284,21 @@ class Environment(BaseSettings):
 def _describe(error: ValidationError) -> str:
     parts = []
     for item in error.errors()[:5]:
-        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
-        parts.append(f"{where}: {item['msg']}")
+        where = ".".join(str(p) for p in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)
 
 
-def load_config(path: Path | None = None) -> BotConfig:
-    """Read the YAML config at ``path`` (default ``config/bot.yaml``); relative paths in it are
-    taken from the file's folder."""
-    path = path or DEFAULT_CONFIG
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """The mapping in ``path``, with relative paths in it (``seeds_dir``, ``topics_file``,
+    ``file:`` feed URLs) made absolute from the file's folder."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {_yaml_reason(exc)}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the top level must be a mapping")
     for key in ("seeds_dir", "topics_file"):
@@ -302,6 +307,38 @@ def load_config(path: Path | None = None) -> BotConfig:
     for feed in raw.get("feeds") or []:
         if isinstance(feed, dict) and isinstance(feed.get("url"), str):
             feed["url"] = _resolve_file_url(feed["url"], path.parent)
+    return raw
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else problem
+
+
+def merge_config(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """``overlay`` laid over ``base``: mappings merge key by key, anything else (lists such as
+    ``feeds`` and ``routes``, plain values) replaces the base's value."""
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_config(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_config(path: Path | None = None) -> BotConfig:
+    """Read the YAML config at ``path`` laid over the default ``config/bot.yaml``: a file may
+    hold only some keys (``schedule`` alone keeps the default feeds and routes; a nested key
+    such as ``fetch.full_text`` keeps the other ``fetch`` keys). Relative paths in each file are
+    taken from that file's folder. Errors name the file and the field."""
+    if path is None or (DEFAULT_CONFIG.is_file() and path.resolve() == DEFAULT_CONFIG.resolve()):
+        path = DEFAULT_CONFIG
+        raw = _read_yaml(path)
+    else:
+        base = _read_yaml(DEFAULT_CONFIG) if DEFAULT_CONFIG.is_file() else {}
+        raw = merge_config(base, _read_yaml(path))
     try:
         return BotConfig.model_validate(raw)
     except ValidationError as exc:

@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 from bot.alerts.card import Card, CardKind
+from bot.alerts.sanitize import clean_card, clean_text
 from bot.delivery.base import FollowUp, SendResult
 
 _MARK = {
@@ -40,7 +41,9 @@ def _mark(card: Card, follow_up: FollowUp | None) -> str:
 
 
 def render(card: Card, follow_up: FollowUp | None = None) -> str:
-    mark = _mark(card, follow_up)
+    """The card as console text, cleaned of control characters (no terminal escapes)."""
+    card = clean_card(card)
+    mark = clean_text(_mark(card, follow_up))
     lines = card.plain_text().splitlines() or [""]
     head = f"[{mark}] {lines[0]}" if mark else lines[0]
     body = "\n".join(f"    {line}" for line in lines[1:])

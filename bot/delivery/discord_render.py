@@ -18,6 +18,7 @@ import discord
 from discord.http import MultipartParameters, handle_message_parameters
 
 from bot.alerts.card import Card, CardKind
+from bot.alerts.sanitize import clean_card
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -105,6 +106,7 @@ def build_embed(
     description (change lines before the summary), keeping room for the first fields; then as
     many fields as fit, the last one cut, with a count of the ones left out.
     """
+    card = clean_card(card)
     title = cut(inert(card.title), min(TITLE_MAX, budget // 4)) or EMPTY
     author = cut(inert(card.source), min(AUTHOR_MAX, budget // 8))
     fields = [

@@ -32,11 +32,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from bot import metrics
 from bot.alerts.card import Card
 from bot.delivery.base import Destination, FollowUp, SendResult
 from bot.store import outbox as rows
@@ -269,20 +271,31 @@ class Dispatcher:
         name: str,
         follow_up: FollowUp | None,
     ) -> SendResult:
+        """One attempt, timed into ``bot_delivery_seconds``; a failure counts in
+        ``bot_delivery_failures`` (both by destination kind)."""
+        started = time.monotonic()
         try:
             if follow_up is None:
-                return await destination.send(card, channel)
-            return await destination.send(card, channel, follow_up)
+                result = await destination.send(card, channel)
+            else:
+                result = await destination.send(card, channel, follow_up)
         except Exception as exc:  # a destination bug must not stop the dispatcher
             log.exception("%s: send raised", name)
-            return SendResult(ok=False, error=f"{name}: {type(exc).__name__}: {exc}")
+            result = SendResult(ok=False, error=f"{name}: {type(exc).__name__}: {exc}")
+        metrics.DELIVERY_SECONDS.labels(destination.kind).observe(time.monotonic() - started)
+        if not result.ok:
+            metrics.DELIVERY_FAILURES.labels(destination.kind).inc()
+        return result
 
     async def _failed(
         self, row: rows.Claimed, card: Card, result: SendResult, stats: DispatchStats
     ) -> None:
         error = result.error or f"{row.destination}: unknown error"
         stats.errors.append(error)
-        log.warning("delivery of %s to %s failed: %s", card.id, row.destination, error)
+        context = {"alert": card.id, "destination": row.destination}
+        log.warning(
+            "delivery of %s to %s failed: %s", card.id, row.destination, error, extra=context
+        )
         if result.retryable and row.attempts + 1 < self._max_attempts:
             delay = backoff_seconds(row.attempts + 1, result.retry_after)
             await self._store(rows.postpone, row.id, self._owner, delay, error, count=True)

@@ -30,6 +30,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.alerts.card import Card, CardField, CardKind
+from bot.alerts.sanitize import clean_card
 
 MAX_BLOCKS = 50
 MAX_HEADER = 150
@@ -188,6 +189,7 @@ def _button_block(card: Card) -> ActionsBlock | None:
 
 def render_blocks(card: Card) -> list[dict[str, Any]]:
     """The card as Block Kit blocks (dicts), within Slack's limits."""
+    card = clean_card(card)
     title = card.title.strip() or card.kind.value.title()
     content: list[Block] = [HeaderBlock(text=PlainTextObject(text=fit(title, MAX_HEADER)))]
     content.extend(_lines_blocks(card))
@@ -204,7 +206,7 @@ def render_blocks(card: Card) -> list[dict[str, Any]]:
 
 def fallback_text(card: Card) -> str:
     """The plain ``text`` of the message: notifications and clients without blocks."""
-    return fit(card.plain_text(), MAX_FALLBACK)
+    return fit(clean_card(card).plain_text(), MAX_FALLBACK)
 
 
 def alert_metadata(card: Card) -> dict[str, Any]:

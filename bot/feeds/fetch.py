@@ -313,13 +313,16 @@ class Fetcher:
         """Fetch an article page (no validators; same guards and caps)."""
         return await self._fetch_http(url, Validators(), {"Accept": PAGE_ACCEPT}, "page", untrusted)
 
-    async def post_form(self, url: str, form: dict[str, str]) -> FetchResult:
-        """POST a form (a WebSub hub request) under the same guards; redirects are not
+    async def post_form(
+        self, url: str, form: dict[str, str], *, untrusted: bool = False
+    ) -> FetchResult:
+        """POST a form (a WebSub hub request) under the same guards (``untrusted``: the hub
+        of a chat-added feed, strict whatever the deployer allows); redirects are not
         followed. ``outcome`` is ``new`` for any 2xx, with the body read under the cap."""
         started = time.monotonic()
         try:
-            self._check_url(url, untrusted=False)
-            session = self._session(untrusted=False)
+            self._check_url(url, untrusted=untrusted)
+            session = self._session(untrusted=untrusted)
             async with (
                 self._slots(URL(url).host or ""),
                 asyncio.timeout(self.config.timeout_seconds),

@@ -38,6 +38,8 @@ class ParsedFeed:
     ttl_minutes: int | None = None
     hub_url: str | None = None
     self_url: str | None = None
+    version: str = ""  # feedparser's name of the format (rss20, atom10, ...); "" if none
+    readable: bool = True  # False: not a feed at all (the reason is in ``problems``)
 
 
 def html_to_text(markup: str) -> str:
@@ -98,6 +100,25 @@ def _entry_from(raw: Any, feed_name: str, seen_at: datetime) -> Entry | str:
     )
 
 
+def describe_parse_error(exc: Any, body: bytes) -> str:
+    """Why feedparser could not read ``body``, with the line and column *of the file*:
+    feedparser parses the body with an XML declaration put in front when it has none, so its
+    line numbers are one too high then; a line the file does not have is not named."""
+    if exc is None:
+        return "not a feed"
+    message = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
+    line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
+    column = exc.getColumnNumber() if hasattr(exc, "getColumnNumber") else None
+    if not isinstance(line, int):
+        return str(message)
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+        line -= 1
+    if not 1 <= line <= body.count(b"\n") + 1:
+        return f"not XML ({message})"
+    where = f"line {line}" + (f", column {column + 1}" if isinstance(column, int) else "")
+    return f"not XML ({message} at {where})"
+
+
 def _links_of(parsed: Any) -> Iterable[tuple[str, str]]:
     for link in parsed.feed.get("links", []) or []:
         if isinstance(link, dict):
@@ -112,11 +133,14 @@ def parse_feed(body: bytes, feed_name: str, *, seen_at: datetime | None = None) 
         parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # feedparser should not raise, but a feed must never stop the worker
         result.problems.append(f"feed {feed_name}: unparseable: {exc}")
+        result.readable = False
         return result
     if parsed.get("bozo") and not parsed.entries:
-        reason = parsed.get("bozo_exception") or "not a feed"
+        reason = describe_parse_error(parsed.get("bozo_exception"), body)
         result.problems.append(f"feed {feed_name}: not a readable feed: {reason}")
+        result.readable = False
         return result
+    result.version = str(parsed.get("version", "") or "")
     result.title = html_to_text(str(parsed.feed.get("title", "") or ""))
     ttl = parsed.feed.get("ttl")
     if ttl and str(ttl).strip().isdigit():

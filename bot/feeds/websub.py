@@ -88,10 +88,15 @@ def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
 
 
 async def request_subscription(
-    fetcher: Fetcher, subscription: Subscription, *, lease_seconds: int | None = None
+    fetcher: Fetcher,
+    subscription: Subscription,
+    *,
+    lease_seconds: int | None = None,
+    untrusted: bool = False,
 ) -> FetchResult:
     """Ask the hub to (un)subscribe; ``outcome == "new"`` means the hub accepted (2xx, normally
-    202) and will verify intent on the callback."""
+    202) and will verify intent on the callback. ``untrusted``: the hub was named by a
+    chat-added feed, so it is reached only through the strict SSRF guard."""
     form = {
         "hub.mode": subscription.mode,
         "hub.topic": subscription.topic,
@@ -101,7 +106,7 @@ async def request_subscription(
         form["hub.secret"] = subscription.secret
         if lease_seconds is not None:
             form["hub.lease_seconds"] = str(lease_seconds)
-    result = await fetcher.post_form(subscription.hub, form)
+    result = await fetcher.post_form(subscription.hub, form, untrusted=untrusted)
     if result.outcome == "error":
         log.warning(
             "websub %s: hub %s refused %s: %s",

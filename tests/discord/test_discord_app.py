@@ -277,8 +277,8 @@ def test_a_bad_public_key_is_refused_at_start(
 ) -> None:
     from bot.chat.discord_app import http_installer
 
-    env = Environment(DISCORD_PUBLIC_KEY=key)
-    with pytest.raises(ValueError, match="DISCORD_PUBLIC_KEY"):
+    with pytest.raises(ValueError, match="DISCORD_PUBLIC_KEY"):  # the settings refuse it first
+        env = Environment(DISCORD_PUBLIC_KEY=key)
         http_installer(StandInContext(env, database, catalogue))  # type: ignore[arg-type]
 
 

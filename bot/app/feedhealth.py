@@ -1,0 +1,126 @@
+"""A feed's health after each poll: its next poll time, its failure count and reason, and one
+admin alert when it has been failing for more than a day.
+
+A success stores the new validators only when every entry of the body was judged (otherwise
+the next poll must fetch and parse the body again), resets the failure count and schedules the
+next poll from the feed's interval, its ``<ttl>``, its caching headers and how often it posts.
+A failure counts, backs off exponentially (``Retry-After`` honoured) and, once the feed has
+failed for :data:`FAILING_ALERT_AFTER`, queues one admin alert to the ``admin`` routes.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.alerts import Card, CardKind
+from bot.app.context import AppContext
+from bot.app.routing import destinations_for
+from bot.feeds.fetch import FetchResult
+from bot.feeds.parse import ParsedFeed
+from bot.feeds.policy import next_poll_delay
+from bot.store import repo
+from bot.store.models import FeedRow
+
+log = logging.getLogger("bot.app.worker")
+FAILING_ALERT_AFTER = timedelta(days=1)
+
+
+class FeedHealth:
+    def __init__(self, ctx: AppContext, rng: random.Random | None = None) -> None:
+        self.ctx = ctx
+        self._rng = rng or random.Random()
+
+    def _delay(self, feed: FeedRow, failures: int, result: FetchResult, **extra: object) -> float:
+        schedule = self.ctx.config.schedule
+        pushed = feed.websub_expires_at is not None and feed.websub_expires_at > repo.utcnow()
+        interval = feed.interval_seconds or schedule.poll_interval_seconds
+        return next_poll_delay(
+            interval=float(schedule.max_interval_seconds if pushed else interval),
+            min_interval=float(schedule.min_interval_seconds),
+            max_interval=float(schedule.max_interval_seconds),
+            consecutive_failures=failures,
+            retry_after=result.retry_after,
+            max_age=result.max_age,
+            backoff_cap=schedule.backoff_cap_seconds,
+            rng=self._rng,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def record_success(
+        self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed, *, new: bool, complete: bool
+    ) -> None:
+        """``new``: some entry was new; ``complete``: every entry was judged."""
+        now = repo.utcnow()
+        entry_times = [e.published for e in parsed.entries if e.dated]
+        delay = self._delay(
+            feed, 0, result, ttl_minutes=parsed.ttl_minutes, recent_entry_times=entry_times
+        )
+        with self.ctx.db.session() as session:
+            row = session.get(FeedRow, feed.id)
+            if row is None:
+                return
+            if complete:
+                row.etag = result.validators.etag
+                row.last_modified = result.validators.last_modified
+                row.content_hash = result.validators.content_hash
+            row.first_polled_at = row.first_polled_at or now
+            row.last_polled_at = row.last_success_at = now
+            if new:
+                row.last_new_entry_at = now
+            row.consecutive_failures = 0
+            row.failing_since = None
+            row.last_error = row.last_error_kind = None
+            row.admin_alerted = False
+            row.hub_url = parsed.hub_url or row.hub_url
+            row.next_poll_at = now + timedelta(seconds=delay)
+            repo.release_feed(session, feed.id, self.ctx.instance_id)
+
+    def record_failure(self, feed: FeedRow, result: FetchResult) -> None:
+        now = repo.utcnow()
+        reason = result.error or "unknown error"
+        log.warning("feed %s: %s", feed.name, reason, extra={"feed": feed.name})
+        with self.ctx.db.session() as session:
+            row = session.get(FeedRow, feed.id)
+            if row is None:
+                return
+            row.consecutive_failures += 1
+            row.failing_since = row.failing_since or now
+            row.last_error = reason[:1000]
+            row.last_error_kind = (result.error_kind or "error")[:40]
+            row.last_polled_at = now
+            delay = self._delay(feed, row.consecutive_failures, result)
+            row.next_poll_at = now + timedelta(seconds=delay)
+            if now - row.failing_since > FAILING_ALERT_AFTER and not row.admin_alerted:
+                row.admin_alerted = self._alert_failing_feed(session, row, now)
+            repo.release_feed(session, feed.id, self.ctx.instance_id)
+
+    def _alert_failing_feed(self, session: Session, row: FeedRow, now: datetime) -> bool:
+        destinations = destinations_for(session, self.ctx.config.routes, "admin", ())
+        if self.ctx.config.admin_route:
+            destinations.add(self.ctx.config.admin_route)
+        if not destinations:
+            return False
+        since = row.failing_since.strftime("%Y-%m-%d %H:%M UTC") if row.failing_since else "?"
+        card = Card(
+            id=f"feed-failing-{row.id}-{int((row.failing_since or now).timestamp())}",
+            kind=CardKind.ADMIN,
+            title=f"Feed {row.name} has been failing since {since}",
+            body=f"Last error: {row.last_error}. {row.consecutive_failures} failed polls.",
+            link=row.url,
+            source=row.name,
+            published=now,
+        )
+        repo.add_alert(
+            session,
+            alert_id=card.id,
+            kind="admin",
+            uid=None,
+            card=card.to_json(),
+            topics=(),
+            destinations=destinations,
+        )
+        return True
