@@ -3,7 +3,8 @@
 The rules, in order:
 
 1. The kind: ``changes`` when the entry changes or corrects a fact, else ``reports`` when it
-   reports a change awaiting corroboration, else ``news`` when it is relevant; else nothing.
+   reports a change awaiting corroboration, else ``news`` when it is relevant and not an
+   opinion piece; else nothing.
 2. Its parent, the alert it follows up instead of raising its own: for a correction, the alert of
    the change it corrects; for a change that corroborates earlier reports, the first report's
    alert; else the first alert of the entry's story.
@@ -43,12 +44,12 @@ class Raised:
     update_of: str | None = None  # the entry id of the parent alert's entry
 
 
-def alert_kind(changes: Sequence[Change], relevant: bool) -> CardKind | None:
+def alert_kind(changes: Sequence[Change], relevant: bool, opinion: bool) -> CardKind | None:
     if any(c.status in MOVED for c in changes):
         return CardKind.CHANGE
     if any(c.status is ChangeStatus.REPORTED for c in changes):
         return CardKind.REPORT
-    return CardKind.NEWS if relevant else None
+    return CardKind.NEWS if relevant and not opinion else None
 
 
 class AlertPlanner:
@@ -65,10 +66,11 @@ class AlertPlanner:
         summary: str,
         topics: Sequence[str],
         relevant: bool,
+        opinion: bool,
         changes: Sequence[Change],
         story_uid: str | None,
     ) -> Raised:
-        kind = alert_kind(changes, relevant)
+        kind = alert_kind(changes, relevant, opinion)
         if kind is None:
             return Raised()
         parent = self._parent(session, changes, story_uid)

@@ -211,6 +211,7 @@ class Pipeline:
             summary=outcome.analysis.summary,
             topics=outcome.analysis.topics,
             relevant=outcome.analysis.relevant,
+            opinion=outcome.analysis.opinion,
             changes=outcome.changes,
             story_uid=story_uid,
         )

@@ -6,7 +6,8 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    ones; among several asserted values ``hints.precedence`` decides for states (the most
    advanced event), the latest month for months, otherwise the value stated most often.
 2. A relative claim ("cut by 10 points", "halved") is resolved against the current value; a fact
-   whose kind has no arithmetic ignores it.
+   whose kind has no arithmetic ignores it. One that reproduces the fact's change of the last
+   window from its previous value is that change retold.
 3. An entry from an opinion source, or a proposed claim, is ``proposed`` when it differs from
    the current value (nothing otherwise).
 4. An entry dated before the fact's current value never changes it: ``confirmed`` if it agrees,
@@ -96,6 +97,15 @@ def resolve(fact: Fact, claim: Claim, current: FactValue) -> FactValue | None:
     return round(level, 2) if level >= 0 else None
 
 
+def _retold(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:
+    """A relative claim that reproduces the fact's recent change from its previous value is
+    that change retold ("cancel the 10 percent" after the cut to 10), not a second one."""
+    if state.previous is None or how.published - state.since > how.policy.window:
+        return False
+    again = resolve(fact, claim, state.previous)
+    return again is not None and same_value(again, state.value)
+
+
 def _status(
     fact: Fact, claim: Claim, value: FactValue, state: FactState, how: Judgement
 ) -> tuple[ChangeStatus | None, list[Report]]:
@@ -111,10 +121,11 @@ def _status(
     sources = 1 + len(support)
     enough = sources >= how.policy.sources_needed
     official_firm = how.source.tier is Tier.OFFICIAL and claim.strength is Strength.FIRM
+    stated = claim.event or any(r.status in _STATED for r in support)
     if prior is Prior.CONTRADICTS:
-        return (
-            ChangeStatus.CORRECTED if enough or official_firm else ChangeStatus.REPORTED
-        ), support
+        if (enough and stated) or official_firm:
+            return ChangeStatus.CORRECTED, support
+        return ChangeStatus.REPORTED, support
     if state.implied is not None and same_value(value, state.implied):
         return ChangeStatus.CHANGED, support
     alone = (
@@ -122,7 +133,11 @@ def _status(
         and prior in (Prior.UNKNOWN, Prior.CONSISTENT)
         and how.source.tier in how.policy.alone
     )
-    return (ChangeStatus.CHANGED if alone or enough else ChangeStatus.REPORTED), support
+    if alone or (enough and stated):
+        return ChangeStatus.CHANGED, support
+    if claim.event and prior is not Prior.INCONSISTENT:
+        return ChangeStatus.REPORTED, support
+    return ChangeStatus.NOTED, support
 
 
 def _judge_fact(
@@ -136,6 +151,8 @@ def _judge_fact(
     value = resolve(fact, claim, state.value)
     if value is None:
         return None
+    if claim.relative is not None and _retold(fact, claim, state, how):
+        value = state.value
     equal = same_value(value, state.value)
     support: list[Report] = []
     status: ChangeStatus | None

@@ -33,13 +33,13 @@ from bot.facts.model import Claim, FactKind, Modality, Relative, Strength
 from bot.facts.patterns import PatternFinder, PatternHit
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
-from bot.facts.text import clauses, normalise_figures, sentences
+from bot.facts.text import clauses, decapitalise, figures, normalise_figures, sentences
 
 PERSON = r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,5}))"
 BUILTIN_PATTERNS = {"w": WORD, "person": PERSON}
 _EVIDENCE_CHARS = 300
 _PREFIX = re.compile(r"^\s*([^:|—–]{2,40}?)\s*[:|—–]\s+\S")
-_LABEL = re.compile(r"^\s*[^:]{2,60}:\s+\S")
+_LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
 
 def _evidence(sentence: str) -> str:
@@ -81,7 +81,7 @@ class ClaimExtractor:
         self, body: str, published: datetime, *, title: str = "", link: str = ""
     ) -> list[Claim]:
         """Every claim the item makes about a tracked fact, in text order."""
-        title = normalise_figures(" ".join(title.split()))
+        title = normalise_figures(decapitalise(" ".join(title.split())))
         body = normalise_figures(" ".join(body.split()))
         head_units = sentences(title) if title else []
         units = head_units + sentences(body)
@@ -91,13 +91,15 @@ class ClaimExtractor:
             or self.lexicon.any(self.roles.republished, " ".join(units[:3]))
         )
         bare_title = bool(title) and (not body or body == title)
-        quoted_title = bool(_LABEL.match(title))
+        quoted_title = self._speaker_label(title)
         claims: list[Claim] = []
         for index, sentence in enumerate(units):
             in_title = index < len(head_units)
-            for hit in self.figures.find(
-                sentence, clauses(sentence), published.date(), recalls, entry, title
-            ):
+            parts = clauses(sentence)
+            hits = self.figures.find(sentence, parts, published.date(), recalls, entry, title)
+            background = bool(parts) and all(p.background for p in parts)
+            hits += self.figures.removals(sentence, published.date(), recalls, background, title)
+            for hit in hits:
                 claims.append(self._figure_claim(hit, weak=in_title and bare_title))
         for found in self.patterns.find(units, entry, published, recalls):
             in_title = found.evidence in head_units
@@ -105,7 +107,8 @@ class ClaimExtractor:
         if quoted_title:
             claims = self._title_quoted(claims, head_units)
         claims = self._framed_by_title(claims, head_units)
-        if self._opinion(title, link):
+        claims = self._threat_in_title(claims, title)
+        if self.is_opinion(title, link):
             claims = [self._as_opinion(c) for c in claims]
         return claims
 
@@ -164,6 +167,17 @@ class ClaimExtractor:
             event=not hit.mention,
         )
 
+    def _speaker_label(self, title: str) -> bool:
+        """Whether the title opens with a speaker's name and a colon ("Trump: ..."), not with a
+        rubric ("Live:", "Breaking:") or an opinion prefix."""
+        label = _LABEL.match(title)
+        if not label:
+            return False
+        name = label.group(1).strip()
+        rubric = self.lexicon.compiled[self.roles.rubrics]
+        opinion = self.lexicon.compiled[self.roles.opinion_titles]
+        return not (rubric.fullmatch(name) or opinion.fullmatch(name))
+
     @staticmethod
     def _title_quoted(claims: list[Claim], head_units: list[str]) -> list[Claim]:
         """A "Speaker: words" headline is the speaker's words, not a decision in force."""
@@ -190,7 +204,28 @@ class ClaimExtractor:
             for c in claims
         ]
 
-    def _opinion(self, title: str, link: str) -> bool:
+    def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
+        """A figure the title frames as a threat, plan or wish ("Trump threatens 100% tariff")
+        is that, wherever the body repeats it."""
+        if not title or not (
+            self.markers.proposal.search(title)
+            or self.markers.rumour.search(title)
+            or self.markers.wish.search(title)
+        ):
+            return claims
+        threatened = {f.value for f in figures(title)}
+        return [
+            replace(c, modality=Modality.PROPOSED, strength=Strength.WEAK)
+            if c.modality is Modality.ASSERTED
+            and isinstance(c.value, float)
+            and abs(c.value) in threatened
+            else c
+            for c in claims
+        ]
+
+    def is_opinion(self, title: str, link: str) -> bool:
+        """An opinion or analysis piece, by its title's prefix or its link's path."""
+        title = decapitalise(" ".join(title.split()))
         prefix = _PREFIX.match(title)
         if prefix and self.lexicon.compiled[self.roles.opinion_titles].fullmatch(
             prefix.group(1).strip()

@@ -64,6 +64,9 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 _KEEPING = re.compile(r"\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*)\b", re.IGNORECASE)
+_KEPT_BEFORE = re.compile(
+    r"\b(?:retain\w*|keep\w*|kept|leav\w*|maintain\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 _CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
 _LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
@@ -97,6 +100,7 @@ class FigureFinder:
         self.parties = tuple(dict.fromkeys([*named, roles.others]))
         self._targets = self._party_patterns()
         self._nouns = sorted({r.nouns for r in self.rules})
+        self._removals = self._removal_patterns()
         role = lexicon.sources
         self._removal = re.compile(
             rf"{role[roles.removal]}\s+(?:(?:its|the|their|a|an|that|this|those|these|of)\s+)"
@@ -104,7 +108,10 @@ class FigureFinder:
             re.IGNORECASE,
         )
         layer = role[roles.layer]
-        self._layer_before = re.compile(rf"\b(?:an?\s+{layer}|another)\s+$", re.IGNORECASE)
+        self._layer_before = re.compile(
+            rf"(?<!\bthe )(?<!\bits )(?<!\btheir )(?<!\bthis )(?<!\bthat )(?:{layer}|another)\s+$",
+            re.IGNORECASE,
+        )
         self._layer_after = re.compile(rf"^\s*{layer}\b", re.IGNORECASE)
 
     # --- binding ------------------------------------------------------------------------
@@ -169,7 +176,7 @@ class FigureFinder:
         for party in self.parties:
             src = self.lexicon.sources[party]
             for pattern in (
-                rf"{src}(?P<own>['’]s)?\s+{WORD}{{0,2}}?{noun_src}",
+                rf"{src}(?P<own>['’]s)?\s+(?:[\w%'’.-]+,?\s+){{0,2}}?{noun_src}",
                 rf"{noun_src}\s+(?:imposed|levied|set|announced|charged|applied)\s+by\s+"
                 rf"(?:the\s+)?{src}",
             ):
@@ -186,7 +193,7 @@ class FigureFinder:
             if reading.shorthand != "target" or not reading.names:
                 continue
             names = "|".join(re.escape(n) for n in reading.names)
-            if re.search(rf"(?<![\w'’-])(?:{names})\s+{noun_src}", text):
+            if re.search(rf"(?<![\w'’-])(?:{names})\s+(?:{noun_src}|rates?\b)", text):
                 return party
         return None
 
@@ -302,6 +309,62 @@ class FigureFinder:
                 return False
         return True
 
+    # --- removals without a figure -------------------------------------------------------
+
+    def _removal_patterns(self) -> list[tuple[FigureRule, re.Pattern[str]]]:
+        """ "end the fentanyl tariff", "the duty ... to address opioids ... is terminated": a
+        qualified part removed, so zero."""
+        found = []
+        role = self.lexicon.sources
+        done = (
+            r"(?:will be|shall be|is|are|was|were|has been|have been|would be)\s+(?:hereby\s+)?"
+            r"(?:terminated|removed|eliminated|ended|scrapped|lifted|revoked|rescinded|repealed|"
+            r"abolished|cancell?ed|withdrawn|dropped)"
+        )
+        for rule in self.rules:
+            if not rule.qualifiers:
+                continue
+            qualifier = "(?:" + "|".join(role[q] for q in rule.qualifiers if q in role) + ")"
+            noun = role[rule.nouns]
+            removal = role[self.roles.removal]
+            pattern = (
+                rf"{removal}\s+(?:{WORD}){{0,3}}?{qualifier}[\w-]*\s+(?:{WORD}){{0,2}}?{noun}"
+                rf"|{removal}\s+(?:{WORD}){{0,2}}?{noun}\s+(?:{WORD}){{0,8}}?{qualifier}"
+                rf"|{noun}\s+(?:{WORD}){{0,16}}?{qualifier}[\w-]*\s+(?:{WORD}){{0,6}}?{done}"
+                rf"|{qualifier}[\w-]*\s+(?:{WORD}){{0,2}}?{noun}\s+(?:{WORD}){{0,8}}?{done}"
+            )
+            found.append((rule, re.compile(pattern, re.IGNORECASE)))
+        return found
+
+    def removals(
+        self, sentence: str, day: date, retrospective: bool, background: bool, title: str
+    ) -> list[FigureHit]:
+        """Removals stated without a figure, in a sentence that has none."""
+        if any(f.role is Role.LEVEL for f in figures(sentence)):
+            return []
+        hits = []
+        for rule, pattern in self._removals:
+            match = pattern.search(sentence)
+            if match is None or not self._target_named(rule, sentence, title):
+                continue
+            if any(self.lexicon.any(name, match.group(0)) for name in rule.exclude):
+                continue
+            verdict = judge(
+                sentence=sentence,
+                before=sentence[: match.start()],
+                core=match.group(0),
+                after=sentence[match.end() :].split(",", 1)[0],
+                background=background,
+                retrospective=retrospective,
+                published=day,
+                core_is_pattern=True,
+                markers=self.markers,
+            )
+            if verdict is None:
+                continue
+            hits.append(FigureHit(rule, 0.0, None, None, verdict, False, True, False, sentence))
+        return hits
+
     # --- figures ------------------------------------------------------------------------
 
     def find(
@@ -356,7 +419,8 @@ class FigureFinder:
             local_for_binding = None
             if span is None and not clause_nouns and _CONTINUES.search(head):
                 span = (0, figure.end)
-                local_for_binding = previous_local  # the previous clause's noun phrase
+                if not any(self.lexicon.any(p, head) for p in self.parties):
+                    local_for_binding = previous_local  # the previous clause's noun phrase
             if span is None:
                 continue
             local = text[span[0] : span[1]]
@@ -387,13 +451,15 @@ class FigureFinder:
         """Whether the clause suspends the figure's rate (then it is not the rate in force),
         unless a verb of keeping stands between the suspension and the figure."""
         marks = self.lexicon.find(self.roles.suspension, text)
-        if not marks:
-            return False
         before = [m for m in marks if m.end() <= figure.start]
-        if not before:
-            return True
-        kept = _KEEPING.search(text[before[-1].end() : figure.start])
-        return kept is None
+        if before:
+            return _KEEPING.search(text[before[-1].end() : figure.start]) is None
+        after = [m for m in marks if m.start() >= figure.end]
+        if not after:
+            return False
+        gap = text[figure.end : after[0].start()]
+        joined = re.search(r"[,;]|\b(?:and|but|while|whereas|as)\b", gap, re.IGNORECASE)
+        return len(gap) < 60 and not joined and not figures(gap)
 
     def _hit(
         self,
@@ -424,8 +490,9 @@ class FigureFinder:
             value, previous = 0.0, figure.value  # "scrapped its remaining 10 percent levy"
         elif removal:
             value, relative = -figure.value, Relative.ADD  # "cancel the 10 percent tariff"
-        elif self._layer_before.search(head) or (
-            re.search(r"\ban?\s+$", head) and self._layer_after.search(text[figure.end :])
+        elif not _KEPT_BEFORE.search(head) and (
+            self._layer_before.search(head)
+            or (re.search(r"\ban?\s+$", head) and self._layer_after.search(text[figure.end :]))
         ):
             relative = Relative.ADD  # "an additional 100% tariff", "a 100% additional tariff"
         event = (

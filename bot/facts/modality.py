@@ -147,7 +147,7 @@ def judge(
     past, effective = _place_time(scope, published)
     if past and effective is None:
         return Verdict(Modality.HISTORICAL)
-    near = (before[-30:] + core) if core_is_pattern else (before + core)
+    near = before + core
     conditional_mood = bool(_WOULD.search(scope))
     decided = effective is not None or bool(markers.decision.search(sentence))
     if not conditional_mood and markers.reporting.search(sentence):

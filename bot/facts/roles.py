@@ -43,6 +43,7 @@ class Roles(BaseModel):
     republished: str = "republished"
     opinion_titles: str = "opinion_titles"
     opinion_paths: str = "opinion_paths"
+    rubrics: str = "rubrics"
     negation: str = "negation_markers"
     proposal: str = "proposal_markers"
     rumour: str = "rumour_markers"

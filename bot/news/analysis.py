@@ -31,6 +31,7 @@ class Analysis:
     claims: tuple[Claim, ...]
     summary: str  # 1-3 extractive sentences, plain text, no HTML
     needs_full_text: bool  # relevant-looking but the text is too short to judge
+    opinion: bool = False  # an opinion or analysis piece: it proposes, and raises no news alert
 
 
 class Analyser(Protocol):
@@ -74,6 +75,7 @@ class RuleAnalyser:
             claims=claims,
             summary=summary,
             needs_full_text=borderline and len(entry.text) < SHORT_TEXT_CHARS,
+            opinion=self.extractor.is_opinion(entry.title, entry.link),
         )
 
 

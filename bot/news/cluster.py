@@ -7,7 +7,8 @@ of a recent member (published within ``window`` of it) when, checked in this ord
    proposal (a rumour is not the report it echoes), or two different asserted values — and
    then they are never linked, whatever their words;
 2. they share a claimed change: the same (fact, value) that one of them changes, corrects or
-   reports and the other asserts too (retellings in other words);
+   reports and the other asserts too (retellings in other words), or that both only propose
+   (one threat or rumour, retold);
 3. their titles, or their texts, are near-duplicates: the Jaccard overlap of their content
    words (lower-cased, light stemming, stop words dropped) reaches ``TITLE_SIMILARITY`` /
    ``TEXT_SIMILARITY``; or they share only confirmations of a value and their words overlap
@@ -125,6 +126,12 @@ def _shared_change(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
     return False
 
 
+def _shared_proposal(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
+    """The same threat, plan or rumour retold."""
+    pairs = {(f, v) for f, v, s in mine if s == "proposed"}
+    return any((f, v) in pairs for f, v, s in theirs if s == "proposed")
+
+
 def _shared_confirmation(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
     pairs = {(f, v) for f, v, s in mine if s in _ASSERTED}
     return any((f, v) in pairs for f, v, s in theirs if s in _ASSERTED)
@@ -157,6 +164,7 @@ def find_story(
         text_overlap = similarity(text_words, member_words)
         linked = (
             _shared_change(mine, member.events)
+            or _shared_proposal(mine, member.events)
             or similarity(title_words, content_words(member.title)) >= TITLE_SIMILARITY
             or text_overlap >= TEXT_SIMILARITY
             or (

@@ -36,6 +36,7 @@ US, CN, FENT, TALKS = (
 )
 CHANGED, REPORTED, CONFIRMED = ChangeStatus.CHANGED, ChangeStatus.REPORTED, ChangeStatus.CONFIRMED
 PROPOSED, CORRECTED = ChangeStatus.PROPOSED, ChangeStatus.CORRECTED
+NOTED = ChangeStatus.NOTED
 OUTLET = Source("daily.example", Tier.OUTLET)
 
 
@@ -66,6 +67,10 @@ def claim(
         strength=strength,
         relative=relative,
     )
+
+
+def level(fact: str, value: float) -> Claim:
+    return Claim(fact, value, A, "evidence", strength=WEAK, event=False)
 
 
 def judged(
@@ -127,9 +132,11 @@ CASES = [
     ([claim(US, -115.0, relative=Relative.ADD)], LATER, [(US, 145.0, 30.0, CHANGED)]),
     ([claim(FENT, 0.5, relative=Relative.MULTIPLY)], LATER, [(FENT, 20.0, 10.0, CHANGED)]),
     ([claim(US, -200.0, relative=Relative.ADD)], LATER, []),
-    # a prior that fits is fine; one that fits nothing makes the claim a report
+    # a prior that fits is fine; one that fits nothing is only noted (evidence, shown to nobody)
     ([claim(US, 30.0, previous=145.0)], LATER, [(US, 145.0, 30.0, CHANGED)]),
-    ([claim(US, 30.0, previous=54.0)], LATER, [(US, 145.0, 30.0, REPORTED)]),
+    ([claim(US, 30.0, previous=54.0)], LATER, [(US, 145.0, 30.0, NOTED)]),
+    # a level mentioned in passing ("tariffs stand at 30%") is no change event: noted
+    ([level(US, 30.0)], LATER, [(US, 145.0, 30.0, NOTED)]),
 ]
 
 
@@ -176,6 +183,26 @@ def test_two_independent_sources_move_a_fact(catalogue: Catalogue) -> None:
     # a report of another value, or from the same domain, does not count
     for reports in ((report(75.0, "wire.example"),), (report(30.0, "daily.example"),)):
         assert judged(catalogue, weak, reports=reports) == [(US, 145.0, 30.0, REPORTED)]
+
+
+def test_two_levels_in_passing_never_move_a_fact(catalogue: Catalogue) -> None:
+    noted = (Report(US, 55.0, "wire.example", "e1", LATER - timedelta(hours=2), "noted"),)
+    assert judged(catalogue, [level(US, 55.0)], reports=noted) == [(US, 145.0, 55.0, NOTED)]
+    # but a stated change corroborated by a level in passing does
+    weak = [claim(US, 55.0, strength=WEAK)]
+    assert judged(catalogue, weak, reports=noted) == [(US, 145.0, 55.0, CHANGED)]
+
+
+def test_a_relative_claim_retelling_the_last_change_confirms_it(catalogue: Catalogue) -> None:
+    cut = FactState(10.0, LATER - timedelta(hours=3), "e0", previous=20.0, history=(20.0,))
+    retold = [claim(FENT, -10.0, relative=Relative.ADD)]
+    assert judged(catalogue, retold, us_fentanyl_tariff_china=cut) == [
+        (FENT, 10.0, 10.0, CONFIRMED)
+    ]
+    weeks_later = FactState(10.0, LATER - timedelta(days=20), "e0", previous=20.0)
+    assert judged(catalogue, retold, us_fentanyl_tariff_china=weeks_later) == [
+        (FENT, 10.0, 0.0, CHANGED)
+    ]
 
 
 def test_stale_priors_retell_old_transitions(catalogue: Catalogue) -> None:
