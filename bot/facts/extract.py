@@ -174,6 +174,8 @@ class ClaimExtractor:
         if not label:
             return False
         name = label.group(1).strip()
+        if not re.fullmatch(r"(?:[A-Z][\w.&'’-]*(?:'s|’s)?\s*){1,4}", name):
+            return False  # "Bessent in Geneva: ..." is a dateline, not a speaker
         rubric = self.lexicon.compiled[self.roles.rubrics]
         opinion = self.lexicon.compiled[self.roles.opinion_titles]
         return not (rubric.fullmatch(name) or opinion.fullmatch(name))

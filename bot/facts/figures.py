@@ -311,7 +311,9 @@ class FigureFinder:
 
     # --- removals without a figure -------------------------------------------------------
 
-    def _removal_patterns(self) -> list[tuple[FigureRule, re.Pattern[str]]]:
+    def _removal_patterns(
+        self,
+    ) -> list[tuple[FigureRule, re.Pattern[str], re.Pattern[str], re.Pattern[str]]]:
         """ "end the fentanyl tariff", "the duty ... to address opioids ... is terminated": a
         qualified part removed, so zero."""
         found = []
@@ -333,7 +335,15 @@ class FigureFinder:
                 rf"|{noun}\s+(?:{WORD}){{0,16}}?{qualifier}[\w-]*\s+(?:{WORD}){{0,6}}?{done}"
                 rf"|{qualifier}[\w-]*\s+(?:{WORD}){{0,2}}?{noun}\s+(?:{WORD}){{0,8}}?{done}"
             )
-            found.append((rule, re.compile(pattern, re.IGNORECASE)))
+            bare = rf"{noun}\s+(?:{WORD}){{0,24}}?{done}"  # the title says which duty
+            found.append(
+                (
+                    rule,
+                    re.compile(pattern, re.IGNORECASE),
+                    re.compile(bare, re.IGNORECASE),
+                    re.compile(qualifier, re.IGNORECASE),
+                )
+            )
         return found
 
     def removals(
@@ -343,8 +353,10 @@ class FigureFinder:
         if any(f.role is Role.LEVEL for f in figures(sentence)):
             return []
         hits = []
-        for rule, pattern in self._removals:
+        for rule, pattern, bare, qualifier in self._removals:
             match = pattern.search(sentence)
+            if match is None and qualifier.search(title) and not qualifier.search(sentence):
+                match = bare.search(sentence)
             if match is None or not self._target_named(rule, sentence, title):
                 continue
             if any(self.lexicon.any(name, match.group(0)) for name in rule.exclude):

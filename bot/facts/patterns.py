@@ -61,7 +61,8 @@ class PatternFinder:
             return False
         others_only = all(n == self.roles.others for n in rule.exclude_near if
                           self.lexicon.any(n, window))  # fmt: skip
-        return not (others_only and any(self.lexicon.any(p, window) for p in self._parties))
+        wider = text[max(0, match.start() - 80) : match.end()]
+        return not (others_only and any(self.lexicon.any(p, wider) for p in self._parties))
 
     def _person(self, raw: str) -> str | None:
         titles = self.lexicon.compiled.get(self.roles.person_titles)

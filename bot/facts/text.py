@@ -4,7 +4,8 @@ Clauses
     A sentence is cut before the words that open a new clause (``;``, a dash, ``, and``,
     ``, but``, ``while``, ``as`` + subject, ``after``, ``since``, ``, <verb>ing``...). A clause that
     opens with ``after``, ``following``, ``since``, ``before``, ``responding to`` or
-    ``in response to`` is *background*: it recalls an earlier event, so its claims are historical.
+    ``in response to`` is *background*: it recalls an earlier event, so its claims are historical;
+    it ends at its first comma or colon ("after meeting Xi in Busan, Trump said ...").
 
 Figures
     A percentage is a number (digits or words: "thirty", "one hundred and twenty-five") with
@@ -116,8 +117,17 @@ def clauses(sentence: str) -> list[Clause]:
     out = []
     for raw in parts:
         text = raw.strip(" ,;:-—–")
-        if text:
-            out.append(Clause(text=text, background=bool(_BACKGROUND.match(text))))
+        if not text:
+            continue
+        if not _BACKGROUND.match(text):
+            out.append(Clause(text=text, background=False))
+            continue
+        # "after the talks in Busan, Trump said ...": the background ends at its comma or colon
+        cut = re.search(r"[,:]\s+", text)
+        head, rest = (text[: cut.start()], text[cut.end() :]) if cut else (text, "")
+        out.append(Clause(text=head, background=True))
+        if rest.strip():
+            out.append(Clause(text=rest.strip(), background=False))
     return out
 
 
