@@ -106,6 +106,10 @@ class ClaimExtractor:
             claims.append(self._pattern_claim(found, weak=in_title and bare_title))
         if quoted_title:
             claims = self._title_quoted(claims, head_units)
+        if self.lexicon.any(self.roles.imperatives, title[:30]) and re.match(
+            self.lexicon.sources[self.roles.imperatives], title, re.IGNORECASE
+        ):
+            claims = self._title_quoted(claims, head_units)  # "Put X back on the blacklist"
         claims = self._framed_by_title(claims, head_units)
         claims = self._threat_in_title(claims, title)
         if self.is_opinion(title, link):
@@ -176,9 +180,10 @@ class ClaimExtractor:
         name = label.group(1).strip()
         if not re.fullmatch(r"(?:[A-Z][\w.&'’-]*(?:'s|’s)?\s*){1,4}", name):
             return False  # "Bessent in Geneva: ..." is a dateline, not a speaker
-        rubric = self.lexicon.compiled[self.roles.rubrics]
-        opinion = self.lexicon.compiled[self.roles.opinion_titles]
-        return not (rubric.fullmatch(name) or opinion.fullmatch(name))
+        if self.lexicon.compiled[self.roles.rubrics].fullmatch(name):
+            return False
+        named = [*self.roles.parties, self.roles.others]
+        return any(self.lexicon.any(party, name) for party in named)
 
     @staticmethod
     def _title_quoted(claims: list[Claim], head_units: list[str]) -> list[Claim]:

@@ -47,7 +47,7 @@ _STOP_BEFORE = re.compile(
 )
 _TRAIL_STOP = re.compile(
     r"[,;:]|\b(?:plus|and|while|but|as well as|versus|whereas|if|unless|because|when|amid|"
-    r"after|before|since|until|so that)\b|\d",
+    r"after|before|since|until|so that|once|where|which|that)\b|\d",
     re.IGNORECASE,
 )
 _WHOLE = r"(?:remaining|entire|whole|last|all)"
@@ -349,9 +349,7 @@ class FigureFinder:
     def removals(
         self, sentence: str, day: date, retrospective: bool, background: bool, title: str
     ) -> list[FigureHit]:
-        """Removals stated without a figure, in a sentence that has none."""
-        if any(f.role is Role.LEVEL for f in figures(sentence)):
-            return []
+        """Removals stated without a figure ("scraps the fentanyl tariff")."""
         hits = []
         for rule, pattern, bare, qualifier in self._removals:
             match = pattern.search(sentence)
@@ -359,6 +357,10 @@ class FigureFinder:
                 match = bare.search(sentence)
             if match is None or not self._target_named(rule, sentence, title):
                 continue
+            if figures(match.group(0)) or re.search(
+                r"\d\s*(?:%|percent|per cent)", sentence[match.end() : match.end() + 25]
+            ):
+                continue  # a figure of its own: the figure rules judge it
             if any(self.lexicon.any(name, match.group(0)) for name in rule.exclude):
                 continue
             verdict = judge(

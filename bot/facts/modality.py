@@ -144,7 +144,7 @@ def judge(
         _PAST_PERFECT.search(scope) and not _reported(sentence, markers)
     ):
         return Verdict(Modality.HISTORICAL)
-    past, effective = _place_time(scope, published)
+    past, effective = _place_time(_lead(sentence, scope) + scope, published)
     if past and effective is None:
         return Verdict(Modality.HISTORICAL)
     near = before + core
@@ -159,6 +159,18 @@ def judge(
         decided=decided,
         hearsay=bool(markers.hearsay.search(sentence)),
     )
+
+
+_LEAD = re.compile(r"^\s*((?:\S+\s+){0,5}?\S+),\s")
+
+
+def _lead(sentence: str, scope: str) -> str:
+    """The sentence's opening adverbial ("In August 2022, ...") when the claim sits later in
+    the sentence: its time holds for the clauses after it."""
+    match = _LEAD.match(sentence)
+    if match is None or scope.startswith(match.group(1)) or match.group(1) in scope:
+        return ""
+    return match.group(1) + ", "
 
 
 def _reported(sentence: str, markers: Markers) -> bool:

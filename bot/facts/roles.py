@@ -44,6 +44,7 @@ class Roles(BaseModel):
     opinion_titles: str = "opinion_titles"
     opinion_paths: str = "opinion_paths"
     rubrics: str = "rubrics"
+    imperatives: str = "imperatives"
     negation: str = "negation_markers"
     proposal: str = "proposal_markers"
     rumour: str = "rumour_markers"
