@@ -8,9 +8,9 @@ Order of a delivery (the row states are described in ``bot/store/outbox.py``):
 2. An ``editing`` row (a follow-up whose reply is posted) only owes its parent's edit: go to 6.
 3. A follow-up (its alert has ``parent_id``) looks at its parent's row in the same destination.
    Parent row ``pending`` or ``sending``: the follow-up waits (stays ``pending``, is tried again
-   soon, not counted as an attempt), so a reply never comes before its parent. Parent posted:
-   the follow-up goes under the parent's message. No parent row there, or it ``failed``: the
-   follow-up is posted standalone.
+   soon, not counted as an attempt), so a reply never comes before its parent; a follow-up
+   row found in ``sending`` is first looked up as in 4. Parent posted: the follow-up goes under
+   the parent's message. No parent row there, or it ``failed``: it is posted standalone.
 4. A row found in ``sending``, or whose earlier attempt failed (a failure may hide a message
    that did arrive), is looked up in the channel (Slack: the alert id in message metadata, in
    the parent's thread and the channel; Discord: the nonce and embed footer) and taken as
@@ -143,13 +143,14 @@ class Dispatcher:
         if row.status == "editing":
             await self._edit_parent(row, destination, channel, stats)
             return True
-        follow_up: FollowUp | None = None
+        parent = None
         if row.parent_id:
             parent = await self._store(rows.parent_post, row.parent_id, row.destination)
-            if parent is not None and parent.waiting:
-                await self._wait_for_parent(row, parent, stats)
-                return True
-            follow_up = _follow_up(parent)
+        # a row left `sending` is looked up even while its parent waits (its message may be out)
+        if parent is not None and parent.waiting and row.status != "sending":
+            await self._wait_for_parent(row, parent, stats)
+            return True
+        follow_up = _follow_up(parent)
         if row.status == "sending" or row.attempts > 0:
             try:
                 existing = await _already_sent(destination, card, channel, follow_up)
@@ -165,6 +166,9 @@ class Dispatcher:
                 thread = follow_up.root if follow_up else None
                 await self._posted(row, destination, channel, follow_up, existing, thread, stats)
                 return True
+        if parent is not None and parent.waiting:
+            await self._wait_for_parent(row, parent, stats)
+            return True
         if not await self._store(rows.mark_sending, row.id, self._owner, self._lease):
             log.info("%s to %s: lease taken over by another replica", card.id, row.destination)
             return True

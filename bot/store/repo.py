@@ -334,37 +334,6 @@ def alert_card(session: Session, alert_id: str) -> dict[str, Any] | None:
     return dict(row.card) if row is not None else None
 
 
-def claim_outbox(
-    session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int
-) -> list[tuple[OutboxRow, AlertRow]]:
-    """Lease due outbox rows: pending ones whose time has come, and `sending` ones (a replica
-    died mid-send; the dispatcher reconciles those before resending). Either kind is taken only
-    where no other owner holds a live lease: a pending row leased by another replica is about
-    to be sent by it. Rows leased by ``owner`` itself are free (a restart with the same
-    instance id, whose previous run died holding them)."""
-    free = or_(
-        OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now, OutboxRow.lease_owner == owner
-    )
-    due = and_(
-        free,
-        or_(
-            and_(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now),
-            OutboxRow.status == "sending",
-        ),
-    )
-    query = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
-    claimed = _lease(session, OutboxRow, query, due, owner=owner, until=now + lease)
-    if not claimed:
-        return []
-    rows = session.execute(
-        select(OutboxRow, AlertRow)
-        .join(AlertRow, AlertRow.id == OutboxRow.alert_id)
-        .where(OutboxRow.id.in_(claimed))
-        .order_by(OutboxRow.id)
-    )
-    return [(outbox, alert) for outbox, alert in rows]
-
-
 def outbox_rows(session: Session, status: str | None = None, limit: int = 200) -> list[OutboxRow]:
     query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
     if status:

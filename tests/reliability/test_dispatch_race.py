@@ -16,7 +16,7 @@ from bot.alerts.card import Card, CardKind
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
-from bot.store import ledger, repo
+from bot.store import ledger, outbox, repo
 from bot.store.db import Database
 from bot.store.models import OutboxRow
 
@@ -92,12 +92,12 @@ async def test_a_row_left_sending_is_reconciled_behind_a_busy_channel(
     dead = SlackDestination(SlackStandIn.TOKEN, slack.api_url, min_interval=0.0)
     try:
         with store.session() as session:
-            claimed = repo.claim_outbox(
+            claimed = outbox.claim(
                 session, owner="dead", now=repo.utcnow(), lease=timedelta(seconds=1), limit=10
             )
-            cards = {r.destination: Card.from_json(a.card) for r, a in claimed}
-            for r, _ in claimed:
-                r.status = "sending"
+            cards = {r.destination: Card.from_json(r.card) for r in claimed}
+            for r in claimed:
+                assert outbox.mark_sending(session, r.id, "dead", timedelta(seconds=1))
         for destination, card in cards.items():
             assert (await dead.send(card, destination.partition(":")[2])).ok
         for n in range(150):

@@ -310,3 +310,28 @@ async def test_a_follow_up_of_a_follow_up_stays_in_the_first_thread(
     assert [alert_id_of(m) for m in replies] == ["al-story-2", "al-story-3"]
     assert fake_slack.updates[-1]["ts"] == replies[0]["ts"]  # its own parent, a reply
     assert "4 sources" in text_of(fake_slack.updates[-1])
+
+
+async def test_a_follow_up_left_sending_is_looked_up_even_while_its_parent_waits(
+    fake_slack: FakeSlack, database: Database
+) -> None:
+    store_alert(database, first_alert(), [f"slack:{CHANNEL}"])
+    with database.session() as session:  # the parent's delivery had failed ...
+        session.query(OutboxRow).filter_by(alert_id=PARENT_ID).update({"status": "failed"})
+    child = follow_up("al-story-2")
+    store_follow_up(database, child, revised(first_alert()), [f"slack:{CHANNEL}"])
+    dest = destination(fake_slack)  # ... so the follow-up went out standalone, then a crash
+    await dest.send(child, CHANNEL, FollowUp(parent=first_alert()))
+    await dest.close()
+    left_sending(database, "al-story-2", f"slack:{CHANNEL}")
+    with database.session() as session:  # an operator retries the parent; Slack is busy
+        session.query(OutboxRow).filter_by(alert_id=PARENT_ID).update({"status": "pending"})
+    fake_slack.fail_next(
+        "chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "30"}
+    )
+
+    stats = await dispatch(database, fake_slack)
+
+    assert stats.reconciled == 1 and stats.waiting == 0
+    assert [alert_id_of(m) for m in fake_slack.posted(CHANNEL)] == ["al-story-2"]
+    assert row(database, "al-story-2", f"slack:{CHANNEL}").status == "sent"
