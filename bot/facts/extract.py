@@ -101,9 +101,13 @@ class ClaimExtractor:
             hits += self.figures.removals(sentence, published.date(), recalls, background, title)
             for hit in hits:
                 claims.append(self._figure_claim(hit, weak=in_title and bare_title))
+        promises: list[Claim] = []
         for found in self.patterns.find(units, entry, published, recalls):
             in_title = found.evidence in head_units
-            claims.append(self._pattern_claim(found, weak=in_title and bare_title))
+            claim = self._pattern_claim(found, weak=in_title and bare_title)
+            if self._promise(found):
+                promises.append(claim)
+            claims.append(claim)
         if quoted_title:
             claims = self._title_quoted(claims, head_units)
         if self.lexicon.any(self.roles.imperatives, title[:30]) and re.match(
@@ -112,6 +116,10 @@ class ClaimExtractor:
             claims = self._title_quoted(claims, head_units)  # "Put X back on the blacklist"
         claims = self._framed_by_title(claims, head_units)
         claims = self._threat_in_title(claims, title)
+        claims = [
+            replace(c, modality=Modality.PROPOSED) if any(c is p for p in promises) else c
+            for c in claims
+        ]
         if self.is_opinion(title, link):
             claims = [self._as_opinion(c) for c in claims]
         return claims
@@ -144,16 +152,21 @@ class ClaimExtractor:
             event=hit.event,
         )
 
-    def _pattern_claim(self, hit: PatternHit, *, weak: bool) -> Claim:
+    def _promise(self, hit: PatternHit) -> bool:
+        """A month fact's step still ahead with no date or decision: only promised."""
+        verdict = hit.verdict
+        return (
+            verdict.modality is Modality.ASSERTED
+            and verdict.future
+            and not verdict.decided
+            and self.kinds.get(hit.fact_id) is FactKind.MONTH
+        )
+
+    @staticmethod
+    def _pattern_claim(hit: PatternHit, *, weak: bool) -> Claim:
         verdict = hit.verdict
         modality = verdict.modality
         ahead = verdict.future and not verdict.decided and not hit.ahead_by_nature
-        if (
-            modality is Modality.ASSERTED
-            and ahead
-            and self.kinds.get(hit.fact_id) is FactKind.MONTH
-        ):
-            modality = Modality.PROPOSED  # a promise still ahead, with no date or decision
         firm = (
             modality is Modality.ASSERTED
             and not weak

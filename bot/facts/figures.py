@@ -47,7 +47,7 @@ _STOP_BEFORE = re.compile(
 )
 _TRAIL_STOP = re.compile(
     r"[,;:]|\b(?:plus|and|while|but|as well as|versus|whereas|if|unless|because|when|amid|"
-    r"after|before|since|until|so that|once|where|which|that)\b|\d",
+    r"after|before|since|until|so that|once)\b|\d",
     re.IGNORECASE,
 )
 _WHOLE = r"(?:remaining|entire|whole|last|all)"
@@ -269,7 +269,7 @@ class FigureFinder:
             target, target_phrase = found if found else (None, "")
             loose = target is not None
         if target is None and actor is None:
-            actor = self._subject(clause) or self._subject(sentence)
+            actor = self._subject(clause) or self._subject(sentence) or self._subject(title)
             loose = True
         if target is None and actor is None:
             rule = self._qualified_only(local, entry)

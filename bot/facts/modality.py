@@ -44,7 +44,9 @@ _FUTURE_NEAR = re.compile(
 _PAST_NEAR = re.compile(r"\blast\s+\w+ed\b|\b(?:was|were|had)\b", re.IGNORECASE)
 _LOOKS_AHEAD = re.compile(
     r"(?i:\b(?:will|would|shall|'ll|going to|set to|is to|are to|plans? to)\b)"
-    r"|^\s*(?:[A-Z][\w.'’-]*,?\s+(?:and\s+)?){1,4}to\s+[a-z]+"  # a headline: "US to cut ..."
+    r"|^\s*(?:[A-Z][\w.'’-]*,?\s+(?:and\s+)?){1,4}"  # a headline: "US to cut", "China tariffs
+    r"(?:(?i:tariffs?|duty|duties|levy|levies|rates?|talks|controls?|ban|sanctions)\s+)?"
+    r"to\s+[a-z]+"  # to fall"
 )
 
 
@@ -104,7 +106,10 @@ def _place_time(scope: str, published: date) -> tuple[bool, date | None]:
         if direction is Direction.EITHER:
             window = scope[max(0, start - 50) : start]
             nearer_ahead = (ref.future - published) < (published - ref.past)
-            if _FUTURE_NEAR.search(window) or (nearer_ahead and not _PAST_NEAR.search(window)):
+            looks_ahead = bool(_FUTURE_NEAR.search(scope) or _LOOKS_AHEAD.search(scope))
+            if _FUTURE_NEAR.search(window) or (
+                nearer_ahead and looks_ahead and not _PAST_NEAR.search(window)
+            ):
                 direction = Direction.FUTURE
             elif ref.past < published.replace(day=1) or _PAST_NEAR.search(window):
                 direction = Direction.PAST

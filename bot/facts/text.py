@@ -42,11 +42,13 @@ _CLAUSE_BREAK = re.compile(
     r"\s*;\s*"
     r"|\s+[—–]\s+|\s+-\s+"
     r"|,\s+(?=(?:and|but|while|whereas|after|following|since|before|responding to|"
-    r"in response to|even as|as|although|though|saying|citing)\b)"
+    r"in response to|even as|as|although|though|saying|citing|so|leaving|bringing)\b)"
     r"|,\s+(?=(?!including\b|according\b|during\b|notwithstanding\b|excluding\b)[a-z]+ing\b)"
     r"|\s+(?=(?:but|while|whereas|after|following|since|before|responding to|"
     r"in response to|although|though|even as)\s)"
-    rf"|\s+(?<!such )(?<!as well )(?<!known )(?<!same )(?<!seen )(?<!so )"
+    rf"|\s+(?<!such )(?<!as well )(?<!known )(?<!same )(?<!seen )(?<!so )(?<!designated )"
+    rf"(?<!named )(?<!appointed )(?<!chosen )(?<!selected )(?<!tapped )(?<!picked )(?<!serve )"
+    rf"(?<!serves )(?<!served )(?<!acting )(?<!confirmed )(?<!installed )"
     rf"(?=as\s+(?!(?:{_AS_NOT_CLAUSE})\b))",
     re.IGNORECASE,
 )
