@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.chat.commands import CommandServices
+from bot.chat.commands import CommandServices, Reviewers
 from bot.config import (
     DEFAULT_CONFIG,
     BotConfig,
@@ -20,6 +20,7 @@ from bot.config import (
     load_environment,
 )
 from bot.facts.catalogue import Catalogue
+from bot.feeds.ssrf import public_url_problem
 from bot.news.analysis import Analyser, build_analyser
 from bot.news.topics import load_topics
 from bot.store import ledger
@@ -45,8 +46,21 @@ class AppContext:
     topic_ids: tuple[str, ...] = ()
 
     def command_services(self) -> CommandServices:
-        """What the chat adapters hand to the transport-neutral command handlers."""
-        return CommandServices(db=self.db, catalogue=self.catalogue, topics=self.topic_ids)
+        """What the chat adapters hand to the transport-neutral command handlers: the store,
+        the catalogue and topics, who may add feeds, and the strict check of a feed URL."""
+        review = self.config.review
+        allowed = tuple(self.config.fetch.allowed_networks)
+        return CommandServices(
+            db=self.db,
+            catalogue=self.catalogue,
+            topics=self.topic_ids,
+            reviewers=Reviewers(
+                slack_users=frozenset(review.slack_users),
+                slack_user_groups=frozenset(review.slack_user_groups),
+                discord_roles=frozenset(review.discord_roles),
+            ),
+            feed_url_problem=lambda url: public_url_problem(url, allowed),
+        )
 
     def close(self) -> None:
         self.db.dispose()

@@ -4,10 +4,10 @@ Scheduled jobs (APScheduler's AsyncIOScheduler), each with ``max_instances=1`` s
 never overlaps itself, ``coalesce=True`` so missed runs collapse into one, and a short misfire
 grace (a poll missed by more than that is simply taken by the next tick):
 - ``poll`` every 15 s: claims the feeds that are due (each feed has its own next poll time);
+  then, when ``websub.callback_base`` is set, subscribes the feeds that advertise a hub and
+  renews subscriptions a day before they expire (:meth:`WebSubManager.renew`);
 - ``deliver`` every ``schedule.deliver_interval_seconds``: the outbox dispatcher;
-- ``digest`` daily at ``schedule.digest_hour_utc``;
-- ``websub`` every minute when ``websub.callback_base`` is set: subscribes feeds that advertise
-  a hub, and renews subscriptions a day before they expire.
+- ``digest`` daily at ``schedule.digest_hour_utc``.
 A job that fails logs one line (its traceback at DEBUG) and runs again at its next time.
 On a stop signal the scheduler stops taking new jobs and waits for running ones, then the HTTP
 server, chat adapters and fetcher close. Leases of unfinished work expire and another replica
@@ -41,7 +41,6 @@ from bot.store.db import StoreUnavailable, error_reason
 
 log = logging.getLogger(__name__)
 POLL_TICK_SECONDS = 15
-WEBSUB_TICK_SECONDS = 60
 SMALL_SWEEP = 50  # fewer feeds than this parse inline: starting worker processes costs more
 
 
@@ -102,8 +101,15 @@ def _schedule(ctx: AppContext, worker: Worker, websub: WebSubManager) -> AsyncIO
     scheduler = AsyncIOScheduler(timezone="UTC")
     defaults = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
     now = datetime.now(UTC)
+    subscribe = websub.enabled and bool(ctx.env.BOT_HTTP_PORT)
+
+    async def poll() -> None:
+        await worker.poll()
+        if subscribe:
+            await websub.renew()
+
     scheduler.add_job(
-        guarded("poll", worker.poll),
+        guarded("poll", poll),
         "interval",
         seconds=POLL_TICK_SECONDS,
         id="poll",
@@ -125,15 +131,6 @@ def _schedule(ctx: AppContext, worker: Worker, websub: WebSubManager) -> AsyncIO
         id="digest",
         **defaults,
     )
-    if websub.enabled and ctx.env.BOT_HTTP_PORT:
-        scheduler.add_job(
-            guarded("websub", websub.renew),
-            "interval",
-            seconds=WEBSUB_TICK_SECONDS,
-            id="websub",
-            next_run_time=now + timedelta(seconds=POLL_TICK_SECONDS),  # after the first poll
-            **defaults,
-        )
     return scheduler
 
 

@@ -1,7 +1,7 @@
 """WebSub wiring: subscribe feeds that advertise a hub, receive pushed content, renew leases.
 
 Only active when ``websub.callback_base`` is set (hubs must reach the bot's HTTP port). The
-runner calls :meth:`WebSubManager.renew` every minute: a feed whose document advertised a hub
+runner calls :meth:`WebSubManager.renew` after each poll: a feed whose document advertised a hub
 and that has no verified subscription, or one ending within a day, is (re)subscribed, at most
 once an hour while its hub does not verify. Pushed content goes through the same judging as a
 polled body; polling continues as a fallback, at the longest interval while a subscription is

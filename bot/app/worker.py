@@ -39,6 +39,7 @@ from bot.store.status import feed_health
 log = logging.getLogger(__name__)
 ARTICLE_CACHE_AGE = timedelta(days=7)
 FULL_TEXT_MIN_CHARS = 200
+STORAGE_LOG_EVERY = timedelta(minutes=1)
 
 
 @dataclass
@@ -196,9 +197,18 @@ class Worker:
             log.exception("%s", what)
 
     def storage_failed(self, exc: BaseException, what: str) -> None:
-        self.storage_error = f"database {self.ctx.db.shown_url}: {error_reason(exc)}"
-        self.storage_failed_at = repo.utcnow()
-        log.error("%s: %s", what, self.storage_error)
+        """Remember a refused write; log it once a minute, not once per entry or feed."""
+        error = f"database {self.ctx.db.shown_url}: {error_reason(exc)}"
+        now = repo.utcnow()
+        repeated = (
+            error == self.storage_error
+            and self.storage_failed_at is not None
+            and now - self.storage_failed_at < STORAGE_LOG_EVERY
+        )
+        if not repeated:
+            self.storage_failed_at = now
+        self.storage_error = error
+        log.log(logging.DEBUG if repeated else logging.ERROR, "%s: %s", what, error)
 
     async def _fetch_feed(self, feed: FeedRow, on_done: Callable[[int], None]) -> Polled | None:
         """Fetch and parse one feed; ``None`` (and its failure recorded) if that failed."""

@@ -3,6 +3,11 @@
 An adapter turns a slash command into an :class:`Invocation` (``/fentanyl-status X`` →
 ``status X``; ``/fentanyl latest 5`` → ``latest 5``) and converts the :class:`Reply` at its edge.
 A bad subcommand or argument gets a helpful answer, never an exception.
+
+Changing what the bot watches (``add-feed``, ``remove-feed``) is for :class:`Reviewers` only
+(the config's ``review``: Slack users and user groups, Discord roles; Discord members with
+Manage Server too); anyone else gets an answer only they see. A feed URL must be public: it is
+resolved when added, and refused unless every address is a public internet address.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from bot.alerts.card import Card, CardField, CardKind, Reply
@@ -47,6 +52,31 @@ class Invocation:
     args: tuple[str, ...] = ()
     destination: str = ""  # e.g. "slack:C123" or "discord:456": where subscriptions point
     user: str = ""
+    groups: frozenset[str] = frozenset()  # the asker's Slack user groups or Discord roles
+    manager: bool = False  # Discord: the asker may manage the server
+
+
+PRIVILEGED = frozenset({"add-feed", "remove-feed"})
+
+
+@dataclass(frozen=True)
+class Reviewers:
+    """Who may run the :data:`PRIVILEGED` commands (the config's ``review``)."""
+
+    slack_users: frozenset[str] = frozenset()
+    slack_user_groups: frozenset[str] = frozenset()
+    discord_roles: frozenset[str] = frozenset()
+
+    def allow(self, inv: Invocation) -> bool:
+        service = inv.destination.partition(":")[0]
+        if service == "slack":
+            return inv.user in self.slack_users or bool(inv.groups & self.slack_user_groups)
+        if service == "discord":
+            return inv.manager or bool(inv.groups & self.discord_roles)
+        return False
+
+
+FeedUrlCheck = Callable[[str], "str | None"]  # why a URL may not be added, or None
 
 
 @dataclass
@@ -54,17 +84,28 @@ class CommandServices:
     db: Database
     catalogue: Catalogue
     topics: tuple[str, ...] = field(default_factory=tuple)
+    reviewers: Reviewers = field(default_factory=Reviewers)
+    feed_url_problem: FeedUrlCheck | None = None
 
 
-def parse_command(name: str, text: str, *, destination: str = "", user: str = "") -> Invocation:
+def parse_command(
+    name: str,
+    text: str,
+    *,
+    destination: str = "",
+    user: str = "",
+    groups: frozenset[str] = frozenset(),
+    manager: bool = False,
+) -> Invocation:
     """``name`` is the slash command without its slash (``fentanyl-status`` or ``fentanyl``)."""
     words = tuple(text.split())
     base = name.lstrip("/").lower()
+    asked = Invocation("help", (), destination, user, groups, manager)
     if base.startswith("fentanyl-") and base != "fentanyl-":
-        return Invocation(base.removeprefix("fentanyl-"), words, destination, user)
+        return replace(asked, command=base.removeprefix("fentanyl-"), args=words)
     if not words:
-        return Invocation("help", (), destination, user)
-    return Invocation(words[0].lower(), words[1:], destination, user)
+        return asked
+    return replace(asked, command=words[0].lower(), args=words[1:])
 
 
 def _answer(title: str, body: str = "", *, lines: tuple[str, ...] = ()) -> Card:
@@ -239,10 +280,13 @@ def cmd_add_feed(inv: Invocation, services: CommandServices) -> Reply:
     usage = "Usage: /fentanyl add-feed <name> <url> (name: lower-case letters, digits, - . _)"
     if len(inv.args) != 2 or not _FEED_NAME.match(inv.args[0].lower()):
         return Reply((_answer(usage),))
-    name, url = inv.args[0].lower(), inv.args[1].strip("<>")
+    name, url = inv.args[0].lower(), inv.args[1].strip("<>").split("|", 1)[0]
     parsed = urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         return Reply((_answer("Only http:// and https:// feed URLs can be added."),))
+    problem = services.feed_url_problem(url) if services.feed_url_problem else None
+    if problem is not None:
+        return Reply((_answer("This feed URL cannot be added", f"{problem}."),))
     with services.db.session() as session:
         row = repo.add_chat_feed(session, name, url)
     if row is None:
@@ -281,7 +325,24 @@ HANDLERS: dict[str, Callable[[Invocation, CommandServices], Reply]] = {
 }
 
 
+def _refused(inv: Invocation) -> Reply:
+    return Reply(
+        (
+            _answer(
+                f"Only reviewers may {inv.command.replace('-', ' ')}s",
+                "Reviewers are named under `review` in the bot's config "
+                "(Slack users or user groups, Discord roles; Discord server managers may too).",
+            ),
+        )
+    )
+
+
 def handle(inv: Invocation, services: CommandServices) -> Reply:
+    """The answer to ``inv``: the handler's, or a refusal (only the asker sees it) when the
+    command is privileged and the asker not a reviewer."""
+    if inv.command in PRIVILEGED and not services.reviewers.allow(inv):
+        log.info("%s by %s in %s refused: not a reviewer", inv.command, inv.user, inv.destination)
+        return _refused(inv)
     handler = HANDLERS.get(inv.command)
     if handler is None:
         return Reply(

@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ from bot.alerts.card import Reply
 from bot.chat.commands import KINDS, CommandServices, Invocation, handle, parse_command
 from bot.delivery.discord import DEFAULT_API_URL, DiscordConnection, message_parameters
 from bot.facts.catalogue import Catalogue
+from bot.redact import remember_secret
 from bot.store import repo
 from bot.store.db import Database
 
@@ -60,6 +62,8 @@ DEFERRED_CHANNEL_MESSAGE = 5
 EPHEMERAL = 64
 STRING, INTEGER, BOOLEAN, SUB_COMMAND, SUB_COMMAND_GROUP = 3, 4, 5, 1, 2
 MAX_CHOICES = 25
+MAX_CLOCK_SKEW_SECONDS = 300
+ADMINISTRATOR, MANAGE_GUILD = 1 << 3, 1 << 5  # permission bits
 SLOW_COMMANDS = frozenset({"history"})
 INLINE_BUDGET_SECONDS = 2.5
 CLOSE_GRACE_SECONDS = 10.0
@@ -124,6 +128,17 @@ def command_definitions(catalogue: Catalogue, topics: Sequence[str]) -> list[dic
                     _option(STRING, "topic", "Only this topic", **_choices(topics)),
                 ),
                 _subcommand("feeds", "Each feed's health"),
+                _subcommand(
+                    "add-feed",
+                    "Watch one more feed (reviewers only)",
+                    {**_option(STRING, "name", "A short name", max_length=64), "required": True},
+                    {**_option(STRING, "url", "The feed's URL", max_length=2000), "required": True},
+                ),
+                _subcommand(
+                    "remove-feed",
+                    "Stop watching a feed added from chat (reviewers only)",
+                    {**_option(STRING, "name", "The feed's name", max_length=64), "required": True},
+                ),
                 _subcommand("help", "The commands"),
             ],
         },
@@ -194,6 +209,14 @@ def verify_signature(key: VerifyKey, signature: str, timestamp: str, body: bytes
     return True
 
 
+def fresh(timestamp: str, now: float | None = None) -> bool:
+    """The signed timestamp is Unix seconds within :data:`MAX_CLOCK_SKEW_SECONDS` of now, so
+    a captured request cannot be replayed later."""
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    return abs((time.time() if now is None else now) - int(timestamp)) <= MAX_CLOCK_SKEW_SECONDS
+
+
 def _option_words(options: Any) -> list[str]:
     words: list[str] = []
     for option in options if isinstance(options, list) else []:
@@ -215,18 +238,29 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _manages_server(member: Mapping[str, Any]) -> bool:
+    permissions = str(member.get("permissions") or "0")
+    bits = int(permissions) if permissions.isdigit() else 0
+    return bool(bits & (ADMINISTRATOR | MANAGE_GUILD))
+
+
 def invocation_from(interaction: Mapping[str, Any]) -> Invocation:
     """The shared handlers' view of an application-command interaction (fields of the wrong
-    shape count as absent)."""
+    shape count as absent). In a server, the member's role ids and whether they may manage the
+    server (Manage Server or Administrator in ``permissions``) come along, for the reviewers'
+    commands; a direct message has neither."""
     data = _mapping(interaction.get("data"))
     channel = interaction.get("channel_id") or _mapping(interaction.get("channel")).get("id") or ""
-    member_user = _mapping(_mapping(interaction.get("member")).get("user"))
-    user = member_user or _mapping(interaction.get("user"))
+    member = _mapping(interaction.get("member"))
+    user = _mapping(member.get("user")) or _mapping(interaction.get("user"))
+    roles = member.get("roles")
     return parse_command(
         str(data.get("name", "")),
         " ".join(_option_words(data.get("options"))),
         destination=f"discord:{channel}" if channel else "",
         user=str(user.get("id", "")),
+        groups=frozenset(str(r) for r in roles) if isinstance(roles, list) else frozenset(),
+        manager=_manages_server(member),
     )
 
 
@@ -288,6 +322,7 @@ class Interactions:
     async def answer(self, interaction: Mapping[str, Any]) -> Answer:
         if interaction.get("type") == PING:
             return Answer({"type": PONG})
+        remember_secret(str(interaction.get("token", "")))
         invocation = invocation_from(interaction)
         computing = asyncio.ensure_future(asyncio.to_thread(handle, invocation, self.services))
         can_defer = self.connection is not None and bool(self._application_id(interaction))
@@ -372,10 +407,13 @@ def interactions_view(
         timestamp = request.headers.get("X-Signature-Timestamp", "")
         if not verify_signature(public_key, signature, timestamp, body):
             return web.Response(status=401, text="invalid request signature")
+        if not fresh(timestamp):
+            log.warning("discord: interaction signed at %s refused: too old or too new", timestamp)
+            return web.Response(status=401, text="stale request timestamp")
         try:
             interaction = json.loads(body)
-        except ValueError:
-            log.warning("discord: interaction body is not JSON")
+        except (ValueError, RecursionError):
+            log.warning("discord: interaction body is not JSON (or nested too deep)")
             return web.Response(status=400, text="body is not JSON")
         kind = interaction.get("type") if isinstance(interaction, dict) else None
         if kind not in (PING, APPLICATION_COMMAND):
@@ -479,6 +517,12 @@ class GatewayClient(discord.Client):
             "channel_id": str(interaction.channel_id or ""),
             "user": {"id": str(interaction.user.id)},
         }
+        if isinstance(interaction.user, discord.Member):
+            raw["member"] = {
+                "user": {"id": str(interaction.user.id)},
+                "roles": [str(role.id) for role in interaction.user.roles],
+                "permissions": str(interaction.permissions.value),
+            }
         answer = await self.interactions.answer(raw)
         try:
             await self.interactions.post_callback(str(interaction.id), interaction.token, answer)

@@ -23,6 +23,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -35,9 +36,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts.card import Card, Reply
-from bot.chat.commands import CommandServices, handle, parse_command
+from bot.chat.commands import PRIVILEGED, CommandServices, handle, parse_command
 from bot.delivery.slack import PERMANENT_ERRORS, error_code, fit, render_blocks
 from bot.delivery.slack_render import fallback_text
+from bot.redact import remember_secret
 
 if TYPE_CHECKING:
     from bot.app.context import AppContext
@@ -104,6 +106,24 @@ async def send_reply(
             )
 
 
+async def member_of(client: AsyncWebClient, user: str, groups: frozenset[str]) -> frozenset[str]:
+    """The user groups among ``groups`` that ``user`` belongs to (``usergroups.users.list``,
+    scope ``usergroups:read``); a group that cannot be read counts as not a member."""
+    found = set()
+    for group in sorted(groups):
+        try:
+            response = await client.usergroups_users_list(usergroup=group)
+        except SlackApiError as exc:
+            log.warning("slack: members of user group %s not readable: %s", group, error_code(exc))
+            continue
+        except Exception as exc:
+            log.warning("slack: members of user group %s not readable: %s", group, exc)
+            continue
+        if user in (response.get("users") or []):
+            found.add(group)
+    return frozenset(found)
+
+
 def command_listener(
     services: CommandServices,
 ) -> Callable[..., Awaitable[None]]:
@@ -116,13 +136,18 @@ def command_listener(
         client: AsyncWebClient,
     ) -> None:
         await ack()
+        remember_secret(str(command.get("response_url") or ""))
         channel = str(command.get("channel_id") or "")
+        user = str(command.get("user_id") or "")
         invocation = parse_command(
             str(command.get("command") or ""),
             str(command.get("text") or ""),
             destination=f"slack:{channel}" if channel else "",
-            user=str(command.get("user_id") or ""),
+            user=user,
         )
+        wanted = services.reviewers.slack_user_groups
+        if invocation.command in PRIVILEGED and wanted and user:
+            invocation = replace(invocation, groups=await member_of(client, user, wanted))
         reply = await asyncio.to_thread(handle, invocation, services)
         try:
             await send_reply(reply, respond, client, channel)

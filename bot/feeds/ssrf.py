@@ -21,6 +21,7 @@ import ipaddress
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -143,3 +144,30 @@ class GuardedResolver(AbstractResolver):
 
     async def close(self) -> None:
         await self._inner.close()
+
+
+def public_url_problem(url: str, allowed_networks: Sequence[str] = ()) -> str | None:
+    """Why ``url`` could not be fetched under the strict guard (private networks refused,
+    ``allowed_networks`` excepted), or ``None``: not http(s), no host, a host name that does not
+    resolve, or any of its addresses not public. Resolves the name (blocking: call it off the
+    event loop). Used when a chat user adds a feed, so a refusal is said at once."""
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "not a valid URL"
+    if parts.scheme.lower() not in ALLOWED_SCHEMES or not host:
+        return "only http:// and https:// URLs with a host can be added"
+    guard = AddressGuard.from_settings(False, allowed_networks)
+    if parse_ip(host) is not None:
+        return guard.blocked_reason(host)
+    default_port = 443 if parts.scheme.lower() == "https" else 80
+    try:
+        infos = socket.getaddrinfo(host, port or default_port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return f"host name {host} not found"
+    for info in infos:
+        reason = guard.blocked_reason(str(info[4][0]))
+        if reason is not None:
+            return f"{reason} (resolved from {host})"
+    return None

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.app.routing import destinations_for
-from bot.chat.commands import CommandServices, Invocation, handle, parse_command
+from bot.chat.commands import CommandServices, Invocation, Reviewers, handle, parse_command
 from bot.config import RouteConfig
 from bot.facts.catalogue import Catalogue
 from bot.facts.model import Change, ChangeStatus
 from bot.store import ledger, repo
 from bot.store.db import Database
 
+REVIEWER = "UREVIEW"
+
 
 @pytest.fixture
 def services(db: Database, catalogue: Catalogue) -> CommandServices:
-    return CommandServices(db=db, catalogue=catalogue, topics=("fentanyl", "us-china-tariffs"))
+    return CommandServices(
+        db=db,
+        catalogue=catalogue,
+        topics=("fentanyl", "us-china-tariffs"),
+        reviewers=Reviewers(slack_users=frozenset({REVIEWER})),
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,9 +104,12 @@ def test_subscribe_routes_alerts_to_the_channel_then_unsubscribe(
         (Invocation("history", ("nonsense",)), "No such fact"),
         (Invocation("subscribe", ("changes",)), "need a channel"),
         (Invocation("subscribe", ("weather",), "slack:C1"), "Unknown topic"),
-        (Invocation("add-feed", ("x", "file:///etc/passwd"), "slack:C1"), "Only http"),
-        (Invocation("add-feed", ("Bad Name!", "https://a.example/f"), "slack:C1"), "Usage"),
-        (Invocation("remove-feed", ("config-feed",)), "No feed of that name"),
+        (Invocation("add-feed", ("x", "file:///etc/passwd"), "slack:C1", REVIEWER), "Only http"),
+        (
+            Invocation("add-feed", ("Bad Name!", "https://a.example/f"), "slack:C1", REVIEWER),
+            "Usage",
+        ),
+        (Invocation("remove-feed", ("config-feed",), "slack:C1", REVIEWER), "No feed of that name"),
     ],
 )
 def test_bad_input_gets_a_helpful_answer(
@@ -108,14 +119,15 @@ def test_bad_input_gets_a_helpful_answer(
 
 
 def test_add_feed_from_chat_is_marked_untrusted(services: CommandServices, db: Database) -> None:
-    reply = handle(Invocation("add-feed", ("mofcom", "https://mofcom.example/rss")), services)
+    add = Invocation("add-feed", ("mofcom", "https://mofcom.example/rss"), "slack:C1", REVIEWER)
+    reply = handle(add, services)
     assert "Added feed mofcom" in reply.text
     with db.session() as session:
         feed = repo.get_feed(session, "mofcom")
         assert feed is not None and feed.origin == "chat"
     assert (
         "exists already"
-        in handle(Invocation("add-feed", ("mofcom", "https://x.example/rss")), services).text
+        in handle(replace(add, args=("mofcom", "https://x.example/rss")), services).text
     )
     assert "feeds, 0 failing" in handle(Invocation("feeds"), services).text
 

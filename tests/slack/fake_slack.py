@@ -54,6 +54,7 @@ class FakeSlack:
         self.channel_errors: dict[str, str] = {}
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.responses: list[dict[str, Any]] = []
+        self.user_groups: dict[str, list[str]] = {}  # usergroups.users.list: group id → users
         self.uploads: dict[str, bytes] = {}
         self.socket_sent: list[dict[str, Any]] = []
         self.socket_acks: list[dict[str, Any]] = []
@@ -184,6 +185,12 @@ class FakeSlack:
         if isinstance(fault.body, str):
             return web.Response(status=fault.status, text=fault.body, headers=fault.headers)
         return web.json_response(fault.body, status=fault.status, headers=fault.headers)
+
+    def _m_usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = str(params.get("usergroup", ""))
+        if group not in self.user_groups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.user_groups[group])}
 
     def _m_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "B1", "team": "t"}
