@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+DEMO_DB := sqlite:///var/demo.db
+
 demo: $(STAMP)
 	rm -f var/demo.db var/demo.db-wal var/demo.db-shm
-	DATABASE_URL=sqlite:///var/demo.db $(BIN)/python -m bot run --once --config config/demo.yaml
+	DATABASE_URL=$(DEMO_DB) $(BIN)/python -m bot run --once --config config/demo.yaml
+	@echo "The demo's database is var/demo.db: $(BIN)/python -m bot status --db $(DEMO_DB)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench

@@ -205,8 +205,6 @@ def error_reason(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     text_ = lines[0] if lines else type(original).__name__
-    if len(lines) > 1 and text_.startswith("connection failed"):
-        text_ = f"{text_} {lines[-1]}" if lines[-1] != text_ else text_
     return _PASSWORD_IN_URL.sub(r"\1***@", text_)[:500]
 
 

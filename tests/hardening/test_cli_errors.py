@@ -173,3 +173,33 @@ def test_help_names_every_command_and_the_exit_codes() -> None:
 
 def test_free_port_helper_gives_a_port() -> None:
     assert 0 < free_port() < 65536
+
+
+def test_outbox_lists_what_waits_not_what_was_sent(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "bot.db")
+    config = write_config(
+        tmp_path / "c.yaml",
+        {
+            "feeds": [
+                {
+                    "name": "wire",
+                    "url": (ROOT / "samples" / "feeds" / "wire.xml").as_uri(),
+                    "allow_file": True,
+                }
+            ],
+            "routes": [
+                {"to": "console", "kinds": ["changes", "news"]},
+                {"to": "slack:C1", "kinds": ["changes", "news"]},
+            ],
+            "fetch": {"full_text": False},
+            "schedule": {"first_run_backlog_hours": None},
+        },
+    )
+    assert run_bot("run", "--once", "--config", str(config), "--db", url).returncode == 0
+    waiting = run_bot("outbox", "--db", url)
+    assert waiting.returncode == 0 and waiting.stderr == ""
+    rows = waiting.stdout.splitlines()
+    assert rows and all(" pending " in row and "slack:C1" in row for row in rows), rows
+    assert all("destination not configured" in row for row in rows)
+    sent = run_bot("outbox", "--status", "sent", "--db", url).stdout.splitlines()
+    assert len(sent) == len(rows) and all("console" in row for row in sent)
