@@ -12,7 +12,8 @@ The rules, in order:
    that take its kind (``news`` follow-ups only where the parent went), and the parent's stored
    card is revised (title, update line, the story's source count) so its message is edited.
    Without one, a ``news`` entry of a story that raised no alert stays quiet, and anything else
-   raises a new alert.
+   raises a new alert. A retelling that neither changes, reports nor confirms a fact adds no
+   follow-up: it is counted in the story's sources at the next one.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ class AlertPlanner:
         kind = alert_kind(changes, relevant, opinion)
         if kind is None:
             return Raised()
+        corroborates = any(c.status is ChangeStatus.CONFIRMED for c in changes)
+        if kind is CardKind.NEWS and story_uid is not None and not corroborates:
+            return Raised()  # a retelling that adds nothing: counted in the story, not posted
         parent = self._parent(session, changes, story_uid)
         sources = self._sources(session, changes, story_uid, entry)
         card = compose_alert(

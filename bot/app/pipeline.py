@@ -34,6 +34,7 @@ from bot.facts.catalogue import Catalogue
 from bot.facts.compare import Judgement, compare, implied_values
 from bot.facts.evidence import EvidencePolicy, Report, Source, SourceBook, Tier
 from bot.facts.model import Change, ChangeStatus
+from bot.facts.values import value_key
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
 from bot.news.cluster import StoryMember, find_story, is_copy, stored_events
@@ -78,7 +79,7 @@ def _member(row: repo.RecentEntry) -> StoryMember:
 
 def _events(changes: Sequence[Change]) -> list[list[str]]:
     return [
-        [c.fact_id, str(c.new), c.status.value]
+        [c.fact_id, value_key(c.new), c.status.value]
         for c in changes
         if c.status is not ChangeStatus.NOTED
     ]
@@ -90,6 +91,32 @@ def evidence_policy(config: BotConfig) -> EvidencePolicy:
         sources_needed=config.evidence.sources_needed,
         window=config.schedule.story_window,
     )
+
+
+class StoredRecord:
+    """The claims on record for one entry's judgement, read from the store fact by fact and
+    only when a claim needs support: other domains, within the window, not copies of it."""
+
+    def __init__(self, session: Session, entry: Entry, source: Source, window: timedelta) -> None:
+        self._session = session
+        self._entry = entry
+        self._source = source
+        self._window = window
+        self._cache: dict[str, list[Report]] = {}
+
+    def reports(self, fact_id: str) -> list[Report]:
+        if fact_id not in self._cache:
+            entry = self._entry
+            on_record = ledger.reports_within(
+                self._session, [fact_id], entry.published - self._window, entry.published
+            )
+            text = entry.full_text
+            self._cache[fact_id] = [
+                r.report
+                for r in on_record
+                if r.report.domain != self._source.domain and not is_copy(text, r.text)
+            ]
+        return self._cache[fact_id]
 
 
 class Pipeline:
@@ -111,16 +138,15 @@ class Pipeline:
         with self._db.session() as session:
             if repo.seen_uids(session, [uid]):
                 return None
-            judged = analysis.relevant or bool(analysis.claims)
-            states = ledger.fact_states(session, lock=judged)
             source = self._sources.source_of(entry.link, entry.feed)
+            states = ledger.fact_states(session, lock=True) if analysis.claims else {}
             how = Judgement(
                 published=entry.published,
                 source=source,
-                reports=self._reports(session, entry, analysis, source),
+                record=StoredRecord(session, entry, source, self.window),
                 policy=self._policy,
             )
-            changes = compare(analysis.claims, states, self._catalogue, how)
+            changes = compare(analysis.claims, states, self._catalogue, how) if states else []
             outcome = Outcome(
                 entry=entry, uid=uid, analysis=analysis, changes=changes, backlog=backlog
             )
@@ -173,23 +199,6 @@ class Pipeline:
         outcome.alert_kind = raised.kind
         outcome.update_of = raised.update_of
         return outcome
-
-    def _reports(
-        self, session: Session, entry: Entry, analysis: Analysis, source: Source
-    ) -> list[Report]:
-        """Claims on record that may corroborate this entry's: other domains, not copies."""
-        facts = {c.fact_id for c in analysis.claims}
-        if not facts:
-            return []
-        on_record = ledger.reports_within(
-            session, facts, entry.published - self.window, entry.published
-        )
-        text = entry.full_text
-        return [
-            r.report
-            for r in on_record
-            if r.report.domain != source.domain and not is_copy(text, r.text)
-        ]
 
     def _story(self, session: Session, outcome: Outcome) -> str | None:
         if not outcome.analysis.relevant:

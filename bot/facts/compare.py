@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol
 
 from bot.facts.catalogue import Catalogue
 from bot.facts.evidence import (
@@ -61,13 +62,30 @@ from bot.facts.model import (
 from bot.facts.values import same_value, value_key
 
 
+class Record(Protocol):
+    """What is on record: earlier claims of a fact within the window, copies of the entry and
+    its own domain left out. The store provides it; asked only when a claim needs support."""
+
+    def reports(self, fact_id: str) -> Sequence[Report]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reports:
+    """A record held in memory (tests, replays of a fixed set)."""
+
+    items: Sequence[Report] = ()
+
+    def reports(self, fact_id: str) -> Sequence[Report]:
+        return [r for r in self.items if r.fact_id == fact_id]
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
     """Everything the judge needs besides the claims: when, who, and what is on record."""
 
     published: datetime
     source: Source
-    reports: Sequence[Report] = ()  # earlier claims within the window, copies left out
+    record: Record = field(default_factory=Reports)
     policy: EvidencePolicy = field(default_factory=EvidencePolicy)
 
 
@@ -115,7 +133,7 @@ def _status(
         return None, []
     key = value_key(value)
     support = independent(
-        (r for r in how.reports if r.fact_id == fact.id and value_key(r.value) == key),
+        (r for r in how.record.reports(fact.id) if value_key(r.value) == key),
         how.source.domain,
     )
     sources = 1 + len(support)

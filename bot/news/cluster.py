@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from bot.facts.model import Change
 from bot.facts.values import value_key
@@ -70,11 +71,12 @@ def events_of(changes: Sequence[Change]) -> frozenset[Event]:
 
 
 def stored_events(raw: Iterable[Sequence[str]]) -> frozenset[Event]:
-    """Events as stored (older rows hold [fact, value] pairs of confirmations or changes)."""
+    """Events as stored: [fact, value key, status] (older rows hold [fact, value] pairs of
+    confirmations or changes)."""
     events = set()
     for item in raw or ():
         if len(item) >= 3:
-            events.add((str(item[0]), value_key(item[1]), str(item[2])))
+            events.add((str(item[0]), str(item[1]), str(item[2])))
         elif len(item) == 2:
             events.add((str(item[0]), value_key(item[1]), "confirmed"))
     return frozenset(events)
@@ -87,7 +89,10 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)
 def content_words(text: str) -> frozenset[str]:
+    """Lower-cased, lightly stemmed words without stop words (cached: a story's members are
+    compared with every new entry of the window)."""
     return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1)
 
 

@@ -49,6 +49,7 @@ def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
                 since=_midnight(fact.as_of),
                 entry_uid=None,
                 previous=None,
+                history=[],
                 corroboration=0,
                 sources=[{"title": fact.citation, "link": "", "feed": "seed"}],
             )
@@ -58,35 +59,20 @@ def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
     return added
 
 
-def _past_values(session: Session) -> dict[str, list[Any]]:
-    """Per fact, the value each move replaced, oldest first (the baseline included)."""
-    rows = session.execute(
-        select(FactHistoryRow.fact_id, FactHistoryRow.old)
-        .where(FactHistoryRow.status.in_(MOVES))
-        .order_by(FactHistoryRow.at, FactHistoryRow.id)
-    )
-    past: dict[str, list[Any]] = {}
-    for fact_id, old in rows:
-        past.setdefault(fact_id, []).append(old)
-    return past
-
-
 def fact_states(session: Session, *, lock: bool = False) -> dict[str, FactState]:
     query = select(FactStateRow).order_by(FactStateRow.fact_id)
     if lock and _is_postgres(session):
         query = query.with_for_update()
-    rows = list(session.scalars(query))
-    past = _past_values(session)
     return {
         row.fact_id: FactState(
             value=row.value,
             since=row.since,
             entry_key=row.entry_uid,
             previous=row.previous,
-            history=tuple(past.get(row.fact_id, ())),
+            history=tuple(row.history or ()),
             implied=row.implied,
         )
-        for row in rows
+        for row in session.scalars(query)
     }
 
 
@@ -141,6 +127,7 @@ def apply_changes(
             continue
         ref = {"feed": source.feed, "title": source.title, "link": source.link}
         if change.status.value in MOVES:
+            row.history = [*(row.history or []), row.value]
             row.previous = row.value
             row.value = change.new
             row.since = published

@@ -112,6 +112,8 @@ class FactStateRow(Base):
     # the value a part's change implies for this fact (a whole whose part moved), kept as a
     # consistent prior for later claims; never shown as the fact's value
     implied: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # every earlier value, oldest first (the baseline included): what a stale story retells
+    history: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class FactHistoryRow(Base):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.compare import Judgement, compare, implied_values, resolve
+from bot.facts.compare import Judgement, Reports, compare, implied_values, resolve
 from bot.facts.evidence import EvidencePolicy, Prior, Report, Source, SourceBook, Tier, check_prior
 from bot.facts.model import (
     Change,
@@ -83,7 +83,7 @@ def judged(
     policy: EvidencePolicy | None = None,
     **overrides: object,
 ) -> list[tuple[str, object, object, ChangeStatus]]:
-    how = Judgement(when, source, reports, policy or EvidencePolicy())
+    how = Judgement(when, source, Reports(reports), policy or EvidencePolicy())
     changes = compare(claims, state(catalogue, **overrides), catalogue, how)
     return [(c.fact_id, c.old, c.new, c.status) for c in changes]
 
@@ -177,7 +177,7 @@ def report(value: object, domain: str, key: str = "e1", hours: float = 5) -> Rep
 def test_two_independent_sources_move_a_fact(catalogue: Catalogue) -> None:
     weak = [claim(US, 30.0, strength=WEAK)]
     other = (report(30.0, "wire.example"),)
-    how = Judgement(LATER, OUTLET, other)
+    how = Judgement(LATER, OUTLET, Reports(other))
     changes = compare(weak, state(catalogue), catalogue, how)
     assert [(c.status, c.sources, c.supports) for c in changes] == [(CHANGED, 2, ("e1",))]
     # a report of another value, or from the same domain, does not count
@@ -219,7 +219,7 @@ def test_a_contradicted_change_is_corrected_on_corroboration(catalogue: Catalogu
     right = [claim(US, 30.0, previous=145.0)]
     assert judged(catalogue, right, us_tariff_china=misread) == [(US, 75.0, 30.0, REPORTED)]
     reports = (report(30.0, "wire.example"),)
-    how = Judgement(LATER, OUTLET, reports)
+    how = Judgement(LATER, OUTLET, Reports(reports))
     (change,) = compare(right, state(catalogue, us_tariff_china=misread), catalogue, how)
     assert (change.status, change.old, change.new, change.corrects) == (CORRECTED, 75.0, 30.0, "e0")
     official = Source("ustr.gov", Tier.OFFICIAL)

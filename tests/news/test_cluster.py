@@ -112,7 +112,7 @@ def test_different_claimed_values_are_different_stories() -> None:
 
 
 def test_stored_events_read_old_pairs_as_confirmations() -> None:
-    assert stored_events([["us-tariff-china", "30.0"], ["trade-talks", "Held", "changed"]]) == {
+    assert stored_events([["us-tariff-china", "30.0"], ["trade-talks", "held", "changed"]]) == {
         ("us-tariff-china", "30", "confirmed"),
         ("trade-talks", "held", "changed"),
     }
