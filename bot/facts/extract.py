@@ -35,10 +35,11 @@ from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
 from bot.facts.text import clauses, decapitalise, figures, normalise_figures, sentences
 
-PERSON = r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,5}))"
+PERSON = r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){1,7}))"
 BUILTIN_PATTERNS = {"w": WORD, "person": PERSON}
 _EVIDENCE_CHARS = 300
 _PREFIX = re.compile(r"^\s*([^:|—–]{2,40}?)\s*[:|—–]\s+\S")
+_QUESTION = re.compile(r"^\s*Q\s*[:.]|\?\s*[\"”’']?\s*$")  # a reporter's question states nothing
 _LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
 
@@ -84,7 +85,7 @@ class ClaimExtractor:
         title = normalise_figures(decapitalise(" ".join(title.split())))
         body = normalise_figures(" ".join(body.split()))
         head_units = sentences(title) if title else []
-        units = head_units + sentences(body)
+        units = head_units + [u for u in sentences(body) if not _QUESTION.search(u)]
         entry = " ".join(units)
         recalls = bool(units) and (
             self.lexicon.any(self.roles.retrospective, " ".join(units[:2]))
@@ -99,6 +100,7 @@ class ClaimExtractor:
             hits = self.figures.find(sentence, parts, published.date(), recalls, entry, title)
             background = bool(parts) and all(p.background for p in parts)
             hits += self.figures.removals(sentence, published.date(), recalls, background, title)
+            hits += self.figures.scalings(sentence, published.date(), recalls, background, title)
             for hit in hits:
                 claims.append(self._figure_claim(hit, weak=in_title and bare_title))
         promises: list[Claim] = []

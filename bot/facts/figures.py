@@ -67,6 +67,9 @@ _KEEPING = re.compile(r"\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*)\b"
 _KEPT_BEFORE = re.compile(
     r"\b(?:retain\w*|keep\w*|kept|leav\w*|maintain\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+_FACTORS = {"halv": 0.5, "doub": 2.0, "trip": 3.0}  # the scaling verbs' stems
+# an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ..."
+_DOCUMENT_TITLE = re.compile(r"^\s*(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]")
 _CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
 _LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
@@ -159,9 +162,13 @@ class FigureFinder:
             )
             if hits:
                 own = [h for h in hits if h[1] != self.roles.others]
-                if own and self._listed_with_others(text, own[0][0], hits[0][0]):
-                    return own[0][1], own[0][2]
-                return hits[0][1], hits[0][2]
+                pick = (
+                    own[0]
+                    if own and self._listed_with_others(text, own[0][0], hits[0][0])
+                    else hits[0]
+                )
+                start = text.find(pick[2])
+                return pick[1], text[start : start + len(pick[2]) + 60]  # with what follows
         return None
 
     def _listed_with_others(self, text: str, own_at: int, first_at: int) -> bool:
@@ -255,25 +262,29 @@ class FigureFinder:
     def _bind(
         self, local: str, clause: str, sentence: str, nouns: str, entry: str, title: str
     ) -> tuple[FigureRule, bool] | None:
-        """The rule a figure's phrase binds to, and whether it bound loosely."""
-        found = self._target(local)
-        target, target_phrase = found if found else (None, "")
+        """The rule a figure's phrase binds to, and whether it bound loosely (see the module
+        docstring for the order)."""
+        target, target_phrase = self._target(local) or (None, "")
         actor = None
         loose = False
         if target is None:
             target = self._shorthand_target(local, nouns)
         if target is None:
             actor = self._premodifier_actor(local, nouns)
+            if actor is not None and self._acted_on(actor, local, clause):
+                target, actor = actor, None  # "Trump cuts China's tariff": the tariff on China
         if target is None and actor is None:
-            found = self._target(clause)
-            target, target_phrase = found if found else (None, "")
+            target, target_phrase = self._target(clause) or (None, "")
+            target = target or self._shorthand_target(clause, nouns)
             loose = target is not None
         if target is None and actor is None:
+            only = self._qualified_only(local, entry)
+            if only is not None:
+                return only, True
             actor = self._subject(clause) or self._subject(sentence) or self._subject(title)
             loose = True
         if target is None and actor is None:
-            rule = self._qualified_only(local, entry)
-            return (rule, True) if rule else None
+            return None
         rules = [
             r
             for r in self.rules
@@ -282,19 +293,54 @@ class FigureFinder:
         ]
         qualified = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
         plain = [r for r in rules if not r.qualifiers]
-        chosen = qualified or plain
+        chosen = qualified or self._qualified_by_title(plain, rules, sentence, title) or plain
         if not chosen:
             return None
         rule = chosen[0]
-        if any(self.lexicon.any(name, f"{local} {target_phrase}") for name in rule.exclude):
+        phrase = f"{local} {target_phrase}"
+        if any(self.lexicon.any(name, phrase) for name in rule.exclude):
             return None
-        if self.lexicon.any(self.roles.aggregate, local) and any(
-            self.lexicon.any(name, sentence) for name in rule.exclude
-        ):
+        if self.lexicon.any(self.roles.aggregate, local) and self._counts_outside(sentence):
             return None  # "a total of 55%, counting Section 301 duties"
         if target is None and not self._target_named(rule, sentence, title):
             return None
         return rule, loose
+
+    def _acted_on(self, party: str, local: str, clause: str) -> bool:
+        """Whether another party acts on ``party``'s possessive noun ("Trump cuts China's
+        tariff"): the clause names another party before the noun phrase."""
+        head = clause[: max(clause.find(local), 0)]
+        others = [p for p in self.roles.parties if p != party and self.lexicon.has(p)]
+        return bool(head) and any(self.lexicon.any(p, head) for p in others)
+
+    def _qualified_by_title(
+        self, plain: list[FigureRule], rules: list[FigureRule], sentence: str, title: str
+    ) -> list[FigureRule]:
+        """An official document titled for one qualified duty ("... Duties Addressing the
+        Synthetic Opioid Supply Chain") speaks of that duty in its body."""
+        if not plain or not title or title.strip() == sentence.strip() or figures(title):
+            return []
+        if not _DOCUMENT_TITLE.match(title):
+            return []
+        return [
+            r
+            for r in rules
+            if r.qualifiers
+            and self.lexicon.any_of(r.qualifiers, title)
+            and not self.lexicon.any(self.roles.aggregate, sentence)
+        ]
+
+    def _counts_outside(self, sentence: str) -> bool:
+        """Whether an aggregate counts duties outside the tracked ones ("including Section
+        301"), as opposed to setting them aside ("Section 301 comes on top")."""
+        outside = self.lexicon.sources[self.roles.outside]
+        inclusion = re.search(
+            rf"\b(?:includ\w*|count\w*|adds?|added|adding|plus|with|incorporat\w*)\s+"
+            rf"(?:[\w'’-]+\s+){{0,5}}?{outside}",
+            sentence,
+            re.IGNORECASE,
+        )
+        return inclusion is not None
 
     def _target_named(self, rule: FigureRule, sentence: str, title: str) -> bool:
         """An actor-bound figure does not count for a fact where another country, and not the
@@ -379,6 +425,50 @@ class FigureFinder:
             hits.append(FigureHit(rule, 0.0, None, None, verdict, False, True, False, sentence))
         return hits
 
+    # --- scalings without a figure -------------------------------------------------------
+
+    def scalings(
+        self, sentence: str, day: date, retrospective: bool, background: bool, title: str
+    ) -> list[FigureHit]:
+        """ "halved the fentanyl tariff", "doubles tariffs on Chinese goods": a factor applied
+        to the current value, where no level of the same phrase says the result."""
+        hits: list[FigureHit] = []
+        verbs = self.lexicon.sources[self.roles.scaling]
+        for nouns in self._nouns:
+            noun = self.lexicon.sources[nouns]
+            for match in re.finditer(
+                rf"{verbs}\s+(?:{WORD}){{0,4}}?{noun}(?:[^,;.]{{0,60}})", sentence, re.IGNORECASE
+            ):
+                phrase = match.group(0)
+                if any(f.role is Role.LEVEL for f in figures(phrase)):
+                    continue  # "halving the tariff to 10%": the level says it
+                factor = _FACTORS.get(phrase[:4].lower())
+                if factor is None:
+                    continue
+                bound = self._bind(phrase, sentence, sentence, nouns, sentence, title)
+                if bound is None:
+                    continue
+                verdict = judge(
+                    sentence=sentence,
+                    before=sentence[: match.start()],
+                    core=phrase,
+                    after="",
+                    background=background,
+                    retrospective=retrospective,
+                    published=day,
+                    core_is_pattern=True,
+                    markers=self.markers,
+                )
+                if verdict is None:
+                    continue
+                rule, loose = bound
+                hits.append(
+                    FigureHit(
+                        rule, factor, Relative.MULTIPLY, None, verdict, loose, True, False, sentence
+                    )
+                )
+        return hits
+
     # --- figures ------------------------------------------------------------------------
 
     def find(
@@ -433,7 +523,10 @@ class FigureFinder:
             local_for_binding = None
             if span is None and not clause_nouns and _CONTINUES.search(head):
                 span = (0, figure.end)
-                if not any(self.lexicon.any(p, head) for p in self.parties):
+                own_head = re.search(r"\brates?\b", head) or self.lexicon.any(
+                    self.roles.aggregate, head
+                )
+                if not own_head and not any(self.lexicon.any(p, head) for p in self.parties):
                     local_for_binding = previous_local  # the previous clause's noun phrase
             if span is None:
                 continue

@@ -34,6 +34,13 @@ from bot.facts.model import Modality
 from bot.facts.text import Direction, time_refs
 
 _CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case|provided that)\b", re.IGNORECASE)
+# negations that state the event itself ("talks ended without a deal", "conditions for talks do
+# not exist"), not a denial of it
+_NEGATED_IDIOM = re.compile(
+    r"\b(?:(?:do|does|did) not|no longer)\s+exist\w*|\bwithout\s+(?:a |an |any )?"
+    r"(?:deal|agreement|result|progress|breakthrough|accord)\b",
+    re.IGNORECASE,
+)
 _WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)(?:\w+ly\s+)?\w+", re.IGNORECASE)
 _FUTURE_NEAR = re.compile(
@@ -137,7 +144,7 @@ def judge(
     ``core_is_pattern``: the core is a matched event pattern whose own words (such as
     "weighing" in an evaluating pattern) must not count as markers.
     """
-    if markers.negation.search(before) or markers.negation.search(core):
+    if markers.negation.search(before) or markers.negation.search(_NEGATED_IDIOM.sub("", core)):
         return None
     if background or retrospective:
         return Verdict(Modality.HISTORICAL)

@@ -71,9 +71,13 @@ class PatternFinder:
         cut = next((i for i, w in enumerate(words) if w.lower() in _NAME_TAIL), len(words))
         words = words[:cut]
         while words and (
-            (titles and titles.fullmatch(words[0])) or any(b.fullmatch(words[0]) for b in blocked)
+            (titles and titles.fullmatch(words[0]))
+            or any(b.fullmatch(words[0]) for b in blocked)
+            or words[0] in ("of", "the")
         ):
             words.pop(0)
+        if any(w in ("of", "the") for w in words):
+            return None  # "Ministry of Public Security" is no person
         while words and (
             (titles and titles.fullmatch(words[-1])) or words[-1].lower() in _NAME_TAIL
         ):

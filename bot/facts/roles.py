@@ -59,6 +59,8 @@ class Roles(BaseModel):
     removal: str = "removal_verbs"
     aggregate: str = "aggregate_words"
     layer: str = "layer_words"
+    outside: str = "outside_duties"
+    scaling: str = "scaling_verbs"
 
     def named(self) -> Iterator[tuple[str, str]]:
         """Every (role, vocabulary name) pair, parties included."""
