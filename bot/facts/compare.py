@@ -4,7 +4,8 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
 
 1. Historical claims say nothing about now and yield nothing. Asserted claims win over proposed
    ones; among several asserted values ``hints.precedence`` decides for states (the most
-   advanced event), the latest month for months, otherwise the value stated most often.
+   advanced event), the latest month for months, otherwise the value stated most often; a
+   level beats a relative claim of the same entry.
 2. A relative claim ("cut by 10 points", "halved") is resolved against the current value; a fact
    whose kind has no arithmetic ignores it. One that reproduces the fact's change of the last
    window from its previous value is that change retold.
@@ -165,7 +166,8 @@ def _judge_fact(
     if not mine:
         return None
     asserted = [c for c in mine if c.modality is Modality.ASSERTED]
-    claim = _pick(fact, asserted or mine)
+    levels = [c for c in asserted if c.relative is None]
+    claim = _pick(fact, levels or asserted or mine)  # a level says the result; a delta implies it
     value = resolve(fact, claim, state.value)
     if value is None:
         return None

@@ -104,7 +104,7 @@ class ClaimExtractor:
             for hit in hits:
                 claims.append(self._figure_claim(hit, weak=in_title and bare_title))
         promises: list[Claim] = []
-        for found in self.patterns.find(units, entry, published, recalls):
+        for found in self.patterns.find(units, entry, published, recalls, title):
             in_title = found.evidence in head_units
             claim = self._pattern_claim(found, weak=in_title and bare_title)
             if self._promise(found):

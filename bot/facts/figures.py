@@ -70,6 +70,15 @@ _KEPT_BEFORE = re.compile(
 _FACTORS = {"halv": 0.5, "doub": 2.0, "trip": 3.0}  # the scaling verbs' stems
 # an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ..."
 _DOCUMENT_TITLE = re.compile(r"^\s*(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]")
+
+
+_APPOSITIVE = re.compile(r",[^,;]{1,120},")
+
+
+def _in(sentence: str, title: str) -> bool:
+    return bool(title) and sentence.strip() in title
+
+
 _CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
 _LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
@@ -231,8 +240,8 @@ class FigureFinder:
         noun = before[-1]
         if figure.start - noun.end() > _MAX_PREDICATE_GAP:
             return None
-        gap_figures = [f for f in figures(text) if noun.end() <= f.start < figure.start]
-        if any(f.role is Role.LEVEL for f in gap_figures):
+        gap = _APPOSITIVE.sub(", ", text[noun.end() : figure.start])  # ", the 10% part plus ...,"
+        if any(f.role is Role.LEVEL for f in figures(gap)):
             return None
         if _NEW_POSSESSOR.search(text[noun.end() : figure.start]):
             return None  # "... and China's is 125 percent": another party's figure
@@ -419,6 +428,7 @@ class FigureFinder:
                 published=day,
                 core_is_pattern=True,
                 markers=self.markers,
+                headline=_in(sentence, title),
             )
             if verdict is None:
                 continue
@@ -458,6 +468,7 @@ class FigureFinder:
                     published=day,
                     core_is_pattern=True,
                     markers=self.markers,
+                    headline=_in(sentence, title),
                 )
                 if verdict is None:
                     continue
@@ -548,6 +559,7 @@ class FigureFinder:
                 published=day,
                 core_is_pattern=False,
                 markers=self.markers,
+                headline=_in(sentence, title),
             )
             if verdict is None:
                 return None

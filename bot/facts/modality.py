@@ -14,9 +14,9 @@ The rules, in order (the first that applies decides):
    "in 2019", "last year") → historical.
 5. Otherwise asserted. A future time reference near the claim ("next month", "from March")
    becomes the claim's ``effective`` date. The verdict also says whether the claim looks ahead
-   (``future``: "will", "to cut", "would") and whether a decision backs it (``decided``: an
-   order, an announcement, a joint statement, an effective date, "agreed", or the actor's
-   own words reported: "the ministry said"), and whether it is
+   (``future``: "will", "to cut", "would", a headline's "X to visit") and whether a decision
+   backs it (``decided``: an order, an announcement, a joint statement, an effective date,
+   "agreed", or the actor's own words reported: "the ministry said"), and whether it is
    second-hand (``hearsay``: "reported", "according to a report"); the extractor weighs these
    into the claim's strength.
 
@@ -38,7 +38,8 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case|provided that)\b", re
 # not exist"), not a denial of it
 _NEGATED_IDIOM = re.compile(
     r"\b(?:(?:do|does|did) not|no longer)\s+exist\w*|\bwithout\s+(?:a |an |any )?"
-    r"(?:deal|agreement|result|progress|breakthrough|accord)\b",
+    r"(?:deal|agreement|result|progress|breakthrough|accord)\b|\b(?:are|is) not in place\b"
+    r"|\b(?:will not|won't|would not)\s+(?:be held|take place|go ahead)\b",
     re.IGNORECASE,
 )
 _WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
@@ -138,6 +139,7 @@ def judge(
     published: date,
     core_is_pattern: bool,
     markers: Markers,
+    headline: bool = False,
 ) -> Verdict | None:
     """Judge one claim found in ``core`` with ``before``/``after`` its clause context.
 
@@ -160,6 +162,7 @@ def judge(
     if past and effective is None:
         return Verdict(Modality.HISTORICAL)
     near = before + core
+    ahead = bool(_LOOKS_AHEAD.search(near)) or (headline and _headline_infinitive(before + core))
     conditional_mood = bool(_WOULD.search(scope))
     decided = effective is not None or bool(markers.decision.search(sentence))
     if not conditional_mood and markers.reporting.search(sentence):
@@ -167,10 +170,27 @@ def judge(
     return Verdict(
         Modality.ASSERTED,
         effective,
-        future=bool(_LOOKS_AHEAD.search(near)) or effective is not None,
+        future=ahead or effective is not None,
         decided=decided,
         hearsay=bool(markers.hearsay.search(sentence)),
     )
+
+
+_INFINITIVE = re.compile(r"^((?:[\w.,'’-]+\s+){1,7}?)to\s+(?!\d)[a-z]{3,}\b")
+_FINITE = re.compile(
+    r"\b(?:\w+(?:ed|es)|adds|puts|sets|cuts|lifts|raises|lowers|moves|brings|sends|says|tells|"
+    r"asks|urges|calls|wants|plans|agrees|vows|hikes|slashes|trims|eases|returns|turns|goes|"
+    r"comes|falls|rises|drops|is|are|was|were|has|have|had|will|would|can|could)\b",
+    re.IGNORECASE,
+)
+
+
+def _headline_infinitive(text: str) -> bool:
+    """A headline's "X to <verb>" with no finite verb before it: a plan or a schedule
+    ("Chinese vice premier to visit Switzerland, hold talks"), not "China adds four
+    chemicals to its list"."""
+    match = _INFINITIVE.match(text)
+    return match is not None and not _FINITE.search(match.group(1))
 
 
 _LEAD = re.compile(r"^\s*((?:\S+\s+){0,5}?\S+),\s")

@@ -87,7 +87,12 @@ class PatternFinder:
         return " ".join(w.strip(".,'’") for w in words)
 
     def find(
-        self, units: Sequence[str], entry: str, published: datetime, retrospective: bool
+        self,
+        units: Sequence[str],
+        entry: str,
+        published: datetime,
+        retrospective: bool,
+        title: str = "",
     ) -> list[PatternHit]:
         hits: list[PatternHit] = []
         day = published.date()
@@ -99,10 +104,15 @@ class PatternFinder:
             for sentence in units:
                 if not self.meets(rule.sentence_requires, sentence):
                     continue
+                headline = bool(title) and sentence.strip() in title
                 for clause in clauses(sentence):
-                    found += self._matches(rule, sentence, clause, day, retrospective, published)
+                    found += self._matches(
+                        rule, sentence, clause, day, retrospective, published, headline
+                    )
                     if rule.kind is FactKind.PERSON:
-                        mentions += self._mentions(rule, sentence, clause, day, retrospective)
+                        mentions += self._mentions(
+                            rule, sentence, clause, day, retrospective, headline
+                        )
             hits += found or mentions
         return hits
 
@@ -114,6 +124,7 @@ class PatternFinder:
         day: date,
         retrospective: bool,
         published: datetime,
+        headline: bool,
     ) -> list[PatternHit]:
         hits = []
         text = clause.text
@@ -131,7 +142,7 @@ class PatternFinder:
                     value = name
                 else:
                     value = str(state)
-                verdict = self._judge(sentence, clause, match, day, retrospective)
+                verdict = self._judge(sentence, clause, match, day, retrospective, headline)
                 if verdict is None:
                     continue
                 value = self._later_state(rule, value, verdict)
@@ -150,7 +161,13 @@ class PatternFinder:
         return dict(rule.future).get(str(value), value)
 
     def _mentions(
-        self, rule: PatternRule, sentence: str, clause: Clause, day: date, retrospective: bool
+        self,
+        rule: PatternRule,
+        sentence: str,
+        clause: Clause,
+        day: date,
+        retrospective: bool,
+        headline: bool,
     ) -> list[PatternHit]:
         hits = []
         for name in rule.known:
@@ -158,7 +175,7 @@ class PatternFinder:
             for match in pattern.finditer(clause.text):
                 if self._excluded(rule, clause.text, match):
                     continue
-                verdict = self._judge(sentence, clause, match, day, retrospective)
+                verdict = self._judge(sentence, clause, match, day, retrospective, headline)
                 if verdict is None:
                     continue
                 if _FORMER.search(sentence):
@@ -167,7 +184,13 @@ class PatternFinder:
         return hits
 
     def _judge(
-        self, sentence: str, clause: Clause, match: re.Match[str], day: date, retrospective: bool
+        self,
+        sentence: str,
+        clause: Clause,
+        match: re.Match[str],
+        day: date,
+        retrospective: bool,
+        headline: bool,
     ) -> Verdict | None:
         text = clause.text
         return judge(
@@ -180,4 +203,5 @@ class PatternFinder:
             published=day,
             core_is_pattern=True,
             markers=self.markers,
+            headline=headline,
         )
