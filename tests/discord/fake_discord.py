@@ -46,7 +46,7 @@ BAD_REFERENCE = {
         }
     },
 }
-Hook = Callable[[str, str, str], bool | None]  # (phase, method, path) → stop the request?
+Hook = Callable[[str, "Recorded"], bool | None]  # (phase, the request) → stop the request?
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -116,8 +116,8 @@ class FakeDiscord:
             m for m in self.messages.get(channel, []) if m["id"] != message_id
         ]
 
-    def _stopped(self, phase: str, request: web.Request) -> bool:
-        return bool(self.hook is not None and self.hook(phase, request.method, request.path))
+    def _stopped(self, phase: str, recorded: Recorded) -> bool:
+        return bool(self.hook is not None and self.hook(phase, recorded))
 
     def posts(self, channel: str) -> list[Recorded]:
         path = f"{PREFIX}/channels/{channel}/messages"
@@ -208,7 +208,7 @@ class FakeDiscord:
             referenced = self.message(channel, str(reference.get("message_id")))
             if referenced is None and reference.get("fail_if_not_exists", True):
                 return _json(BAD_REFERENCE, status=400)
-        if self._stopped("before", request):
+        if self._stopped("before", recorded):
             return _json(ERRORS[500], status=503)
         message = {
             "id": str(1_000_000_000_000_000_000 + next(self._ids)),
@@ -228,7 +228,7 @@ class FakeDiscord:
             }
             message["referenced_message"] = dict(referenced)
         existing.append(message)
-        self._stopped("after", request)
+        self._stopped("after", recorded)
         return _json(message)
 
     async def _edit_channel_message(self, request: web.Request) -> web.Response:
@@ -247,7 +247,7 @@ class FakeDiscord:
             return _json(UNKNOWN_MESSAGE, status=404)
         if (message.get("author") or {}).get("id") != BOT_USER_ID:
             return _json(NOT_AUTHOR, status=403)
-        if self._stopped("before", request):
+        if self._stopped("before", recorded):
             return _json(ERRORS[500], status=503)
         payload = recorded.json or {}
         for key in ("content", "embeds", "allowed_mentions"):
@@ -255,7 +255,7 @@ class FakeDiscord:
                 message[key] = payload[key]
         message["edited_timestamp"] = "2025-05-12T10:00:00.000000+00:00"
         self.edits.append(recorded)
-        self._stopped("after", request)
+        self._stopped("after", recorded)
         return _json(message)
 
     async def _list_messages(self, request: web.Request) -> web.Response:

@@ -97,6 +97,7 @@ class PostTrigger:
     before: bool
     kill: Kill
     method: str = "chat.postMessage"
+    replies_only: bool = False  # count only posts in a thread (``thread_ts``)
     seen: int = 0
     fired: bool = False
 
@@ -240,11 +241,12 @@ class SlackStandIn:
             trigger.fired = True
             trigger.kill()
 
-    def _arrive(self, method: str) -> None:
+    def _arrive(self, method: str, params: dict[str, Any]) -> None:
         """Count the call for the trigger and fire it if it is due before the work; if it
         fired, the worker is gone and nothing is recorded."""
-        if self.trigger is not None and self.trigger.method == method:
-            self.trigger.seen += 1
+        trigger = self.trigger
+        if trigger is not None and trigger.method == method:
+            trigger.seen += int(not trigger.replies_only or bool(params.get("thread_ts")))
         self._fire(True, method)
         trigger = self.trigger
         if trigger is not None and trigger.fired and trigger.before and trigger.method == method:
@@ -260,7 +262,7 @@ class SlackStandIn:
             if first is None:
                 return web.json_response({"ok": False, "error": "thread_not_found"})
             thread_ts = first.thread_ts or first.ts
-        self._arrive("chat.postMessage")
+        self._arrive("chat.postMessage", params)
         with self._lock:
             # message timestamps are Unix times, as Slack's are (`oldest` bounds rely on it)
             self._clock = max(time.time(), self._clock + 0.001)
@@ -283,7 +285,7 @@ class SlackStandIn:
         message = self._find(channel, ts)
         if message is None:
             return web.json_response({"ok": False, "error": "message_not_found"})
-        self._arrive("chat.update")
+        self._arrive("chat.update", params)
         with self._lock:
             message.text = str(params.get("text") or message.text)
             if "metadata" in params:
