@@ -65,26 +65,30 @@ class PatternFinder:
         return not (others_only and any(self.lexicon.any(p, wider) for p in self._parties))
 
     def _person(self, raw: str) -> str | None:
+        """The name in a run of capitalised words: titles and "of the" dropped from its front
+        ("Vice Minister of Public Security Chen Ping" → "Chen Ping"), the words after it
+        ("... Chen Ping to lead") cut; no name when it is a country or an institution."""
         titles = self.lexicon.compiled.get(self.roles.person_titles)
         blocked = [self.lexicon.compiled[n] for n in (*self._parties, self.roles.others)]
         words = raw.split()
-        cut = next((i for i, w in enumerate(words) if w.lower() in _NAME_TAIL), len(words))
-        words = words[:cut]
         while words and (
             (titles and titles.fullmatch(words[0]))
             or any(b.fullmatch(words[0]) for b in blocked)
             or words[0] in ("of", "the")
         ):
             words.pop(0)
-        if any(w in ("of", "the") for w in words):
-            return None  # "Ministry of Public Security" is no person
+        cut = next((i for i, w in enumerate(words) if w.lower() in _NAME_TAIL), len(words))
+        words = words[:cut]
         while words and (
             (titles and titles.fullmatch(words[-1])) or words[-1].lower() in _NAME_TAIL
         ):
             words.pop()
-        if not 2 <= len(words) <= 4:
+        name = " ".join(w.strip(".,'’") for w in words)
+        places = {n.lower() for party in self.roles.parties.values() for n in party.names}
+        others = self.lexicon.compiled[self.roles.others]
+        if not 2 <= len(words) <= 4 or name.lower() in places or others.fullmatch(name):
             return None
-        return " ".join(w.strip(".,'’") for w in words)
+        return name
 
     def find(
         self,
@@ -102,8 +106,8 @@ class PatternFinder:
             found: list[PatternHit] = []
             mentions: list[PatternHit] = []
             for sentence in units:
-                if not self.meets(rule.sentence_requires, sentence):
-                    continue
+                if not self.meets(rule.sentence_requires, f"{sentence} {title}"):
+                    continue  # the title frames every sentence under it
                 headline = bool(title) and sentence.strip() in title
                 for clause in clauses(sentence):
                     found += self._matches(
