@@ -11,8 +11,9 @@ Figures
     A percentage is a number (digits or words: "thirty", "one hundred and twenty-five") with
     ``%``, ``percent``, ``per cent`` or ``pc``. Its *role* comes from the words before and after:
     ``from``/``down from``/``up from``/``compared with`` → previous value; ``by``, ``up``/``down``
-    or a bare change verb before it, or a change noun after it → a delta; ``of`` after it → a share
-    ("60 percent of deaths"); otherwise a level. "percentage points" and "points" are never
+    or a bare change verb before it, or a change noun after it → a delta; ``of``, ``chance``,
+    ``odds`` after it → a share or a probability ("60 percent of deaths", "70% odds"); otherwise
+    a level. "percentage points" and "points" are never
     percentages.
 """
 
@@ -234,7 +235,9 @@ _DELTA_AFTER = re.compile(
     r"on the year|from a year)",
     re.IGNORECASE,
 )
-_SHARE_AFTER = re.compile(r"^\s*(?:of|share)\b", re.IGNORECASE)
+_SHARE_AFTER = re.compile(
+    r"^\s*(?:of|share|chance|chances|odds|probability|likelihood|risk)\b", re.IGNORECASE
+)
 
 
 def _with_range_units(text: str) -> str:

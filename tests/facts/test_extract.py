@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.facts.extract import ClaimExtractor
-from bot.facts.model import Modality
+from bot.facts.model import Modality, Strength
 
 A, P, H = Modality.ASSERTED, Modality.PROPOSED, Modality.HISTORICAL
 JUNE = datetime(2025, 6, 10, 12, tzinfo=UTC)
@@ -43,8 +43,8 @@ FIGURES = [
     ("Duties on Chinese merchandise were lowered from 145 to 30 percent.", {US: {(30.0, A)}}),
     ("China will cut its tariffs to 10 percent, the commerce ministry said.", {CN: {(10.0, A)}}),
     (
-        "American levies on Chinese goods fall to 30 percent and Chinese duties on US goods to "
-        "10 percent.",
+        "Washington's duties on goods made in China come down to 30 percent, and Beijing's duties "
+        "on American products go down to 10 percent.",
         {US: {(30.0, A)}, CN: {(10.0, A)}},
     ),
     # binding: target first, then actor; fentanyl qualifier; a part is not the whole
@@ -315,3 +315,180 @@ def test_calling_off_planned_talks_is_asserted(extractor: ClaimExtractor) -> Non
     reading as proposed may also be found; compare keeps the asserted one)."""
     text = "A planned round of US-China trade negotiations was called off on Friday."
     assert ("stalled", A) in claims_by_fact(extractor, text)[TALKS]
+
+
+def claims_of(
+    extractor: ClaimExtractor, title: str, body: str = "", *, link: str = "", when: datetime = JUNE
+) -> dict[str, set[tuple[object, Modality, Strength]]]:
+    out: dict[str, set[tuple[object, Modality, Strength]]] = {}
+    for claim in extractor.extract(body, when, title=title, link=link):
+        out.setdefault(claim.fact_id, set()).add((claim.value, claim.modality, claim.strength))
+    return out
+
+
+F, W = Strength.FIRM, Strength.WEAK
+
+# (title, body, link, {fact: expected set or None}); every sentence written for these tests
+ITEMS = [
+    # firm: a decision in force, bound by its own phrase, stating a change
+    (
+        "Washington lowers levies on Chinese imports to 25%",
+        "The Commerce Department said the tariff on goods from China falls to 25 percent from "
+        "30 percent on Monday.",
+        "",
+        {US: {(25.0, A, F)}},
+    ),
+    # a bare headline, or a level mentioned in passing, is weak
+    ("Beijing lowers duties on US goods to 8%", "", "", {CN: {(8.0, A, W)}}),
+    (
+        "Port volumes slip",
+        "Importers said goods from China still face a 30 percent tariff at the border.",
+        "",
+        {US: {(30.0, A, W)}},
+    ),
+    # opinion pieces only propose: by title prefix and by link path
+    (
+        "Opinion: Washington cut its China tariffs to 20 percent, and it was right to",
+        "",
+        "",
+        {US: {(20.0, P, W)}},
+    ),
+    (
+        "Why the cut to 20 percent matters",
+        "The US lowered its tariff on Chinese goods to 20 percent last week.",
+        "https://paper.example/opinion/2025/06/cut",
+        {US: {(20.0, P, W)}},
+    ),
+    # rumours, forecasts, odds and wishes propose
+    (
+        "Tariff cut under discussion",
+        "The White House will lower duties on Chinese goods to 40 percent, two officials familiar "
+        "with the deliberations said.",
+        "",
+        {US: {(40.0, P, W)}},
+    ),
+    (
+        "Rates outlook",
+        "Our base case assumes US tariffs on Chinese goods settle at 25 percent by the autumn.",
+        "",
+        {US: {(25.0, P, W)}},
+    ),
+    (
+        "Traders bet on relief",
+        "Prediction markets give 70% odds that duties on Chinese goods fall to 20 percent.",
+        "",
+        {US: {(20.0, P, W)}},
+    ),
+    ("Trump: '60% tariff on China sounds right to me'", "", "", {US: {(60.0, P, W)}}),
+    # a threat framed by the title stays a threat in the body
+    (
+        "President threatens extra 50% levy on Beijing",
+        "He said the United States would impose a 50% tariff on Chinese goods from next month.",
+        "",
+        {US: {(50.0, P, W)}},
+    ),
+    # "China tariffs" are the tariffs on China; "China's tariffs" are China's own
+    ("China tariffs fall to 25% as order takes effect", "", "", {US: {(25.0, A, W)}, CN: None}),
+    (
+        "Beijing trims rates",
+        "China's tariffs on US goods were lowered to 8 percent on Tuesday.",
+        "",
+        {CN: {(8.0, A, F)}, US: None},
+    ),
+    # a suspended rate is not the rate in force; the one kept is (bound through the clause before)
+    (
+        "Truce extended",
+        "China will keep suspending the 24 percent tariff on US goods for another year, while "
+        "retaining the 10 percent rate, the ministry said.",
+        "",
+        {CN: {(10.0, A, W)}},
+    ),
+    # caps, sectors and other countries are not the fact
+    ("Levies of up to 15% on US farm goods lifted", "", "", {CN: None}),
+    (
+        "Deal for Swiss watches",
+        "The US tariff on most Swiss goods was lowered to 15 percent on Friday.",
+        "",
+        {US: None},
+    ),
+    # relative: a layer adds, a removal takes off, halving multiplies
+    (
+        "Washington adds levy",
+        "The United States imposed an additional 10% tariff on Chinese imports on Tuesday.",
+        "",
+        {US: {(10.0, A, W)}},
+    ),
+    (
+        "Fentanyl duty scrapped",
+        "The president signed an order ending the 10% fentanyl tariff on Chinese goods.",
+        "",
+        {FENT: {(-10.0, A, F)}},
+    ),
+    (
+        "Order halves the fentanyl levy on Chinese products",
+        "The order was signed on Tuesday, officials said.",
+        "",
+        {FENT: {(0.5, A, F)}},
+    ),
+    # an order titled for one duty speaks of it in its body
+    (
+        "Amending Duties Addressing the Synthetic Opioid Trade With China",
+        "The additional rate of duty on articles of China imposed by the earlier order shall be "
+        "reduced from 20 percent to 15 percent.",
+        "",
+        {FENT: {(15.0, A, F)}, US: None},
+    ),
+    # a republished story only recalls; a look back in the opening sentences too
+    (
+        "Tariffs on Chinese goods cut to 30%",
+        "(Originally published in May.) The US cut its tariff on Chinese goods to 30 percent.",
+        "",
+        {US: {(30.0, H, W)}},
+    ),
+    # a background clause ends at its comma; an opening time adverbial holds for the sentence
+    (
+        "Summit outcome",
+        "After meeting Xi Jinping in Seoul, Trump said he is cutting the tariff on Chinese goods "
+        "to 25 percent.",
+        "",
+        {US: {(25.0, A, F)}},
+    ),
+    (
+        "How cooperation ended",
+        "In August 2022, Beijing suspended counternarcotics cooperation with Washington.",
+        "",
+        {"counternarcotics-cooperation": {("frozen", H, W)}},
+    ),
+    # a headline infinitive looks ahead: talks "to hold" are scheduled, not held
+    (
+        "Chinese vice premier to visit Rome, hold trade talks with US side",
+        "",
+        "",
+        {TALKS: {("scheduled", A, W)}},
+    ),
+    # reporters' questions state nothing
+    (
+        "Press conference",
+        "Q: Have the economic and trade teams of the two sides held talks in Oslo? A: I have no "
+        "information to offer.",
+        "",
+        {TALKS: None},
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "link", "expected"), ITEMS)
+def test_item_claims_and_strength(
+    extractor: ClaimExtractor, title: str, body: str, link: str, expected: dict
+) -> None:
+    found = claims_of(extractor, title, body, link=link)
+    for fact_id, want in expected.items():
+        assert found.get(fact_id) == want, (fact_id, found)
+
+
+def test_an_appointment_names_the_person_not_the_title(extractor: ClaimExtractor) -> None:
+    text = (
+        "Deputy Minister of Public Security Zhou Lan has been designated as China's lead "
+        "official for counternarcotics talks with the United States, the ministry said."
+    )
+    assert claims_of(extractor, "Envoy named", text)["china-fentanyl-envoy"] == {("Zhou Lan", A, F)}
