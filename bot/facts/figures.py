@@ -72,6 +72,7 @@ _FACTORS = {"halv": 0.5, "doub": 2.0, "trip": 3.0}  # the scaling verbs' stems
 _DOCUMENT_TITLE = re.compile(r"^\s*(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]")
 
 
+_IN_NOUN = re.compile(r"^\s+in\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _APPOSITIVE = re.compile(r",[^,;]{1,120},")
 
 
@@ -228,7 +229,8 @@ class FigureFinder:
             if noun.start() < figure.end:
                 continue
             between = text[figure.end : noun.start()]
-            if _NOT_MODIFIER.search(between) or len(between.split()) > 4:
+            in_noun = _IN_NOUN.match(between)  # "a combined 20 percent in emergency tariffs"
+            if not in_noun and (_NOT_MODIFIER.search(between) or len(between.split()) > 4):
                 break
             trail = text[noun.end() : noun.end() + 90]
             stop = _TRAIL_STOP.search(trail)
