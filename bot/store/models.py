@@ -113,7 +113,7 @@ class FactStateRow(Base):
     # consistent prior for later claims; never shown as the fact's value
     implied: Mapped[Any] = mapped_column(JSON, nullable=True)
     # every earlier value, oldest first (the baseline included): what a stale story retells
-    history: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    history: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, default=list)
 
 
 class FactHistoryRow(Base):
