@@ -86,16 +86,21 @@ def compose_alert(
     sources_count: int,
     topics: Iterable[str],
     parent_id: str = "",
+    corrects: str = "",
 ) -> Card:
-    """An alert card; with ``parent_id`` a follow-up of that alert (a correction broadcasts)."""
+    """An alert card; with ``parent_id`` a follow-up of that alert. A correction broadcasts and
+    says which alert it corrects (``corrects``: that alert's title and time)."""
     shown = [c for c in changes if c.status not in (ChangeStatus.CONFIRMED, ChangeStatus.NOTED)]
     about_facts = kind in (CardKind.CHANGE, CardKind.REPORT)
+    lines = tuple(change_line(c, catalogue) for c in shown)
+    if corrects:
+        lines = (f"Corrects the alert: {corrects}", *lines)
     return Card(
         id=alert_id(entry_key, kind),
         kind=kind,
         title=headline(changes, catalogue, title) if about_facts else title,
         body=_shorten(summary, MAX_SUMMARY_CHARS),
-        lines=tuple(change_line(c, catalogue) for c in shown),
+        lines=lines,
         link=link,
         source=f"{source}: {title}" if about_facts else source,
         published=published,

@@ -53,6 +53,15 @@ def alert_kind(changes: Sequence[Change], relevant: bool, opinion: bool) -> Card
     return CardKind.NEWS if relevant and not opinion else None
 
 
+def _corrected_title(parent: ledger.AlertRef | None, changes: Sequence[Change]) -> str:
+    """The corrected alert's title and time, for a correction's card."""
+    if parent is None or not any(c.status is ChangeStatus.CORRECTED for c in changes):
+        return ""
+    card = Card.from_json(parent.card)
+    when = f" ({card.published:%Y-%m-%d %H:%M UTC})" if card.published else ""
+    return f"{card.title}{when}"
+
+
 class AlertPlanner:
     def __init__(self, catalogue: Catalogue, config: BotConfig) -> None:
         self._catalogue = catalogue
@@ -92,6 +101,7 @@ class AlertPlanner:
             sources_count=sources,
             topics=topics,
             parent_id=parent.id if parent else "",
+            corrects=_corrected_title(parent, changes),
         )
         if parent is None:
             if kind is CardKind.NEWS and story_uid is not None:

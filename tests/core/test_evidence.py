@@ -157,6 +157,7 @@ def test_a_wrong_value_is_corrected_with_an_alert_naming_the_one_it_corrects(
         ).one()
         assert correction.card["broadcast"] is True
         assert correction.card["title"].startswith("Correction:")
+        assert correction.card["lines"][0].startswith("Corrects the alert: US tariff on most")
 
 
 def test_an_old_transition_retold_moves_nothing(

@@ -1,0 +1,87 @@
+"""A deployer tracks a new fact in data (the README's worked example), and a mistake in its hints
+stops the load with one line naming the file, the fact and the field."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.facts.catalogue import Catalogue, SeedError
+from bot.news.analysis import build_analyser
+
+ROOT = Path(__file__).resolve().parents[2]
+WHEN = datetime(2025, 8, 1, tzinfo=UTC)
+
+STEEL_FACT = """
+  - id: us-steel-tariff-china
+    label: US tariff on Chinese steel
+    kind: percent
+    baseline: 50
+    as_of: 2025-06-04
+    topics: [us-china-tariffs]
+    citation: Proclamation adjusting imports of steel into the United States, June 2025
+    evidence: The Section 232 tariff on steel imports was raised to 50 percent in June 2025.
+    hints:
+      figure: {nouns: tariff_nouns, actor: us, target: china, qualifiers: [steel_terms],
+               exclude: [others]}
+"""
+
+
+def _copy_data(tmp_path: Path, fact: str, vocabulary: str) -> tuple[Path, Path]:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = (ROOT / "seeds" / "facts.yaml").read_text(encoding="utf-8")
+    (seeds / "facts.yaml").write_text(text.rstrip() + "\n" + fact, encoding="utf-8")
+    topics = (ROOT / "config" / "topics.yaml").read_text(encoding="utf-8")
+    topics = topics.replace("vocabulary:\n", f"vocabulary:\n{vocabulary}", 1)
+    topics_file = tmp_path / "topics.yaml"
+    topics_file.write_text(topics, encoding="utf-8")
+    return seeds, topics_file
+
+
+def test_a_new_percent_fact_needs_only_data(tmp_path: Path) -> None:
+    seeds, topics = _copy_data(tmp_path, STEEL_FACT, "  steel_terms: [steel, steel products]\n")
+    catalogue = Catalogue.load(seeds)
+    analyser = build_analyser(catalogue, topics)
+    extract = analyser.extractor.extract  # type: ignore[attr-defined]
+    claims = extract("The US raised its tariff on Chinese steel to 75 percent on Monday.", WHEN)
+    assert [(c.fact_id, c.value) for c in claims] == [("us-steel-tariff-china", 75.0)]
+    # the economy-wide fact is untouched, and the new one stays out of it
+    claims = extract("The US lowered its tariff on goods from China to 30 percent.", WHEN)
+    assert [(c.fact_id, c.value) for c in claims] == [("us-tariff-china", 30.0)]
+
+
+@pytest.mark.parametrize(
+    ("fact", "vocabulary", "message"),
+    [
+        (
+            STEEL_FACT.replace("qualifiers:", "qualifers:"),
+            "  steel_terms: [steel]\n",
+            "fact us-steel-tariff-china: field hints.figure.qualifers",
+        ),
+        (
+            STEEL_FACT.replace("actor: us, target: china", "target: china, actor: usa"),
+            "  steel_terms: [steel]\n",
+            "fact us-steel-tariff-china: hints.figure.actor: unknown vocabulary 'usa'",
+        ),
+    ],
+)
+def test_a_mistake_in_the_hints_names_the_fact_and_field(
+    tmp_path: Path, fact: str, vocabulary: str, message: str
+) -> None:
+    seeds, topics = _copy_data(tmp_path, fact, vocabulary)
+    with pytest.raises((SeedError, ValueError)) as caught:
+        build_analyser(Catalogue.load(seeds), topics)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_shipped_seeds_load_with_their_typed_hints(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    catalogue = Catalogue.load(seeds)
+    assert catalogue["trade-talks"].hints.future == {"held": "scheduled"}
+    assert catalogue["us-fentanyl-tariff-china"].part_of == "us-tariff-china"
