@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.chat.commands import CommandServices, Reviewers
+from bot.chat.commands import CommandServices
+from bot.chat.review import Reviewers
 from bot.config import (
     DEFAULT_CONFIG,
     BotConfig,

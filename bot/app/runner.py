@@ -169,7 +169,7 @@ class _Chat:
         if ctx.env.DISCORD_BOT_TOKEN and not ctx.env.DISCORD_PUBLIC_KEY:
             # with a public key Discord posts interactions to our endpoint; a gateway client on
             # every replica would answer each interaction several times
-            from bot.chat.discord_app import start_gateway
+            from bot.chat.discord_gateway import start_gateway
 
             self.closers.append((await start_gateway(ctx)).close)
 

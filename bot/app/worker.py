@@ -13,7 +13,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,23 +22,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import metrics
 from bot.app.context import AppContext
 from bot.app.feedhealth import FeedHealth
+from bot.app.fulltext import FullText
 from bot.app.pipeline import Outcome, Pipeline, entry_is_backlog
 from bot.delivery.base import Destination
 from bot.delivery.outbox import Dispatcher, DispatchStats
-from bot.feeds.article import fetch_article_text
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import Fetcher, FetchResult, Validators
 from bot.feeds.parse import ParsedFeed
 from bot.feeds.pool import ParsePool
-from bot.news.analysis import Analysis
 from bot.store import repo
 from bot.store.db import error_reason
 from bot.store.models import FeedRow
 from bot.store.status import feed_health
 
 log = logging.getLogger(__name__)
-ARTICLE_CACHE_AGE = timedelta(days=7)
-FULL_TEXT_MIN_CHARS = 200
 STORAGE_LOG_EVERY = timedelta(minutes=1)
 
 
@@ -102,6 +99,7 @@ class Worker:
             lease=timedelta(seconds=ctx.config.schedule.outbox_lease_seconds),
         )
         self.feed_health = FeedHealth(ctx, random.Random())
+        self.full_text = FullText(ctx, fetcher)
         self.last_cycle_at: datetime | None = None
         self.storage_error: str | None = None  # the last failure to write the database
         self.storage_failed_at: datetime | None = None
@@ -280,7 +278,7 @@ class Worker:
             slot = judged.setdefault(feed.id, Ingested(ParsedFeed()))
             context = {"feed": feed.name, "entry": entry.entry_id}
             try:
-                entry, analysis = await self._analyse(
+                entry, analysis = await self.full_text.analyse(
                     entry, fetch_page=not backlog, untrusted=feed.origin == "chat"
                 )
                 outcome = await asyncio.to_thread(
@@ -311,48 +309,6 @@ class Worker:
     def _seen(self, uids: list[str]) -> set[str]:
         with self.ctx.db.session() as session:
             return repo.seen_uids(session, uids)
-
-    async def _analyse(
-        self, entry: Entry, *, fetch_page: bool, untrusted: bool
-    ) -> tuple[Entry, Analysis]:
-        """The analysis, on the article page's text when the feed's is too short. The page of
-        an entry from a chat-added feed (``untrusted``) is fetched under the strict SSRF guard,
-        whatever the deployer allows for configured feeds."""
-        analysis = self.ctx.analyser.analyse(entry)
-        wants_page = (
-            fetch_page
-            and analysis.needs_full_text
-            and self.ctx.config.fetch.full_text
-            and entry.link.startswith(("http://", "https://"))
-        )
-        if not wants_page:
-            return entry, analysis
-        text = await self._article_text(entry.link, untrusted=untrusted)
-        if not text or len(text) <= len(entry.text):
-            return entry, analysis
-        longer = replace(entry, text=text)
-        return longer, self.ctx.analyser.analyse(longer)
-
-    async def _article_text(self, url: str, *, untrusted: bool) -> str | None:
-        """The page's main text, from the cache when fetched lately (never for ``untrusted``
-        entries: the cache may hold a page only the deployer's own policy could reach)."""
-
-        def cached() -> tuple[bool, str | None]:
-            with self.ctx.db.session() as session:
-                row = repo.cached_article(session, url, ARTICLE_CACHE_AGE)
-                return (row is not None, row.text if row else None)
-
-        hit, text = (False, None) if untrusted else await asyncio.to_thread(cached)
-        if hit:
-            return text
-        text = await fetch_article_text(self.fetcher, url, untrusted=untrusted)
-
-        def store() -> None:
-            with self.ctx.db.session() as session:
-                repo.cache_article(session, url, text)
-
-        await asyncio.to_thread(store)
-        return text
 
     @staticmethod
     def _count(outcome: Outcome) -> None:

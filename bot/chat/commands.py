@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from bot.alerts.card import Card, CardField, CardKind, Reply
 from bot.chat.chart import history_chart
+from bot.chat.review import PRIVILEGED, Reviewers
 from bot.facts.catalogue import Catalogue
 from bot.facts.model import Fact
 from bot.store import ledger, repo
@@ -54,26 +55,6 @@ class Invocation:
     user: str = ""
     groups: frozenset[str] = frozenset()  # the asker's Slack user groups or Discord roles
     manager: bool = False  # Discord: the asker may manage the server
-
-
-PRIVILEGED = frozenset({"add-feed", "remove-feed"})
-
-
-@dataclass(frozen=True)
-class Reviewers:
-    """Who may run the :data:`PRIVILEGED` commands (the config's ``review``)."""
-
-    slack_users: frozenset[str] = frozenset()
-    slack_user_groups: frozenset[str] = frozenset()
-    discord_roles: frozenset[str] = frozenset()
-
-    def allow(self, inv: Invocation) -> bool:
-        service = inv.destination.partition(":")[0]
-        if service == "slack":
-            return inv.user in self.slack_users or bool(inv.groups & self.slack_user_groups)
-        if service == "discord":
-            return inv.manager or bool(inv.groups & self.discord_roles)
-        return False
 
 
 FeedUrlCheck = Callable[[str], "str | None"]  # why a URL may not be added, or None
@@ -340,7 +321,8 @@ def _refused(inv: Invocation) -> Reply:
 def handle(inv: Invocation, services: CommandServices) -> Reply:
     """The answer to ``inv``: the handler's, or a refusal (only the asker sees it) when the
     command is privileged and the asker not a reviewer."""
-    if inv.command in PRIVILEGED and not services.reviewers.allow(inv):
+    asker = (inv.destination.partition(":")[0], inv.user, inv.groups, inv.manager)
+    if inv.command in PRIVILEGED and not services.reviewers.allow(*asker):
         log.info("%s by %s in %s refused: not a reviewer", inv.command, inv.user, inv.destination)
         return _refused(inv)
     handler = HANDLERS.get(inv.command)

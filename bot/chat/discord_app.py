@@ -3,9 +3,9 @@
 - HTTP interactions (``DISCORD_PUBLIC_KEY``): ``POST /discord/interactions`` on the bot's HTTP
   server. Each request is verified (Ed25519 over timestamp + body, PyNaCl) before anything else;
   a bad signature gets 401, a PING gets ``{"type": 1}``. Suits several replicas: no gateway.
-- Gateway (``DISCORD_BOT_TOKEN``, :func:`start_gateway`): a discord.py ``Client`` holds the
-  websocket; each interaction it receives goes through the same :class:`Interactions` and the
-  answer is posted to the interaction's callback endpoint.
+- Gateway (``DISCORD_BOT_TOKEN``, :func:`bot.chat.discord_gateway.start_gateway`): a
+  discord.py ``Client`` holds the websocket; each interaction it receives goes through the same
+  :class:`Interactions` and the answer is posted to the interaction's callback endpoint.
 
 An answer: the command becomes an :class:`Invocation` (``/fentanyl history us-tariff-china`` →
 ``history us-tariff-china``; subscriptions point at ``discord:<channel id>``) and the shared
@@ -17,20 +17,16 @@ once the deferral itself has been sent. Without a bot token there is no webhook 
 answer is inline. Answers are ephemeral (flag 64) unless the reply says otherwise; a deferred
 answer's visibility is fixed when deferring, so a slow public answer stays ephemeral.
 
-Command definitions (:func:`command_definitions`) are the API's JSON, built from the catalogue
-and topics, and uploaded with one bulk overwrite only when their SHA-256 differs from the one kept
-in the store's meta table; ``DISCORD_DEV_GUILD_ID`` syncs them to one guild (instant) instead.
+Command definitions and their upload are in :mod:`bot.chat.discord_commands`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +38,16 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
 from bot.alerts.card import Reply
-from bot.chat.commands import KINDS, CommandServices, Invocation, handle, parse_command
-from bot.delivery.discord import DEFAULT_API_URL, DiscordConnection, message_parameters
-from bot.facts.catalogue import Catalogue
+from bot.chat.commands import CommandServices, Invocation, handle, parse_command
+from bot.chat.discord_commands import (
+    BOOLEAN,
+    SUB_COMMAND,
+    SUB_COMMAND_GROUP,
+    command_definitions,
+    sync_logged,
+)
+from bot.delivery.discord import DiscordConnection, message_parameters
 from bot.redact import remember_secret
-from bot.store import repo
-from bot.store.db import Database
 
 if TYPE_CHECKING:
     from bot.app.context import AppContext
@@ -60,142 +60,12 @@ PONG = 1
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
 EPHEMERAL = 64
-STRING, INTEGER, BOOLEAN, SUB_COMMAND, SUB_COMMAND_GROUP = 3, 4, 5, 1, 2
-MAX_CHOICES = 25
 MAX_CLOCK_SKEW_SECONDS = 300
 ADMINISTRATOR, MANAGE_GUILD = 1 << 3, 1 << 5  # permission bits
 SLOW_COMMANDS = frozenset({"history"})
 INLINE_BUDGET_SECONDS = 2.5
 CLOSE_GRACE_SECONDS = 10.0
 ROUTE_PATH = "/discord/interactions"
-DEV_GUILD_VAR = "DISCORD_DEV_GUILD_ID"
-
-
-# --- command definitions and their sync -----------------------------------------------------
-
-
-def _choices(values: Sequence[str]) -> dict[str, Any]:
-    if not values or len(values) > MAX_CHOICES:
-        return {}
-    return {"choices": [{"name": v, "value": v} for v in values]}
-
-
-def _option(kind: int, name: str, description: str, **extra: Any) -> dict[str, Any]:
-    return {"type": kind, "name": name, "description": description, "required": False, **extra}
-
-
-def _subcommand(name: str, description: str, *options: dict[str, Any]) -> dict[str, Any]:
-    return {"type": SUB_COMMAND, "name": name, "description": description, "options": list(options)}
-
-
-def command_definitions(catalogue: Catalogue, topics: Sequence[str]) -> list[dict[str, Any]]:
-    """The two slash commands as Discord's API describes them (choices from the catalogue and
-    the topic list, so adding a fact or topic in ``seeds/``/``config/`` re-syncs them)."""
-    facts = list(catalogue)
-    query = _option(STRING, "query", "A fact id or a topic (default: every fact)", max_length=100)
-    public = _option(BOOLEAN, "public", "Show the answer to the whole channel")
-    return [
-        {
-            "type": 1,
-            "name": "fentanyl-status",
-            "description": "Tracked US–China trade and fentanyl facts: now, baseline, last change",
-            "options": [query, public],
-        },
-        {
-            "type": 1,
-            "name": "fentanyl",
-            "description": "US–China trade and fentanyl alerts",
-            "options": [
-                _subcommand(
-                    "latest",
-                    "The latest relevant stories",
-                    _option(INTEGER, "n", "How many (1-20)", min_value=1, max_value=20),
-                ),
-                _subcommand(
-                    "history",
-                    "Every change of one fact, with a chart",
-                    {**_option(STRING, "fact", "The fact", **_choices(facts)), "required": True},
-                ),
-                _subcommand(
-                    "subscribe",
-                    "Send alerts to this channel",
-                    _option(STRING, "kind", "Which alerts (default: changes)", **_choices(KINDS)),
-                    _option(STRING, "topic", "Only this topic", **_choices(topics)),
-                ),
-                _subcommand(
-                    "unsubscribe",
-                    "Stop alerts to this channel",
-                    _option(STRING, "topic", "Only this topic", **_choices(topics)),
-                ),
-                _subcommand("feeds", "Each feed's health"),
-                _subcommand(
-                    "add-feed",
-                    "Watch one more feed (reviewers only)",
-                    {**_option(STRING, "name", "A short name", max_length=64), "required": True},
-                    {**_option(STRING, "url", "The feed's URL", max_length=2000), "required": True},
-                ),
-                _subcommand(
-                    "remove-feed",
-                    "Stop watching a feed added from chat (reviewers only)",
-                    {**_option(STRING, "name", "The feed's name", max_length=64), "required": True},
-                ),
-                _subcommand("help", "The commands"),
-            ],
-        },
-    ]
-
-
-def definitions_digest(definitions: Sequence[Mapping[str, Any]], application_id: str) -> str:
-    canonical = json.dumps(
-        [application_id, list(definitions)], sort_keys=True, separators=(",", ":")
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _meta_key(guild_id: str) -> str:
-    return f"discord.commands.sha256:{f'guild:{guild_id}' if guild_id else 'global'}"
-
-
-async def sync_commands(
-    connection: DiscordConnection,
-    db: Database,
-    application_id: str,
-    definitions: Sequence[Mapping[str, Any]],
-    guild_id: str = "",
-) -> bool:
-    """Upload the definitions if they changed since the last upload; ``True`` if uploaded."""
-    digest = definitions_digest(definitions, application_id)
-    key = _meta_key(guild_id)
-
-    def stored() -> str | None:
-        with db.session() as session:
-            return repo.get_meta(session, key)
-
-    def remember() -> None:
-        with db.session() as session:
-            repo.set_meta(session, key, digest)
-
-    if await asyncio.to_thread(stored) == digest:
-        log.info("discord: slash commands unchanged (%s), not synced", key.rsplit(":", 1)[-1])
-        return False
-    rest = await connection.rest()
-    payload: Any = list(definitions)
-    if guild_id:
-        await rest.bulk_upsert_guild_commands(application_id, guild_id, payload)
-    else:
-        await rest.bulk_upsert_global_commands(application_id, payload)
-    await asyncio.to_thread(remember)
-    log.info("discord: slash commands synced (%s)", f"guild {guild_id}" if guild_id else "global")
-    return True
-
-
-async def _sync_logged(
-    connection: DiscordConnection, db: Database, application_id: str, definitions: Any, guild: str
-) -> None:
-    try:
-        await sync_commands(connection, db, application_id, definitions, guild)
-    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
-        log.error("discord: slash commands not synced (application %s): %s", application_id, exc)
 
 
 # --- interactions -------------------------------------------------------------------------
@@ -440,7 +310,7 @@ def dev_guild_id(ctx: AppContext) -> str:
     return ctx.env.DISCORD_DEV_GUILD_ID.strip()
 
 
-def _connection(ctx: AppContext) -> DiscordConnection | None:
+def rest_connection(ctx: AppContext) -> DiscordConnection | None:
     if not ctx.env.DISCORD_BOT_TOKEN:
         return None
     return DiscordConnection(ctx.env.DISCORD_BOT_TOKEN, ctx.env.DISCORD_API_URL)
@@ -457,14 +327,14 @@ def http_installer(ctx: AppContext) -> Callable[[web.Application], None]:
     interactions = Interactions(
         services,
         application_id=ctx.env.DISCORD_APPLICATION_ID,
-        connection=_connection(ctx),
+        connection=rest_connection(ctx),
     )
 
     async def on_startup(_app: web.Application) -> None:
         if interactions.connection is not None and ctx.env.DISCORD_APPLICATION_ID:
             definitions = command_definitions(services.catalogue, services.topics)
             interactions.spawn(
-                _sync_logged(
+                sync_logged(
                     interactions.connection,
                     ctx.db,
                     ctx.env.DISCORD_APPLICATION_ID,
@@ -482,84 +352,3 @@ def http_installer(ctx: AppContext) -> Callable[[web.Application], None]:
         app.on_cleanup.append(on_cleanup)
 
     return install
-
-
-class GatewayClient(discord.Client):
-    """A discord.py client that hands each interaction to :class:`Interactions`."""
-
-    def __init__(self, interactions: Interactions, ctx: AppContext) -> None:
-        super().__init__(intents=discord.Intents(guilds=True))
-        self.interactions = interactions
-        self.ctx = ctx
-
-    async def setup_hook(self) -> None:
-        connection = self.interactions.connection
-        if connection is not None and self.application_id is not None:
-            self.interactions.application_id = str(self.application_id)
-            services = self.interactions.services
-            definitions = command_definitions(services.catalogue, services.topics)
-            await _sync_logged(
-                connection,
-                self.ctx.db,
-                str(self.application_id),
-                definitions,
-                dev_guild_id(self.ctx),
-            )
-
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.application_command:
-            return
-        raw: dict[str, Any] = {
-            "type": APPLICATION_COMMAND,
-            "application_id": str(interaction.application_id),
-            "token": interaction.token,
-            "data": dict(interaction.data or {}),
-            "channel_id": str(interaction.channel_id or ""),
-            "user": {"id": str(interaction.user.id)},
-        }
-        if isinstance(interaction.user, discord.Member):
-            raw["member"] = {
-                "user": {"id": str(interaction.user.id)},
-                "roles": [str(role.id) for role in interaction.user.roles],
-                "permissions": str(interaction.permissions.value),
-            }
-        answer = await self.interactions.answer(raw)
-        try:
-            await self.interactions.post_callback(str(interaction.id), interaction.token, answer)
-        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
-            log.error("discord: answer to /%s not delivered: %s", raw["data"].get("name"), exc)
-
-
-@dataclass
-class GatewayHandle:
-    client: GatewayClient
-    task: asyncio.Task[None]
-
-    async def close(self) -> None:
-        await self.client.close()
-        await self.client.interactions.close()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await asyncio.wait_for(self.task, timeout=CLOSE_GRACE_SECONDS)
-
-
-async def start_gateway(ctx: AppContext) -> GatewayHandle:
-    """Connects a discord.py client to the gateway in the background (``DISCORD_BOT_TOKEN``)."""
-    if not ctx.env.DISCORD_BOT_TOKEN:
-        raise ValueError("DISCORD_BOT_TOKEN is needed for the Discord gateway")
-    api_url = ctx.env.DISCORD_API_URL.rstrip("/")
-    if api_url != DEFAULT_API_URL:
-        # the client's own REST calls (login, gateway URL) are built from this class attribute
-        Route.BASE = api_url
-        log.info("discord: gateway client REST at %s", api_url)
-    interactions = Interactions(command_services(ctx), connection=_connection(ctx))
-    client = GatewayClient(interactions, ctx)
-
-    async def run() -> None:
-        try:
-            await client.start(ctx.env.DISCORD_BOT_TOKEN)
-        except discord.LoginFailure:
-            log.error("discord: the gateway refused the bot token")
-        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
-            log.error("discord: gateway stopped: %s", exc)
-
-    return GatewayHandle(client, asyncio.create_task(run()))

@@ -36,7 +36,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts.card import Card, Reply
-from bot.chat.commands import PRIVILEGED, CommandServices, handle, parse_command
+from bot.chat.commands import CommandServices, handle, parse_command
+from bot.chat.review import PRIVILEGED
 from bot.delivery.slack import PERMANENT_ERRORS, error_code, fit, render_blocks
 from bot.delivery.slack_render import fallback_text
 from bot.redact import remember_secret

@@ -11,13 +11,9 @@ import pytest
 from nacl.signing import SigningKey
 
 from bot.chat.commands import CommandServices
-from bot.chat.discord_app import (
-    GatewayClient,
-    Interactions,
-    command_definitions,
-    invocation_from,
-    sync_commands,
-)
+from bot.chat.discord_app import Interactions, invocation_from
+from bot.chat.discord_commands import command_definitions, sync_commands
+from bot.chat.discord_gateway import GatewayClient
 from bot.config import Environment
 from bot.delivery.discord import DiscordConnection
 from bot.facts.catalogue import Catalogue
@@ -287,7 +283,7 @@ async def test_start_gateway_constructs_and_survives_a_refused_token(
 ) -> None:
     from discord.http import Route
 
-    from bot.chat.discord_app import start_gateway
+    from bot.chat.discord_gateway import start_gateway
 
     env = Environment(DISCORD_BOT_TOKEN="refused", DISCORD_API_URL=fake_discord.api_url)
     saved = Route.BASE

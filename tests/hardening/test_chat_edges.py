@@ -315,7 +315,7 @@ async def test_discord_add_feed_needs_a_reviewer_role_or_manage_server(
 
 
 def test_discord_commands_offer_add_and_remove_feed(catalogue: Catalogue) -> None:
-    from bot.chat.discord_app import command_definitions
+    from bot.chat.discord_commands import command_definitions
 
     (_, fentanyl) = command_definitions(catalogue, ["fentanyl"])
     names = [option["name"] for option in fentanyl["options"]]

@@ -1,0 +1,112 @@
+"""Discord's gateway mode: a discord.py client holds the websocket and hands each slash command
+to the same :class:`~bot.chat.discord_app.Interactions` as the HTTP endpoint; the answer goes
+to the interaction's callback endpoint. Used when there is a bot token and no public key."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import discord
+from discord.http import Route
+
+from bot.chat.discord_app import (
+    APPLICATION_COMMAND,
+    CLOSE_GRACE_SECONDS,
+    Interactions,
+    command_services,
+    dev_guild_id,
+    rest_connection,
+)
+from bot.chat.discord_commands import command_definitions, sync_logged
+from bot.delivery.discord import DEFAULT_API_URL
+
+if TYPE_CHECKING:
+    from bot.app.context import AppContext
+
+log = logging.getLogger("bot.chat.discord_app")
+
+
+class GatewayClient(discord.Client):
+    """A discord.py client that hands each interaction to :class:`Interactions`."""
+
+    def __init__(self, interactions: Interactions, ctx: AppContext) -> None:
+        super().__init__(intents=discord.Intents(guilds=True))
+        self.interactions = interactions
+        self.ctx = ctx
+
+    async def setup_hook(self) -> None:
+        connection = self.interactions.connection
+        if connection is not None and self.application_id is not None:
+            self.interactions.application_id = str(self.application_id)
+            services = self.interactions.services
+            definitions = command_definitions(services.catalogue, services.topics)
+            await sync_logged(
+                connection,
+                self.ctx.db,
+                str(self.application_id),
+                definitions,
+                dev_guild_id(self.ctx),
+            )
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.application_command:
+            return
+        raw: dict[str, Any] = {
+            "type": APPLICATION_COMMAND,
+            "application_id": str(interaction.application_id),
+            "token": interaction.token,
+            "data": dict(interaction.data or {}),
+            "channel_id": str(interaction.channel_id or ""),
+            "user": {"id": str(interaction.user.id)},
+        }
+        if isinstance(interaction.user, discord.Member):
+            raw["member"] = {
+                "user": {"id": str(interaction.user.id)},
+                "roles": [str(role.id) for role in interaction.user.roles],
+                "permissions": str(interaction.permissions.value),
+            }
+        answer = await self.interactions.answer(raw)
+        try:
+            await self.interactions.post_callback(str(interaction.id), interaction.token, answer)
+        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
+            log.error("discord: answer to /%s not delivered: %s", raw["data"].get("name"), exc)
+
+
+@dataclass
+class GatewayHandle:
+    client: GatewayClient
+    task: asyncio.Task[None]
+
+    async def close(self) -> None:
+        await self.client.close()
+        await self.client.interactions.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(self.task, timeout=CLOSE_GRACE_SECONDS)
+
+
+async def start_gateway(ctx: AppContext) -> GatewayHandle:
+    """Connects a discord.py client to the gateway in the background (``DISCORD_BOT_TOKEN``)."""
+    if not ctx.env.DISCORD_BOT_TOKEN:
+        raise ValueError("DISCORD_BOT_TOKEN is needed for the Discord gateway")
+    api_url = ctx.env.DISCORD_API_URL.rstrip("/")
+    if api_url != DEFAULT_API_URL:
+        # the client's own REST calls (login, gateway URL) are built from this class attribute
+        Route.BASE = api_url
+        log.info("discord: gateway client REST at %s", api_url)
+    interactions = Interactions(command_services(ctx), connection=rest_connection(ctx))
+    client = GatewayClient(interactions, ctx)
+
+    async def run() -> None:
+        try:
+            await client.start(ctx.env.DISCORD_BOT_TOKEN)
+        except discord.LoginFailure:
+            log.error("discord: the gateway refused the bot token")
+        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
+            log.error("discord: gateway stopped: %s", exc)
+
+    return GatewayHandle(client, asyncio.create_task(run()))
