@@ -119,13 +119,15 @@ def revise_parent(
     catalogue: Catalogue,
     sources_count: int,
 ) -> Card:
-    """The parent's card as the story stands after ``follow_up``: the latest moved facts in
-    its title, one update line per follow-up that moved a fact, the story's source count."""
+    """The parent's card as the story stands after ``follow_up``: one update line per
+    follow-up that moved a fact, the story's source count, and for a report that is now
+    confirmed, the confirmed change as its title."""
     moved = [c for c in changes if c.status in MOVED]
     title = parent.title
     lines = parent.lines
+    if moved and parent.kind is CardKind.REPORT:
+        title = headline(moved, catalogue, parent.title)  # the report is confirmed now
     if moved:
-        title = headline(moved, catalogue, parent.title)
         when = follow_up.published.strftime("%Y-%m-%d %H:%M UTC") if follow_up.published else ""
         update = "; ".join(change_line(c, catalogue) for c in moved)
         lines = (*parent.lines, f"Update {when}: {update}".replace("  ", " "))[-8:]
