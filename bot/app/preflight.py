@@ -130,11 +130,9 @@ def destination_problems(env: Environment, config: BotConfig) -> list[str]:
     if config.admin_route:
         targets.append(("admin_route", config.admin_route))
     problems = []
-    for where, target in targets:
-        kind, _, channel = target.partition(":")
-        if target != "console" and (kind not in TOKENS or not channel):
-            problems.append(f"{where}: {target!r} is not console, slack:<channel> or discord:<id>")
-        elif kind in TOKENS and not getattr(env, TOKENS[kind]):
+    for where, target in targets:  # their form is checked with the config
+        kind = target.partition(":")[0]
+        if kind in TOKENS and not getattr(env, TOKENS[kind]):
             problems.append(
                 f"{where}: {target} needs {TOKENS[kind]} (without it {kind} is off and these "
                 "alerts wait in the outbox)"

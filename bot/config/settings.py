@@ -198,6 +198,11 @@ class BotConfig(_Strict):
     topics_file: Path = PROJECT_ROOT / "config" / "topics.yaml"
     admin_route: str | None = None
 
+    @field_validator("admin_route")
+    @classmethod
+    def _admin_destination(cls, to: str | None) -> str | None:
+        return None if to is None else RouteConfig._destination(to)
+
     @model_validator(mode="after")
     def _unique_feed_names(self) -> BotConfig:
         seen: set[str] = set()

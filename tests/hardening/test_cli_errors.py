@@ -4,6 +4,7 @@ time), never a traceback, and read-only commands create nothing."""
 from __future__ import annotations
 
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,13 @@ def test_outbox_lists_what_waits_not_what_was_sent(tmp_path: Path) -> None:
     assert all("destination not configured" in row for row in rows)
     sent = run_bot("outbox", "--status", "sent", "--db", url).stdout.splitlines()
     assert len(sent) == len(rows) and all("console" in row for row in sent)
+
+
+def test_status_on_an_older_schema_says_to_run_the_worker(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    assert run_bot("run", "--once", "--config", DEMO, "--db", sqlite_url(path)).returncode == 0
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0001'")
+    completed = run_bot("status", "--db", sqlite_url(path))
+    line = assert_one_clear_line(completed, 1)
+    assert "schema is at revision 0001" in line and "python -m bot run" in line
