@@ -29,6 +29,34 @@ class CardField:
 
 
 @dataclass(frozen=True, slots=True)
+class CardAction:
+    """A button a reviewer may press on an alert, in no service's terms.
+
+    ``id`` says what pressing it does (``review:<verb>:<alert id>[:<fact id>]``, see
+    ``bot/review/actions.py``); ``style`` is ``primary``, ``danger`` or ``default``;
+    ``services`` names the chat services that show it (those with reviewers configured; empty:
+    every one). Each destination's renderer turns it into its own button, or leaves it out.
+    """
+
+    id: str
+    label: str
+    style: str = "default"
+    services: tuple[str, ...] = ()
+
+    def shown_on(self, service: str) -> bool:
+        return not self.services or service in self.services
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CardAction:
+        return cls(
+            id=str(data["id"]),
+            label=str(data["label"]),
+            style=str(data.get("style", "default")),
+            services=tuple(str(s) for s in data.get("services", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """A message for any destination.
 
@@ -38,7 +66,8 @@ class Card:
     ``parent_id`` names the alert this card follows up (a story's later change, corroboration or
     correction): destinations post it in the parent's thread and edit the parent's message to
     its stored current card; ``broadcast`` asks that such a reply also show in the channel (a
-    correction, which readers of the channel alone must see).
+    correction, which readers of the channel alone must see). ``actions`` are the reviewers'
+    buttons (an alert's Confirm, Dismiss, Wrong value); destinations that take none ignore them.
     """
 
     id: str
@@ -56,6 +85,13 @@ class Card:
     image_name: str = "chart.png"
     parent_id: str = ""
     broadcast: bool = False
+    actions: tuple[CardAction, ...] = ()
+
+    def actions_for(self, service: str) -> tuple[CardAction, ...]:
+        """The actions ``service`` shows (none on answers)."""
+        if self.kind is CardKind.ANSWER:
+            return ()
+        return tuple(action for action in self.actions if action.shown_on(service))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -81,6 +117,7 @@ class Card:
             image_name=data.get("image_name", "chart.png"),
             parent_id=data.get("parent_id", ""),
             broadcast=bool(data.get("broadcast", False)),
+            actions=tuple(CardAction.from_json(a) for a in data.get("actions", ())),
         )
 
     def plain_text(self) -> str:

@@ -20,6 +20,7 @@ from bot.facts.catalogue import Catalogue
 from bot.facts.evidence import Report, Source
 from bot.facts.model import Change, ChangeStatus, FactState, FactValue
 from bot.facts.values import same_value, value_key
+from bot.store.decisions import DISMISSED, dismissed_in_story
 from bot.store.models import (
     AlertRow,
     ClaimRow,
@@ -228,8 +229,10 @@ def record_claims(
     source: SourceRef,
 ) -> None:
     """One ledger row per change, report, correction or confirmation of ``changes``; the
-    earlier reports a change corroborates become ``corroborated``."""
+    earlier reports a change corroborates become ``corroborated``. A report of a value that a
+    reviewer dismissed within the same story is recorded ``dismissed`` (not pending review)."""
     now = utcnow()
+    dismissed = dismissed_in_story(session, story_uid)
     for change in changes:
         if change.status is ChangeStatus.PROPOSED:
             continue
@@ -239,7 +242,7 @@ def record_claims(
                 value=change.new,
                 value_key=value_key(change.new),
                 old=change.old,
-                status=change.status.value,
+                status=DISMISSED if dismissed.covers(change) else change.status.value,
                 strength="firm",
                 entry_uid=uid,
                 story_uid=story_uid,

@@ -163,6 +163,34 @@ class ClaimRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class DecisionRow(Base):
+    """The reviewers' audit trail: one row per fact a decision touched.
+
+    ``action``: ``confirm`` (reports of ``value`` move the fact), ``dismiss`` (the reports are
+    wrong; the fact stays), ``correct`` (the value an alert announced is wrong: the fact is
+    ``value`` now) or ``set`` (a reviewer sets the fact, with no alert). ``replaced``: the
+    fact's value before (``None`` for a dismissal, which moves nothing); ``claims_status``:
+    the status the decided claims had before (``reported``, ``changed``, ...). ``decided_by``
+    is shown (``@alice``), ``decider`` names the account (``slack:U0123``, ``cli:alice``).
+    ``follow_up_id``: the alert that carries the decision to chat, if any."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
+    fact_id: Mapped[str] = mapped_column(String(100), index=True)
+    alert_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    claim_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    replaced: Mapped[Any] = mapped_column(JSON, nullable=True)
+    claims_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decider: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(Text, default="")
+    follow_up_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
 class AlertRow(Base):
     __tablename__ = "alerts"
 
