@@ -15,8 +15,11 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    nothing otherwise. An asserted value equal to the current one is ``confirmed``.
 5. A stated prior ("to 30% from 145%") that retells an old transition (the new value is one the
    fact had before) yields nothing: a republished or looked-back story.
-6. A prior equal to the value before the fact's last change says that change was wrong: with an
-   official firm claim or enough independent sources it is ``corrected``, else ``reported``.
+6. A firm claim of a correction notice ("CORRECTED-", "an earlier version misstated ...") that
+   contradicts a value set within the window is ``corrected``: the report that set it is
+   withdrawn. A prior equal to the value before the fact's last change says that change was
+   wrong: with an official firm claim or enough independent sources it is ``corrected``, else
+   ``reported``.
 7. The value a part's change implies for its whole (``implied``) moves the whole on any asserted
    claim of it.
 8. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
@@ -125,6 +128,19 @@ def _retold(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:
     return again is not None and same_value(again, state.value)
 
 
+def _corrects_recent(claim: Claim, state: FactState, how: Judgement) -> bool:
+    """A firm claim of a correction notice ("CORRECTED-", "an earlier version misstated") that
+    contradicts a value set by an entry within the window: the report that set it is withdrawn
+    and its value replaced."""
+    return (
+        claim.correction
+        and claim.strength is Strength.FIRM
+        and state.entry_key is not None
+        and how.published - state.since <= how.policy.window
+        and how.source.tier is not Tier.OPINION
+    )
+
+
 def _status(
     fact: Fact, claim: Claim, value: FactValue, state: FactState, how: Judgement
 ) -> tuple[ChangeStatus | None, list[Report]]:
@@ -141,6 +157,8 @@ def _status(
     enough = sources >= how.policy.sources_needed
     official_firm = how.source.tier is Tier.OFFICIAL and claim.strength is Strength.FIRM
     stated = claim.event or any(r.status in _STATED for r in support)
+    if _corrects_recent(claim, state, how):
+        return ChangeStatus.CORRECTED, support
     if prior is Prior.CONTRADICTS:
         if (enough and stated) or official_firm:
             return ChangeStatus.CORRECTED, support

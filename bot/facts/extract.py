@@ -124,6 +124,8 @@ class ClaimExtractor:
         ]
         if self.is_opinion(title, link):
             claims = [self._as_opinion(c) for c in claims]
+        if self.lexicon.any(self.roles.correction, " ".join(units[:3])):
+            claims = [replace(c, correction=True) for c in claims]
         return claims
 
     # --- claims ---------------------------------------------------------------------------

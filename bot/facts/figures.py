@@ -580,7 +580,7 @@ class FigureFinder:
             return False
         gap = text[figure.end : after[0].start()]
         joined = re.search(r"[,;]|\b(?:and|but|while|whereas|as)\b", gap, re.IGNORECASE)
-        return len(gap) < 60 and not joined and not figures(gap)
+        return len(gap) < 100 and not joined and not figures(gap)
 
     def _hit(
         self,

@@ -92,6 +92,7 @@ class Claim:
     strength: Strength = Strength.FIRM
     relative: Relative | None = None  # then ``value`` is the amount, not the level
     event: bool = True  # states a change or decision (False: a level mentioned as it stands)
+    correction: bool = False  # said by an item that corrects an earlier report
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,8 +86,11 @@ class PatternFinder:
         name = " ".join(w.strip(".,'’") for w in words)
         places = {n.lower() for party in self.roles.parties.values() for n in party.names}
         others = self.lexicon.compiled[self.roles.others]
+        institution = self.lexicon.compiled[self.roles.institutions]
         if not 2 <= len(words) <= 4 or name.lower() in places or others.fullmatch(name):
             return None
+        if institution.search(name):
+            return None  # "National Narcotics Control Commission" is no person
         return name
 
     def find(

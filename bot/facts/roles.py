@@ -44,6 +44,8 @@ class Roles(BaseModel):
     opinion_titles: str = "opinion_titles"
     opinion_paths: str = "opinion_paths"
     rubrics: str = "rubrics"
+    correction: str = "correction_markers"
+    institutions: str = "institution_words"
     imperatives: str = "imperatives"
     negation: str = "negation_markers"
     proposal: str = "proposal_markers"
