@@ -15,6 +15,10 @@ state, month and person facts by :mod:`bot.facts.patterns`; each claim's modalit
    (an order, an announcement, an official statement, a date). Anything else asserted is
    *weak*: it cannot move a fact alone (see ``bot/facts/compare.py``). A promise of a month
    fact still ahead without a date or decision is only proposed.
+
+An entry written in another language whose rules are configured (``languages`` in the topics
+file: Chinese, ``bot/facts/zh/``) is judged by that language's rules alone; a mixed entry by the
+rules of the language most of it is written in.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from bot.facts.patterns import PatternFinder, PatternHit
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
 from bot.facts.text import clauses, decapitalise, figures, normalise_figures, sentences
+from bot.facts.zh.extract import ZhClaimExtractor
+from bot.facts.zh.roles import ZhRoles
+from bot.facts.zh.script import language_of
 
 PERSON = r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){1,7}))"
 BUILTIN_PATTERNS = {"w": WORD, "person": PERSON}
@@ -58,7 +65,12 @@ class ClaimExtractor:
         catalogue: Catalogue,
         vocabularies: Mapping[str, Sequence[str]],
         roles: Roles | None = None,
+        languages: Mapping[str, tuple[Mapping[str, Sequence[str]], ZhRoles]] | None = None,
     ) -> None:
+        self.languages = {
+            code: ZhClaimExtractor(catalogue, vocabularies_zh, roles_zh)
+            for code, (vocabularies_zh, roles_zh) in (languages or {}).items()
+        }
         self.roles = roles or Roles()
         self.lexicon = Lexicon.build(vocabularies, raw=BUILTIN_PATTERNS)
         for role, name in self.roles.named():
@@ -82,6 +94,9 @@ class ClaimExtractor:
         self, body: str, published: datetime, *, title: str = "", link: str = ""
     ) -> list[Claim]:
         """Every claim the item makes about a tracked fact, in text order."""
+        other = self.languages.get(language_of(f"{title} {body}"))
+        if other is not None:
+            return other.extract(body, published, title=title, link=link)
         title = normalise_figures(decapitalise(" ".join(title.split())))
         body = normalise_figures(" ".join(body.split()))
         head_units = sentences(title) if title else []
@@ -249,6 +264,9 @@ class ClaimExtractor:
 
     def is_opinion(self, title: str, link: str) -> bool:
         """An opinion or analysis piece, by its title's prefix or its link's path."""
+        other = self.languages.get(language_of(title))
+        if other is not None:
+            return other.is_opinion(title, link)
         title = decapitalise(" ".join(title.split()))
         prefix = _PREFIX.match(title)
         if prefix and self.lexicon.compiled[self.roles.opinion_titles].fullmatch(

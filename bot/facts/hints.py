@@ -19,6 +19,11 @@ Two shapes, one per kind of fact:
     "will meet" is ``scheduled``, not ``held``); ``known`` (person facts: names that count when
     mentioned).
 
+``zh`` (any shape): the same hints for Chinese text, in the same schema, naming the vocabularies of
+    ``languages.zh`` in the topics file; with ``names`` (a person fact's names as written in
+    Chinese → the catalogue's form, "王小洪" → "Wang Xiaohong"). An entry in Chinese is judged by
+    these rules only (``bot/facts/zh/``).
+
 Shapes are checked when the seeds load (:class:`SeedError` names file, fact and field);
 vocabulary names when the extractor is built, against ``config/topics.yaml``.
 """
@@ -57,6 +62,8 @@ class Hints(_Strict):
     precedence: list[str] = Field(default_factory=list)
     future: dict[str, str] = Field(default_factory=dict)
     known: list[str] = Field(default_factory=list)
+    names: dict[str, str] = Field(default_factory=dict)
+    zh: Hints | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> Hints:
@@ -79,3 +86,11 @@ def check_hints(kind: str, states: tuple[str, ...] | list[str], hints: Hints) ->
                 raise ValueError(f"hints: {word!r} is not one of {list(states)}")
     elif isinstance(hints.patterns, dict):
         raise ValueError("hints.patterns: must be a list of patterns for this kind")
+    if hints.zh is not None:
+        if hints.zh.zh is not None:
+            raise ValueError("hints.zh.zh: a language part holds no language part")
+        try:
+            check_hints(kind, states, hints.zh)
+        except ValueError as exc:
+            message = str(exc)
+            raise ValueError("hints.zh" + message.removeprefix("hints")) from exc

@@ -7,6 +7,10 @@ case-sensitively so that the pronoun "us" is not the country. A term that starts
 is a regular expression used as it is (for the few markers words cannot say: "may" the verb but
 not "May 14", "no" but not "no longer").
 
+A term holding CJK characters (Chinese rules, ``languages:`` in the topics file) matches as
+written, without word boundaries: every CJK character is a word of its own, and Chinese is
+written without spaces.
+
 A *pattern* (in the fact hints) is a regular expression in which ``{name}`` stands for the
 alternation of the vocabulary ``name``; ``{name}`` must name a known vocabulary.
 """
@@ -21,6 +25,7 @@ _CAPITALISED = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9.\- ]+s?$")
 _MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _WORD_BEFORE = r"(?<![\w-])"
 _WORD_AFTER = r"(?![\w])"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def term_regex(term: str) -> str:
@@ -34,6 +39,8 @@ def term_regex(term: str) -> str:
         except re.error as exc:
             raise ValueError(f"bad regular expression {text!r}: {exc}") from exc
         return f"(?:{text[3:]})"
+    if _CJK.search(text):
+        return cjk_term_regex(text)
     wildcard = text.endswith("*")
     body = text.rstrip("*")
     pieces = [re.escape(word) for word in re.split(r"[\s-]+", body) if word]
@@ -47,6 +54,13 @@ def term_regex(term: str) -> str:
     if _CAPITALISED.match(body):
         core = f"(?-i:{core})"
     return _WORD_BEFORE + core
+
+
+def cjk_term_regex(term: str) -> str:
+    """A Chinese term: its characters as written (no word boundaries), a space matching any run
+    of spaces or none; Latin letters in it match case-insensitively like the rest."""
+    pieces = [re.escape(part) for part in term.split()]
+    return r"\s*".join(pieces)
 
 
 def alternation(terms: Iterable[str]) -> str:

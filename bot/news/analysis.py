@@ -44,7 +44,8 @@ class RuleAnalyser:
     def __init__(self, catalogue: Catalogue, book: TopicBook) -> None:
         self.catalogue = catalogue
         self.book = book
-        self.extractor = ClaimExtractor(catalogue, book.vocabularies, book.roles)
+        languages = {code: (lang.vocabularies, lang.roles) for code, lang in book.languages.items()}
+        self.extractor = ClaimExtractor(catalogue, book.vocabularies, book.roles, languages)
         self._term_names = [t.terms for t in book.topics]
 
     def analyse(self, entry: Entry) -> Analysis:

@@ -1,0 +1,240 @@
+"""Claims from an entry written in Chinese: what it says about each tracked fact, and how firmly.
+
+The rules are each fact's ``hints.zh`` and the ``languages.zh`` vocabularies and roles of the
+topics file; the judgement mirrors the English extractor (``bot/facts/extract.py``) so that the
+same compare, evidence and alert path weighs both languages alike:
+
+1. Voice: a commentary (a title labelled 社评, 钟声, 评论员, 分析, ...; an opinion path in the link;
+   a body opening with 社评认为 or 文章指出) only proposes; a look back (回顾, 盘点, 周年) or a
+   republished piece (本文首发于) only recalls. A reporter's question (问：..., a sentence ending
+   in ？) states nothing; an official's answer (答：...) is the official's own words.
+2. A fact the title only threatens or plans is only proposed in the body; a figure the title
+   frames as a threat is that, wherever the body repeats it.
+3. Strength, as in English: firm when asserted, bound by its own phrase, stating a change, first
+   hand, not a layer or an aggregate, not a bare headline, and not a plan still ahead without a
+   decision (an announcement, an order, a joint statement, an official's answer, a date).
+
+Matching runs on a simplified-character copy of the text; the evidence is the sentence as
+published (traditional characters kept).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from bot.facts.catalogue import Catalogue
+from bot.facts.figures import FigureHit
+from bot.facts.lexicon import Lexicon
+from bot.facts.model import Claim, FactKind, Modality, Relative, Strength
+from bot.facts.patterns import PatternHit
+from bot.facts.rules import FigureRule, figure_rule, pattern_rule
+from bot.facts.zh.figures import ZhFigureFinder
+from bot.facts.zh.modality import ZhMarkers
+from bot.facts.zh.patterns import ZhPatternFinder, ZhPatternRule
+from bot.facts.zh.roles import ZhRoles
+from bot.facts.zh.script import to_simplified
+from bot.facts.zh.text import figures, sentences
+
+ZH_WORD = r"[^，。；：！？、,;:!?]"
+ZH_PERSON = r"(?P<person>[\u4e00-\u9fff]{2,4}?)"
+BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
+_EVIDENCE_CHARS = 200
+_QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$")
+_ANSWER = re.compile(r"^\s*答\s*[：:]")
+_PREFIX = re.compile(r"^\s*([^：:｜|]{1,16}?)\s*[：:｜|]\s*\S")
+_TITLE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff”」》）])[ \u3000]+(?=[\u4e00-\u9fff“「《（])")
+
+
+def _evidence(sentence: str) -> str:
+    text = " ".join(sentence.split())
+    return text if len(text) <= _EVIDENCE_CHARS else text[:_EVIDENCE_CHARS] + "…"
+
+
+class ZhClaimExtractor:
+    """The Chinese rule-based extractor; built once from the catalogue and ``languages.zh``."""
+
+    def __init__(
+        self, catalogue: Catalogue, vocabularies: Mapping[str, Sequence[str]], roles: ZhRoles
+    ) -> None:
+        self.roles = roles
+        self.lexicon = Lexicon.build(vocabularies, raw=BUILTIN_PATTERNS)
+        for role, name in roles.named():
+            if not self.lexicon.has(name):
+                raise ValueError(f"languages.zh.roles.{role}: unknown vocabulary {name!r}")
+        self.markers = ZhMarkers.from_lexicon(self.lexicon, roles)
+        self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
+        figure_rules: list[FigureRule] = []
+        pattern_rules: list[ZhPatternRule] = []
+        for fact in catalogue.values():
+            hints = fact.hints.zh
+            if hints is None:
+                continue
+            try:
+                if fact.kind is FactKind.PERCENT and hints.figure is not None:
+                    figure_rules.append(figure_rule(fact, hints.figure, self.lexicon))
+                elif hints.patterns is not None:
+                    rule = pattern_rule(fact, hints, self.lexicon)
+                    pattern_rules.append(ZhPatternRule(rule, dict(hints.names)))
+            except ValueError as exc:
+                raise ValueError(str(exc).replace(": hints.", ": hints.zh.", 1)) from exc
+        self.figures = ZhFigureFinder(figure_rules, self.lexicon, roles, self.markers)
+        self.patterns = ZhPatternFinder(pattern_rules, self.lexicon, roles, self.markers)
+
+    def extract(
+        self, body: str, published: datetime, *, title: str = "", link: str = ""
+    ) -> list[Claim]:
+        """Every claim the item makes about a tracked fact, in text order."""
+        title = _TITLE_SPACE.sub("，", " ".join(title.split()))
+        head = sentences(title) if title else []
+        body_units = [u for u in sentences(" ".join(body.split())) if u]
+        units, answers, in_answer = list(head), set(), False
+        for unit in body_units:
+            simple = to_simplified(unit)
+            if _QUESTION.search(simple):
+                in_answer = False
+                continue
+            in_answer = in_answer or bool(_ANSWER.match(simple))
+            if in_answer:
+                answers.add(len(units))
+            units.append(unit)
+        simple_units = [to_simplified(u) for u in units]
+        published_as = dict(zip(simple_units, units, strict=True))
+        simple_title = to_simplified(title)
+        entry = " ".join(simple_units)
+        recalls = bool(units) and (
+            self.lexicon.any(self.roles.retrospective, " ".join(simple_units[:2]))
+            or self.lexicon.any(self.roles.republished, " ".join(simple_units[:3]))
+        )
+        bare_title = bool(title) and not body_units
+        day = published.date()
+        claims: list[Claim] = []
+        for index, sentence in enumerate(simple_units):
+            weak = index < len(head) and bare_title
+            answer = index in answers
+            hits = self.figures.find(sentence, day, recalls, entry, simple_title, answer)
+            hits += self.figures.removals(sentence, day, recalls, simple_title, answer)
+            claims += [_figure_claim(h, published_as[sentence], weak=weak) for h in hits]
+        found = self.patterns.find(
+            simple_units, entry, published, recalls, simple_title, frozenset(answers)
+        )
+        for hit in found:
+            weak = bare_title and hit.evidence in simple_units[: len(head)]
+            claim = _pattern_claim(hit, published_as.get(hit.evidence, hit.evidence), weak=weak)
+            if self._promise(hit):
+                claim = replace(claim, modality=Modality.PROPOSED)
+            claims.append(claim)
+        claims = self._framed_by_title(claims, [_evidence(u) for u in units[: len(head)]])
+        claims = self._threat_in_title(claims, simple_title)
+        if self.is_opinion(title, link, body):
+            claims = [_as_opinion(c) for c in claims]
+        return claims
+
+    def _promise(self, hit: PatternHit) -> bool:
+        verdict = hit.verdict
+        return (
+            verdict.modality is Modality.ASSERTED
+            and verdict.future
+            and not verdict.decided
+            and self.kinds.get(hit.fact_id) is FactKind.MONTH
+        )
+
+    @staticmethod
+    def _framed_by_title(claims: list[Claim], titles: list[str]) -> list[Claim]:
+        in_title = [c for c in claims if c.evidence in titles]
+        proposed = {c.fact_id for c in in_title if c.modality is Modality.PROPOSED}
+        asserted = {c.fact_id for c in in_title if c.modality is Modality.ASSERTED}
+        framed = proposed - asserted
+        return [_proposed(c) if c.fact_id in framed else c for c in claims]
+
+    def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
+        markers = self.markers
+        if not title or not (
+            markers.proposal.search(title)
+            or markers.rumour.search(title)
+            or markers.wish.search(title)
+        ):
+            return claims
+        threatened = {f.value for f in figures(title)}
+        return [
+            _proposed(c) if isinstance(c.value, float) and abs(c.value) in threatened else c
+            for c in claims
+        ]
+
+    def is_opinion(self, title: str, link: str, body: str = "") -> bool:
+        """A commentary, by its title's label, its link's path or its opening words."""
+        simple = to_simplified(" ".join(title.split()))
+        prefix = _PREFIX.match(simple)
+        if prefix and self.lexicon.any(self.roles.opinion_titles, prefix.group(1)):
+            return True
+        opening = to_simplified(body[:40])
+        if self.lexicon.any(self.roles.opinion_voices, opening):
+            return True
+        try:
+            path = urlsplit(link).path.lower()
+        except ValueError:
+            return False
+        segments = [s for s in path.split("/") if s]
+        paths = self.lexicon.compiled[self.roles.opinion_paths]
+        return any(paths.fullmatch(segment) for segment in segments[:-1])
+
+
+def _proposed(claim: Claim) -> Claim:
+    if claim.modality is not Modality.ASSERTED:
+        return claim
+    return replace(claim, modality=Modality.PROPOSED, strength=Strength.WEAK)
+
+
+def _as_opinion(claim: Claim) -> Claim:
+    return _proposed(claim)
+
+
+def _figure_claim(hit: FigureHit, sentence: str, *, weak: bool) -> Claim:
+    """The English strength rule (``ClaimExtractor._figure_claim``) for a Chinese hit."""
+    verdict = hit.verdict
+    layer = hit.relative is Relative.ADD and hit.value > 0
+    firm = (
+        verdict.modality is Modality.ASSERTED
+        and not weak
+        and not hit.loose
+        and hit.event
+        and not hit.aggregate
+        and not layer
+        and not verdict.hearsay
+        and (verdict.decided or not verdict.future)
+    )
+    return Claim(
+        fact_id=hit.rule.fact_id,
+        value=hit.value,
+        modality=verdict.modality,
+        evidence=_evidence(sentence),
+        effective=verdict.effective,
+        previous=hit.previous,
+        strength=Strength.FIRM if firm else Strength.WEAK,
+        relative=hit.relative,
+        event=hit.event,
+    )
+
+
+def _pattern_claim(hit: PatternHit, sentence: str, *, weak: bool) -> Claim:
+    verdict = hit.verdict
+    ahead = verdict.future and not verdict.decided and not hit.ahead_by_nature
+    firm = (
+        verdict.modality is Modality.ASSERTED
+        and not weak
+        and not hit.mention
+        and not verdict.hearsay
+        and not ahead
+    )
+    return Claim(
+        fact_id=hit.fact_id,
+        value=hit.value,
+        modality=verdict.modality,
+        evidence=_evidence(sentence),
+        effective=verdict.effective,
+        strength=Strength.FIRM if firm else Strength.WEAK,
+        event=not hit.mention,
+    )

@@ -1,0 +1,290 @@
+"""Percent claims in Chinese: a rate bound to a tariff noun and to the parties its phrase names.
+
+For each level figure of a clause (see :mod:`bot.facts.zh.text`), in order:
+
+1. Its noun: a tariff noun of the rule's ``nouns`` just after it (``10%的关税``, ``10%所谓芬太尼
+   关税``, ``24%的对美加征关税税率``) or before it in the clause (``关税…由34%调整为10%``,
+   ``税率降至10%``); a clause that only carries the figure (``由34%调整为10%``, ``保留10%的税率``)
+   continues the sentence's previous clause that names the noun or a party.
+2. What the figure is: a suspended rate (暂停实施24%, 24%…暂停实施) or a cap (最高) says nothing
+   of the rate in force; a removal (取消…10%) is relative to the current value, unless it removes
+   the whole (取消剩余10%: zero); a layer (额外加征100%) adds to it; an aggregate (共计) may count
+   other duties (a removal of an aggregate is skipped).
+3. Binding: the party the phrase names after 对/针对/原产于/来自 (or 对华/对美) is the target; the
+   party before it is the actor ("美国对中国商品加征的关税": actor US, target China). Found only in
+   another clause of the sentence that names no tariff noun, or in the title, it binds *loosely*.
+   A qualifier (芬太尼) picks the qualified fact; an ``exclude`` vocabulary in the phrase or in
+   the clause that named the party voids the figure (农产品, 对等关税, 号行政令, another country).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from bot.facts.figures import FigureHit
+from bot.facts.lexicon import Lexicon
+from bot.facts.model import Relative
+from bot.facts.rules import FigureRule
+from bot.facts.text import Role
+from bot.facts.zh.modality import Scope, ZhMarkers, judge
+from bot.facts.zh.roles import ZhRoles
+from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
+
+_TARGET = r"(?:对|针对|原产于|来自|输往|进口自|自)\s*(?:原产于)?\s*"
+_NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:]{0,14}?$")
+_REMOVAL_GAP = 24
+_LAYER_GAP = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    rule: FigureRule
+    loose: bool
+    phrase: str  # the text the exclusions are checked in
+
+
+class ZhFigureFinder:
+    """Finds Chinese percent claims; built once from the zh figure rules and lexicon."""
+
+    def __init__(
+        self, rules: Sequence[FigureRule], lexicon: Lexicon, roles: ZhRoles, markers: ZhMarkers
+    ) -> None:
+        self.rules = list(rules)
+        self.lexicon = lexicon
+        self.roles = roles
+        self.markers = markers
+        named = [n for r in self.rules for n in (r.actor, r.target) if n]
+        self.parties = tuple(dict.fromkeys([*named, roles.others]))
+        self._nouns = sorted({r.nouns for r in self.rules})
+        src = lexicon.sources
+        self._targets = {
+            p: re.compile(rf"{_TARGET}(?:{src[p]})|(?=对)(?:{src[p]})") for p in self.parties
+        }
+        self._removal = re.compile(src[roles.removal])
+        self._whole = re.compile(src[roles.whole])
+        self._keeping = re.compile(src[roles.keeping])
+        self._layer = re.compile(src[roles.layer])
+        self._suspension = re.compile(src[roles.suspension])
+
+    # --- binding --------------------------------------------------------------------------
+
+    def _target(self, text: str) -> tuple[str, int] | None:
+        hits = [
+            (match.start(), party)
+            for party, pattern in self._targets.items()
+            if (match := pattern.search(text)) is not None
+        ]
+        if not hits:
+            return None
+        own = [h for h in hits if h[1] != self.roles.others]
+        start, party = min(own or hits)
+        return party, start
+
+    def _actor(self, text: str, before: int | None) -> str | None:
+        head = text if before is None else text[:before]
+        hits = [
+            (match.start(), party)
+            for party in self.parties
+            if (match := self.lexicon.compiled[party].search(head)) is not None
+            and not match.group(0).startswith("对")
+        ]
+        return min(hits)[1] if hits else None
+
+    def _parties_in(self, text: str) -> tuple[str | None, str | None]:
+        target = self._target(text)
+        actor = self._actor(text, target[1] if target else None)
+        return (target[0] if target else None), actor
+
+    def _rules_for(self, target: str | None, actor: str | None, nouns: str) -> list[FigureRule]:
+        return [
+            r
+            for r in self.rules
+            if r.nouns == nouns
+            and ((target is not None and r.target == target)
+                 or (target is None and actor is not None and r.actor == actor))
+        ]  # fmt: skip
+
+    def _bind(
+        self, local: str, sentence_clauses: list[ZhClause], index: int, nouns: str, title: str,
+        entry: str,
+    ) -> Binding | None:  # fmt: skip
+        target, actor = self._parties_in(local)
+        phrase, loose = local, False
+        if target is None and actor is None:
+            for clause in reversed(sentence_clauses[:index]):
+                target, actor = self._parties_in(clause.text)
+                if target or actor:
+                    phrase = f"{clause.text} {local}"
+                    loose = not self.lexicon.any(nouns, clause.text)
+                    break
+        if target is None and actor is None:
+            qualified = self._qualified_only(local, entry)
+            if qualified is not None:
+                return Binding(qualified, True, local)
+            target, actor = self._parties_in(title)
+            loose = True
+        rules = self._rules_for(target, actor, nouns)
+        if not rules:
+            return None
+        picked = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
+        chosen = picked or [r for r in rules if not r.qualifiers]
+        if not chosen:
+            return None
+        rule = chosen[0]
+        if any(self.lexicon.any(name, phrase) for name in rule.exclude):
+            return None
+        return Binding(rule, loose, phrase)
+
+    def _qualified_only(self, local: str, entry: str) -> FigureRule | None:
+        for rule in self.rules:
+            if not (rule.qualifiers and self.lexicon.any_of(rule.qualifiers, local)):
+                continue
+            if rule.target and not self.lexicon.any(rule.target, entry):
+                continue
+            if not any(self.lexicon.any(name, local) for name in rule.exclude):
+                return rule
+        return None
+
+    # --- figures --------------------------------------------------------------------------
+
+    def _noun_span(self, text: str, figure: ZhFigure, nouns: str) -> int | None:
+        """The end of the figure's phrase: its noun after it, else the figure (a noun before)."""
+        for noun in self.lexicon.find(nouns, text):
+            if noun.start() >= figure.end and _NOUN_AFTER_GAP.match(
+                text[figure.end : noun.start()]
+            ):
+                return noun.end()
+        if any(n.end() <= figure.start for n in self.lexicon.find(nouns, text)):
+            return figure.end
+        return None
+
+    def find(
+        self,
+        sentence: str,
+        day: date,
+        retrospective: bool,
+        entry: str,
+        title: str,
+        official_answer: bool,
+    ) -> list[FigureHit]:
+        hits: list[FigureHit] = []
+        parts = clauses(sentence)
+        for index, clause in enumerate(parts):
+            found = figures(clause.text)
+            for figure in found:
+                if figure.role is not Role.LEVEL:
+                    continue
+                hit = self._figure(sentence, parts, index, figure, found, day, retrospective,
+                                   entry, title, official_answer)  # fmt: skip
+                if hit is not None:
+                    hits.append(hit)
+        return hits
+
+    def _continues(self, parts: list[ZhClause], index: int, nouns: str) -> bool:
+        return any(self.lexicon.any(nouns, c.text) for c in parts[:index])
+
+    def _figure(
+        self, sentence: str, parts: list[ZhClause], index: int, figure: ZhFigure,
+        found: list[ZhFigure], day: date, retrospective: bool, entry: str, title: str,
+        official_answer: bool,
+    ) -> FigureHit | None:  # fmt: skip
+        clause = parts[index]
+        text = clause.text
+        for nouns in self._nouns:
+            end = self._noun_span(text, figure, nouns)
+            if end is None and self._continues(parts, index, nouns):
+                end = figure.end
+            if end is None:
+                continue
+            local = text[:end]
+            binding = self._bind(local, parts, index, nouns, title, entry)
+            if binding is None or self._suspended(text, figure):
+                continue
+            value, relative, previous = self._value(text, figure, found)
+            if value is None:
+                return None
+            aggregate = self.lexicon.any(self.roles.aggregate, local)
+            if aggregate and relative is not None:
+                return None  # "取消了共计91%的加征关税": an aggregate removed
+            lead = sentence[: clause.start + figure.start]
+            scope = Scope(sentence, lead, text[: figure.start], text[figure.start : end],
+                          text[end:], clause.background)  # fmt: skip
+            verdict = judge(scope, title=title, retrospective=retrospective, published=day,
+                            markers=self.markers, official_answer=official_answer)  # fmt: skip
+            if verdict is None:
+                return None
+            event = (
+                previous is not None
+                or relative is not None
+                or verdict.effective is not None
+                or self.lexicon.any(self.roles.change_verbs, text)
+            )
+            return FigureHit(binding.rule, value, relative, previous, verdict, binding.loose,
+                             event, aggregate, sentence)  # fmt: skip
+        return None
+
+    def _suspended(self, text: str, figure: ZhFigure) -> bool:
+        for mark in self._suspension.finditer(text):
+            if mark.end() <= figure.start:
+                if not self._keeping.search(text[mark.end() : figure.start]):
+                    return True
+            elif mark.start() >= figure.end and not figures(text[figure.end : mark.start()]):
+                return True
+        return False
+
+    def _value(
+        self, text: str, figure: ZhFigure, found: list[ZhFigure]
+    ) -> tuple[float | None, Relative | None, float | None]:
+        head = text[: figure.start]
+        previous = next(
+            (f.value for f in found if f.role is Role.PREVIOUS and f.end <= figure.start), None
+        )
+        removal = [
+            m for m in self._removal.finditer(head) if figure.start - m.end() <= _REMOVAL_GAP
+        ]
+        if removal and not self._keeping.search(head[removal[-1].end() :]):
+            if self._whole.search(head[removal[-1].end() :]):
+                return 0.0, None, figure.value  # "取消剩余10%的关税"
+            return -figure.value, Relative.ADD, previous  # "取消…10%的所谓芬太尼关税"
+        layer = [m for m in self._layer.finditer(head) if figure.start - m.end() <= _LAYER_GAP]
+        if layer:
+            return figure.value, Relative.ADD, previous  # "额外加征100%关税"
+        return figure.value, None, previous
+
+    # --- removals without a figure --------------------------------------------------------
+
+    def removals(
+        self, sentence: str, day: date, retrospective: bool, title: str, official_answer: bool
+    ) -> list[FigureHit]:
+        """ "取消对中国商品加征的全部芬太尼相关关税": a qualified part removed, so zero."""
+        hits: list[FigureHit] = []
+        src = self.lexicon.sources
+        for rule in self.rules:
+            if not rule.qualifiers:
+                continue
+            qualifier = "(?:" + "|".join(src[q] for q in rule.qualifiers) + ")"
+            pattern = re.compile(
+                rf"(?:{src[self.roles.removal]})[^，。；]{{0,24}}?{qualifier}[^，。；]{{0,8}}?"
+                rf"(?:{src[rule.nouns]})"
+            )
+            for clause in clauses(sentence):
+                match = pattern.search(clause.text)
+                if match is None or figures(match.group(0)):
+                    continue
+                target, _actor = self._parties_in(clause.text)
+                if target not in (None, rule.target) or any(
+                    self.lexicon.any(name, match.group(0)) for name in rule.exclude
+                ):
+                    continue
+                scope = Scope(sentence, sentence[: clause.start + match.start()],
+                              clause.text[: match.start()], match.group(0),
+                              clause.text[match.end() :], clause.background, True)  # fmt: skip
+                verdict = judge(scope, title=title, retrospective=retrospective, published=day,
+                                markers=self.markers, official_answer=official_answer)  # fmt: skip
+                if verdict is not None:
+                    hits.append(FigureHit(rule, 0.0, None, None, verdict, False, True, False,
+                                          sentence))  # fmt: skip
+        return hits

@@ -1,0 +1,120 @@
+"""How a Chinese clause holds a claim: asserted, proposed, historical, or negated (no claim).
+
+The English rules (``bot/facts/modality.py``) in Chinese words; the first that applies
+decides:
+
+1. A negation in the clause before the claim or inside it (没有, 并未, 否认, 不实; but not
+   不再, 不断, and not the idioms that state the event: 没有改变) → no claim.
+2. A background clause (继…之后, 鉴于…, …后) or an entry that looks back or is republished →
+   historical.
+3. A condition (如果…将…, 一旦), a threat, plan or proposal (威胁, 警告, 拟, 考虑, 研究, 或将,
+   争取), a forecast (预计, 分析人士), a wish or demand (应当, 敦促, 呼吁) or a rumour
+   (知情人士, 据传) anywhere in the sentence → proposed (a proposal marker counts in the clause
+   around the claim, not inside a matched pattern).
+4. A restatement of the past (此前, 曾, 一度, 早在) or a date well behind the entry → historical.
+5. Otherwise asserted. A date ahead becomes the claim's ``effective`` date; the claim looks ahead
+   (``future``: 将于, 拟于, 定于, a date ahead) and is ``decided`` when an announcement, order,
+   joint statement, decision or an official's own words stand in the sentence or the title
+   (公告, 决定, 宣布, 联合声明, 表示, 答：); ``hearsay`` when second-hand (据报道, 外媒称).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from re import Pattern
+
+from bot.facts.lexicon import Lexicon
+from bot.facts.modality import Verdict
+from bot.facts.model import Modality
+from bot.facts.text import Direction
+from bot.facts.zh.roles import ZhRoles
+from bot.facts.zh.text import time_refs
+
+
+@dataclass(frozen=True, slots=True)
+class ZhMarkers:
+    negation: Pattern[str]
+    negated_idioms: Pattern[str]
+    conditional: Pattern[str]
+    proposal: Pattern[str]
+    rumour: Pattern[str]
+    forecast: Pattern[str]
+    wish: Pattern[str]
+    reporting: Pattern[str]
+    decision: Pattern[str]
+    hearsay: Pattern[str]
+    historical: Pattern[str]
+    future: Pattern[str]
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon, roles: ZhRoles) -> ZhMarkers:
+        return cls(**{name: lexicon.compiled[getattr(roles, name)] for name in cls.__slots__})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a claim sits: its sentence, the clause text before it (``before``), the matched text
+    (``core``), the sentence up to the claim (``lead``) and the rest of its clause (``after``)."""
+
+    sentence: str
+    lead: str
+    before: str
+    core: str
+    after: str
+    background: bool = False
+    core_is_pattern: bool = False
+
+
+def judge(
+    scope: Scope,
+    *,
+    title: str,
+    retrospective: bool,
+    published: date,
+    markers: ZhMarkers,
+    official_answer: bool = False,
+) -> Verdict | None:
+    """Judge one claim (see the module docstring); ``official_answer``: the sentence is a
+    spokesperson's answer (答：...), the official's own words."""
+    core = markers.negated_idioms.sub("", scope.core)
+    if markers.negation.search(scope.before) or markers.negation.search(core):
+        return None
+    if scope.background or retrospective:
+        return Verdict(Modality.HISTORICAL)
+    sentence = scope.sentence
+    core_words = "" if scope.core_is_pattern else scope.core
+    near = scope.before + core_words + scope.after
+    if (
+        markers.conditional.search(sentence)
+        or markers.rumour.search(sentence)
+        or markers.forecast.search(sentence)
+        or markers.wish.search(sentence)
+        or markers.proposal.search(near)
+        or (markers.proposal.search(scope.lead) and not markers.decision.search(scope.lead))
+    ):
+        return Verdict(Modality.PROPOSED)
+    if markers.historical.search(scope.lead + core_words):
+        return Verdict(Modality.HISTORICAL)
+    past, effective = False, None
+    for ref in time_refs(scope.lead + scope.core + scope.after, published):
+        if ref.direction is Direction.PAST:
+            past = True
+        elif ref.direction is Direction.FUTURE:
+            effective = ref.when if effective is None else min(effective, ref.when)
+    if past and effective is None:
+        return Verdict(Modality.HISTORICAL)
+    ahead = bool(markers.future.search(scope.lead)) or effective is not None
+    decided = (
+        official_answer
+        or effective is not None
+        or bool(markers.decision.search(sentence) or markers.decision.search(title))
+        or bool(markers.reporting.search(sentence))
+    )
+    return Verdict(
+        Modality.ASSERTED,
+        effective,
+        future=ahead,
+        decided=decided,
+        hearsay=bool(markers.hearsay.search(sentence)),
+    )

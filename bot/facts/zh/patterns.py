@@ -1,0 +1,160 @@
+"""State, month and person claims in Chinese: the event patterns of each fact's ``hints.zh``.
+
+As in English (``bot/facts/patterns.py``): a match counts when the entry and the sentence (with
+the title, which frames every sentence under it) meet the fact's requirements, and no
+``exclude_near`` vocabulary stands in it or just before it, unless a party is named near it. A
+month fact's value is the entry's month; a person is the name the pattern captures, in the
+catalogue's Latin form (``hints.zh.names``, else Pinyin); a known name merely mentioned is a
+weak claim, and 前任/原/接替 make it history. A state still ahead (将于…举行) counts as the state
+``future`` names (scheduled).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.facts.lexicon import Lexicon
+from bot.facts.modality import Verdict
+from bot.facts.model import FactKind, FactValue, Modality
+from bot.facts.patterns import PatternHit
+from bot.facts.rules import PatternRule
+from bot.facts.zh.modality import Scope, ZhMarkers, judge
+from bot.facts.zh.names import latin_name
+from bot.facts.zh.roles import ZhRoles
+from bot.facts.zh.text import ZhClause, clauses
+
+_FORMER = re.compile(r"前任|原任|原公安部|卸任|离任|接替|继任|曾任")
+_NEAR_BEFORE = 12
+_PARTY_NEAR = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ZhPatternRule:
+    rule: PatternRule
+    names: Mapping[str, str]  # Chinese name → the catalogue's form
+
+
+class ZhPatternFinder:
+    def __init__(
+        self, rules: Sequence[ZhPatternRule], lexicon: Lexicon, roles: ZhRoles, markers: ZhMarkers
+    ) -> None:
+        self.rules = list(rules)
+        self.lexicon = lexicon
+        self.roles = roles
+        self.markers = markers
+        self._parties = [p for p in (*roles.parties, "pair") if lexicon.has(p)]
+        titles = lexicon.sources[roles.person_titles]
+        self._titles = re.compile(rf"^(?:{titles})+")
+
+    def meets(self, requirements: Sequence[Sequence[str]], text: str) -> bool:
+        return all(self.lexicon.any_of(group, text) for group in requirements)
+
+    def _excluded(self, rule: PatternRule, text: str, match: re.Match[str]) -> bool:
+        window = text[max(0, match.start() - _NEAR_BEFORE) : match.end()]
+        names = [n for n in rule.exclude_near if self.lexicon.any(n, window)]
+        if not names:
+            return False
+        wider = text[max(0, match.start() - _PARTY_NEAR) : match.end()]
+        others_only = all(n == self.roles.others for n in names)
+        return not (others_only and any(self.lexicon.any(p, wider) for p in self._parties))
+
+    def _person(self, raw: str, names: Mapping[str, str]) -> str | None:
+        name = self._titles.sub("", raw.strip())
+        if not 2 <= len(name) <= 4 or any(self.lexicon.any(p, name) for p in self._parties):
+            return None
+        return latin_name(name, names)
+
+    def find(
+        self,
+        units: Sequence[str],
+        entry: str,
+        published: datetime,
+        retrospective: bool,
+        title: str,
+        answers: frozenset[int],
+    ) -> list[PatternHit]:
+        """``answers``: the indexes of the units that are an official's answer (答：...)."""
+        hits: list[PatternHit] = []
+        for zh_rule in self.rules:
+            rule = zh_rule.rule
+            if not self.meets(rule.entry_requires, entry):
+                continue
+            found: list[PatternHit] = []
+            mentions: list[PatternHit] = []
+            for index, sentence in enumerate(units):
+                if not self.meets(rule.sentence_requires, f"{sentence} {title}"):
+                    continue
+                for clause in clauses(sentence):
+                    context = (sentence, clause, published, retrospective, title, index in answers)
+                    found += self._matches(zh_rule, *context)
+                    if rule.kind is FactKind.PERSON:
+                        mentions += self._mentions(zh_rule, *context)
+            hits += found or mentions
+        return hits
+
+    def _verdict(
+        self, sentence: str, clause: ZhClause, match: re.Match[str], published: datetime,
+        retrospective: bool, title: str, answer: bool,
+    ) -> Verdict | None:  # fmt: skip
+        text = clause.text
+        scope = Scope(sentence, sentence[: clause.start + match.start()], text[: match.start()],
+                      match.group(0), text[match.end() :], clause.background, True)  # fmt: skip
+        return judge(scope, title=title, retrospective=retrospective, published=published.date(),
+                     markers=self.markers, official_answer=answer)  # fmt: skip
+
+    def _matches(
+        self, zh_rule: ZhPatternRule, sentence: str, clause: ZhClause, published: datetime,
+        retrospective: bool, title: str, answer: bool,
+    ) -> list[PatternHit]:  # fmt: skip
+        rule = zh_rule.rule
+        hits = []
+        for state, pattern in rule.patterns:
+            for match in pattern.finditer(clause.text):
+                if self._excluded(rule, clause.text, match):
+                    continue
+                value: FactValue
+                if rule.kind is FactKind.MONTH:
+                    value = f"{published:%Y-%m}"
+                elif rule.kind is FactKind.PERSON:
+                    name = self._person(match.group("person"), zh_rule.names)
+                    if name is None:
+                        continue
+                    value = name
+                else:
+                    value = str(state)
+                verdict = self._verdict(sentence, clause, match, published, retrospective, title,
+                                        answer)  # fmt: skip
+                if verdict is None:
+                    continue
+                value = _later_state(rule, value, verdict)
+                ahead = str(value) in {later for _, later in rule.future}
+                hits.append(PatternHit(rule.fact_id, value, verdict, False, sentence, ahead))
+        return hits
+
+    def _mentions(
+        self, zh_rule: ZhPatternRule, sentence: str, clause: ZhClause, published: datetime,
+        retrospective: bool, title: str, answer: bool,
+    ) -> list[PatternHit]:  # fmt: skip
+        hits = []
+        for written, latin in zh_rule.names.items():
+            for match in re.finditer(re.escape(written), clause.text):
+                if self._excluded(zh_rule.rule, clause.text, match):
+                    continue
+                verdict = self._verdict(sentence, clause, match, published, retrospective, title,
+                                        answer)  # fmt: skip
+                if verdict is None:
+                    continue
+                if _FORMER.search(sentence):
+                    verdict = Verdict(Modality.HISTORICAL)
+                hits.append(PatternHit(zh_rule.rule.fact_id, latin, verdict, True, sentence))
+        return hits
+
+
+def _later_state(rule: PatternRule, value: FactValue, verdict: Verdict) -> FactValue:
+    ahead = verdict.modality is Modality.ASSERTED and (
+        verdict.future or verdict.effective is not None
+    )
+    return dict(rule.future).get(str(value), value) if ahead else value

@@ -1,0 +1,64 @@
+"""The roles of the Chinese rules: which vocabulary of ``languages.zh`` plays which part.
+
+The roles the English rules have (:class:`bot.facts.roles.Roles`) that the Chinese rules use,
+under the same default vocabulary names (looked up in the Chinese vocabularies), and the few that
+Chinese needs on top: the markers of a time still ahead (``future``: 将于, 拟于), negations that
+state an event (``negated_idioms``: 没有改变), conditions (``conditional``: 如果, 一旦), the
+opening words of a commentary (``opinion_voices``: 社评认为), verbs of keeping a rate
+(``keeping``: 保留, 维持) and the words of a whole rate (``whole``: 剩余, 全部).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.facts.roles import Party
+
+
+def _parties() -> dict[str, Party]:
+    return {
+        "china": Party(shorthand="target", names=["中国"]),
+        "us": Party(shorthand="actor", names=["美国"]),
+    }
+
+
+class ZhRoles(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    parties: dict[str, Party] = Field(default_factory=_parties)
+    others: str = "others"
+    person_titles: str = "person_titles"
+    retrospective: str = "retrospective"
+    republished: str = "republished"
+    opinion_titles: str = "opinion_titles"
+    opinion_paths: str = "opinion_paths"
+    opinion_voices: str = "opinion_voices"
+    negation: str = "negation_markers"
+    negated_idioms: str = "negated_idioms"
+    conditional: str = "conditional_markers"
+    proposal: str = "proposal_markers"
+    rumour: str = "rumour_markers"
+    forecast: str = "forecast_markers"
+    wish: str = "wish_markers"
+    reporting: str = "reporting_verbs"
+    decision: str = "decision_markers"
+    hearsay: str = "hearsay_markers"
+    historical: str = "historical_markers"
+    future: str = "future_markers"
+    suspension: str = "suspension_markers"
+    change_verbs: str = "change_verbs"
+    removal: str = "removal_verbs"
+    aggregate: str = "aggregate_words"
+    layer: str = "layer_words"
+    keeping: str = "keeping_verbs"
+    whole: str = "whole_words"
+
+    def named(self) -> Iterator[tuple[str, str]]:
+        """Every (role, vocabulary name) pair, parties included."""
+        for role, value in self.model_dump().items():
+            if role == "parties":
+                yield from ((f"parties.{name}", name) for name in value)
+            else:
+                yield role, value
