@@ -14,6 +14,11 @@ The rules, in order:
    Without one, a ``news`` entry of a story that raised no alert stays quiet, and anything else
    raises a new alert. A retelling that neither changes, reports nor confirms a fact adds no
    follow-up: it is counted in the story's sources at the next one.
+4. Reviewers (``bot/review``): before 1, a report of a (fact, value) a reviewer dismissed within
+   the same story is left out, so it neither raises nor follows up an alert (a change that
+   moves a fact is never left out). A new change or report alert carries the reviewers'
+   buttons, and a follow-up that moves a fact turns its parent's Confirm and Dismiss into Wrong
+   value (``bot/review/actions.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from bot.facts.catalogue import Catalogue
 from bot.facts.evidence import host_of
 from bot.facts.model import Change, ChangeStatus
 from bot.feeds.entry import Entry
+from bot.review.actions import after_follow_up, services_with_reviewers, with_actions
 from bot.store import ledger, repo
+from bot.store.decisions import dismissed_in_story
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,7 @@ class AlertPlanner:
     def __init__(self, catalogue: Catalogue, config: BotConfig) -> None:
         self._catalogue = catalogue
         self._config = config
+        self._services = services_with_reviewers(config.review)
 
     def raise_for(
         self,
@@ -80,6 +88,8 @@ class AlertPlanner:
         changes: Sequence[Change],
         story_uid: str | None,
     ) -> Raised:
+        dismissed = dismissed_in_story(session, story_uid)
+        changes = [c for c in changes if not dismissed.covers(c)]  # rule 4
         kind = alert_kind(changes, relevant, opinion)
         if kind is None:
             return Raised()
@@ -109,6 +119,7 @@ class AlertPlanner:
             destinations = destinations_for(session, self._config.routes, kind.value, topics)
             if not destinations:
                 return Raised()
+            card = with_actions(card, changes, self._catalogue, self._services)
             self._store(session, card, uid, topics, destinations)
             return Raised(alert_id=card.id, kind=kind.value, new_alert=True)
         return self._follow_up(session, card, parent, uid, topics, changes, sources)
@@ -163,6 +174,7 @@ class AlertPlanner:
                 catalogue=self._catalogue,
                 sources_count=sources,
             )
+            revised = after_follow_up(revised, changes, self._catalogue, self._services)
             repo.revise_alert_card(session, parent.id, revised.to_json())
         return Raised(
             alert_id=parent.id,

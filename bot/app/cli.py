@@ -1,4 +1,5 @@
-"""python -m bot COMMAND: the worker (run) and its tools (replay, status, check-config, outbox).
+"""python -m bot COMMAND: the worker (run) and its tools (replay, status, check-config, outbox,
+review).
 
 Exit codes: 0 done, 2 bad input (config, seeds, environment, database URL, a file given on the
 command line), 1 a failure at run time (database, port), 130 interrupted. Every error is one
@@ -22,6 +23,7 @@ from bot.app.feedfiles import feed_file_problems
 from bot.app.logs import configure_logging
 from bot.app.preflight import check
 from bot.app.replay import replay, temporary_database_url, write_jsonl
+from bot.app.review_cli import add_review_parser, cmd_review
 from bot.config import ConfigError, load_environment
 from bot.store import repo
 from bot.store.reports import fact_reports, feed_reports
@@ -74,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     outbox.add_argument("--retry", action="store_true", help="put failed rows back to pending")
     outbox.add_argument("--json", action="store_true")
+
+    review = command("review", "reports awaiting review; confirm, dismiss, or set a fact")
+    add_review_parser(review, config_help, db_help)
     return parser
 
 
@@ -145,6 +150,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         if fact.last_change:
             print(f"    last change: {fact.last_change['title']} {fact.last_change['link']}")
+        if fact.decisions:
+            last = fact.decisions[0]
+            print(f"    last decision: {last['action']} by {last['by']} at {last['at'][:16]}")
     failing = [f for f in feeds if not f.healthy]
     print(f"\nfeeds: {len(feeds)}, failing: {len(failing)}; outbox: {outbox or 'empty'}")
     for feed in failing:
@@ -206,6 +214,7 @@ COMMANDS = {
     "status": cmd_status,
     "check-config": cmd_check_config,
     "outbox": cmd_outbox,
+    "review": cmd_review,
 }
 
 

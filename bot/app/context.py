@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.app.reviewing import decisions_for
 from bot.chat.commands import CommandServices
 from bot.chat.review import Reviewers
 from bot.config import (
@@ -48,7 +49,8 @@ class AppContext:
 
     def command_services(self) -> CommandServices:
         """What the chat adapters hand to the transport-neutral command handlers: the store,
-        the catalogue and topics, who may add feeds, and the strict check of a feed URL."""
+        the catalogue and topics, who may add feeds and decide, the strict check of a feed URL,
+        and the reviewers' decisions."""
         review = self.config.review
         allowed = tuple(self.config.fetch.allowed_networks)
         return CommandServices(
@@ -61,6 +63,7 @@ class AppContext:
                 discord_roles=frozenset(review.discord_roles),
             ),
             feed_url_problem=lambda url: public_url_problem(url, allowed),
+            decisions=decisions_for(self.db, self.catalogue, self.config),
         )
 
     def close(self) -> None:

@@ -4,9 +4,10 @@ An adapter turns a slash command into an :class:`Invocation` (``/fentanyl-status
 ``status X``; ``/fentanyl latest 5`` → ``latest 5``) and converts the :class:`Reply` at its edge.
 A bad subcommand or argument gets a helpful answer, never an exception.
 
-Changing what the bot watches (``add-feed``, ``remove-feed``) is for :class:`Reviewers` only
-(the config's ``review``: Slack users and user groups, Discord roles; Discord members with
-Manage Server too); anyone else gets an answer only they see. A feed URL must be public: it is
+Changing what the bot watches (``add-feed``, ``remove-feed``) and setting a fact (``set``, see
+``bot/chat/review_commands.py``) are for :class:`Reviewers` only (the config's ``review``:
+Slack users and user groups, Discord roles; Discord members with Manage Server too); anyone else
+gets an answer only they see. A feed URL must be public: it is
 resolved when added, and refused unless every address is a public internet address.
 """
 
@@ -21,8 +22,10 @@ from urllib.parse import urlsplit
 from bot.alerts.card import Card, CardField, CardKind, Reply
 from bot.chat.chart import history_chart
 from bot.chat.review import PRIVILEGED, Reviewers
+from bot.chat.review_commands import cmd_set, decision_lines, refused
 from bot.facts.catalogue import Catalogue
 from bot.facts.model import Fact
+from bot.review.decide import Decisions
 from bot.store import ledger, repo
 from bot.store.db import Database
 from bot.store.reports import FactReport, FeedReport, fact_reports, feed_reports
@@ -43,6 +46,7 @@ HELP = (
     ("/fentanyl feeds", "each feed's health"),
     ("/fentanyl add-feed <name> <url>", "watch one more feed (http or https)"),
     ("/fentanyl remove-feed <name>", "stop watching a feed added from chat"),
+    ("/fentanyl set <fact> <value> [source]", "set a tracked fact (reviewers only)"),
     ("/fentanyl help", "this list"),
 )
 
@@ -55,6 +59,7 @@ class Invocation:
     user: str = ""
     groups: frozenset[str] = frozenset()  # the asker's Slack user groups or Discord roles
     manager: bool = False  # Discord: the asker may manage the server
+    name: str = ""  # the asker's name as the chat service shows it (decisions say who)
 
 
 FeedUrlCheck = Callable[[str], "str | None"]  # why a URL may not be added, or None
@@ -67,6 +72,7 @@ class CommandServices:
     topics: tuple[str, ...] = field(default_factory=tuple)
     reviewers: Reviewers = field(default_factory=Reviewers)
     feed_url_problem: FeedUrlCheck | None = None
+    decisions: Decisions | None = None  # the reviewers' decisions (``set``)
 
 
 def parse_command(
@@ -77,11 +83,12 @@ def parse_command(
     user: str = "",
     groups: frozenset[str] = frozenset(),
     manager: bool = False,
+    user_name: str = "",
 ) -> Invocation:
     """``name`` is the slash command without its slash (``fentanyl-status`` or ``fentanyl``)."""
     words = tuple(text.split())
     base = name.lstrip("/").lower()
-    asked = Invocation("help", (), destination, user, groups, manager)
+    asked = Invocation("help", (), destination, user, groups, manager, user_name)
     if base.startswith("fentanyl-") and base != "fentanyl-":
         return replace(asked, command=base.removeprefix("fentanyl-"), args=words)
     if not words:
@@ -181,13 +188,14 @@ def cmd_history(inv: Invocation, services: CommandServices) -> Reply:
             f"({row.title}) {row.link}".strip()
             for row in rows
         )
+        decided = decision_lines(session, fact)
     card = Card(
         id=f"history-{fact.id}",
         kind=CardKind.ANSWER,
         title=f"History of {fact.label}",
         body=f"Baseline {fact.format(fact.baseline)} as of {fact.as_of.isoformat()}."
         + ("" if lines else " No change since."),
-        lines=lines,
+        lines=lines + decided,
         image_png=history_chart(fact, points),
         image_name=f"{fact.id}.png",
     )
@@ -302,20 +310,9 @@ HANDLERS: dict[str, Callable[[Invocation, CommandServices], Reply]] = {
     "feeds": cmd_feeds,
     "add-feed": cmd_add_feed,
     "remove-feed": cmd_remove_feed,
+    "set": cmd_set,
     "help": cmd_help,
 }
-
-
-def _refused(inv: Invocation) -> Reply:
-    return Reply(
-        (
-            _answer(
-                f"Only reviewers may {inv.command.replace('-', ' ')}s",
-                "Reviewers are named under `review` in the bot's config "
-                "(Slack users or user groups, Discord roles; Discord server managers may too).",
-            ),
-        )
-    )
 
 
 def handle(inv: Invocation, services: CommandServices) -> Reply:
@@ -324,7 +321,7 @@ def handle(inv: Invocation, services: CommandServices) -> Reply:
     asker = (inv.destination.partition(":")[0], inv.user, inv.groups, inv.manager)
     if inv.command in PRIVILEGED and not services.reviewers.allow(*asker):
         log.info("%s by %s in %s refused: not a reviewer", inv.command, inv.user, inv.destination)
-        return _refused(inv)
+        return refused(inv.command)
     handler = HANDLERS.get(inv.command)
     if handler is None:
         return Reply(

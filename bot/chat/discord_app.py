@@ -17,7 +17,9 @@ once the deferral itself has been sent. Without a bot token there is no webhook 
 answer is inline. Answers are ephemeral (flag 64) unless the reply says otherwise; a deferred
 answer's visibility is fixed when deferring, so a slow public answer stays ephemeral.
 
-Command definitions and their upload are in :mod:`bot.chat.discord_commands`.
+Command definitions and their upload are in :mod:`bot.chat.discord_commands`. The reviewers'
+buttons and Wrong value form (component and modal-submit interactions) are answered by
+:mod:`bot.chat.discord_review`; their decision is always deferred (ephemeral).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -38,14 +41,10 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
 from bot.alerts.card import Reply
-from bot.chat.commands import CommandServices, Invocation, handle, parse_command
-from bot.chat.discord_commands import (
-    BOOLEAN,
-    SUB_COMMAND,
-    SUB_COMMAND_GROUP,
-    command_definitions,
-    sync_logged,
-)
+from bot.chat.commands import CommandServices, handle
+from bot.chat.discord_commands import command_definitions, sync_logged
+from bot.chat.discord_invocation import invocation_from
+from bot.chat.discord_review import REVIEW_TYPES, DiscordReview
 from bot.delivery.discord import DiscordConnection, message_parameters
 from bot.redact import remember_secret
 
@@ -61,7 +60,6 @@ CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
 EPHEMERAL = 64
 MAX_CLOCK_SKEW_SECONDS = 300
-ADMINISTRATOR, MANAGE_GUILD = 1 << 3, 1 << 5  # permission bits
 SLOW_COMMANDS = frozenset({"history"})
 INLINE_BUDGET_SECONDS = 2.5
 CLOSE_GRACE_SECONDS = 10.0
@@ -85,53 +83,6 @@ def fresh(timestamp: str, now: float | None = None) -> bool:
     if not timestamp.isdigit() or len(timestamp) > 12:
         return False
     return abs((time.time() if now is None else now) - int(timestamp)) <= MAX_CLOCK_SKEW_SECONDS
-
-
-def _option_words(options: Any) -> list[str]:
-    words: list[str] = []
-    for option in options if isinstance(options, list) else []:
-        if not isinstance(option, Mapping):
-            continue
-        kind, name, value = option.get("type"), str(option.get("name", "")), option.get("value")
-        if kind in (SUB_COMMAND, SUB_COMMAND_GROUP):
-            words.append(name)
-            words.extend(_option_words(option.get("options")))
-        elif kind == BOOLEAN:
-            if value is True:
-                words.append(name)
-        elif value is not None:
-            words.append(str(value))
-    return words
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _manages_server(member: Mapping[str, Any]) -> bool:
-    permissions = str(member.get("permissions") or "0")
-    bits = int(permissions) if permissions.isdigit() else 0
-    return bool(bits & (ADMINISTRATOR | MANAGE_GUILD))
-
-
-def invocation_from(interaction: Mapping[str, Any]) -> Invocation:
-    """The shared handlers' view of an application-command interaction (fields of the wrong
-    shape count as absent). In a server, the member's role ids and whether they may manage the
-    server (Manage Server or Administrator in ``permissions``) come along, for the reviewers'
-    commands; a direct message has neither."""
-    data = _mapping(interaction.get("data"))
-    channel = interaction.get("channel_id") or _mapping(interaction.get("channel")).get("id") or ""
-    member = _mapping(interaction.get("member"))
-    user = _mapping(member.get("user")) or _mapping(interaction.get("user"))
-    roles = member.get("roles")
-    return parse_command(
-        str(data.get("name", "")),
-        " ".join(_option_words(data.get("options"))),
-        destination=f"discord:{channel}" if channel else "",
-        user=str(user.get("id", "")),
-        groups=frozenset(str(r) for r in roles) if isinstance(roles, list) else frozenset(),
-        manager=_manages_server(member),
-    )
 
 
 @dataclass
@@ -177,6 +128,7 @@ class Interactions:
         self.services = services
         self.application_id = application_id
         self.connection = connection
+        self.review = DiscordReview(services)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
@@ -193,17 +145,25 @@ class Interactions:
         if interaction.get("type") == PING:
             return Answer({"type": PONG})
         remember_secret(str(interaction.get("token", "")))
-        invocation = invocation_from(interaction)
-        computing = asyncio.ensure_future(asyncio.to_thread(handle, invocation, self.services))
+        if interaction.get("type") in REVIEW_TYPES:  # a reviewer's button or form: always deferred
+            review = self.review.answer(interaction)
+            if review.work is None:
+                return Answer(review.body or {})
+            compute, name, slow = review.work, "review", True
+        else:
+            invocation = invocation_from(interaction)
+            compute, name = partial(handle, invocation, self.services), invocation.command
+            slow = name in SLOW_COMMANDS
+        computing = asyncio.ensure_future(asyncio.to_thread(compute))
         can_defer = self.connection is not None and bool(self._application_id(interaction))
-        if not can_defer or invocation.command not in SLOW_COMMANDS:
+        if not can_defer or not slow:
             budget = INLINE_BUDGET_SECONDS if can_defer else None
             done, _ = await asyncio.wait({computing}, timeout=budget)
             if computing in done:
                 reply = computing.result()
                 data, files = _reply_data(reply, ephemeral=reply.ephemeral)
                 return Answer({"type": CHANNEL_MESSAGE, "data": data}, files)
-            log.info("discord: /%s took over %.1f s, deferred", invocation.command, budget)
+            log.info("discord: /%s took over %.1f s, deferred", name, budget)
         token = str(interaction.get("token", ""))
         application_id = self._application_id(interaction)
         deferral = Answer({"type": DEFERRED_CHANNEL_MESSAGE, "data": {"flags": EPHEMERAL}})
@@ -286,7 +246,7 @@ def interactions_view(
             log.warning("discord: interaction body is not JSON (or nested too deep)")
             return web.Response(status=400, text="body is not JSON")
         kind = interaction.get("type") if isinstance(interaction, dict) else None
-        if kind not in (PING, APPLICATION_COMMAND):
+        if kind not in (PING, APPLICATION_COMMAND, *REVIEW_TYPES):
             log.warning("discord: interaction type %r not handled", kind)
             return web.Response(status=400, text="interaction type not handled")
         answer = await interactions.answer(interaction)

@@ -96,6 +96,21 @@ def command_definitions(catalogue: Catalogue, topics: Sequence[str]) -> list[dic
                     "Stop watching a feed added from chat (reviewers only)",
                     {**_option(STRING, "name", "The feed's name", max_length=64), "required": True},
                 ),
+                _subcommand(
+                    "set",
+                    "Set a tracked fact (reviewers only)",
+                    {**_option(STRING, "fact", "The fact", **_choices(facts)), "required": True},
+                    {
+                        **_option(
+                            STRING,
+                            "value",
+                            "Its value now: 30%, frozen, 2025-06...",
+                            max_length=100,
+                        ),
+                        "required": True,
+                    },
+                    _option(STRING, "source", "A link to the source", max_length=1000),
+                ),
                 _subcommand("help", "The commands"),
             ],
         },

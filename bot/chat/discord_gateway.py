@@ -1,6 +1,7 @@
-"""Discord's gateway mode: a discord.py client holds the websocket and hands each slash command
-to the same :class:`~bot.chat.discord_app.Interactions` as the HTTP endpoint; the answer goes
-to the interaction's callback endpoint. Used when there is a bot token and no public key."""
+"""Discord's gateway mode: a discord.py client holds the websocket and hands each slash command,
+and each click on a reviewer's button or submitted form, to the same
+:class:`~bot.chat.discord_app.Interactions` as the HTTP endpoint; the answer goes to the
+interaction's callback endpoint. Used when there is a bot token and no public key."""
 
 from __future__ import annotations
 
@@ -23,12 +24,18 @@ from bot.chat.discord_app import (
     rest_connection,
 )
 from bot.chat.discord_commands import command_definitions, sync_logged
+from bot.chat.discord_review import MESSAGE_COMPONENT, MODAL_SUBMIT
 from bot.delivery.discord import DEFAULT_API_URL
 
 if TYPE_CHECKING:
     from bot.app.context import AppContext
 
 log = logging.getLogger("bot.chat.discord_app")
+KINDS = {
+    discord.InteractionType.application_command: APPLICATION_COMMAND,
+    discord.InteractionType.component: MESSAGE_COMPONENT,
+    discord.InteractionType.modal_submit: MODAL_SUBMIT,
+}
 
 
 class GatewayClient(discord.Client):
@@ -54,19 +61,27 @@ class GatewayClient(discord.Client):
             )
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.application_command:
+        """Slash commands, and the reviewers' buttons and forms (``bot/chat/discord_review.py``),
+        as the raw interaction the HTTP endpoint would get."""
+        kind = KINDS.get(interaction.type)
+        if kind is None:
             return
+        user = {
+            "id": str(interaction.user.id),
+            "username": interaction.user.name,
+            "global_name": interaction.user.global_name,
+        }
         raw: dict[str, Any] = {
-            "type": APPLICATION_COMMAND,
+            "type": kind,
             "application_id": str(interaction.application_id),
             "token": interaction.token,
             "data": dict(interaction.data or {}),
             "channel_id": str(interaction.channel_id or ""),
-            "user": {"id": str(interaction.user.id)},
+            "user": user,
         }
         if isinstance(interaction.user, discord.Member):
             raw["member"] = {
-                "user": {"id": str(interaction.user.id)},
+                "user": user,
                 "roles": [str(role.id) for role in interaction.user.roles],
                 "permissions": str(interaction.permissions.value),
             }
@@ -74,7 +89,8 @@ class GatewayClient(discord.Client):
         try:
             await self.interactions.post_callback(str(interaction.id), interaction.token, answer)
         except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
-            log.error("discord: answer to /%s not delivered: %s", raw["data"].get("name"), exc)
+            what = raw["data"].get("name") or raw["data"].get("custom_id")
+            log.error("discord: answer to /%s not delivered: %s", what, exc)
 
 
 @dataclass

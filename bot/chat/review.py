@@ -1,16 +1,18 @@
-"""Who may change what the bot watches from chat.
+"""Who may change what the bot watches or knows from chat.
 
-``add-feed`` and ``remove-feed`` (:data:`PRIVILEGED`) are for the reviewers named in the config's
-``review``: Slack users, members of Slack user groups, Discord members holding a named role;
-and Discord members who may manage the server. The chat adapters say who asks (for Slack user
-groups they ask Slack which of the named groups the user is in); nobody else may.
+``add-feed``, ``remove-feed`` and ``set`` (:data:`PRIVILEGED`), and the buttons on alerts
+(Confirm, Dismiss, Wrong value: ``bot/chat/slack_review.py``, ``bot/chat/discord_review.py``),
+are for the reviewers named in the config's ``review``: Slack users, members of Slack user
+groups, Discord members holding a named role; and Discord members who may manage the server. The
+chat adapters say who asks (for Slack user groups they ask Slack which of the named groups the
+user is in); nobody else may.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-PRIVILEGED = frozenset({"add-feed", "remove-feed"})
+PRIVILEGED = frozenset({"add-feed", "remove-feed", "set"})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ A slash command is acknowledged at once (an empty 200 within Slack's 3 s), then 
 transport-neutral handler runs in a thread (it uses the database) and each card of its
 :class:`Reply` is sent to the command's ``response_url``: ephemeral unless the reply says not.
 A card with a chart is followed by the PNG, uploaded with ``files_upload_v2`` to the channel.
-Subscriptions made here point at ``slack:<channel id>``.
+Subscriptions made here point at ``slack:<channel id>``. The reviewers' buttons on alerts and
+their Wrong value modal are listeners of the same app (``bot/chat/slack_review.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts.card import Card, Reply
 from bot.chat.commands import CommandServices, handle, parse_command
 from bot.chat.review import PRIVILEGED
+from bot.chat.slack_review import SlackReview
 from bot.delivery.slack import PERMANENT_ERRORS, error_code, fit, render_blocks
 from bot.delivery.slack_render import fallback_text
 from bot.redact import remember_secret
@@ -145,6 +147,7 @@ def command_listener(
             str(command.get("text") or ""),
             destination=f"slack:{channel}" if channel else "",
             user=user,
+            user_name=str(command.get("user_name") or ""),
         )
         wanted = services.reviewers.slack_user_groups
         if invocation.command in PRIVILEGED and wanted and user:
@@ -177,6 +180,7 @@ def build_bolt_app(
     for name in COMMANDS:
         app.command(name)(listener)
     app.action(re.compile(r"^open-link-"))(_ack_only)
+    SlackReview(services, member_of).install(app)  # the reviewers' buttons and modal
     return app
 
 

@@ -37,6 +37,7 @@ from bot.delivery.base import FollowUp, SendResult
 from bot.delivery.discord_render import (
     COLOURS,
     build_embed,
+    components_for,
     message_parameters,
     nonce_for,
     reply_reference,
@@ -152,7 +153,9 @@ class DiscordDestination:
         reference = None
         if follow_up is not None and follow_up.message_id and follow_up.message_id.isdigit():
             reference = reply_reference(channel, follow_up.message_id)
-        params = message_parameters([card], nonce=nonce_for(card.id), reference=reference)
+        params = message_parameters(
+            [card], nonce=nonce_for(card.id), reference=reference, components=components_for(card)
+        )
         try:
             rest = await self.connection.rest()
             route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel)
@@ -173,7 +176,8 @@ class DiscordDestination:
         )
 
     async def edit(self, card: Card, channel: str, message_id: str) -> SendResult:
-        """``PATCH`` message ``message_id`` to ``card`` (embeds and allowed mentions)."""
+        """``PATCH`` message ``message_id`` to ``card`` (embeds, allowed mentions and the reviewers'
+        buttons, an empty list removing them)."""
         if not channel.isdigit() or not message_id.isdigit():
             return SendResult(
                 ok=False,
@@ -189,7 +193,7 @@ class DiscordDestination:
         )
         try:
             rest = await self.connection.rest()
-            await rest.send(route, message_parameters([card]))
+            await rest.send(route, message_parameters([card], components=components_for(card)))
         except discord.RateLimited as exc:
             return _rate_limited(exc)
         except discord.HTTPException as exc:

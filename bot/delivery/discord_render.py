@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -163,16 +164,41 @@ def reply_reference(channel: str, message_id: str) -> dict[str, Any]:
     }
 
 
+BUTTON_STYLES = {"primary": 1, "default": 2, "danger": 4}
+CUSTOM_ID_MAX = 100
+BUTTON_LABEL_MAX = 80
+BUTTONS_PER_ROW = 5
+
+
+def components_for(card: Card) -> list[dict[str, Any]]:
+    """The card's reviewer buttons for Discord as message components (one action row; ids
+    longer than Discord's 100 characters are left out), ``[]`` when it has none: an edit then
+    removes the buttons a decided alert had."""
+    buttons = [
+        {
+            "type": 2,
+            "style": BUTTON_STYLES.get(action.style, 2),
+            "label": action.label[:BUTTON_LABEL_MAX],
+            "custom_id": action.id,
+        }
+        for action in card.actions_for("discord")
+        if len(action.id) <= CUSTOM_ID_MAX
+    ][:BUTTONS_PER_ROW]
+    return [{"type": 1, "components": buttons}] if buttons else []
+
+
 def message_parameters(
     cards: Sequence[Card],
     *,
     nonce: str | None = None,
     ephemeral: bool = False,
     reference: dict[str, Any] | None = None,
+    components: list[dict[str, Any]] | None = None,
 ) -> MultipartParameters:
     """The body of a channel message or interaction answer: one embed per card (at most ten,
     sharing the 6,000-character budget), chart images attached, mentions parsed from nothing;
-    ``reference`` (see :func:`reply_reference`) makes it a reply."""
+    ``reference`` (see :func:`reply_reference`) makes it a reply; ``components`` (see
+    :func:`components_for`) are set as given, ``[]`` included."""
     shown = list(cards[:EMBEDS_PER_MESSAGE])
     budget = EMBED_TOTAL_MAX // max(len(shown), 1)
     files: list[discord.File] = []
@@ -184,7 +210,7 @@ def message_parameters(
             files.append(discord.File(io.BytesIO(card.image_png), filename=image_name))
         embeds.append(build_embed(card, budget=budget, image_name=image_name))
     flags = discord.MessageFlags(ephemeral=True) if ephemeral else discord.utils.MISSING
-    return handle_message_parameters(
+    params = handle_message_parameters(
         embeds=embeds,
         files=files or discord.utils.MISSING,
         nonce=nonce,
@@ -193,6 +219,14 @@ def message_parameters(
         # discord.py puts the value into the payload as given; its own callers pass this dict
         message_reference=cast(Any, reference) if reference else discord.utils.MISSING,
     )
+    if components is None:
+        return params
+    if params.payload is not None:
+        params.payload["components"] = components
+    elif params.multipart:
+        body = json.loads(params.multipart[0]["value"])
+        params.multipart[0]["value"] = json.dumps({**body, "components": components})
+    return params
 
 
 def _attachment_name(name: str, index: int) -> str:

@@ -3,8 +3,9 @@
 Rules (Slack's limits: 50 blocks, 150 characters a header, 3,000 a section, 10 fields of 2,000
 a section, 10 context elements): header (title) → changes as fields (change and report cards)
 or a bullet list → summary → the card's fields → context (source, time, footer) → a button to
-the link. Text that does not fit is cut on a character boundary with "…"; blocks beyond 50 are
-replaced by a "n more not shown" note.
+the link (after the reviewers' buttons, when the card carries any for Slack). Text that does not
+fit is cut on a character boundary with "…"; blocks beyond 50 are replaced by a "n more not
+shown" note.
 
 Every card text is untrusted: ``&``, ``<`` and ``>`` are escaped (so ``<!channel>``, ``<@U1>``
 and ``<http://evil|link>`` arrive as plain text) and bare ``@channel``/``@here``/``@everyone``
@@ -29,7 +30,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.alerts.card import Card, CardField, CardKind
+from bot.alerts.card import Card, CardAction, CardField, CardKind
 from bot.alerts.sanitize import clean_card
 
 MAX_BLOCKS = 50
@@ -40,6 +41,8 @@ MAX_FIELDS_PER_SECTION = 10
 MAX_CONTEXT_ELEMENT = 2000
 MAX_URL = 3000
 MAX_FALLBACK = 3000
+MAX_BUTTONS = 25  # elements of an actions block
+MAX_BUTTON_LABEL = 75
 METADATA_EVENT_TYPE = "fentanyl_alert"
 _MENTION = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
@@ -175,16 +178,33 @@ def _context_block(card: Card) -> ContextBlock | None:
     return ContextBlock(elements=[_mrkdwn(e) for e in elements])
 
 
-def _button_block(card: Card) -> ActionsBlock | None:
-    target = safe_url(card.link)
-    if target is None:
-        return None
-    article = card.kind in (CardKind.CHANGE, CardKind.REPORT, CardKind.NEWS)
-    label = "Read the article" if article else "Open link"
-    button = ButtonElement(
-        text=PlainTextObject(text=label), url=target, action_id=f"open-link-{card.id}"[:255]
+def _review_button(action: CardAction) -> ButtonElement:
+    """A reviewer's button: its ``action_id`` (and ``value``) is the card action's id, which
+    ``bot/chat/slack_review.py`` handles."""
+    style = action.style if action.style in ("primary", "danger") else None
+    return ButtonElement(
+        text=PlainTextObject(text=action.label[:MAX_BUTTON_LABEL]),
+        action_id=action.id[:255],
+        value=action.id[:2000],
+        style=style,
     )
-    return ActionsBlock(elements=[button])
+
+
+def _button_block(card: Card) -> ActionsBlock | None:
+    """The reviewers' buttons (Confirm, Dismiss, Wrong value), then the link's button."""
+    buttons = [_review_button(action) for action in card.actions_for("slack")]
+    target = safe_url(card.link)
+    if target is not None:
+        article = card.kind in (CardKind.CHANGE, CardKind.REPORT, CardKind.NEWS)
+        label = "Read the article" if article else "Open link"
+        buttons.append(
+            ButtonElement(
+                text=PlainTextObject(text=label),
+                url=target,
+                action_id=f"open-link-{card.id}"[:255],
+            )
+        )
+    return ActionsBlock(elements=buttons[:MAX_BUTTONS]) if buttons else None
 
 
 def render_blocks(card: Card) -> list[dict[str, Any]]:

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.alerts.card import CardAction
+from bot.alerts.card import Card, CardAction, CardKind
 from bot.config.settings import ReviewConfig
+from bot.facts.catalogue import Catalogue
+from bot.facts.model import Change, ChangeStatus
 
 PREFIX = "review"
 MAX_WRONG_BUTTONS = 3
@@ -122,3 +124,34 @@ def moved_facts(actions: Iterable[CardAction]) -> list[str]:
 
 def _label(text: str) -> str:
     return text if len(text) <= 75 else text[:74].rstrip() + "…"
+
+
+def _moved(changes: Iterable[Change], catalogue: Catalogue) -> list[tuple[str, str]]:
+    moving = (ChangeStatus.CHANGED, ChangeStatus.CORRECTED)
+    return [(c.fact_id, catalogue[c.fact_id].label) for c in changes if c.status in moving]
+
+
+def with_actions(
+    card: Card, changes: Sequence[Change], catalogue: Catalogue, services: Sequence[str]
+) -> Card:
+    """A new top-level change or report alert with its buttons (see the module doc)."""
+    if card.kind not in (CardKind.CHANGE, CardKind.REPORT) or card.parent_id:
+        return card
+    pending = any(c.status is ChangeStatus.REPORTED for c in changes)
+    moved = _moved(changes, catalogue)
+    actions = review_actions(card.id, pending=pending, moved=moved, services=services)
+    return replace(card, actions=actions)
+
+
+def after_follow_up(
+    parent: Card, changes: Sequence[Change], catalogue: Catalogue, services: Sequence[str]
+) -> Card:
+    """The buttons of an alert a story's later entry followed up: once the follow-up moved a
+    fact, the report is settled (Confirm and Dismiss go) and each moved fact takes a Wrong
+    value button."""
+    moved = _moved(changes, catalogue)
+    if not moved or not services:
+        return parent
+    before = [(f, catalogue[f].label) for f in moved_facts(parent.actions) if f in catalogue]
+    actions = review_actions(parent.id, pending=False, moved=before + moved, services=services)
+    return replace(parent, actions=actions)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.facts.catalogue import Catalogue
 from bot.store import ledger
-from bot.store.models import FactHistoryRow, FeedRow
+from bot.store.decisions import decisions
+from bot.store.models import DecisionRow, FactHistoryRow, FeedRow
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class FactReport:
     sources: list[dict[str, str]] = field(default_factory=list)
     last_change: dict[str, Any] | None = None
     citation: str = ""
+    # the reviewers' latest decisions on the fact, newest first (see ``_decision``)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,9 +83,30 @@ def fact_reports(session: Session, catalogue: Catalogue) -> list[FactReport]:
                     else None
                 ),
                 citation=fact.citation,
+                decisions=[
+                    _decision(d, kind) for d in decisions(session, fact_id=fact.id, limit=10)
+                ],
             )
         )
     return reports
+
+
+def _decision(row: DecisionRow, kind: str) -> dict[str, Any]:
+    """A decision as ``status --json`` shows it: what (``confirm``, ``dismiss``, ``correct``,
+    ``set``), the value, what it replaced (the fact's value before; ``null`` for a dismissal),
+    who (shown and account), when, the alert, the decided claims and the source given."""
+    return {
+        "id": row.id,
+        "action": row.action,
+        "value": _plain(row.value, kind),
+        "replaced": _plain(row.replaced, kind),
+        "by": row.decided_by,
+        "account": row.decider,
+        "at": row.decided_at.isoformat(),
+        "alert": row.alert_id,
+        "claims": list(row.claim_ids or []),
+        "source": row.source,
+    }
 
 
 @dataclass(frozen=True)

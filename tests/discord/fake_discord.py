@@ -1,18 +1,19 @@
 """A local stand-in for Discord's REST API (real sockets on 127.0.0.1) that records every request.
 
-It answers what the bot uses: ``GET /users/@me``, channel messages (post with nonce dedup as
-Discord does under ``enforce_nonce``, and list), replies (``message_reference``: a reply of type
-19 carrying ``message_reference`` and ``referenced_message``; a reference to a missing message
-is refused with 400 / 50035 unless ``fail_if_not_exists`` is false, when it becomes an ordinary
-message), message edits (``PATCH /channels/{id}/messages/{mid}``: 404 / 10008 Unknown Message,
-403 / 50005 for another author's message), command bulk overwrites (global and guild), the
-interaction callback and ``PATCH .../messages/@original``. Faults are scripted per channel:
-``fake.plan("123", [429, 200])`` answers the next posts to channel 123 with a 429 (with the
-``Via`` header and ``retry_after`` body Discord sends) and then normally; ``fake.plan_edits``
-does the same for edits. Status 403 comes with code 50001 (Missing Access), 404 with code 10003
-(Unknown Channel). ``hook`` sees each message post or edit before (``"before"``) and after
-(``"after"``) it is applied; a hook that returns true before stops the request there (503,
-nothing applied): the reliability tests kill a worker process at that moment.
+It answers what the bot uses: ``GET /users/@me``, channel messages (post with nonce dedup as Discord
+does under ``enforce_nonce``, and list), replies (``message_reference``: a reply of type 19 carrying
+``message_reference`` and ``referenced_message``; a reference to a missing message is refused with
+400 / 50035 unless ``fail_if_not_exists`` is false, when it becomes an ordinary message), message
+edits (``PATCH /channels/{id}/messages/{mid}``: 404 / 10008 Unknown Message, 403 / 50005 for another
+author's message), command bulk overwrites (global and guild), the interaction callback and ``PATCH
+.../messages/@original`` (each kept in ``callbacks`` and ``originals``), and message components
+(buttons: kept on posts and replaced by edits). Faults are scripted per channel: ``fake.plan("123",
+[429, 200])`` answers the next posts to channel 123 with a 429 (with the ``Via`` header and
+``retry_after`` body Discord sends) and then normally; ``fake.plan_edits`` does the same for edits.
+Status 403 comes with code 50001 (Missing Access), 404 with code 10003 (Unknown Channel). ``hook``
+sees each message post or edit before (``"before"``) and after (``"after"``) it is applied; a hook
+that returns true before stops the request there (503, nothing applied): the reliability tests kill
+a worker process at that moment.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class FakeDiscord:
     plans: dict[str, list[int]] = field(default_factory=dict)
     edit_plans: dict[str, list[int]] = field(default_factory=dict)
     edits: list[Recorded] = field(default_factory=list)  # edits applied, in order
+    callbacks: list[Recorded] = field(default_factory=list)  # interaction callbacks
+    originals: list[Recorded] = field(default_factory=list)  # PATCHes of @original
     hook: Hook | None = None
     port: int = 0
     _runner: web.AppRunner | None = None
@@ -216,6 +219,7 @@ class FakeDiscord:
             "author": {"id": BOT_USER_ID, "username": "fentanyl-bot", "bot": True},
             "content": payload.get("content", ""),
             "embeds": payload.get("embeds", []),
+            "components": payload.get("components", []),
             "nonce": nonce,
             "type": 0,
         }
@@ -250,7 +254,7 @@ class FakeDiscord:
         if self._stopped("before", recorded):
             return _json(ERRORS[500], status=503)
         payload = recorded.json or {}
-        for key in ("content", "embeds", "allowed_mentions"):
+        for key in ("content", "embeds", "allowed_mentions", "components"):
             if key in payload:
                 message[key] = payload[key]
         message["edited_timestamp"] = "2025-05-12T10:00:00.000000+00:00"
@@ -273,9 +277,10 @@ class FakeDiscord:
         return _json(recorded.json)
 
     async def _callback(self, request: web.Request) -> web.Response:
-        await self._record(request)
+        self.callbacks.append(await self._record(request))
         return web.Response(status=204)
 
     async def _edit(self, request: web.Request) -> web.Response:
         recorded = await self._record(request)
+        self.originals.append(recorded)
         return _json({"id": "1", "embeds": (recorded.json or {}).get("embeds", [])})

@@ -7,8 +7,10 @@ It answers ``auth.test``, ``chat.postMessage`` (messages kept per channel, with 
 ``closed_for_edits``), ``conversations.history`` (top-level messages and broadcast replies, as
 Slack lists them; metadata only with ``include_all_metadata``), ``conversations.replies`` (a
 thread, oldest first; ``thread_not_found``), the external file upload flow,
-``apps.connections.open`` (a websocket on ``/socket`` for Socket Mode), and ``/respond/<name>`` as
-a slash command's ``response_url``. Faults are queued per method.
+``apps.connections.open`` (a websocket on ``/socket`` for Socket Mode), ``views.open`` (a modal;
+``expired_trigger_id`` for a trigger in ``expired_triggers``), ``chat.postEphemeral``, and
+``/respond/<name>`` as a slash command's or a button's ``response_url``. Faults are queued per
+method.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []
         self.user_groups: dict[str, list[str]] = {}  # usergroups.users.list: group id → users
         self.uploads: dict[str, bytes] = {}
+        self.views: list[dict[str, Any]] = []  # views.open: the modals opened
+        self.expired_triggers: set[str] = set()
+        self.ephemerals: list[dict[str, Any]] = []  # chat.postEphemeral
         self.socket_sent: list[dict[str, Any]] = []
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_connected = asyncio.Event()
@@ -285,6 +290,28 @@ class FakeSlack:
         files = params.get("files", "[]")
         listed = json.loads(files) if isinstance(files, str) else files
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
+
+    def _m_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        trigger = str(params.get("trigger_id", ""))
+        if not trigger or trigger in self.expired_triggers:
+            return {"ok": False, "error": "expired_trigger_id"}
+        view = _decoded(params.get("view"))
+        self.views.append({"trigger_id": trigger, "view": view})
+        return {"ok": True, "view": {"id": f"V{len(self.views):04d}", **(view or {})}}
+
+    def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if channel in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[channel]}
+        self.ephemerals.append(
+            {
+                "channel": channel,
+                "user": params.get("user"),
+                "text": params.get("text", ""),
+                "blocks": _decoded(params.get("blocks")),
+            }
+        )
+        return {"ok": True, "message_ts": self._next_ts()}
 
     def _m_apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": f"{self.base.replace('http', 'ws', 1)}/socket"}
