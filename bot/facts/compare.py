@@ -8,7 +8,8 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    level beats a relative claim of the same entry.
 2. A relative claim ("cut by 10 points", "halved") is resolved against the current value; a fact
    whose kind has no arithmetic ignores it. One that reproduces the fact's change of the last
-   window from its previous value is that change retold.
+   week from its previous value is that change retold (an order carrying out a cut already
+   announced).
 3. An entry from an opinion source, or a proposed claim, is ``proposed`` when it differs from
    the current value (nothing otherwise).
 4. An entry dated before the fact's current value never changes it: ``confirmed`` if it agrees,
@@ -38,7 +39,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.facts.catalogue import Catalogue
@@ -119,10 +120,13 @@ def resolve(fact: Fact, claim: Claim, current: FactValue) -> FactValue | None:
     return round(level, 2) if level >= 0 else None
 
 
+RETELLING_WINDOW = timedelta(days=7)  # a delta repeating the last change this soon retells it
+
+
 def _retold(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:
     """A relative claim that reproduces the fact's recent change from its previous value is
     that change retold ("cancel the 10 percent" after the cut to 10), not a second one."""
-    if state.previous is None or how.published - state.since > how.policy.window:
+    if state.previous is None or how.published - state.since > RETELLING_WINDOW:
         return False
     again = resolve(fact, claim, state.previous)
     return again is not None and same_value(again, state.value)

@@ -33,7 +33,7 @@ from bot.facts.catalogue import Catalogue
 from bot.facts.figures import WORD, FigureFinder, FigureHit
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Markers
-from bot.facts.model import Claim, FactKind, Modality, Relative, Strength
+from bot.facts.model import Claim, FactKind, Modality, Strength
 from bot.facts.patterns import PatternFinder, PatternHit
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
@@ -116,6 +116,9 @@ class ClaimExtractor:
             background = bool(parts) and all(p.background for p in parts)
             hits += self.figures.removals(sentence, published.date(), recalls, background, title)
             hits += self.figures.scalings(sentence, published.date(), recalls, background, title)
+            hits += self.figures.point_changes(
+                sentence, published.date(), recalls, background, title
+            )
             for hit in hits:
                 claims.append(self._figure_claim(hit, weak=in_title and bare_title))
         promises: list[Claim] = []
@@ -148,14 +151,13 @@ class ClaimExtractor:
     @staticmethod
     def _figure_claim(hit: FigureHit, *, weak: bool) -> Claim:
         verdict = hit.verdict
-        layer = hit.relative is Relative.ADD and hit.value > 0
         firm = (
             verdict.modality is Modality.ASSERTED
             and not weak
             and not hit.loose
             and hit.event
             and not hit.aggregate
-            and not layer
+            and not hit.layer
             and not verdict.hearsay
             and (verdict.decided or not verdict.future)
         )

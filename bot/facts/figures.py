@@ -67,6 +67,8 @@ _KEEPING = re.compile(r"\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*)\b"
 _KEPT_BEFORE = re.compile(
     r"\b(?:retain\w*|keep\w*|kept|leav\w*|maintain\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+_DOWN = r"(?:cut|cuts|cutting|lower\w*|reduc\w*|slash\w*|trim\w*|eas\w*|decreas\w*|shav\w*)"
+_UP = r"(?:rais\w*|increas\w*|hik\w*|lift\w*|boost\w*)"
 _FACTORS = {"halv": 0.5, "doub": 2.0, "trip": 3.0}  # the scaling verbs' stems
 # an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ..."
 _DOCUMENT_TITLE = re.compile(r"^\s*(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]")
@@ -97,6 +99,7 @@ class FigureHit:
     event: bool  # the clause states a change (a change verb, a prior, a date)
     aggregate: bool  # "total", "combined": may count other duties
     evidence: str
+    layer: bool = False  # "an additional 10%": a layer on top of whatever is in force
 
 
 class FigureFinder:
@@ -437,6 +440,55 @@ class FigureFinder:
             hits.append(FigureHit(rule, 0.0, None, None, verdict, False, True, False, sentence))
         return hits
 
+    # --- changes in percentage points -----------------------------------------------------
+
+    def point_changes(
+        self, sentence: str, day: date, retrospective: bool, background: bool, title: str
+    ) -> list[FigureHit]:
+        """ "cut the tariff on Chinese goods by 10 percentage points": a change of the current
+        value by that many points, down for a cut, up for a rise (not "suspending 24 points")."""
+        hits: list[FigureHit] = []
+        for nouns in self._nouns:
+            noun = self.lexicon.sources[nouns]
+            for match in re.finditer(
+                rf"(?:(?P<verb>{_DOWN}|{_UP})\s+(?:{WORD}){{0,8}}?{noun}|{noun}\s+(?:{WORD}){{0,8}}?"
+                rf"(?:(?:is|are|was|were|will be|to be|would be|be)\s+)?(?P<verb2>{_DOWN}|{_UP}))"
+                rf"(?:[^,;.]{{0,60}}?)\bby\s+(?P<n>\d{{1,3}}(?:\.\d+)?)\s*(?:percentage\s+)?"
+                rf"(?:points?|pp|ppt)\b",
+                sentence,
+                re.IGNORECASE,
+            ):
+                verb = (match.group("verb") or match.group("verb2") or "").lower()
+                sign = -1.0 if re.fullmatch(_DOWN, verb, re.IGNORECASE) else 1.0
+                start = self._phrase_start(sentence, match.start())
+                bound = self._bind(
+                    sentence[start : match.end()], sentence, sentence, nouns, sentence, title
+                )
+                if bound is None:
+                    continue
+                verdict = judge(
+                    sentence=sentence,
+                    before=sentence[:start],
+                    core=sentence[start : match.end()],
+                    after="",
+                    background=background,
+                    retrospective=retrospective,
+                    published=day,
+                    core_is_pattern=True,
+                    markers=self.markers,
+                    headline=_in(sentence, title),
+                )
+                if verdict is None:
+                    continue
+                rule, loose = bound
+                amount = sign * float(match.group("n"))
+                hits.append(
+                    FigureHit(
+                        rule, amount, Relative.ADD, None, verdict, loose, True, False, sentence
+                    )
+                )
+        return hits
+
     # --- scalings without a figure -------------------------------------------------------
 
     def scalings(
@@ -605,7 +657,7 @@ class FigureFinder:
             ),
             None,
         )
-        value, relative = figure.value, None
+        value, relative, layer = figure.value, None, False
         removal = self._removal.search(head)
         if removal and removal.group("whole"):
             value, previous = 0.0, figure.value  # "scrapped its remaining 10 percent levy"
@@ -615,7 +667,7 @@ class FigureFinder:
             self._layer_before.search(head)
             or (re.search(r"\ban?\s+$", head) and self._layer_after.search(text[figure.end :]))
         ):
-            relative = Relative.ADD  # "an additional 100% tariff", "a 100% additional tariff"
+            relative, layer = Relative.ADD, True  # "an additional 100% tariff", "a 100% additional"
         event = (
             previous is not None
             or verdict.effective is not None
@@ -633,4 +685,5 @@ class FigureFinder:
             event=event,
             aggregate=self.lexicon.any(self.roles.aggregate, local),
             evidence=sentence,
+            layer=layer,
         )
