@@ -184,7 +184,13 @@ class FakeDiscord:
         if not self._authorised(request):
             return self._error(401)
         return _json(
-            {"id": BOT_USER_ID, "username": "fentanyl-bot", "discriminator": "0", "bot": True}
+            {
+                "id": BOT_USER_ID,
+                "username": "fentanyl-bot",
+                "discriminator": "0",
+                "avatar": None,
+                "bot": True,
+            }
         )
 
     async def _post_message(self, request: web.Request) -> web.Response:

@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from bot.app.pipeline import Outcome, Pipeline
 from bot.app.reviewing import decisions_for
+from bot.chat.commands import CommandServices
+from bot.chat.review import Reviewers
 from bot.config import BotConfig, RouteConfig
 from bot.facts.catalogue import Catalogue
 from bot.feeds.entry import Entry
@@ -152,3 +154,30 @@ def make_story(db: Database, catalogue: Catalogue, analyser: Analyser, config: B
 @pytest.fixture
 def story(store_db: Database, catalogue: Catalogue, analyser: Analyser) -> Story:
     return make_story(store_db, catalogue, analyser, review_config())
+
+
+@pytest.fixture
+def chat_story(database: Database, catalogue: Catalogue, analyser: Analyser) -> Story:
+    """A story on the shared SQLite store (the chat tests' own)."""
+    return make_story(database, catalogue, analyser, review_config())
+
+
+def services_for(story: Story, catalogue: Catalogue, **review: frozenset[str]) -> CommandServices:
+    """What the chat adapters get, as ``AppContext.command_services`` builds it."""
+    reviewers = {
+        "slack_users": frozenset({"U0REVIEWER"}),
+        "slack_user_groups": frozenset({"S0REVIEWERS"}),
+        "discord_roles": frozenset({"400000000000000001"}),
+        **review,
+    }
+    return CommandServices(
+        db=story.db,
+        catalogue=catalogue,
+        reviewers=Reviewers(**reviewers),
+        decisions=story.decisions,
+    )
+
+
+# the stand-ins and their signed requests, shared with the Slack and Discord tests
+from tests.discord.conftest import fake_discord, signing_key  # noqa: E402, F401
+from tests.slack.conftest import fake_slack  # noqa: E402, F401
