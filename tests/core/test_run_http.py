@@ -74,7 +74,8 @@ def test_health_and_metrics_while_running(tmp_path: Path, feed_host: FeedHost) -
                 time.sleep(0.2)
                 continue
             health = json.loads(body)
-            if status == 200 and 'bot_alerts_total{kind="changes"} 1.0' in metrics:
+            cycled = health.get("last_cycle_age_seconds") is not None  # the cycle has ended
+            if status == 200 and cycled and 'bot_alerts_total{kind="changes"} 1.0' in metrics:
                 break
             time.sleep(0.2)
         assert health["status"] == "ok" and health["database"] is True
