@@ -7,6 +7,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -74,10 +75,18 @@ def instance_id(env: Environment) -> str:
     return env.BOT_INSTANCE_ID or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
 
-def load_static(config_path: Path | None) -> tuple[Environment, BotConfig, Catalogue, Analyser]:
-    """Everything that can be validated without a database (``check-config``); a route or feed
-    naming a topic the topics file does not define is a :class:`ConfigError` (its alerts would
-    otherwise be dropped without a word)."""
+class Static(NamedTuple):
+    env: Environment
+    config: BotConfig
+    catalogue: Catalogue
+    analyser: Analyser
+    topic_ids: tuple[str, ...]
+
+
+def load_static(config_path: Path | None) -> Static:
+    """Everything that can be validated without a database; a route or feed naming a topic
+    the topics file does not define is a :class:`ConfigError` (its alerts would otherwise be
+    dropped without a word)."""
     env = load_environment()
     config = load_config(config_path)
     catalogue = Catalogue.load(config.seeds_dir)
@@ -87,7 +96,7 @@ def load_static(config_path: Path | None) -> tuple[Environment, BotConfig, Catal
     if unknown:
         where = config_path or DEFAULT_CONFIG
         raise ConfigError(f"{where}: {unknown[0]}")
-    return env, config, catalogue, analyser
+    return Static(env, config, catalogue, analyser, tuple(topic_ids))
 
 
 def unknown_topics(config: BotConfig, topic_ids: list[str]) -> list[str]:
@@ -143,7 +152,7 @@ def build_context(
     config_path: Path | None, database_url: str | None = None, *, readonly: bool = False
 ) -> AppContext:
     """Settings, catalogue, analyser and the store (see :func:`open_database`)."""
-    env, config, catalogue, analyser = load_static(config_path)
+    env, config, catalogue, analyser, topic_ids = load_static(config_path)
     url = database_url or env.database_url()
     source = "--db" if database_url else env.database_source()
     db = open_database(url, source=source, readonly=readonly, catalogue=catalogue)
@@ -154,5 +163,5 @@ def build_context(
         analyser=analyser,
         db=db,
         instance_id=instance_id(env),
-        topic_ids=tuple(topic.id for topic in load_topics(config.topics_file).topics),
+        topic_ids=topic_ids,
     )
