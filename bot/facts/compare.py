@@ -23,12 +23,15 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    ``reported``.
 7. The value a part's change implies for its whole (``implied``) moves the whole on any asserted
    claim of it.
-8. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
+8. A prior that fits nothing in the fact's history (neither the value in force nor the one
+   before, nor an implied level) is another measure ("cut to 47% from 57%", counting other
+   duties): ``noted``, however many sources repeat it.
+9. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
    fact; so do ``sources_needed`` independent sources within the window (this entry and earlier
    reports), one of them at least stating a change. Moving is ``changed``.
-9. Anything else asserted is ``reported`` when it states a change with no contradicting prior,
-   and ``noted`` otherwise (a level mentioned in passing, a prior that fits nothing): kept in the
-   evidence ledger where a later source may corroborate it, but shown to nobody.
+10. Anything else asserted is ``reported`` when it states a change, and ``noted`` otherwise (a
+   level mentioned in passing): kept in the evidence ledger where a later source may
+   corroborate it, but shown to nobody.
 
 Parts are judged before their wholes, so a whole's claim in the same entry sees the level its
 part's change implies.
@@ -174,9 +177,11 @@ def _status(
         and prior in (Prior.UNKNOWN, Prior.CONSISTENT)
         and how.source.tier in how.policy.alone
     )
+    if prior is Prior.INCONSISTENT:
+        return ChangeStatus.NOTED, support  # a prior that fits nothing: another measure
     if alone or (enough and stated):
         return ChangeStatus.CHANGED, support
-    if claim.event and prior is not Prior.INCONSISTENT:
+    if claim.event:
         return ChangeStatus.REPORTED, support
     return ChangeStatus.NOTED, support
 

@@ -42,7 +42,9 @@ from bot.facts.zh.extract import ZhClaimExtractor
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.script import language_of
 
-PERSON = r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){1,7}))(?![\w'’-])"
+PERSON = (
+    r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){1,7}))(?![\w'’-])"
+)
 BUILTIN_PATTERNS = {"w": WORD, "person": PERSON}
 _EVIDENCE_CHARS = 300
 _PREFIX = re.compile(r"^\s*([^:|—–]{2,40}?)\s*[:|—–]\s+\S")

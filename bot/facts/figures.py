@@ -305,13 +305,16 @@ class FigureFinder:
             if r.nouns == nouns
             and ((target and r.target == target) or (not target and r.actor == actor))
         ]
+        aggregate = self.lexicon.any(self.roles.aggregate, local)
         qualified = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
         plain = [r for r in rules if not r.qualifiers]
+        if aggregate:
+            qualified = []  # "with the fentanyl levy, a combined 30%" is no part's level
         chosen = qualified or self._qualified_by_title(plain, rules, sentence, title) or plain
         if not chosen:
             return None
         rule = chosen[0]
-        phrase = f"{local} {target_phrase}"
+        phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
         if any(self.lexicon.any(name, phrase) for name in rule.exclude):
             return None
         if self.lexicon.any(self.roles.aggregate, local) and self._counts_outside(sentence):
@@ -319,6 +322,20 @@ class FigureFinder:
         if target is None and not self._target_named(rule, sentence, title):
             return None
         return rule, loose
+
+    @staticmethod
+    def _object_after(local: str, clause: str) -> str:
+        """What the tariff is laid on, right after its phrase ("... will be imposed on soybeans,
+        sorghum and pork"): parts named there are parts of this tariff."""
+        at = clause.find(local)
+        following = clause[at + len(local) :][:80] if at >= 0 else ""
+        match = re.match(
+            r"\s*(?:(?:will|shall|would)\s+be\s+|(?:is|are|was|were)\s+)?(?:\w+ed\s+)?"
+            r"(?:on|for|covering|targeting)\s+(.*)",
+            following,
+            re.IGNORECASE,
+        )
+        return match.group(1) if match else ""
 
     def _acted_on(self, party: str, local: str, clause: str) -> bool:
         """Whether another party acts on ``party``'s possessive noun ("Trump cuts China's

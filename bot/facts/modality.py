@@ -39,7 +39,8 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case|provided that)\b", re
 _NEGATED_IDIOM = re.compile(
     r"\b(?:(?:do|does|did) not|no longer)\s+exist\w*|\bwithout\s+(?:a |an |any )?"
     r"(?:deal|agreement|result|progress|breakthrough|accord)\b|\b(?:are|is) not in place\b"
-    r"|\b(?:will not|won't|would not)\s+(?:be held|take place|go ahead)\b",
+    r"|\b(?:will not|won't|would not)\s+(?:be held|take place|go ahead)\b"
+    r"|\b(?:are|is)\s+(?:\w+\s+)?not in place\b|\bnot to (?:attend|join|send|hold|take part)",
     re.IGNORECASE,
 )
 _WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
@@ -158,7 +159,11 @@ def judge(
         _PAST_PERFECT.search(scope) and not _reported(sentence, markers)
     ):
         return Verdict(Modality.HISTORICAL)
-    past, effective = _place_time(_lead(sentence, scope) + scope, published)
+    # the past of a participle after the claim ("cooperation suspended in February") is not the
+    # claim's; a date after it may still be its effective date ("cut to 10% from May 14")
+    own_after = "" if _PARTICIPLE.match(after) else after
+    past, _ = _place_time(_lead(sentence, scope) + before + core + own_after, published)
+    _, effective = _place_time(_lead(sentence, scope) + scope, published)
     if past and effective is None:
         return Verdict(Modality.HISTORICAL)
     near = before + core
@@ -176,10 +181,10 @@ def judge(
     )
 
 
-_INFINITIVE = re.compile(r"^((?:[\w.,'’-]+\s+){1,7}?)to\s+(?!\d)[a-z]{3,}\b")
+_INFINITIVE = re.compile(r"^((?:[\w.,'’-]+\s+){1,7}?)to\s+(?!\d)[A-Za-z]{3,}\b")
 _FINITE = re.compile(
     r"\b(?:\w+(?:ed|es)|adds|puts|sets|cuts|lifts|raises|lowers|moves|brings|sends|says|tells|"
-    r"asks|urges|calls|wants|plans|agrees|vows|hikes|slashes|trims|eases|returns|turns|goes|"
+    r"asks|urges|calls|wants|plans|agree|agrees|vows|hikes|slashes|trims|eases|returns|turns|goes|"
     r"comes|falls|rises|drops|is|are|was|were|has|have|had|will|would|can|could)\b",
     re.IGNORECASE,
 )
@@ -193,6 +198,9 @@ def _headline_infinitive(text: str) -> bool:
     return match is not None and not _FINITE.search(match.group(1))
 
 
+_PARTICIPLE = re.compile(
+    r"^\s*(?:\w+(?:ed|en)|held|set|cut|put|made|kept|left|brought|imposed)\b", re.IGNORECASE
+)
 _LEAD = re.compile(r"^\s*((?:\S+\s+){0,5}?\S+),\s")
 
 
