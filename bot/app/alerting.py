@@ -103,7 +103,7 @@ class AlertPlanner:
             kind=kind,
             title=entry.title,
             link=entry.link,
-            source=entry.feed,
+            source=self._config.source_name(entry.feed),
             published=entry.published,
             summary=summary,
             changes=changes,

@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
         "check config, seeds, environment, tokens, database and port; exit 2 on a problem",
     )
     check_config.add_argument("--config", type=Path, help=config_help)
+    check_config.add_argument(
+        "--sources",
+        action="store_true",
+        help="also fetch each Chinese or listing-page source and say whether it parses",
+    )
 
     outbox = command("outbox", "list alerts not delivered yet (pending, sending, editing, failed)")
     outbox.add_argument("--db", help=db_help)
@@ -83,7 +88,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    report, env, config = check(args.config)
+    report, env, config = check(args.config, fetch_sources=args.sources)
+    if report.problems or env is None or config is None:
+        for line in report.sources:
+            print(line)
     for problem in report.problems:
         print(f"check-config: {problem}", file=sys.stderr)
     if report.problems or env is None or config is None:
@@ -91,6 +99,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(f"check-config: {len(report.problems)} {noun}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(report.summary(env, config))
+    for line in report.sources:
+        print(line)
     return EXIT_OK
 
 
@@ -126,6 +136,9 @@ def _replay_line(line: dict[str, object]) -> str:
     return f"{mark:5} {'R' if line['relevant'] else '-'} {line['title']}  {changed}"
 
 
+LANGUAGES = {"en": "English", "zh": "Chinese"}
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = build_context(args.config, args.db, readonly=True)
     try:
@@ -135,6 +148,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             outbox = repo.outbox_counts(session)
     finally:
         ctx.close()
+    for fact in facts:  # which sources moved each fact, by the names the config gives them
+        for source in fact.sources:
+            source["name"] = ctx.config.source_name(source.get("feed", ""))
     if args.json:
         payload = {
             "facts": [f.to_json() for f in facts],
@@ -150,6 +166,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         if fact.last_change:
             print(f"    last change: {fact.last_change['title']} {fact.last_change['link']}")
+            movers = [f"{s['name']} ({LANGUAGES.get(s['language'], s['language'])})"
+                      for s in fact.sources]  # fmt: skip
+            print(f"    sources: {', '.join(movers)}")
         if fact.decisions:
             last = fact.decisions[0]
             print(f"    last decision: {last['action']} by {last['by']} at {last['at'][:16]}")

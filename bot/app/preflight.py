@@ -5,7 +5,9 @@ Checked, in order: the environment (every variable valid; ``NAME`` and ``NAME_FI
 both set); the config file laid over ``config/bot.yaml``; the seeds and the topics file; every
 route's and feed's topics exist; every ``file:`` feed exists; every route's destination has its
 token; the chat modes and WebSub have the HTTP port they need; the database answers, holds a
-schema this version knows (or can be created) and can be written; the HTTP port is free.
+schema this version knows (or can be created) and can be written; the HTTP port is free. Each
+source in another language or read from a listing page is listed; with ``--sources`` it is
+fetched and parsed, and one that does not parse is a problem (:mod:`bot.app.sourcecheck`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app.context import unknown_topics
 from bot.app.errors import PortUnavailable
+from bot.app.sourcecheck import source_lines
 from bot.config import (
     DEFAULT_CONFIG,
     BotConfig,
@@ -51,6 +54,7 @@ class Report:
     problems: list[str] = field(default_factory=list)
     facts: int = 0
     database: str = ""
+    sources: list[str] = field(default_factory=list)  # one line per source checked
 
     def summary(self, env: Environment, config: BotConfig) -> str:
         destinations = ["console"]
@@ -64,13 +68,19 @@ class Report:
         )
 
 
-def check(config_path: Path | None) -> tuple[Report, Environment | None, BotConfig | None]:
+def check(
+    config_path: Path | None, *, fetch_sources: bool = False
+) -> tuple[Report, Environment | None, BotConfig | None]:
     report = Report()
     env = _environment(report)
     config = _config(report, config_path)
     if config is not None:
         _content(report, config, config_path or DEFAULT_CONFIG)
         report.problems += feed_file_problems(config)
+        for line in source_lines(config, fetch=fetch_sources):
+            report.sources.append(line.text)
+            if line.problem:
+                report.problems.append(line.text)
     if env is not None and config is not None:
         report.problems += destination_problems(env, config)
         report.problems += listener_problems(env, config)

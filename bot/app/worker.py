@@ -13,7 +13,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ from bot.feeds.entry import Entry
 from bot.feeds.fetch import Fetcher, FetchResult, Validators
 from bot.feeds.parse import ParsedFeed
 from bot.feeds.pool import ParsePool
+from bot.feeds.source import SourceSpec
 from bot.store import repo
 from bot.store.db import error_reason
 from bot.store.models import FeedRow
@@ -100,6 +101,9 @@ class Worker:
         )
         self.feed_health = FeedHealth(ctx, random.Random())
         self.full_text = FullText(ctx, fetcher)
+        self.sources = {
+            f.name: SourceSpec(listing=f.listing, url=f.url) for f in ctx.config.feeds if f.listing
+        }
         self.last_cycle_at: datetime | None = None
         self.storage_error: str | None = None  # the last failure to write the database
         self.storage_failed_at: datetime | None = None
@@ -223,7 +227,11 @@ class Worker:
                 return None
             parsed = ParsedFeed()
             if result.outcome == "new" and result.body is not None:
-                parsed = await self._parse(feed, result.body)
+                parsed = await self._parse(feed, result.body, result.content_type)
+            if parsed.failure:  # a body that cannot be read (charset, a listing's layout)
+                failed = replace(result, outcome="error", error=parsed.failure, error_kind="parse")
+                await self._record_failure(feed, failed)
+                return None
             return Polled(feed, result, parsed)
         except Exception as exc:  # one feed's bug must not stop the others
             log.exception("feed %s: poll failed", feed.name, extra={"feed": feed.name})
@@ -245,8 +253,11 @@ class Worker:
         what = f"feed {feed.name}: its failure could not be recorded"
         await self._guarded(what, self.feed_health.record_failure, feed, result)
 
-    async def _parse(self, feed: FeedRow, body: bytes) -> ParsedFeed:
-        parsed = await self.parser.parse(body, feed.name)
+    async def _parse(
+        self, feed: FeedRow, body: bytes, content_type: str | None = None
+    ) -> ParsedFeed:
+        spec = self.sources.get(feed.name) if feed.origin == "config" else None
+        parsed = await self.parser.parse(body, feed.name, spec=spec, content_type=content_type)
         for problem in parsed.problems:
             log.warning("%s", problem, extra={"feed": feed.name})
         return parsed

@@ -1,4 +1,6 @@
-"""A PNG step chart of one fact's values over time (matplotlib, Agg backend)."""
+"""A PNG step chart of one fact's values over time (matplotlib, Agg backend); each change is
+marked by the language of the source that moved the fact (a circle: English, a square:
+Chinese), with a legend."""
 
 from __future__ import annotations
 
@@ -14,9 +16,15 @@ import matplotlib.pyplot as plt
 
 from bot.facts.model import Fact, FactKind
 
+_MARKERS = {"en": ("o", "#2c3e50", "moved by an English source"),
+            "zh": ("s", "#d35400", "moved by a Chinese source")}  # fmt: skip
 
-def history_chart(fact: Fact, changes: Sequence[tuple[datetime, Any]]) -> bytes:
-    """Baseline at its date, then each change; numbers for percent facts, levels otherwise."""
+
+def history_chart(
+    fact: Fact, changes: Sequence[tuple[datetime, Any]], languages: Sequence[str] = ()
+) -> bytes:
+    """Baseline at its date, then each change; numbers for percent facts, levels otherwise.
+    ``languages``: the language of the source of each change (``en``, ``zh``)."""
     start = datetime.combine(fact.as_of, time.min, tzinfo=UTC)
     points = [(start, fact.baseline), *changes]
     points.append((max(datetime.now(UTC), points[-1][0]), points[-1][1]))
@@ -30,6 +38,14 @@ def history_chart(fact: Fact, changes: Sequence[tuple[datetime, Any]]) -> bytes:
     figure, axes = plt.subplots(figsize=(7, 3), dpi=100)
     try:
         axes.step(when, values, where="post", color="#c0392b", linewidth=2)  # type: ignore[arg-type]
+        for language, (marker, colour, label) in _MARKERS.items():
+            moved = [i + 1 for i, lang in enumerate(languages) if lang == language]
+            if moved:
+                xs: Any = [when[i] for i in moved]
+                axes.scatter(xs, [values[i] for i in moved], marker=marker, color=colour,
+                             zorder=3, label=label)  # fmt: skip
+        if languages:
+            axes.legend(loc="best", fontsize=8)
         axes.set_title(fact.label, fontsize=10)
         if labels is not None:
             axes.set_yticks(range(len(labels)), labels)

@@ -25,6 +25,7 @@ from bot.chat.review import PRIVILEGED, Reviewers
 from bot.chat.review_commands import cmd_set, decision_lines, refused
 from bot.facts.catalogue import Catalogue
 from bot.facts.model import Fact
+from bot.facts.zh.script import language_of
 from bot.review.decide import Decisions
 from bot.store import ledger, repo
 from bot.store.db import Database
@@ -112,6 +113,9 @@ def _find_facts(catalogue: Catalogue, query: str) -> list[Fact]:
     ]
 
 
+_LANGUAGES = {"en": "English", "zh": "Chinese"}
+
+
 def _status_field(report: FactReport, fact: Fact) -> CardField:
     value = fact.format(report.value)
     baseline = fact.format(report.baseline)
@@ -124,6 +128,10 @@ def _status_field(report: FactReport, fact: Fact) -> CardField:
         )
         if report.effective:
             parts.append(f"effective {report.effective}")
+        if report.sources:
+            named = [f"{s.get('domain') or s.get('feed')} ({_LANGUAGES.get(s['language'], '?')})"
+                     for s in report.sources]  # fmt: skip
+            parts.append("moved by " + ", ".join(dict.fromkeys(named)))
         parts.append(f"{report.corroboration} source{'s' if report.corroboration != 1 else ''}")
     else:
         parts.append("unchanged since the baseline")
@@ -183,10 +191,11 @@ def cmd_history(inv: Invocation, services: CommandServices) -> Reply:
     with services.db.session() as session:
         rows = ledger.fact_history(session, fact.id)
         points = [(row.at, row.new) for row in rows]
+        languages = [language_of(f"{row.title} {row.evidence}") for row in rows]
         lines = tuple(
             f"{row.at:%Y-%m-%d}: {fact.format(row.old)} → {fact.format(row.new)} "
-            f"({row.title}) {row.link}".strip()
-            for row in rows
+            f"({row.title}; {_LANGUAGES.get(language, language)}) {row.link}".strip()
+            for row, language in zip(rows, languages, strict=True)
         )
         decided = decision_lines(session, fact)
     card = Card(
@@ -196,7 +205,7 @@ def cmd_history(inv: Invocation, services: CommandServices) -> Reply:
         body=f"Baseline {fact.format(fact.baseline)} as of {fact.as_of.isoformat()}."
         + ("" if lines else " No change since."),
         lines=lines + decided,
-        image_png=history_chart(fact, points),
+        image_png=history_chart(fact, points, languages),
         image_name=f"{fact.id}.png",
     )
     return Reply((card,))

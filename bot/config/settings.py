@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.feeds.listing import ListingSpec
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "bot.yaml"
 AlertKind = Literal["changes", "reports", "news", "digest", "admin"]
@@ -60,6 +62,20 @@ class FeedConfig(_Strict):
     topics: list[str] = Field(default_factory=list)
     interval_seconds: int | None = Field(default=None, ge=10)
     allow_file: bool = False  # file:// URLs (and bare paths) are read only when this is true
+    # the source's name in English and in its own language ("Ministry of Commerce", "商务部"),
+    # and the language it publishes in (alerts and `status` show them)
+    label: str = ""
+    label_zh: str = ""
+    language: Literal["en", "zh"] | None = None
+    # a page listing the source's items, read as a feed by these selectors (bot/feeds/listing.py)
+    listing: ListingSpec | None = None
+
+    def display_name(self) -> str:
+        """ "Ministry of Commerce (商务部)"; the feed's name when it has no label."""
+        names = [n for n in (self.label, self.label_zh) if n]
+        if len(names) == 2:
+            return f"{names[0]} ({names[1]})"
+        return names[0] if names else self.name
 
     @field_validator("url")
     @classmethod
@@ -202,6 +218,13 @@ class BotConfig(_Strict):
     @classmethod
     def _admin_destination(cls, to: str | None) -> str | None:
         return None if to is None else RouteConfig._destination(to)
+
+    def source_name(self, feed_name: str) -> str:
+        """A feed's name as alerts show it: "Ministry of Commerce (商务部)", else its name."""
+        for feed in self.feeds:
+            if feed.name == feed_name:
+                return feed.display_name()
+        return feed_name
 
     @model_validator(mode="after")
     def _unique_feed_names(self) -> BotConfig:

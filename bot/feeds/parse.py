@@ -40,6 +40,7 @@ class ParsedFeed:
     self_url: str | None = None
     version: str = ""  # feedparser's name of the format (rss20, atom10, ...); "" if none
     readable: bool = True  # False: not a feed at all (the reason is in ``problems``)
+    failure: str | None = None  # set: the body marks its source failing, for this reason
 
 
 def html_to_text(markup: str) -> str:

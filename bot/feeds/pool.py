@@ -17,7 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from types import TracebackType
 
-from bot.feeds.parse import ParsedFeed, parse_feed
+from bot.feeds.parse import ParsedFeed
+from bot.feeds.source import SourceSpec, parse_source
 
 
 def default_workers() -> int:
@@ -62,16 +63,26 @@ class ParsePool:
             await asyncio.gather(*(self.parse(b"", "warm-up") for _ in range(self._workers)))
 
     async def parse(
-        self, body: bytes, feed_name: str, *, seen_at: datetime | None = None
+        self,
+        body: bytes,
+        feed_name: str,
+        *,
+        seen_at: datetime | None = None,
+        spec: SourceSpec | None = None,
+        content_type: str | None = None,
     ) -> ParsedFeed:
+        """``spec``: how the source is read (a listing page); ``content_type``: the HTTP
+        header, for its charset (see :func:`bot.feeds.source.parse_source`)."""
         if not self._workers:
-            return parse_feed(body, feed_name, seen_at=seen_at)
+            return parse_source(body, feed_name, spec, content_type=content_type, seen_at=seen_at)
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool(), _parse, body, feed_name, seen_at)
+            return await loop.run_in_executor(
+                self._pool(), _parse, body, feed_name, seen_at, spec, content_type
+            )
         except BrokenProcessPool:
             self.close()
-            return parse_feed(body, feed_name, seen_at=seen_at)
+            return parse_source(body, feed_name, spec, content_type=content_type, seen_at=seen_at)
 
     def close(self) -> None:
         if self._executor is not None:
@@ -79,5 +90,11 @@ class ParsePool:
             self._executor = None
 
 
-def _parse(body: bytes, feed_name: str, seen_at: datetime | None) -> ParsedFeed:
-    return parse_feed(body, feed_name, seen_at=seen_at)
+def _parse(
+    body: bytes,
+    feed_name: str,
+    seen_at: datetime | None,
+    spec: SourceSpec | None = None,
+    content_type: str | None = None,
+) -> ParsedFeed:
+    return parse_source(body, feed_name, spec, content_type=content_type, seen_at=seen_at)

@@ -16,6 +16,8 @@ from typing import Protocol
 from bot.facts.catalogue import Catalogue
 from bot.facts.extract import ClaimExtractor
 from bot.facts.model import Claim, Modality
+from bot.facts.zh.script import language_of
+from bot.facts.zh.text import sentences as zh_sentences
 from bot.feeds.entry import Entry
 from bot.news.summary import summarise
 from bot.news.topics import TopicBook, load_topics
@@ -68,7 +70,15 @@ class RuleAnalyser:
                     topics.append(topic)
         relevant = bool(topics)
         evidence = [c.evidence for c in claims if c.modality is not Modality.HISTORICAL]
-        summary = summarise(entry.title, entry.text, self.book.lexicon, self._term_names, evidence)
+        book = self.book.languages.get(language_of(text))
+        if book is not None:  # Chinese: its sentences, its terms; the evidence quoted as published
+            terms = [t.terms for t in book.topics]
+            summary = summarise(entry.title, entry.text, book.lexicon, terms, evidence,
+                                split=zh_sentences)  # fmt: skip
+        else:
+            summary = summarise(
+                entry.title, entry.text, self.book.lexicon, self._term_names, evidence
+            )
         borderline = relevant or self.book.hits(text) > 0
         return Analysis(
             relevant=relevant,

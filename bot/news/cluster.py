@@ -10,7 +10,8 @@ of a recent member (published within ``window`` of it) when, checked in this ord
    reports and the other asserts too (retellings in other words), or that both only propose
    (one threat or rumour, retold);
 3. their titles, or their texts, are near-duplicates: the Jaccard overlap of their content
-   words (lower-cased, light stemming, stop words dropped) reaches ``TITLE_SIMILARITY`` /
+   words (lower-cased, light stemming, stop words dropped; Chinese text counts its character
+   pairs, in simplified characters, since it has no spaces) reaches ``TITLE_SIMILARITY`` /
    ``TEXT_SIMILARITY``; or they share only confirmations of a value and their words overlap
    at ``CONFIRMATION_SIMILARITY``.
 
@@ -28,6 +29,7 @@ from functools import lru_cache
 
 from bot.facts.model import Change
 from bot.facts.values import value_key
+from bot.facts.zh.script import to_simplified
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
 
@@ -36,6 +38,7 @@ TEXT_SIMILARITY = 0.5
 CONFIRMATION_SIMILARITY = 0.2
 COPY_SIMILARITY = 0.6  # two texts this close are one source, not two
 _WORD = re.compile(r"[a-z0-9]+")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 _STOP = frozenset(
     {
         "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "for", "with", "at", "by",
@@ -93,7 +96,10 @@ def _stem(word: str) -> str:
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased, lightly stemmed words without stop words (cached: a story's members are
     compared with every new entry of the window)."""
-    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1)
+    words = {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    for run in _CJK_RUN.findall(to_simplified(text)):
+        words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(words)
 
 
 def similarity(left: frozenset[str], right: frozenset[str]) -> float:

@@ -8,7 +8,7 @@ one for being the lead sentence; the best (ties: earliest) are kept in text orde
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.facts.lexicon import Lexicon
 from bot.facts.text import sentences
@@ -35,10 +35,12 @@ def summarise(
     term_vocabularies: Sequence[str],
     evidence: Sequence[str] = (),
     max_chars: int = MAX_CHARS,
+    split: Callable[[str], list[str]] = sentences,
 ) -> str:
-    """The summary an alert carries: extractive, plain text, at most ``max_chars``."""
+    """The summary an alert carries: extractive, plain text, at most ``max_chars``; ``split``
+    cuts the text into sentences (Chinese text has its own)."""
     body = _clean(text)
-    units = sentences(body) if body else []
+    units = split(body) if body else []
     if not units:
         return _shorten(_clean(title), max_chars)
     claimed = {" ".join(e.split()) for e in evidence}
@@ -57,4 +59,5 @@ def summarise(
             continue
         chosen.append(index)
         used += length
-    return _shorten(" ".join(units[i] for i in sorted(chosen)), max_chars)
+    joiner = "" if split is not sentences else " "
+    return _shorten(joiner.join(units[i] for i in sorted(chosen)), max_chars)

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.facts.catalogue import Catalogue
+from bot.facts.evidence import host_of
+from bot.facts.zh.script import language_of
 from bot.store import ledger
 from bot.store.decisions import decisions
 from bot.store.models import DecisionRow, FactHistoryRow, FeedRow
@@ -68,7 +70,7 @@ def fact_reports(session: Session, catalogue: Catalogue) -> list[FactReport]:
                 previous=_plain(row.previous, kind) if row else None,
                 effective=row.effective if row else None,
                 corroboration=row.corroboration if row else 0,
-                sources=list(row.sources) if row else [],
+                sources=[_with_language(s) for s in row.sources] if row else [],
                 last_change=(
                     {
                         "at": last.at.isoformat(),
@@ -78,6 +80,8 @@ def fact_reports(session: Session, catalogue: Catalogue) -> list[FactReport]:
                         "link": last.link,
                         "evidence": last.evidence,
                         "effective": last.effective,
+                        "language": language_of(f"{last.title} {last.evidence}"),
+                        "domain": host_of(last.link),
                     }
                     if last
                     else None
@@ -89,6 +93,12 @@ def fact_reports(session: Session, catalogue: Catalogue) -> list[FactReport]:
             )
         )
     return reports
+
+
+def _with_language(source: dict[str, str]) -> dict[str, str]:
+    """A source on record with the language it is written in and its domain."""
+    text = f"{source.get('title', '')} {source.get('evidence', '')}"
+    return {**source, "language": language_of(text), "domain": host_of(source.get("link", ""))}
 
 
 def _decision(row: DecisionRow, kind: str) -> dict[str, Any]:

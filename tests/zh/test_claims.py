@@ -1,0 +1,186 @@
+"""Claims from Chinese text, table-driven, in sentences written for these tests in the styles of
+the sources (答记者问, 税委会公告, 通报, 通稿, 社评, 快讯): what changes a fact, and the traps
+that must not (threats, conditions, rumours, denials, commentary, look-backs, suspended rates,
+sector tariffs, other countries)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.facts.catalogue import Catalogue
+from bot.facts.model import Claim
+from bot.feeds.entry import Entry
+from bot.news.analysis import RuleAnalyser, build_analyser
+
+ROOT = Path(__file__).resolve().parents[2]
+WHEN = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def analyser() -> RuleAnalyser:
+    built = build_analyser(Catalogue.load(ROOT / "seeds"), ROOT / "config" / "topics.yaml")
+    assert isinstance(built, RuleAnalyser)
+    return built
+
+
+def claims(analyser: RuleAnalyser, title: str, body: str, link: str = "") -> list[Claim]:
+    entry = Entry("t", "1", link or "https://www.example.cn/a.html", title, WHEN, body)
+    return list(analyser.analyse(entry).claims)
+
+
+def firm(found: list[Claim]) -> set[tuple[str, object]]:
+    return {
+        (c.fact_id, c.value)
+        for c in found
+        if c.modality.value == "asserted" and c.strength.value == "firm"
+    }
+
+
+MOVES = [
+    (  # a Tariff Commission notice: level with its prior, from a date
+        "国务院关税税则委员会关于调整对美加征关税措施的公告",
+        "自2026年7月1日起，对原产于美国的进口商品加征关税的税率由10%调整为5%。",
+        {("china-tariff-us", 5.0)},
+    ),
+    (  # a spokesperson's answer: the official's own words
+        "商务部新闻发言人答记者问",
+        "问：美方近日有何举措？答：美方已将对中国商品加征的关税由20%降至15%，自6月15日起实施。",
+        {("us-tariff-china", 15.0)},
+    ),
+    (  # the remaining layer removed: zero
+        "白宫宣布取消对华芬太尼关税",
+        "美国白宫9日宣布，即日起取消对中国商品加征的剩余5%芬太尼相关关税。",
+        {("us-fentanyl-tariff-china", 0.0)},
+    ),
+    (  # a part of the layer removed: relative to the current value
+        "美方调整芬太尼关税",
+        "美方宣布，取消针对中国商品加征的5%所谓芬太尼关税，相关措施自7月1日起生效。",
+        {("us-fentanyl-tariff-china", -5.0)},
+    ),
+    (  # talks still ahead, announced: scheduled
+        "中美将举行新一轮经贸磋商",
+        "经双方商定，国务院副总理何立峰将于6月20日至22日赴伦敦，与美方牵头人举行中美经贸磋商。",
+        {("trade-talks", "scheduled")},
+    ),
+    (  # talks held
+        "中美经贸磋商在伦敦举行",
+        "6月21日，中美经贸磋商在英国伦敦举行，双方就关税和出口管制问题深入交换了意见。",
+        {("trade-talks", "held")},
+    ),
+    (  # a framework reached outranks talks held
+        "中美达成经贸框架",
+        "中美经贸磋商机制会议在伦敦举行，双方就落实元首共识的措施达成框架。",
+        {("trade-talks", "agreement"), ("trade-talks", "held")},
+    ),
+    (  # talks postponed
+        "商务部：推迟中美经贸磋商",
+        "商务部新闻发言人表示，鉴于美方新的限制措施，中方决定推迟原定本月举行的中美经贸磋商。",
+        {("trade-talks", "stalled")},
+    ),
+    (  # cooperation frozen by the ministry
+        "公安部通报",
+        "公安部新闻发言人宣布，中方决定暂停中美禁毒执法合作。",
+        {("counternarcotics-cooperation", "frozen")},
+    ),
+    (  # precursor controls widened: the entry's month
+        "三部门公告",
+        "公安部、商务部、海关总署决定，将3种芬太尼前体化学品列入易制毒化学品品种目录，自8月1日起施行。",
+        {("china-precursor-controls", "2026-06")},
+    ),
+    (  # a new lead official, romanised in Pinyin (surname first)
+        "中美禁毒合作中方牵头人调整",
+        "经中美双方商定，公安部副部长曾凡明担任中美禁毒合作中方牵头人。",
+        {("china-fentanyl-envoy", "Zeng Fanming")},
+    ),
+    (  # the US relists the forensics institute
+        "快讯：美方将公安部物证鉴定中心列入实体清单",
+        "美国商务部9日宣布，将中国公安部物证鉴定中心列入出口管制实体清单。",
+        {("forensics-institute-sanctions", "sanctioned")},
+    ),
+    (  # de minimis reopened
+        "美方恢复小额包裹免税",
+        "美国海关与边境保护局宣布，自7月1日起恢复来自中国的小额包裹免税入境待遇。",
+        {("us-de-minimis-china", "open")},
+    ),
+    (  # traditional characters: read, and the evidence quoted as published
+        "美方將中國商品關稅下調",
+        "美國白宮宣布，自7月1日起將對中國商品加徵的關稅由20%降至15%。",
+        {("us-tariff-china", 15.0)},
+    ),
+]
+
+TRAPS = [
+    # a threat
+    ("特朗普威胁对华加征关税", "特朗普称，将对中国商品额外加征50%关税。"),
+    # a condition
+    ("外交部回应", "如果美方一意孤行，中方将把对美加征关税提高至50%。"),
+    # a rumour
+    ("消息人士：中方拟下调对美关税", "据知情人士透露，税委会正研究将对美加征关税降至5%。"),
+    # a denial
+    ("商务部：不实报道", "有外媒称中方将取消对美加征关税，商务部表示相关报道不实。"),
+    # commentary
+    ("社评：美方应取消全部对华关税", "社评认为，美方应当尽快把对华加征的关税降至零。"),
+    # a look back
+    ("回顾：2025年中美关税大事记", "2025年5月，美方将对华关税由145%降至30%。"),
+    # a suspended rate, and the rate kept as it is
+    ("税委会公告", "自7月1日起，继续暂停实施24%的对美加征关税税率，保留10%的税率。"),
+    # a sector
+    ("税委会公告", "自7月1日起，对原产于美国的大豆、猪肉等农产品加征的15%关税停止执行。"),
+    # another country
+    ("美对墨加征关税", "美国宣布对墨西哥商品加征的关税由25%提高至30%。"),
+    # a reporter's question states nothing
+    (
+        "商务部答记者问",
+        "问：有报道称美方将把对华关税提高到60%，是否属实？答：我们不回应假设性问题。",
+    ),
+    # a denied rumour
+    ("国家禁毒办辟谣", "网传中国将取消芬太尼类物质整类列管，纯属谣言。"),
+    # not US-China
+    ("中国—东盟自贸区升级议定书生效", "中国与东盟完成升级谈判，双方将在明年举行磋商。"),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), MOVES)
+def test_what_moves_a_fact(
+    analyser: RuleAnalyser, title: str, body: str, expected: set[tuple[str, object]]
+) -> None:
+    found = claims(analyser, title, body)
+    assert expected <= firm(found), found
+
+
+@pytest.mark.parametrize(("title", "body"), TRAPS)
+def test_traps_move_nothing(analyser: RuleAnalyser, title: str, body: str) -> None:
+    assert firm(claims(analyser, title, body)) == set()
+
+
+def test_the_evidence_is_the_sentence_as_published(analyser: RuleAnalyser) -> None:
+    found = claims(
+        analyser,
+        "美方將中國商品關稅下調",
+        "美國白宮宣布，自7月1日起將對中國商品加徵的關稅由20%降至15%。",
+    )
+    assert found[0].evidence == "美國白宮宣布，自7月1日起將對中國商品加徵的關稅由20%降至15%。"
+    assert found[0].previous == 20.0 and found[0].effective is not None
+
+
+def test_an_opinion_path_or_label_only_proposes(analyser: RuleAnalyser) -> None:
+    body = "美方已将对中国商品加征的关税由20%降至15%。"
+    for title, link in (
+        ("钟声：关税下调是正确一步", ""),
+        ("关税下调是正确一步", "http://www.people.com.cn/pinglun/2026/a.html"),
+    ):
+        found = claims(analyser, title, body, link)
+        assert found and all(c.modality.value == "proposed" for c in found), (title, found)
+
+
+def test_a_mixed_entry_is_judged_by_its_language(analyser: RuleAnalyser) -> None:
+    english = claims(analyser, "US cuts tariff on Chinese goods to 15%",
+                     "The US cut its tariff on Chinese goods to 15% from 20%, the White House "
+                     "said, in what Beijing called 积极一步.")  # fmt: skip
+    assert ("us-tariff-china", 15.0) in firm(english)
+    relevant = analyser.analyse(Entry("t", "2", "https://x.cn/b", "中国同巴西签署合作文件",
+                                      WHEN, "两国签署经贸合作文件。"))  # fmt: skip
+    assert not relevant.relevant
