@@ -19,10 +19,13 @@ import os
 import sys
 from pathlib import Path
 
-from bot.app.context import build_context
+from bot.app.context import open_database
 from bot.app.errors import EXIT_BAD_INPUT, EXIT_OK
 from bot.app.reviewing import decisions_for
+from bot.config import BotConfig, load_config, load_environment
+from bot.facts.catalogue import Catalogue
 from bot.review.decide import Outcome, PendingReport, Reviewer
+from bot.store.db import Database
 
 
 def local_reviewer() -> Reviewer:
@@ -73,10 +76,21 @@ def _pending_line(report: PendingReport) -> str:
     )
 
 
+def _open(args: argparse.Namespace) -> tuple[Database, Catalogue, BotConfig]:
+    """The config, the catalogue and the store (which must exist): what a decision needs, and
+    no more (the analyser is not built)."""
+    env = load_environment()
+    config = load_config(args.config)
+    catalogue = Catalogue.load(config.seeds_dir)
+    url = args.db or env.database_url()
+    source = "--db" if args.db else env.database_source()
+    return open_database(url, source=source, readonly=True), catalogue, config
+
+
 def cmd_review(args: argparse.Namespace) -> int:
-    ctx = build_context(args.config, args.db, readonly=True)
+    db, catalogue, config = _open(args)
     try:
-        decisions = decisions_for(ctx.db, ctx.catalogue, ctx.config)
+        decisions = decisions_for(db, catalogue, config)
         action = getattr(args, "review_action", None)
         if action is None:
             pending = decisions.pending()
@@ -95,7 +109,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         else:
             outcome = decisions.dismiss(args.target, who)
     finally:
-        ctx.close()
+        db.dispose()
     return _print(outcome, args.json)
 
 

@@ -27,6 +27,7 @@ from bot.facts.catalogue import Catalogue
 from bot.store.models import DecisionRow
 from tests.slack.conftest import SIGNING_SECRET, signed_headers
 from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.slack.test_slack_app import command_body
 
 from .conftest import US, Story, services_for
 
@@ -351,3 +352,15 @@ async def test_socket_mode_takes_the_same_buttons(
         await connection.close()
     assert "Confirmed by @alice" in answer_text(fake_slack, "socket")
     assert chat_story.value(US) == 40
+
+
+async def test_fentanyl_set_from_slack_says_who_set_it(bot: Bot) -> None:
+    body = command_body(bot.fake, "/fentanyl", f"set {US} 35%", channel=CHANNEL, name="set")
+    body = body.replace(b"user_id=U42", b"user_id=U0REVIEWER")  # a reviewer (user_name=analyst)
+    status, text, _ = await bot.post(body, signed_headers(body))
+    assert (status, text) == (200, "")
+    await bot.fake.wait_for(lambda: bot.fake.responses_to("set"))
+    [answer] = bot.fake.responses_to("set")
+    assert answer["response_type"] == "in_channel"
+    assert "Set by @analyst" in answer["text"] and "is now 35%" in answer["text"]
+    assert decisions(bot) == [("set", "slack:U0REVIEWER")] and bot.story.value() == 35
