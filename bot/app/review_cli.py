@@ -48,6 +48,11 @@ def add_review_parser(
         parser.add_argument("--db", help=db_help, default=default)
         parser.add_argument("--config", type=Path, help=config_help, default=default)
 
+    review.description = (
+        "Lists the reports awaiting review (--json: as JSON), or decides: review confirm ID, "
+        "review dismiss ID, review set FACT VALUE [--source URL]. Decisions are recorded as "
+        "the local user and reach chat through the outbox."
+    )
     common(review, None)
     review.set_defaults(json=False)
     actions = review.add_subparsers(dest="review_action", metavar="ACTION")
