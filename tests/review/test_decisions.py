@@ -130,6 +130,7 @@ def test_a_report_settled_by_a_second_source_is_stale(story: Story) -> None:
     alert = story.report()
     second = story.judge("beta.example", "b1", "Levies on Chinese imports now 40%", hours=3)
     assert second.update_of == "a1" and story.value() == 40
+    assert labels(story.card(alert)) == ["Wrong value"]  # the report is settled
     outcome = story.decisions.confirm(alert, ALICE)
     assert outcome.problem is Problem.STALE
     assert "second source" in outcome.message

@@ -269,6 +269,11 @@ async def test_wrong_value_opens_a_form_whose_bad_input_is_named_and_good_input_
     [message] = bot.fake.top_level(CHANNEL)
     assert list(buttons(message)) == ["Wrong value", "Read the article"]
 
+    bot.fake.expired_triggers.add("trigger-late")  # Slack honours a trigger for 3 seconds
+    await bot.send(click(message, "Wrong value", "late"))
+    await bot.fake.wait_for(lambda: bot.fake.responses_to("late"))
+    assert "could not be opened (expired_trigger_id)" in answer_text(bot.fake, "late")
+
     await bot.send(click(message, "Wrong value", "wrong"))
     await bot.fake.wait_for(lambda: bot.fake.views)
     [opened] = bot.fake.views
