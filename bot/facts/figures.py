@@ -67,6 +67,14 @@ _KEEPING = re.compile(r"\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*)\b"
 _KEPT_BEFORE = re.compile(
     r"\b(?:retain\w*|keep\w*|kept|leav\w*|maintain\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+# cheap tests before the costlier patterns run on a sentence
+_REMOVAL_HINT = re.compile(
+    r"scrap|elimin|abolish|remov|revok|rescind|repeal|terminat|\bend|drop|withdr|cancel|\blift|"
+    r"strik|struck",
+    re.IGNORECASE,
+)
+_SCALING_HINT = re.compile(r"halv|doubl|tripl", re.IGNORECASE)
+_POINTS_HINT = re.compile(r"\bpoints?\b|\bpp\b|\bppt\b", re.IGNORECASE)
 _DOWN = r"(?:cut|cuts|cutting|lower\w*|reduc\w*|slash\w*|trim\w*|eas\w*|decreas\w*|shav\w*)"
 _UP = r"(?:rais\w*|increas\w*|hik\w*|lift\w*|boost\w*)"
 _FACTORS = {"halv": 0.5, "doub": 2.0, "trip": 3.0}  # the scaling verbs' stems
@@ -427,7 +435,9 @@ class FigureFinder:
         self, sentence: str, day: date, retrospective: bool, background: bool, title: str
     ) -> list[FigureHit]:
         """Removals stated without a figure ("scraps the fentanyl tariff")."""
-        hits = []
+        hits: list[FigureHit] = []
+        if not _REMOVAL_HINT.search(sentence):
+            return hits
         for rule, pattern, bare, qualifier in self._removals:
             match = pattern.search(sentence)
             if match is None and qualifier.search(title) and not qualifier.search(sentence):
@@ -465,6 +475,8 @@ class FigureFinder:
         """ "cut the tariff on Chinese goods by 10 percentage points": a change of the current
         value by that many points, down for a cut, up for a rise (not "suspending 24 points")."""
         hits: list[FigureHit] = []
+        if not _POINTS_HINT.search(sentence):
+            return hits
         for nouns in self._nouns:
             noun = self.lexicon.sources[nouns]
             for match in re.finditer(
@@ -514,6 +526,8 @@ class FigureFinder:
         """ "halved the fentanyl tariff", "doubles tariffs on Chinese goods": a factor applied
         to the current value, where no level of the same phrase says the result."""
         hits: list[FigureHit] = []
+        if not _SCALING_HINT.search(sentence):
+            return hits
         verbs = self.lexicon.sources[self.roles.scaling]
         for nouns in self._nouns:
             noun = self.lexicon.sources[nouns]

@@ -103,6 +103,7 @@ class PatternFinder:
     ) -> list[PatternHit]:
         hits: list[PatternHit] = []
         day = published.date()
+        parts = {sentence: clauses(sentence) for sentence in units}
         for rule in self.rules:
             if not self.meets(rule.entry_requires, entry):
                 continue
@@ -112,7 +113,7 @@ class PatternFinder:
                 if not self.meets(rule.sentence_requires, f"{sentence} {title}"):
                     continue  # the title frames every sentence under it
                 headline = bool(title) and sentence.strip() in title
-                for clause in clauses(sentence):
+                for clause in parts[sentence]:
                     found += self._matches(
                         rule, sentence, clause, day, retrospective, published, headline
                     )

@@ -303,13 +303,9 @@ class AlertRef:
 
 
 def _alert_ref(session: Session, row: AlertRow) -> AlertRef:
-    entry = session.scalars(select(EntryRow).where(EntryRow.uid == row.entry_uid)).first()
+    entry_id = session.scalar(select(EntryRow.entry_id).where(EntryRow.uid == row.entry_uid))
     return AlertRef(
-        id=row.id,
-        kind=row.kind,
-        entry_uid=row.entry_uid,
-        entry_id=entry.entry_id if entry else None,
-        card=dict(row.card),
+        id=row.id, kind=row.kind, entry_uid=row.entry_uid, entry_id=entry_id, card=dict(row.card)
     )
 
 
