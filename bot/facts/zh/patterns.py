@@ -45,7 +45,7 @@ class ZhPatternFinder:
         self.lexicon = lexicon
         self.roles = roles
         self.markers = markers
-        self._parties = [p for p in (*roles.parties, "pair") if lexicon.has(p)]
+        self._parties = [p for p in (*roles.parties, roles.pair) if lexicon.has(p)]
         titles = lexicon.sources[roles.person_titles]
         self._titles = re.compile(rf"^(?:{titles})+")
 

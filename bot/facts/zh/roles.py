@@ -4,8 +4,9 @@ The roles the English rules have (:class:`bot.facts.roles.Roles`) that the Chine
 under the same default vocabulary names (looked up in the Chinese vocabularies), and the few that
 Chinese needs on top: the markers of a time still ahead (``future``: 将于, 拟于), negations that
 state an event (``negated_idioms``: 没有改变), conditions (``conditional``: 如果, 一旦), the
-opening words of a commentary (``opinion_voices``: 社评认为), verbs of keeping a rate
-(``keeping``: 保留, 维持) and the words of a whole rate (``whole``: 剩余, 全部).
+words naming both parties at once (``pair``: 中美), the opening words of a commentary
+(``opinion_voices``: 社评认为), verbs of keeping a rate (``keeping``: 保留, 维持) and the
+words of a whole rate (``whole``: 剩余, 全部).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class ZhRoles(BaseModel):
 
     parties: dict[str, Party] = Field(default_factory=_parties)
     others: str = "others"
+    pair: str = "pair"  # both parties at once (中美): names them near an excluded word
     person_titles: str = "person_titles"
     retrospective: str = "retrospective"
     republished: str = "republished"
