@@ -88,7 +88,7 @@ class AlertPlanner:
         changes: Sequence[Change],
         story_uid: str | None,
     ) -> Raised:
-        dismissed = dismissed_in_story(session, story_uid)
+        dismissed = dismissed_in_story(session, story_uid if changes else None)
         changes = [c for c in changes if not dismissed.covers(c)]  # rule 4
         kind = alert_kind(changes, relevant, opinion)
         if kind is None:

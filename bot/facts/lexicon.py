@@ -68,7 +68,12 @@ def alternation(terms: Iterable[str]) -> str:
     ordered = sorted({t for t in terms if t.strip()}, key=lambda t: (-len(t), t))
     if not ordered:
         return "(?!x)x"
-    return "(?:" + "|".join(term_regex(t) for t in ordered) + ")"
+    regexes = [term_regex(t) for t in ordered]
+    # the word boundary before a term is tested once for all of them, not once per term
+    bounded = [r[len(_WORD_BEFORE) :] for r in regexes if r.startswith(_WORD_BEFORE)]
+    other = [r for r in regexes if not r.startswith(_WORD_BEFORE)]
+    groups = ([f"{_WORD_BEFORE}(?:{'|'.join(bounded)})"] if bounded else []) + other
+    return "(?:" + "|".join(groups) + ")"
 
 
 @dataclass(frozen=True)

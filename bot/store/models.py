@@ -94,7 +94,7 @@ class EntryRow(Base):
     relevant: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     events: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
-    duplicate_of: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     backlog: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -149,7 +149,7 @@ class ClaimRow(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     strength: Mapped[str] = mapped_column(String(20), default="firm")
     entry_uid: Mapped[str] = mapped_column(String(64), index=True)
-    story_uid: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    story_uid: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     alert_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     domain: Mapped[str] = mapped_column(String(200), default="")
     tier: Mapped[str] = mapped_column(String(20), default="outlet")
