@@ -22,6 +22,7 @@ Order of the rules for an entry:
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -93,6 +94,25 @@ def evidence_policy(config: BotConfig) -> EvidencePolicy:
     )
 
 
+class StoryMembers:
+    """The recent relevant entries a new entry may join, kept in memory between entries: a
+    stored entry never changes, so only the uids of the window are read each time, and the rows
+    of the ones not seen yet (such as those another replica stored)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._known: OrderedDict[str, StoryMember] = OrderedDict()
+        self._size = size
+
+    def within(self, session: Session, since: datetime, until: datetime) -> list[StoryMember]:
+        window = [(uid, at) for uid, at in repo.recent_relevant_uids(session, since) if at <= until]
+        missing = [uid for uid, _ in window if uid not in self._known]
+        for row in repo.entries_for_story_check(session, missing):
+            self._known[row.uid] = _member(row)
+        while len(self._known) > self._size:
+            self._known.popitem(last=False)
+        return [self._known[uid] for uid, _ in window if uid in self._known]
+
+
 class StoredRecord:
     """The claims on record for one entry's judgement, read from the store fact by fact and
     only when a claim needs support: other domains, within the window, not copies of it."""
@@ -127,6 +147,7 @@ class Pipeline:
         self._sources = SourceBook(config.sources.tiers())
         self._policy = evidence_policy(config)
         self._alerts = AlertPlanner(catalogue, config)
+        self._members = StoryMembers()
 
     @property
     def window(self) -> timedelta:
@@ -204,8 +225,7 @@ class Pipeline:
         if not outcome.analysis.relevant:
             return None
         entry = outcome.entry
-        recent = repo.recent_relevant_entries(session, entry.published - self.window)
-        members = [_member(r) for r in recent if r.published <= entry.published]
+        members = self._members.within(session, entry.published - self.window, entry.published)
         story_uid = find_story(entry, outcome.analysis, outcome.changes, members, self.window)
         if story_uid is not None:
             first = repo.get_entry(session, story_uid)

@@ -107,23 +107,35 @@ class RecentEntry:
     duplicate_of: str | None
 
 
-def recent_relevant_entries(
-    session: Session, since: datetime, limit: int = 500, text_chars: int = 2000
-) -> list[RecentEntry]:
+def recent_relevant_uids(
+    session: Session, since: datetime, limit: int = 500
+) -> list[tuple[str, datetime]]:
+    """The uids (and times) of the relevant entries published since ``since``, oldest first."""
     query = (
-        select(
+        select(EntryRow.uid, EntryRow.published)
+        .where(EntryRow.relevant.is_(True), EntryRow.published >= since)
+        .order_by(EntryRow.published)
+        .limit(limit)
+    )
+    return [(uid, published) for uid, published in session.execute(query)]
+
+
+def entries_for_story_check(
+    session: Session, uids: Sequence[str], text_chars: int = 2000
+) -> list[RecentEntry]:
+    """The light rows of the given entries (entries never change once stored)."""
+    rows: list[RecentEntry] = []
+    for start in range(0, len(uids), 500):
+        query = select(
             EntryRow.uid,
             EntryRow.published,
             EntryRow.title,
             func.substr(EntryRow.text, 1, text_chars),
             EntryRow.events,
             EntryRow.duplicate_of,
-        )
-        .where(EntryRow.relevant.is_(True), EntryRow.published >= since)
-        .order_by(EntryRow.published)
-        .limit(limit)
-    )
-    return [RecentEntry(*row) for row in session.execute(query)]
+        ).where(EntryRow.uid.in_(uids[start : start + 500]))
+        rows += [RecentEntry(*row) for row in session.execute(query)]
+    return rows
 
 
 def latest_entries(session: Session, limit: int, topic: str | None = None) -> list[EntryRow]:
