@@ -40,6 +40,7 @@ from bot.chat.commands import CommandServices
 from bot.delivery.slack_api import error_code
 from bot.delivery.slack_render import escape, fallback_text, render_blocks
 from bot.facts.model import Fact
+from bot.redact import remember_secret
 from bot.review.actions import ActionRef, Verb, parse_action
 from bot.review.decide import Reviewer
 from bot.review.values import (
@@ -161,6 +162,7 @@ class SlackReview:
         client: AsyncWebClient,
     ) -> None:
         await ack()
+        remember_secret(str(body.get("response_url") or ""))  # never shown in a log line
         actions = body.get("actions")
         first = _mapping(actions[0]) if isinstance(actions, list) and actions else {}
         ref = parse_action(first.get("action_id"))

@@ -88,6 +88,7 @@ def confirmed_parent(
             lines.append(new_line)
     return replace(
         parent,
+        kind=CardKind.CHANGE,  # a confirmed report is a change now (colour, later revisions)
         title=headline(changes, catalogue, parent.title),
         lines=tuple(lines)[-8:],
         footer=_footer(parent, by.stamp("Confirmed")),

@@ -21,7 +21,7 @@ explains).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from bot.alerts.card import Card
 from bot.facts.model import Change, ChangeStatus, Fact, FactValue
@@ -65,14 +65,15 @@ def _explain(work: Work, alert_id: str | None, claims: Sequence[ClaimRow]) -> Re
     decided = [c for c in claims if c.decided_at is not None]
     if decided:
         last = stored.decisions(work.session, alert_id=alert_id, limit=1) if alert_id else []
+        at: datetime | None
         if last:
-            action, by, at = PAST.get(last[0].action, last[0].action), last[0].decided_by, None
-            at = last[0].decided_at
+            action = PAST.get(last[0].action, last[0].action)
+            by, at = last[0].decided_by, last[0].decided_at
         else:
             claim = max(decided, key=lambda c: (c.decided_at, c.id))
             action = "dismissed" if claim.status == stored.DISMISSED else "confirmed"
             by, at = (claim.decided_by or "a reviewer").split(" (")[0], claim.decided_at
-        when = cards.when(at) if at else ""
+        when = cards.when(at) if at else "an earlier date"
         return Refused(
             Problem.ALREADY_DECIDED, f"Already {action} by {by} on {when}; nothing changed."
         )
