@@ -4,8 +4,9 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
 
 1. Historical claims say nothing about now and yield nothing. Asserted claims win over proposed
    ones; among several asserted values ``hints.precedence`` decides for states (the most
-   advanced event), the latest month for months, otherwise the value stated most often; a
-   level beats a relative claim of the same entry.
+   advanced event), the latest month for months, otherwise the value stated most often (on a
+   tie a firm claim, then one stating a change); a level beats a relative claim of the same
+   entry.
 2. A relative claim ("cut by 10 points", "halved") is resolved against the current value; a fact
    whose kind has no arithmetic ignores it. One that reproduces the fact's change of the last
    week from its previous value is that change retold (an order carrying out a cut already
@@ -104,9 +105,16 @@ def _pick(fact: Fact, claims: Sequence[Claim]) -> Claim:
     if fact.kind is FactKind.MONTH:
         return max(claims, key=lambda c: str(c.value))
     counts = Counter((value_key(c.value), c.relative) for c in claims)
-    best = max(counts.values())
-    firm = [c for c in claims if counts[(value_key(c.value), c.relative)] == best]
-    return next((c for c in firm if c.strength is Strength.FIRM), firm[0])
+    # the value stated most often; on a tie a firm claim, then a stated change, then the first
+    return min(
+        enumerate(claims),
+        key=lambda ic: (
+            -counts[(value_key(ic[1].value), ic[1].relative)],
+            ic[1].strength is not Strength.FIRM,
+            not ic[1].event,
+            ic[0],
+        ),
+    )[1]
 
 
 def resolve(fact: Fact, claim: Claim, current: FactValue) -> FactValue | None:

@@ -170,6 +170,8 @@ def judge(
     ahead = bool(_LOOKS_AHEAD.search(near)) or (headline and _headline_infinitive(before + core))
     conditional_mood = bool(_WOULD.search(scope))
     decided = effective is not None or bool(markers.decision.search(sentence))
+    if headline and _ATTRIBUTED.search(sentence):
+        decided = True  # "US tariffs to fall to 30% - Bessent": the official's own words
     if not conditional_mood and markers.reporting.search(sentence):
         decided = True  # "will cut ..., the ministry said": the actor's own announcement
     return Verdict(
@@ -198,6 +200,7 @@ def _headline_infinitive(text: str) -> bool:
     return match is not None and not _FINITE.search(match.group(1))
 
 
+_ATTRIBUTED = re.compile(r"\s[-–—]\s*(?:[A-Z][\w.'’-]*\s*){1,3}$")
 _PARTICIPLE = re.compile(
     r"^\s*(?:\w+(?:ed|en)|held|set|cut|put|made|kept|left|brought|imposed)\b", re.IGNORECASE
 )
