@@ -123,20 +123,20 @@ def revise_parent(
     follow-up that moved a fact, the story's source count, and for a report that is now
     confirmed, the confirmed change as its title."""
     moved = [c for c in changes if c.status in MOVED]
-    title = parent.title
-    lines = parent.lines
+    title, lines, kind = parent.title, parent.lines, parent.kind
     if moved and parent.kind is CardKind.REPORT:
         title = headline(moved, catalogue, parent.title)  # the report is confirmed now
+        kind = CardKind.CHANGE
     if moved:
         when = follow_up.published.strftime("%Y-%m-%d %H:%M UTC") if follow_up.published else ""
         update = "; ".join(change_line(c, catalogue) for c in moved)
         lines = (*parent.lines, f"Update {when}: {update}".replace("  ", " "))[-8:]
-    still_reported = parent.kind is CardKind.REPORT and not moved
     return replace(
         parent,
+        kind=kind,
         title=title,
         lines=lines,
-        footer=sources_footer(sources_count, unconfirmed=still_reported),
+        footer=sources_footer(sources_count, unconfirmed=kind is CardKind.REPORT),
     )
 
 

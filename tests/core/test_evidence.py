@@ -99,6 +99,7 @@ def test_a_lone_weak_report_waits_and_a_second_source_moves_the_fact(
         parent = session.get(AlertRow, follow_up.parent_id)
         assert parent is not None
         assert "unconfirmed" not in parent.card["footer"]  # the revised parent card
+        assert parent.card["kind"] == "changes"  # the report is a confirmed change now
     assert sorted(rows.values()).count("corroborated") >= 1
 
 
