@@ -225,8 +225,12 @@ class Pipeline:
         if not outcome.analysis.relevant:
             return None
         entry = outcome.entry
-        members = self._members.within(session, entry.published - self.window, entry.published)
-        story_uid = find_story(entry, outcome.analysis, outcome.changes, members, self.window)
+        claims_window = self._config.schedule.story_claims_window
+        reach = max(self.window, claims_window)
+        members = self._members.within(session, entry.published - reach, entry.published)
+        story_uid = find_story(
+            entry, outcome.analysis, outcome.changes, members, self.window, claims_window
+        )
         if story_uid is not None:
             first = repo.get_entry(session, story_uid)
             outcome.duplicate_of = first.entry_id if first else story_uid

@@ -139,6 +139,8 @@ class ScheduleConfig(_Strict):
     # null turns the rule off (every entry of a new feed may alert).
     first_run_backlog_hours: float | None = Field(default=24.0, ge=0)
     story_window_hours: float = Field(default=48.0, gt=0)
+    # a later item that shares a claimed change with a story joins it up to this far apart
+    story_claims_window_hours: float = Field(default=120.0, gt=0)
     backoff_cap_seconds: float = Field(default=6 * 3600.0, ge=60)
     # how long a replica's claim on a feed / an outbox row lasts if it dies holding it
     feed_lease_seconds: int = Field(default=300, ge=30)
@@ -147,6 +149,10 @@ class ScheduleConfig(_Strict):
     @property
     def story_window(self) -> timedelta:
         return timedelta(hours=self.story_window_hours)
+
+    @property
+    def story_claims_window(self) -> timedelta:
+        return timedelta(hours=self.story_claims_window_hours)
 
 
 Tier = Literal["official", "wire", "outlet", "opinion"]

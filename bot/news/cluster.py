@@ -7,8 +7,9 @@ of a recent member (published within ``window`` of it) when, checked in this ord
    proposal (a rumour is not the report it echoes), or two different asserted values — and
    then they are never linked, whatever their words;
 2. they share a claimed change: the same (fact, value) that one of them changes, corrects or
-   reports and the other asserts too (retellings in other words), or that both only propose
-   (one threat or rumour, retold);
+   reports and the other asserts too (retellings in other words, up to ``claims_window`` apart:
+   the order that carries out a deal days later), or that both only propose (one threat or
+   rumour, retold);
 3. their titles, or their texts, are near-duplicates: the Jaccard overlap of their content
    words (lower-cased, light stemming, stop words dropped; Chinese text counts its character
    pairs, in simplified characters, since it has no spaces) reaches ``TITLE_SIMILARITY`` /
@@ -154,22 +155,31 @@ def find_story(
     changes: Sequence[Change],
     recent: Sequence[StoryMember],
     window: timedelta,
+    claims_window: timedelta | None = None,
 ) -> str | None:
-    """The entry key of the first member of the same story, or None for a new story."""
+    """The entry key of the first member of the same story, or None for a new story.
+
+    ``window`` bounds every link; a shared claimed change may link further back, up to
+    ``claims_window`` (an order carrying out a deal days after the deal was announced)."""
     del analysis  # part of the contract; the rules above need only the entry and its changes
     mine = events_of(changes)
     title_words = content_words(entry.title)
     text_words = content_words(entry.full_text)
+    reach = max(window, claims_window or window)
     members = sorted(
         (
             m
             for m in recent
-            if abs(entry.published - m.published) <= window and m.entry_key != entry.key
+            if abs(entry.published - m.published) <= reach and m.entry_key != entry.key
         ),
         key=lambda m: (m.published, m.entry_key),
     )
     for member in members:
         if _conflict(mine, member.events):
+            continue
+        if abs(entry.published - member.published) > window:
+            if _shared_change(mine, member.events):
+                return member.story_key or member.entry_key
             continue
         member_words = content_words(f"{member.title} {member.text}")
         text_overlap = similarity(text_words, member_words)
