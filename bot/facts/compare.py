@@ -6,7 +6,7 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    ones; among several asserted values ``hints.precedence`` decides for states (the most
    advanced event), the latest month for months, otherwise the value stated most often (on a
    tie a firm claim, then one stating a change); a level beats a relative claim of the same
-   entry.
+   entry; the prior another claim of the same value gives is the chosen claim's too.
 2. A relative claim ("cut by 10 points", "halved") is resolved against the current value; a fact
    whose kind has no arithmetic ignores it. One that reproduces the fact's change of the last
    week from its previous value is that change retold (an order carrying out a cut already
@@ -203,6 +203,16 @@ def _judge_fact(
     asserted = [c for c in mine if c.modality is Modality.ASSERTED]
     levels = [c for c in asserted if c.relative is None]
     claim = _pick(fact, levels or asserted or mine)  # a level says the result; a delta implies it
+    if claim.previous is None:  # a headline's "to 125%" and its body's "to 125% from 84%"
+        prior = next(
+            (
+                c.previous
+                for c in mine
+                if c.previous is not None and same_value(c.value, claim.value)
+            ),
+            None,
+        )
+        claim = replace(claim, previous=prior) if prior is not None else claim
     value = resolve(fact, claim, state.value)
     if value is None:
         return None

@@ -282,10 +282,19 @@ class FigureFinder:
         return None
 
     def _bind(
-        self, local: str, clause: str, sentence: str, nouns: str, entry: str, title: str
+        self,
+        local: str,
+        clause: str,
+        sentence: str,
+        nouns: str,
+        entry: str,
+        title: str,
+        foreground: str | None = None,
     ) -> tuple[FigureRule, bool] | None:
         """The rule a figure's phrase binds to, and whether it bound loosely (see the module
-        docstring for the order)."""
+        docstring for the order). ``foreground``: the sentence without its background clauses
+        ("Because the PRC has suspended ...", whose subject is no actor of this figure)."""
+        foreground = sentence if foreground is None else foreground
         target, target_phrase = self._target(local) or (None, "")
         actor = None
         loose = False
@@ -303,7 +312,10 @@ class FigureFinder:
             only = self._qualified_only(local, entry)
             if only is not None:
                 return only, True
-            actor = self._subject(clause) or self._subject(sentence) or self._subject(title)
+            titled = self._document_rule(title, local)
+            if titled is not None:
+                return titled, True  # an order titled for one duty: its body speaks of it
+            actor = self._subject(clause) or self._subject(foreground) or self._subject(title)
             loose = True
         if target is None and actor is None:
             return None
@@ -325,8 +337,10 @@ class FigureFinder:
         phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
         if any(self.lexicon.any(name, phrase) for name in rule.exclude):
             return None
-        if self.lexicon.any(self.roles.aggregate, local) and self._counts_outside(sentence):
-            return None  # "a total of 55%, counting Section 301 duties"
+        if self._counts_outside(sentence):
+            return None  # "a total of 55%, counting Section 301 duties": another measure
+        if not rule.qualifiers and self._document_part(title, rule):
+            return None  # an order titled for the reciprocal rate speaks of that part
         if target is None and not self._target_named(rule, sentence, title):
             return None
         return rule, loose
@@ -351,6 +365,23 @@ class FigureFinder:
         head = clause[: max(clause.find(local), 0)]
         others = [p for p in self.roles.parties if p != party and self.lexicon.has(p)]
         return bool(head) and any(self.lexicon.any(p, head) for p in others)
+
+    def _document_part(self, title: str, rule: FigureRule) -> bool:
+        """Whether an order's or notice's title names a part the rule excludes ("Modifying
+        Reciprocal Tariff Rates ...")."""
+        return bool(_DOCUMENT_TITLE.match(title)) and any(
+            self.lexicon.any(name, title) for name in rule.exclude
+        )
+
+    def _document_rule(self, title: str, local: str) -> FigureRule | None:
+        """The qualified duty an order's title names ("Restoring Duties Addressing the Synthetic
+        Opioid Supply Chain ..."), for a figure bound to no party of its own."""
+        if not _DOCUMENT_TITLE.match(title) or self.lexicon.any(self.roles.aggregate, local):
+            return None
+        return next(
+            (r for r in self.rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, title)),
+            None,
+        )
 
     def _qualified_by_title(
         self, plain: list[FigureRule], rules: list[FigureRule], sentence: str, title: str
@@ -580,6 +611,7 @@ class FigureFinder:
         previous_noun: str | None = None
         previous_local = ""
         label = _LABEL.match(sentence)
+        foreground = " ".join(c.text for c in parts if not c.background)
         for clause in parts:
             text = clause.text
             if label and text.startswith(label.group(1)):
@@ -590,7 +622,7 @@ class FigureFinder:
                     continue
                 hit = self._figure(
                     figure, text, clause, sentence, day, retrospective, entry, title,
-                    clause_nouns, previous_noun, previous_local,
+                    clause_nouns, previous_noun, previous_local, foreground,
                 )  # fmt: skip
                 if hit is not None:
                     hits.append(hit)
@@ -612,6 +644,7 @@ class FigureFinder:
         clause_nouns: list[str],
         previous_noun: str | None,
         previous_local: str,
+        foreground: str,
     ) -> FigureHit | None:
         head = text[: figure.start]
         for nouns in clause_nouns or ([previous_noun] if previous_noun else []):
@@ -627,7 +660,9 @@ class FigureFinder:
             if span is None:
                 continue
             local = text[span[0] : span[1]]
-            bound = self._bind(local_for_binding or local, text, sentence, nouns, entry, title)
+            bound = self._bind(
+                local_for_binding or local, text, sentence, nouns, entry, title, foreground
+            )
             if bound is None:
                 continue
             rule, loose = bound
@@ -657,7 +692,8 @@ class FigureFinder:
         marks = self.lexicon.find(self.roles.suspension, text)
         before = [m for m in marks if m.end() <= figure.start]
         if before:
-            return _KEEPING.search(text[before[-1].end() : figure.start]) is None
+            between = text[before[-1].end() : figure.start]
+            return _KEEPING.search(between) is None and "," not in between
         after = [m for m in marks if m.start() >= figure.end]
         if not after:
             return False

@@ -156,7 +156,7 @@ def judge(
     if _CONDITIONAL.search(sentence) or _proposal(markers_text, sentence, scope, markers):
         return Verdict(Modality.PROPOSED)
     if markers.historical.search(scope) or (
-        _PAST_PERFECT.search(scope) and not _reported(sentence, markers)
+        _PAST_PERFECT.search(_RELATIVE_CLAUSE.sub(" ", scope)) and not _reported(sentence, markers)
     ):
         return Verdict(Modality.HISTORICAL)
     # the past of a participle after the claim ("cooperation suspended in February") is not the
@@ -201,6 +201,9 @@ def _headline_infinitive(text: str) -> bool:
 
 
 _ATTRIBUTED = re.compile(r"\s[-–—]\s*(?:[A-Z][\w.'’-]*\s*){1,3}$")
+# "the round that the two sides had planned to hold": a relative clause's past perfect is not
+# the claim's
+_RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|whom)\b[^,;]*?\bhad\s+\w+", re.IGNORECASE)
 _PARTICIPLE = re.compile(
     r"^\s*(?:\w+(?:ed|en)|held|set|cut|put|made|kept|left|brought|imposed)\b", re.IGNORECASE
 )

@@ -55,13 +55,20 @@ class PatternFinder:
     def meets(self, requirements: Sequence[Sequence[str]], text: str) -> bool:
         return all(self.lexicon.any_of(group, text) for group in requirements)
 
-    def _excluded(self, rule: PatternRule, text: str, match: re.Match[str]) -> bool:
+    def _excluded(
+        self, rule: PatternRule, text: str, match: re.Match[str], sentence: str = ""
+    ) -> bool:
+        """Whether an ``exclude_near`` vocabulary stands in the match or just before it; other
+        countries do not exclude when a party is named within 80 characters before, in the
+        sentence ("the US side, the conditions for talks in Singapore ...")."""
         window = text[max(0, match.start() - 25) : match.end()]
         if not any(self.lexicon.any(name, window) for name in rule.exclude_near):
             return False
         others_only = all(n == self.roles.others for n in rule.exclude_near if
                           self.lexicon.any(n, window))  # fmt: skip
-        wider = text[max(0, match.start() - 80) : match.end()]
+        offset = max(sentence.find(text), 0) if sentence else 0
+        wide = sentence or text
+        wider = wide[max(0, offset + match.start() - 80) : offset + match.end()]
         return not (others_only and any(self.lexicon.any(p, wider) for p in self._parties))
 
     def _person(self, raw: str) -> str | None:
@@ -138,7 +145,7 @@ class PatternFinder:
         text = clause.text
         for state, pattern in rule.patterns:
             for match in pattern.finditer(text):
-                if self._excluded(rule, text, match):
+                if self._excluded(rule, text, match, sentence):
                     continue
                 value: FactValue
                 if rule.kind is FactKind.MONTH:
@@ -181,7 +188,7 @@ class PatternFinder:
         for name in rule.known:
             pattern = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, name.split())) + r"\b")
             for match in pattern.finditer(clause.text):
-                if self._excluded(rule, clause.text, match):
+                if self._excluded(rule, clause.text, match, sentence):
                     continue
                 verdict = self._judge(sentence, clause, match, day, retrospective, headline)
                 if verdict is None:

@@ -4,7 +4,8 @@ Clauses
     A sentence is cut before the words that open a new clause (``;``, a dash, ``, and``,
     ``, but``, ``while``, ``as`` + subject, ``after``, ``since``, ``, <verb>ing``...). A clause that
     opens with ``after``, ``following``, ``since``, ``before``, ``responding to`` or
-    ``in response to`` is *background*: it recalls an earlier event, so its claims are historical;
+    ``in response to``, ``because``, ``in light of`` is *background*: it recalls an earlier event
+    or a reason, so its claims are historical;
     it ends at its first comma or colon ("after meeting Xi in Busan, Trump said ...").
 
 Figures
@@ -54,7 +55,8 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _BACKGROUND = re.compile(
-    r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to)\b",
+    r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to|"
+    r"because|given that|in light of|in view of)\b",
     re.IGNORECASE,
 )
 
@@ -231,7 +233,9 @@ _DELTA_BEFORE = re.compile(
 )
 _DELTA_AFTER = re.compile(
     r"^\s*(?:points?\b|increase|rise|jump|gain|drop|decline|fall|reduction|cut\b|cuts\b|"
-    r"decrease|growth|slump|surge|higher|lower|more|less|above|below|over|under|year-on-year|"
+    r"decrease|growth|slump|surge|higher|lower|more|less|year-on-year|"
+    r"(?:above|below|over|under)\s+(?:the\s+|its\s+|their\s+)?(?:previous|prior|last|a year|"
+    r"year|levels?|what|that|those|pre-|average)|"
     r"on the year|from a year)",
     re.IGNORECASE,
 )
@@ -310,7 +314,7 @@ _TIME_REF = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_MONTHS = {"month": 1, "quarter": 3, "year": 12}  # a season: about six months
-_FUTURE_PREP = frozenset({"from", "starting", "beginning", "effective", "next", "until", "by"})
+_FUTURE_PREP = frozenset({"from", "starting", "beginning", "effective", "next", "by"})
 
 
 class Direction(StrEnum):
