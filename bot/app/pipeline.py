@@ -1,4 +1,11 @@
-"""Processing one entry: analyse → judge → same story? → store → alert, in one transaction.
+"""Judging entries: analysed → judged → same story? → stored → alert, a batch per transaction.
+
+Entries are judged one after another in the order given (the worker gives them in published
+order), a batch of them in one transaction: each entry sees the fact states, ledger rows, story
+members and alerts the earlier entries of its batch wrote, so a batch ends as judging its
+entries one by one would. An entry whose judgement raises sends its batch back to be judged
+one entry per transaction, so that only that entry is left out; a database error rolls the
+whole batch back (nothing of it is stored: it is judged again at the next poll).
 
 Order of the rules for an entry:
 1. An entry already stored (same feed and id) is never processed again.
@@ -7,8 +14,9 @@ Order of the rules for an entry:
    (rows locked on PostgreSQL, so replicas judge one entry at a time against the same state) and
    against the claims on record within the story window from other domains, copies of this
    entry's text left out: ``changed``, ``corrected``, ``reported``, ``confirmed``, ``proposed``.
-4. It joins a story if ``find_story`` says so (shared claims or near-duplicate words, never a
-   rumour with the report it echoes); it then records ``duplicate_of``.
+4. It joins a story if the story index finds one (``bot/news/story_index.py``: what
+   ``find_story`` says, without scanning the window; shared claims or near-duplicate words,
+   never a rumour with the report it echoes); it then records ``duplicate_of``.
 5. Facts move on ``changed`` and ``corrected``; a part's move updates its whole's implied level;
    reports of other values for a moved fact are superseded.
 6. Alerts (``bot/app/alerting.py``): one per story; a story's later changes, corroborations and
@@ -16,20 +24,21 @@ Order of the rules for an entry:
 7. Backlog entries (first poll of a feed, older than the configured age) are stored and update
    the facts, but raise no alert.
 8. The entry, its claims in the evidence ledger, the fact changes, the alert and its outbox rows
-   are committed together.
+   are committed together, with the rest of its batch.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.app.alerting import AlertPlanner, Raised
+from bot.app.stories import StoryWindow
 from bot.config import BotConfig
 from bot.facts.catalogue import Catalogue
 from bot.facts.compare import Judgement, compare, implied_values
@@ -38,10 +47,11 @@ from bot.facts.model import Change, ChangeStatus
 from bot.facts.values import value_key
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
-from bot.news.cluster import StoryMember, find_story, is_copy, stored_events
+from bot.news.cluster import is_copy
 from bot.store import ledger, repo
 from bot.store.db import Database
-from bot.store.models import EntryRow
+from bot.store.models import EntryRow, FactStateRow
+from bot.store.stories import judge_one_batch_at_a_time
 
 log = logging.getLogger(__name__)
 
@@ -67,17 +77,6 @@ class Outcome:
         ]
 
 
-def _member(row: repo.RecentEntry) -> StoryMember:
-    return StoryMember(
-        entry_key=row.uid,
-        published=row.published,
-        title=row.title,
-        text=row.text,
-        events=stored_events(row.events or []),
-        story_key=row.duplicate_of,
-    )
-
-
 def _events(changes: Sequence[Change]) -> list[list[str]]:
     return [
         [c.fact_id, value_key(c.new), c.status.value]
@@ -92,25 +91,6 @@ def evidence_policy(config: BotConfig) -> EvidencePolicy:
         sources_needed=config.evidence.sources_needed,
         window=config.schedule.story_window,
     )
-
-
-class StoryMembers:
-    """The recent relevant entries a new entry may join, kept in memory between entries: a
-    stored entry never changes, so only the uids of the window are read each time, and the rows
-    of the ones not seen yet (such as those another replica stored)."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self._known: OrderedDict[str, StoryMember] = OrderedDict()
-        self._size = size
-
-    def within(self, session: Session, since: datetime, until: datetime) -> list[StoryMember]:
-        window = [(uid, at) for uid, at in repo.recent_relevant_uids(session, since) if at <= until]
-        missing = [uid for uid, _ in window if uid not in self._known]
-        for row in repo.entries_for_story_check(session, missing):
-            self._known[row.uid] = _member(row)
-        while len(self._known) > self._size:
-            self._known.popitem(last=False)
-        return [self._known[uid] for uid, _ in window if uid in self._known]
 
 
 class StoredRecord:
@@ -139,6 +119,26 @@ class StoredRecord:
         return self._cache[fact_id]
 
 
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An entry to judge, with its analysis; ``backlog``: stored and judged, no alert."""
+
+    entry: Entry
+    analysis: Analysis
+    backlog: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """An entry whose judgement raised: nothing of it was stored (it is judged again when its
+    feed is polled again)."""
+
+    error: BaseException
+
+
+Judged = Outcome | Failed | None  # None: the entry was already stored
+
+
 class Pipeline:
     def __init__(self, db: Database, catalogue: Catalogue, config: BotConfig) -> None:
         self._db = db
@@ -147,53 +147,108 @@ class Pipeline:
         self._sources = SourceBook(config.sources.tiers())
         self._policy = evidence_policy(config)
         self._alerts = AlertPlanner(catalogue, config)
-        self._members = StoryMembers()
+        schedule = config.schedule
+        self._stories = StoryWindow(schedule.story_window, schedule.story_claims_window)
 
     @property
     def window(self) -> timedelta:
         return self._config.schedule.story_window
 
     def process(self, entry: Entry, analysis: Analysis, *, backlog: bool = False) -> Outcome | None:
-        """Store and judge ``entry``; ``None`` if it was already stored."""
-        uid = repo.entry_uid(entry.feed, entry.entry_id)
-        with self._db.session() as session:
-            if repo.seen_uids(session, [uid]):
-                return None
-            source = self._sources.source_of(entry.link, entry.feed)
-            states = ledger.fact_states(session, lock=True) if analysis.claims else {}
-            how = Judgement(
+        """Store and judge ``entry``; ``None`` if it was already stored. An error raises."""
+        judged = self._batch([Item(entry, analysis, backlog)])[0]
+        if isinstance(judged, Failed):
+            raise judged.error
+        return judged
+
+    def process_batch(self, items: Sequence[Item]) -> list[Judged]:
+        """Judge ``items`` in their order in one transaction, with the outcome of judging them
+        one by one: each sees what the earlier ones stored. An entry whose judgement raises
+        (a bug, not the database) sends the batch back to be judged one entry per
+        transaction, so that only that entry is left out; a database error raises."""
+        try:
+            return self._batch(items)
+        except SQLAlchemyError:
+            raise
+        except Exception:
+            if len(items) == 1:
+                raise
+        log.warning("a batch of %d entries failed; judging them one by one", len(items))
+        judged: list[Judged] = []
+        for item in items:
+            try:
+                judged += self._batch([item])
+            except SQLAlchemyError:
+                raise
+            except Exception as exc:
+                judged.append(Failed(exc))
+        return judged
+
+    def _batch(self, items: Sequence[Item]) -> list[Judged]:
+        uids = [repo.entry_uid(i.entry.feed, i.entry.entry_id) for i in items]
+        judged: list[Judged] = [None] * len(items)
+        try:
+            with self._db.session() as session:
+                session.info["cache_subscriptions"] = True
+                judge_one_batch_at_a_time(session)
+                seen = repo.seen_uids(session, uids)
+                fresh = []
+                for index, (item, uid) in enumerate(zip(items, uids, strict=True)):
+                    if uid not in seen:
+                        seen.add(uid)
+                        fresh.append((index, item, uid))
+                if not fresh:
+                    return judged
+                self._stories.begin(session, min(item.entry.published for _, item, _ in fresh))
+                claims = any(item.analysis.claims for _, item, _ in fresh)
+                rows = ledger.fact_state_rows(session, lock=True) if claims else {}
+                for index, item, uid in fresh:
+                    judged[index] = self._judge(session, item, uid, rows)
+        except BaseException:
+            self._stories.rollback()
+            raise
+        self._stories.commit()
+        return judged
+
+    def _judge(
+        self, session: Session, item: Item, uid: str, rows: dict[str, FactStateRow]
+    ) -> Outcome:
+        entry, analysis, backlog = item.entry, item.analysis, item.backlog
+        source = self._sources.source_of(entry.link, entry.feed)
+        states = ledger.states_of(rows) if analysis.claims else {}
+        how = Judgement(
+            published=entry.published,
+            source=source,
+            record=StoredRecord(session, entry, source, self.window),
+            policy=self._policy,
+        )
+        changes = compare(analysis.claims, states, self._catalogue, how) if states else []
+        outcome = Outcome(entry=entry, uid=uid, analysis=analysis, changes=changes, backlog=backlog)
+        outcome.source = source
+        story_uid = self._story(session, outcome)
+        events = _events(changes)
+        session.add(
+            EntryRow(
+                uid=uid,
+                feed=entry.feed,
+                entry_id=entry.entry_id,
+                link=entry.link,
+                title=entry.title,
+                text=entry.text,
+                summary=analysis.summary,
                 published=entry.published,
-                source=source,
-                record=StoredRecord(session, entry, source, self.window),
-                policy=self._policy,
+                seen_at=repo.utcnow(),
+                relevant=analysis.relevant,
+                topics=list(analysis.topics),
+                events=events,
+                duplicate_of=story_uid,
+                backlog=backlog,
             )
-            changes = compare(analysis.claims, states, self._catalogue, how) if states else []
-            outcome = Outcome(
-                entry=entry, uid=uid, analysis=analysis, changes=changes, backlog=backlog
-            )
-            outcome.source = source
-            story_uid = self._story(session, outcome)
-            session.add(
-                EntryRow(
-                    uid=uid,
-                    feed=entry.feed,
-                    entry_id=entry.entry_id,
-                    link=entry.link,
-                    title=entry.title,
-                    text=entry.text,
-                    summary=analysis.summary,
-                    published=entry.published,
-                    seen_at=repo.utcnow(),
-                    relevant=analysis.relevant,
-                    topics=list(analysis.topics),
-                    events=_events(changes),
-                    duplicate_of=story_uid,
-                    backlog=backlog,
-                )
-            )
-            ref = ledger.SourceRef(
-                feed=entry.feed, title=entry.title, link=entry.link, source=source
-            )
+        )
+        if analysis.relevant:
+            self._stories.add(entry, uid, events, story_uid)
+        ref = ledger.SourceRef(feed=entry.feed, title=entry.title, link=entry.link, source=source)
+        if changes:
             ledger.apply_changes(
                 session,
                 changes,
@@ -203,16 +258,16 @@ class Pipeline:
                 implied=implied_values(changes, states, self._catalogue),
             )
             ledger.pending_reports_superseded(session, changes)
-            raised = Raised() if backlog else self._raise(session, outcome, story_uid)
-            ledger.record_claims(
-                session,
-                changes,
-                uid=uid,
-                story_uid=story_uid,
-                alert_id=raised.alert_id,
-                published=entry.published,
-                source=ref,
-            )
+        raised = Raised() if backlog else self._raise(session, outcome, story_uid)
+        ledger.record_claims(
+            session,
+            changes,
+            uid=uid,
+            story_uid=story_uid,
+            alert_id=raised.alert_id,
+            published=entry.published,
+            source=ref,
+        )
         outcome.alert_ids = [a for a in (raised.follow_up_id,) if a] + (
             [raised.alert_id] if raised.new_alert and raised.alert_id else []
         )
@@ -224,16 +279,13 @@ class Pipeline:
     def _story(self, session: Session, outcome: Outcome) -> str | None:
         if not outcome.analysis.relevant:
             return None
-        entry = outcome.entry
-        claims_window = self._config.schedule.story_claims_window
-        reach = max(self.window, claims_window)
-        members = self._members.within(session, entry.published - reach, entry.published)
-        story_uid = find_story(
-            entry, outcome.analysis, outcome.changes, members, self.window, claims_window
-        )
+        story_uid = self._stories.find(outcome.entry, outcome.changes)
         if story_uid is not None:
-            first = repo.get_entry(session, story_uid)
-            outcome.duplicate_of = first.entry_id if first else story_uid
+            entry_id = self._stories.entry_id(story_uid)
+            if entry_id is None:
+                first = repo.get_entry(session, story_uid)
+                entry_id = first.entry_id if first else story_uid
+            outcome.duplicate_of = entry_id
         return story_uid
 
     def _raise(self, session: Session, outcome: Outcome, story_uid: str | None) -> Raised:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app.context import AppContext
-from bot.app.pipeline import Outcome, Pipeline
+from bot.app.pipeline import Failed, Item, Outcome, Pipeline
 from bot.app.progress import progress
 from bot.facts.model import ChangeStatus
 from bot.facts.values import plain_value
@@ -23,6 +23,7 @@ from bot.feeds.entry import Entry
 from bot.feeds.parse import parse_feed
 
 log = logging.getLogger(__name__)
+REPLAY_BATCH = 200
 
 
 def read_entries(paths: Sequence[Path]) -> list[Entry]:
@@ -66,21 +67,34 @@ def outcome_line(ctx: AppContext, outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def replay(ctx: AppContext, paths: Sequence[Path]) -> Iterator[dict[str, Any]]:
+def replay(
+    ctx: AppContext, paths: Sequence[Path], batch_size: int = REPLAY_BATCH
+) -> Iterator[dict[str, Any]]:
+    """One line per entry, in published order; entries are judged ``batch_size`` at a time
+    (one transaction per batch, the same outcome as one by one)."""
     pipeline = Pipeline(ctx.db, ctx.catalogue, ctx.config)
     entries = read_entries(paths)
     with progress("replay", len(entries)) as advance:
-        for entry in entries:
-            advance(1)
-            try:
-                outcome = pipeline.process(entry, ctx.analyser.analyse(entry))
-            except Exception:
-                log.exception("replay: entry %s of feed %s failed", entry.entry_id, entry.feed)
-                continue
-            if outcome is None:
-                log.info("replay: entry %s of feed %s seen before", entry.entry_id, entry.feed)
-                continue
-            yield outcome_line(ctx, outcome)
+        for start in range(0, len(entries), batch_size):
+            chunk = entries[start : start + batch_size]
+            items = []
+            for entry in chunk:
+                try:
+                    items.append(Item(entry, ctx.analyser.analyse(entry)))
+                except Exception:
+                    log.exception("replay: entry %s of feed %s failed", entry.entry_id, entry.feed)
+            for item, judged in zip(items, pipeline.process_batch(items), strict=True):
+                advance(1)
+                entry = item.entry
+                if isinstance(judged, Failed):
+                    log.error(
+                        "replay: entry %s of feed %s failed: %s", entry.entry_id, entry.feed,
+                        judged.error, exc_info=judged.error,
+                    )  # fmt: skip
+                elif judged is None:
+                    log.info("replay: entry %s of feed %s seen before", entry.entry_id, entry.feed)
+                else:
+                    yield outcome_line(ctx, judged)
 
 
 def temporary_database_url() -> tuple[str, tempfile.TemporaryDirectory[str]]:

@@ -12,6 +12,18 @@ from sqlalchemy.orm import Session
 
 from bot.config import RouteConfig
 from bot.store import repo
+from bot.store.models import SubscriptionRow
+
+
+def _subscriptions(session: Session) -> list[SubscriptionRow]:
+    """The stored subscriptions; read once per transaction when the session asks for it
+    (``session.info["cache_subscriptions"]``: the pipeline's batches)."""
+    if not session.info.get("cache_subscriptions"):
+        return repo.subscriptions(session)
+    cached = session.info.get("subscriptions")
+    if cached is None:
+        cached = session.info["subscriptions"] = repo.subscriptions(session)
+    return list(cached)
 
 
 def destinations_for(
@@ -23,7 +35,7 @@ def destinations_for(
         for route in routes
         if kind in route.kinds and (not route.topics or topic_set & set(route.topics))
     }
-    for sub in repo.subscriptions(session):
+    for sub in _subscriptions(session):
         if kind in sub.kinds and (not sub.topic or sub.topic in topic_set):
             chosen.add(sub.destination)
     return chosen

@@ -23,10 +23,10 @@ function of its inputs: deterministic.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from bot.facts.model import Change
 from bot.facts.values import value_key
@@ -149,6 +149,33 @@ def _shared_confirmation(mine: frozenset[Event], theirs: frozenset[Event]) -> bo
     return any((f, v) in pairs for f, v, s in theirs if s in _ASSERTED)
 
 
+def links(
+    mine: frozenset[Event],
+    theirs: frozenset[Event],
+    title_overlap: Callable[[], float],
+    text_overlap: Callable[[], float],
+) -> bool:
+    """Whether an entry with events ``mine`` joins the story of a member with events
+    ``theirs`` (rules 1 to 3 of the module docstring); the overlaps are those of their title
+    words and of their text words (see :func:`similarity`), computed only when needed."""
+    if _conflict(mine, theirs):
+        return False
+    if _shared_change(mine, theirs) or _shared_proposal(mine, theirs):
+        return True
+    if title_overlap() >= TITLE_SIMILARITY:
+        return True
+    overlap = text_overlap()
+    return overlap >= TEXT_SIMILARITY or (
+        _shared_confirmation(mine, theirs) and overlap >= CONFIRMATION_SIMILARITY
+    )
+
+
+def links_from_afar(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
+    """Whether an entry joins the story of a member published further away than the story
+    window but within the claims window: only through a shared claimed change."""
+    return not _conflict(mine, theirs) and _shared_change(mine, theirs)
+
+
 def find_story(
     entry: Entry,
     analysis: Analysis,
@@ -160,7 +187,9 @@ def find_story(
     """The entry key of the first member of the same story, or None for a new story.
 
     ``window`` bounds every link; a shared claimed change may link further back, up to
-    ``claims_window`` (an order carrying out a deal days after the deal was announced)."""
+    ``claims_window`` (an order carrying out a deal days after the deal was announced).
+    This scans every member given: it is the reference the story index of
+    ``bot/news/story_index.py`` is tested against, which finds the same member without it."""
     del analysis  # part of the contract; the rules above need only the entry and its changes
     mine = events_of(changes)
     title_words = content_words(entry.title)
@@ -175,24 +204,20 @@ def find_story(
         key=lambda m: (m.published, m.entry_key),
     )
     for member in members:
-        if _conflict(mine, member.events):
-            continue
         if abs(entry.published - member.published) > window:
-            if _shared_change(mine, member.events):
-                return member.story_key or member.entry_key
-            continue
-        member_words = content_words(f"{member.title} {member.text}")
-        text_overlap = similarity(text_words, member_words)
-        linked = (
-            _shared_change(mine, member.events)
-            or _shared_proposal(mine, member.events)
-            or similarity(title_words, content_words(member.title)) >= TITLE_SIMILARITY
-            or text_overlap >= TEXT_SIMILARITY
-            or (
-                _shared_confirmation(mine, member.events)
-                and text_overlap >= CONFIRMATION_SIMILARITY
+            linked = links_from_afar(mine, member.events)
+        else:
+            words = content_words(f"{member.title} {member.text}")
+            linked = links(
+                mine,
+                member.events,
+                partial(_similarity_to, title_words, member.title),
+                partial(similarity, text_words, words),
             )
-        )
         if linked:
             return member.story_key or member.entry_key
     return None
+
+
+def _similarity_to(words: frozenset[str], title: str) -> float:
+    return similarity(words, content_words(title))

@@ -61,11 +61,14 @@ def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
 
 
 def fact_states(session: Session, *, lock: bool = False) -> dict[str, FactState]:
-    query = select(FactStateRow).order_by(FactStateRow.fact_id)
-    if lock and _is_postgres(session):
-        query = query.with_for_update()
+    return states_of(fact_state_rows(session, lock=lock))
+
+
+def states_of(rows: Mapping[str, FactStateRow]) -> dict[str, FactState]:
+    """The facts' states as the rows say now (rows of the session's identity map follow every
+    change :func:`apply_changes` makes, without reading them again)."""
     return {
-        row.fact_id: FactState(
+        fact_id: FactState(
             value=row.value,
             since=row.since,
             entry_key=row.entry_uid,
@@ -73,12 +76,17 @@ def fact_states(session: Session, *, lock: bool = False) -> dict[str, FactState]
             history=tuple(row.history or ()),
             implied=row.implied,
         )
-        for row in session.scalars(query)
+        for fact_id, row in rows.items()
     }
 
 
-def fact_state_rows(session: Session) -> dict[str, FactStateRow]:
-    return {row.fact_id: row for row in session.scalars(select(FactStateRow))}
+def fact_state_rows(session: Session, *, lock: bool = False) -> dict[str, FactStateRow]:
+    """The facts' state rows, in fact id order (locked on PostgreSQL with ``lock``, so that
+    replicas judge one entry at a time against the same state)."""
+    query = select(FactStateRow).order_by(FactStateRow.fact_id)
+    if lock and _is_postgres(session):
+        query = query.with_for_update()
+    return {row.fact_id: row for row in session.scalars(query)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +239,8 @@ def record_claims(
     """One ledger row per change, report, correction or confirmation of ``changes``; the
     earlier reports a change corroborates become ``corroborated``. A report of a value that a
     reviewer dismissed within the same story is recorded ``dismissed`` (not pending review)."""
+    if all(change.status is ChangeStatus.PROPOSED for change in changes):
+        return  # nothing to record
     now = utcnow()
     dismissed = dismissed_in_story(session, story_uid)
     for change in changes:

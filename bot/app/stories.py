@@ -1,0 +1,110 @@
+"""The story index (``bot/news/story_index.py``) kept in step with the store.
+
+At the start of each batch transaction the index reads the relevant entries stored since it
+last looked (by other replicas, or by the one-shot commands) and, when the batch holds an entry
+older than what it covers, the span of time it lacks; it then holds every relevant stored entry
+published since :attr:`StoryWindow.since`. The entries the batch stores are added as they are
+judged (a later entry of the batch joins their stories) and forgotten again if the batch's
+transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.facts.model import Change
+from bot.feeds.entry import Entry
+from bot.news.cluster import stored_events
+from bot.news.story_index import StoryIndex
+from bot.store import stories
+from bot.store.stories import StoryRow
+
+FAR_FUTURE = datetime(9000, 1, 1, tzinfo=UTC)
+SOFT_CAP = 60_000  # members; beyond it, those older than the batch needs are dropped
+
+
+class StoryWindow:
+    def __init__(
+        self, window: timedelta, claims_window: timedelta | None = None, soft_cap: int = SOFT_CAP
+    ) -> None:
+        self.window = window
+        self.claims_window = claims_window
+        self.reach = max(window, claims_window or window)  # how far back a member may be
+        self.index = StoryIndex()
+        self.since: datetime | None = None  # the index holds every relevant entry since then
+        self._last_id = 0  # the highest entry id read
+        self._soft_cap = soft_cap
+        self._pending: list[str] = []
+
+    def _add(self, row: StoryRow) -> None:
+        self.index.add(
+            key=row.uid,
+            entry_id=row.entry_id,
+            published=row.published,
+            title=row.title,
+            text=row.text,
+            events=stored_events(row.events or []),
+            story_key=row.duplicate_of,
+        )
+
+    def begin(self, session: Session, earliest: datetime) -> None:
+        """Bring the index up to date for a batch whose first entry is published at
+        ``earliest`` (called inside the batch's transaction)."""
+        self._pending = []
+        needed = earliest - self.reach
+        if self.since is None:
+            self._last_id = stories.last_entry_id(session)
+            for row in stories.relevant_between(session, needed, FAR_FUTURE, self._last_id):
+                self._add(row)
+            self.since = needed
+            return
+        rows, self._last_id = stories.relevant_after(session, self._last_id, self.index)
+        for row in rows:
+            if row.published >= self.since:
+                self._add(row)
+        if len(self.index) > self._soft_cap and needed > self.since:
+            self.index.drop_before(needed)
+            self.since = needed
+        if needed < self.since:
+            for row in stories.relevant_between(session, needed, self.since, self._last_id):
+                self._add(row)
+            self.since = needed
+
+    def find(self, entry: Entry, changes: Sequence[Change]) -> str | None:
+        return self.index.find(entry, changes, self.window, self.claims_window)
+
+    def entry_id(self, uid: str) -> str | None:
+        """The entry id of an indexed entry (a story's root), if the index holds it."""
+        member = self.index.get(uid)
+        return member.entry_id if member is not None else None
+
+    def add(self, entry: Entry, uid: str, events: list[list[str]], story_uid: str | None) -> None:
+        """Index an entry the batch stores (relevant ones only)."""
+        self.index.add(
+            key=uid,
+            entry_id=entry.entry_id,
+            published=entry.published,
+            title=entry.title,
+            text=entry.text,
+            events=stored_events(events),
+            story_key=story_uid,
+        )
+        self._pending.append(uid)
+
+    def commit(self) -> None:
+        self._pending = []
+
+    def rollback(self) -> None:
+        """The batch's transaction was rolled back: forget what it added."""
+        self.index.remove(self._pending)
+        self._pending = []
+
+    def reset(self) -> None:
+        """Forget everything (the store may have changed in ways the index cannot follow)."""
+        self.index = StoryIndex()
+        self.since = None
+        self._last_id = 0
+        self._pending = []
