@@ -1,11 +1,12 @@
 # make demo: set up .venv and run the worker once on the bundled sample feeds (no network).
-# make test: set up .venv with the test extras and run ruff, mypy and the whole suite.
+# make test: set up .venv with the test extras and run ruff, mypy (bot and tests), lint-imports
+# (the README's import table, .importlinter) and the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck imports bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is needed"'
@@ -26,9 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check bot tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot
+	$(BIN)/mypy bot tests
 
-test: lint typecheck
+imports: $(STAMP)
+	$(BIN)/lint-imports --no-cache --no-logo .importlinter .importlinter-runtime
+
+test: lint typecheck imports
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.app.pipeline import Outcome, Pipeline
 from bot.config import BotConfig, RouteConfig
+from bot.config.settings import SourcesConfig
 from bot.facts.catalogue import Catalogue
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analyser, build_analyser
@@ -37,7 +38,7 @@ def analyser(catalogue: Catalogue) -> Analyser:
 @pytest.fixture
 def pipeline(store_db: Database, catalogue: Catalogue) -> Pipeline:
     routes = [RouteConfig(to="console", kinds=["changes", "reports", "news"])]
-    config = BotConfig(routes=routes, sources={"official": ["ustr.example"]})
+    config = BotConfig(routes=routes, sources=SourcesConfig(official=["ustr.example"]))
     return Pipeline(store_db, catalogue, config)
 
 

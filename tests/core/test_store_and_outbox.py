@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.alerts.card import Card, CardKind
-from bot.delivery.base import SendResult
+from bot.delivery.base import FollowUp, SendResult
 from bot.delivery.outbox import Dispatcher
 from bot.store import ledger, repo
 from bot.store.db import Database
@@ -98,7 +98,7 @@ class Recorder:
     existing: dict[str, str] = field(default_factory=dict)
     calls: int = 0
 
-    async def send(self, card: Card, channel: str) -> SendResult:
+    async def send(self, card: Card, channel: str, follow_up: FollowUp | None = None) -> SendResult:
         self.calls += 1
         if self.permanent:
             return SendResult(ok=False, error="rec: channel_not_found", retryable=False)
@@ -107,8 +107,13 @@ class Recorder:
         self.sent.append((card.id, channel))
         return SendResult(ok=True, external_id=f"m{len(self.sent)}")
 
-    async def already_sent(self, card: Card, channel: str) -> str | None:
+    async def already_sent(
+        self, card: Card, channel: str, follow_up: FollowUp | None = None
+    ) -> str | None:
         return self.existing.get(card.id)
+
+    async def edit(self, card: Card, channel: str, message_id: str) -> SendResult:
+        raise AssertionError("these tests edit no message")
 
     async def close(self) -> None:
         return None

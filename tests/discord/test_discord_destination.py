@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def huge_card() -> Card:
     )
 
 
-def embed_size(embed: dict[str, Any]) -> int:
+def embed_size(embed: Mapping[str, Any]) -> int:
     total = len(embed.get("title", "")) + len(embed.get("description", ""))
     total += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
     total += len(embed.get("footer", {}).get("text", ""))

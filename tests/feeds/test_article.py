@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -42,7 +43,7 @@ async def news_site() -> AsyncIterator[str]:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     server = site._server
-    assert server is not None and server.sockets is not None
+    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
     yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
     await runner.cleanup()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -17,7 +17,15 @@ from bot.feeds.policy import (
 )
 
 NOW = datetime(2025, 5, 5, 12, 0, tzinfo=UTC)
-BOUNDS = {"interval": 300.0, "min_interval": 60.0, "max_interval": 3600.0}
+
+
+class Bounds(TypedDict):
+    interval: float
+    min_interval: float
+    max_interval: float
+
+
+BOUNDS: Bounds = {"interval": 300.0, "min_interval": 60.0, "max_interval": 3600.0}
 
 
 def delays(**kwargs: Any) -> list[float]:

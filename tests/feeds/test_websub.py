@@ -33,7 +33,7 @@ async def start(app: web.Application) -> tuple[web.AppRunner, str]:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     server = site._server
-    assert server is not None and server.sockets is not None
+    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
     return runner, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
 
 

@@ -43,7 +43,7 @@ async def test_healthy_feed_alerts_arrive_and_failures_show_in_status(
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     server = site._server
-    assert server is not None and server.sockets is not None
+    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
     healthy_url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/wire.xml"
 
     faults = {

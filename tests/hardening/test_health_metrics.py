@@ -24,6 +24,7 @@ from bot import metrics
 from bot.alerts.card import Card, CardKind
 from bot.app.context import build_context
 from bot.app.http import Health, build_app
+from bot.delivery.base import Destination
 from bot.delivery.console import ConsoleDestination
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
@@ -190,7 +191,10 @@ async def test_delivery_latency_and_failures_are_measured(
         _value("bot_delivery_failures_total", destination="console"),
     )
     slack = SlackDestination(BOT_TOKEN, fake_slack.api_url, min_interval=0.0)
-    destinations = {"console": ConsoleDestination(open(os.devnull, "w")), "slack": slack}  # noqa: SIM115
+    destinations: dict[str, Destination] = {
+        "console": ConsoleDestination(open(os.devnull, "w")),  # noqa: SIM115
+        "slack": slack,
+    }
     stats = await Dispatcher(database, destinations, owner="t").run_once()
     await slack.close()
     after = (

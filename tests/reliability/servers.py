@@ -51,8 +51,8 @@ class ThreadedServer:
         site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
         server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
+        self.port = server.sockets[0].getsockname()[1]
 
     def stop(self) -> None:
         if self._runner is not None:

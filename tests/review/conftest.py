@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, make_url, select, text
@@ -131,7 +132,8 @@ class Story:
         with self.db.session() as session:
             return ledger.fact_states(session)[fact].value
 
-    def card(self, alert_id: str) -> dict[str, object]:
+    def card(self, alert_id: str) -> dict[str, Any]:
+        """The stored card, as JSON."""
         with self.db.session() as session:
             row = session.get(AlertRow, alert_id)
             assert row is not None

@@ -54,7 +54,7 @@ def test_a_report_alert_carries_confirm_and_dismiss_only_where_reviewers_are(
 ) -> None:
     card = story.card(story.report())
     assert labels(card) == ["Confirm", "Dismiss"]
-    assert all(a["services"] == ["slack", "discord"] for a in card["actions"])  # type: ignore[union-attr]
+    assert all(a["services"] == ["slack", "discord"] for a in card["actions"])
     nobody = make_story(store_db, catalogue, analyser, review_config(slack_users=[]))
     card = nobody.card(nobody.report("a9", value=41))
     assert labels(card) == []  # no reviewers configured: no buttons
@@ -81,7 +81,7 @@ def test_confirm_moves_the_fact_as_corroboration_would_and_is_recorded(story: St
     card = story.card(alert)
     assert str(card["title"]).startswith("US tariff on most Chinese goods: 145% → 40%")
     assert str(card["footer"]).startswith("Confirmed by @alice ")
-    assert "reported, not yet confirmed" not in " ".join(card["lines"])  # type: ignore[arg-type]
+    assert "reported, not yet confirmed" not in " ".join(card["lines"])
     assert labels(card) == ["Wrong value"]
     [reply] = story.follow_ups(alert)
     assert reply.id == outcome.follow_up_id == decision.follow_up_id

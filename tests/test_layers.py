@@ -1,0 +1,195 @@
+"""The README's import table is a contract: `.importlinter` says the same, and it can fail.
+
+`make test` runs `lint-imports` on the real tree; these tests show that the contracts mirror the
+README's "Architecture" table row for row, that every module at the top of `bot/` is a row of it,
+and that a deliberate forbidden import in a copy of `bot/` breaks them.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = (".importlinter", ".importlinter-runtime")
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+APP = ("bot.app", "bot.__main__")  # the CLI entry point belongs to the app room
+
+
+@dataclass(frozen=True)
+class Row:
+    room: str  # "bot.feeds"
+    leaf: bool
+    may_import: frozenset[str] | None  # None: everything
+    types_only: frozenset[str]  # modules it may import under `if TYPE_CHECKING:` only
+
+
+def readme_rows() -> dict[str, Row]:
+    """The rows of the README's "Architecture" table, keyed by room."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, Row] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`bot/"):
+            continue
+        room = "bot." + cells[0].strip("`").removeprefix("bot/").removesuffix(".py")
+        column = re.sub(r"\([^)]*\)", "", cells[2])  # "(Entry)", "(each service's …)"
+        listed, *clauses = (part.strip() for part in column.split(";"))
+        types_only = frozenset(
+            match
+            for clause in clauses
+            for match in re.findall(r"`(bot\.[\w.]+)` for types only", clause)
+        )
+        assert len(types_only) == len(clauses), f"a clause of {room}'s row is not understood"
+        may_import: frozenset[str] | None
+        if listed == "everything":
+            may_import = None
+        elif listed == "—":
+            may_import = frozenset()
+        else:
+            may_import = frozenset("bot." + word.strip() for word in listed.split(","))
+        rows[room] = Row(room, "(a leaf)" in cells[1], may_import, types_only)
+    assert rows, "the README's architecture table was not found"
+    return rows
+
+
+def contracts(name: str) -> dict[str, dict[str, str]]:
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / name, encoding="utf-8")
+    prefix = "importlinter:contract:"
+    return {
+        section.removeprefix(prefix): dict(parser[section])
+        for section in parser.sections()
+        if section.startswith(prefix)
+    }
+
+
+def names(value: str) -> set[str]:
+    return {line.strip() for line in value.splitlines() if line.strip()}
+
+
+def room_of(module: str) -> str:
+    return "bot.app" if module in APP else ".".join(module.split(".")[:2])
+
+
+def test_every_module_at_the_top_of_bot_is_a_room_of_the_table() -> None:
+    tops = {
+        "bot." + path.name.removesuffix(".py")
+        for path in (ROOT / "bot").iterdir()
+        if (path.is_dir() and (path / "__init__.py").exists()) or path.suffix == ".py"
+    } - {"bot.__init__", "bot.__main__"}
+    assert tops == set(readme_rows()), (
+        "a module at the top of bot/ and the README's architecture table differ: give a new room "
+        "its row (and its contract in .importlinter)"
+    )
+
+
+def test_the_contracts_mirror_the_readme_table() -> None:
+    rows = readme_rows()
+    rooms = set(rows)
+    leaves = {room for room, row in rows.items() if row.leaf}
+    found = contracts(".importlinter")
+    per_room = {
+        contract["source_modules"].strip(): contract
+        for contract in found.values()
+        if contract["type"] == "forbidden"
+    }
+    assert set(per_room) == {room for room, row in rows.items() if row.may_import is not None}
+    for room, row in rows.items():
+        if row.may_import is None:
+            continue
+        contract = per_room[room]
+        allowed = set(row.may_import) | ({room} if row.leaf else leaves | {room})
+        expected = {room_of(module) for module in rooms - allowed}
+        forbidden = names(contract["forbidden_modules"])
+        assert {room_of(module) for module in forbidden} == expected, room
+        assert set(APP) <= forbidden, f"{room}: bot.app and bot.__main__ go together"
+        assert contract.get("allow_indirect_imports") == "True", room  # "may import" is direct
+        ignored = names(contract.get("ignore_imports", ""))
+        assert {f"{room}.** -> {module}" for module in row.types_only} <= ignored, room
+        # Any other ignore is debt, named in a comment (the comment is not part of the value).
+        assert all(line.split(" -> ")[0].startswith(room) for line in ignored), room
+
+
+def test_types_only_imports_are_checked_on_the_imports_that_run() -> None:
+    runtime = contracts(".importlinter-runtime")
+    checked = {
+        (contract["source_modules"].strip(), module)
+        for contract in runtime.values()
+        if contract["type"] == "forbidden" and not contract.get("ignore_imports")
+        for module in names(contract["forbidden_modules"])
+    }
+    for room, row in readme_rows().items():
+        for module in row.types_only:
+            assert (room, room_of(module)) in checked, f"{room} may import {module} at run time"
+
+
+def test_only_the_store_imports_sqlalchemy_with_each_exception_named() -> None:
+    contract = contracts(".importlinter")["sqlalchemy"]
+    assert contract["type"] == "protected"
+    assert names(contract["protected_modules"]) == {"sqlalchemy", "alembic"}
+    assert names(contract["allowed_importers"]) == {"bot.store"}
+    for line in names(contract.get("ignore_imports", "")):
+        importer = line.split(" -> ")[0]
+        assert "*" not in importer, f"an exception is named module by module: {line}"
+
+
+def lint_imports(tree: Path, *contract_ids: str) -> subprocess.CompletedProcess[str]:
+    """`lint-imports` on the `bot` package found under `tree`, with the repository's contracts."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    command = [str(LINT_IMPORTS), "--no-cache", "--no-logo", *(str(ROOT / c) for c in CONFIGS)]
+    for contract_id in contract_ids:
+        command += ["--contract", contract_id]
+    return subprocess.run(
+        command, cwd=tree, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_the_real_tree_keeps_the_contracts() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " BROKEN" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "contract", "importer"),
+    [
+        # A room importing a room its row does not list.
+        ("facts/probe.py", "from bot.delivery import outbox", "facts", "bot.facts.probe"),
+        ("store/probe.py", "import bot.chat.commands", "store", "bot.store.probe"),
+        # A leaf importing a room.
+        ("metrics.py", "import bot.feeds.entry", "metrics", "bot.metrics"),
+        # The app context imported by chat at run time, not only for types.
+        (
+            "chat/probe.py",
+            "from bot.app.context import AppContext",
+            "chat-runtime",
+            "bot.chat.probe",
+        ),
+        # A new importer of SQLAlchemy outside the store.
+        ("news/probe.py", "from sqlalchemy.orm import Session", "sqlalchemy", "bot.news.probe"),
+    ],
+)
+def test_a_forbidden_import_breaks_the_contracts(
+    tmp_path: Path, path: str, source: str, contract: str, importer: str
+) -> None:
+    """The import is added to a copy of bot/ (a new module, or appended to a leaf): the copy is
+    what is analysed, since the importer named in the failure exists only there."""
+    shutil.copytree(ROOT / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    module = tmp_path / "bot" / path
+    before = module.read_text(encoding="utf-8") if module.exists() else ""
+    module.write_text(f"{before}\n{source}\n", encoding="utf-8")
+    result = lint_imports(tmp_path, contract)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Contracts: 0 kept, 1 broken." in output, output
+    assert re.search(rf"^-\s+{re.escape(importer)} -> ", output, re.MULTILINE), output
