@@ -43,6 +43,7 @@ from bot.chat.slack_review import SlackReview
 from bot.delivery.slack import PERMANENT_ERRORS, error_code, fit, render_blocks
 from bot.delivery.slack_render import fallback_text
 from bot.redact import remember_secret
+from bot.retry import Backoff
 
 if TYPE_CHECKING:
     from bot.app.context import AppContext
@@ -274,9 +275,12 @@ class SocketModeConnection:
         self._task = asyncio.create_task(self._connect(), name="slack-socket-mode")
 
     async def _token_accepted(self) -> bool:
-        delay = 1.0
+        backoff = Backoff(first=1.0, cap=self._max_delay)  # 1 s, 2 s, 4 s ... 5 min
         web_client = self.handler.client.web_client
+        attempt = 0
         while True:
+            attempt += 1
+            delay = backoff.delay(attempt)
             try:
                 await web_client.apps_connections_open(app_token=self.handler.app_token)
                 return True
@@ -289,7 +293,6 @@ class SocketModeConnection:
             except Exception as exc:
                 log.warning("slack: Socket Mode unavailable (%s); retry in %.0fs", exc, delay)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, self._max_delay)
 
     async def _connect(self) -> None:
         if not await self._token_accepted():

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from typing import Any, TypeVar
 from bot import metrics
 from bot.alerts.card import Card
 from bot.delivery.base import Destination, FollowUp, SendResult
+from bot.retry import Backoff
 from bot.store import outbox as rows
 from bot.store.db import Database
 from bot.store.repo import utcnow
@@ -66,12 +66,8 @@ class DispatchStats:
     errors: list[str] = field(default_factory=list)
 
 
-def backoff_seconds(attempts: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with jitter, capped at an hour; a service's Retry-After wins."""
-    if retry_after is not None:
-        return max(0.0, retry_after)
-    base = min(3600.0, 2.0 ** min(attempts, 12))
-    return base * random.uniform(0.75, 1.25)
+# a failed attempt waits 2 s, 4 s, 8 s ... up to an hour, ±25 %; a service's Retry-After wins
+RETRY = Backoff(first=2.0, cap=3600.0, jitter=(0.75, 1.25), retry_after="wins")
 
 
 class Dispatcher:
@@ -157,7 +153,7 @@ class Dispatcher:
             except Exception as exc:
                 error = f"{row.destination}: cannot tell whether {card.id} arrived: {exc}"
                 log.warning("%s; asking again later", error)
-                delay = backoff_seconds(row.attempts + 1)
+                delay = RETRY.delay(row.attempts + 1)
                 await self._store(rows.recheck_later, row.id, self._owner, delay, error)
                 stats.errors.append(error)
                 return True
@@ -264,7 +260,7 @@ class Dispatcher:
         log.warning("edit of %s in %s failed: %s", row.parent_id, row.destination, error)
         delay = PERMANENT_RETRY_SECONDS
         if result.retryable:
-            delay = backoff_seconds(row.attempts + 1, result.retry_after)
+            delay = RETRY.delay(row.attempts + 1, result.retry_after)
         await self._store(rows.postpone, row.id, self._owner, delay, error, count=True)
 
     async def _send(
@@ -301,7 +297,7 @@ class Dispatcher:
             "delivery of %s to %s failed: %s", card.id, row.destination, error, extra=context
         )
         if result.retryable and row.attempts + 1 < self._max_attempts:
-            delay = backoff_seconds(row.attempts + 1, result.retry_after)
+            delay = RETRY.delay(row.attempts + 1, result.retry_after)
             await self._store(rows.postpone, row.id, self._owner, delay, error, count=True)
             stats.retried += 1
         elif result.retryable:

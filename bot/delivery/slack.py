@@ -48,6 +48,7 @@ from bot.delivery.slack_render import (
     render_message,
     safe_url,
 )
+from bot.retry import Backoff
 
 __all__ = [
     "MAX_BLOCKS",
@@ -91,7 +92,7 @@ class SlackDestination:
         )
         self._pacer = ChannelPacer(min_interval)
         self._server_error_retries = server_error_retries
-        self._retry_base_delay = retry_base_delay
+        self._retry = Backoff(first=retry_base_delay)  # 1 s, 2 s: no jitter, no cap
         self._history_limit = history_limit
         self._history_pages = history_pages
         self._uncertain: set[tuple[str, str]] = set()
@@ -135,7 +136,7 @@ class SlackDestination:
                 attempt += 1
                 if attempt > self._server_error_retries:
                     return SendResult(ok=False, error=f"slack: {exc}", retryable=True)
-                delay = self._retry_base_delay * 2 ** (attempt - 1)
+                delay = self._retry.delay(attempt)
                 log.warning("slack: %s to %s: %s; retrying in %.1fs", card.id, channel, exc, delay)
                 await asyncio.sleep(delay)
                 continue

@@ -24,6 +24,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery.base import SendResult
+from bot.retry import parse_retry_after
 
 PERMANENT_ERRORS = frozenset(
     {
@@ -78,13 +79,13 @@ class Uncertain(Exception):
     """The request may or may not have posted the message (5xx, timeout, dropped connection)."""
 
 
-def retry_after(error: SlackApiError) -> float:
+def retry_after(error: SlackApiError, default: float = 30.0) -> float:
+    """Slack's ``Retry-After`` in seconds (:func:`bot.retry.parse_retry_after`); ``default``
+    when it is missing or unreadable."""
     headers = getattr(error.response, "headers", None) or {}
     raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    try:
-        return max(0.0, float(raw)) if raw is not None else 30.0
-    except (TypeError, ValueError):
-        return 30.0
+    seconds = parse_retry_after(str(raw)) if raw is not None else None
+    return default if seconds is None else seconds
 
 
 def error_code(error: SlackApiError) -> str:

@@ -29,14 +29,24 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from bot.facts.binding import WORD, PartyBinder
 from bot.facts.catalogue import Catalogue
-from bot.facts.figures import WORD, FigureFinder, FigureHit
+from bot.facts.deltas import DeltaFinder, Scope
+from bot.facts.figures import FigureFinder
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Markers
-from bot.facts.model import Claim, FactKind, Modality, Strength
-from bot.facts.patterns import PatternFinder, PatternHit
+from bot.facts.model import Claim, FactKind, Modality
+from bot.facts.patterns import PatternFinder
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
+from bot.facts.strength import (
+    figure_claim,
+    framed_by_title,
+    is_promise,
+    pattern_claim,
+    proposed,
+    threatened,
+)
 from bot.facts.text import clauses, decapitalise, figures, normalise_figures, sentences
 from bot.facts.zh.extract import ZhClaimExtractor
 from bot.facts.zh.roles import ZhRoles
@@ -87,7 +97,9 @@ class ClaimExtractor:
                 figure_rules.append(figure_rule(fact, fact.hints.figure, self.lexicon))
             elif fact.hints.patterns is not None:
                 pattern_rules.append(pattern_rule(fact, fact.hints, self.lexicon))
-        self.figures = FigureFinder(figure_rules, self.lexicon, self.roles, self.markers)
+        binder = PartyBinder(figure_rules, self.lexicon, self.roles)
+        self.figures = FigureFinder(binder, self.lexicon, self.roles, self.markers)
+        self.deltas = DeltaFinder(binder, self.lexicon, self.roles, self.markers)
         self.patterns = PatternFinder(pattern_rules, self.lexicon, self.roles, self.markers)
 
     # --- public ---------------------------------------------------------------------------
@@ -116,18 +128,16 @@ class ClaimExtractor:
             parts = clauses(sentence)
             hits = self.figures.find(sentence, parts, published.date(), recalls, entry, title)
             background = bool(parts) and all(p.background for p in parts)
-            hits += self.figures.removals(sentence, published.date(), recalls, background, title)
-            hits += self.figures.scalings(sentence, published.date(), recalls, background, title)
-            hits += self.figures.point_changes(
-                sentence, published.date(), recalls, background, title
-            )
+            hits += self.deltas.find(Scope(sentence, published.date(), recalls, background, title))
             for hit in hits:
-                claims.append(self._figure_claim(hit, weak=in_title and bare_title))
+                claims.append(
+                    figure_claim(hit, _evidence(hit.evidence), weak=in_title and bare_title)
+                )
         promises: list[Claim] = []
         for found in self.patterns.find(units, entry, published, recalls, title):
             in_title = found.evidence in head_units
-            claim = self._pattern_claim(found, weak=in_title and bare_title)
-            if self._promise(found):
+            claim = pattern_claim(found, _evidence(found.evidence), weak=in_title and bare_title)
+            if is_promise(found, self.kinds):
                 promises.append(claim)
             claims.append(claim)
         if quoted_title:
@@ -136,76 +146,19 @@ class ClaimExtractor:
             self.lexicon.sources[self.roles.imperatives], title, re.IGNORECASE
         ):
             claims = self._title_quoted(claims, head_units)  # "Put X back on the blacklist"
-        claims = self._framed_by_title(claims, head_units)
+        claims = framed_by_title(claims, {_evidence(u) for u in head_units})
         claims = self._threat_in_title(claims, title)
         claims = [
             replace(c, modality=Modality.PROPOSED) if any(c is p for p in promises) else c
             for c in claims
         ]
         if self.is_opinion(title, link):
-            claims = [self._as_opinion(c) for c in claims]
+            claims = [proposed(c) for c in claims]
         if self.lexicon.any(self.roles.correction, " ".join(units[:3])):
             claims = [replace(c, correction=True) for c in claims]
         return claims
 
     # --- claims ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _figure_claim(hit: FigureHit, *, weak: bool) -> Claim:
-        verdict = hit.verdict
-        firm = (
-            verdict.modality is Modality.ASSERTED
-            and not weak
-            and not hit.loose
-            and hit.event
-            and not hit.aggregate
-            and not hit.layer
-            and not verdict.hearsay
-            and (verdict.decided or not verdict.future)
-        )
-        return Claim(
-            fact_id=hit.rule.fact_id,
-            value=hit.value,
-            modality=verdict.modality,
-            evidence=_evidence(hit.evidence),
-            effective=verdict.effective,
-            previous=hit.previous,
-            strength=Strength.FIRM if firm else Strength.WEAK,
-            relative=hit.relative,
-            event=hit.event,
-        )
-
-    def _promise(self, hit: PatternHit) -> bool:
-        """A month fact's step still ahead with no date or decision: only promised."""
-        verdict = hit.verdict
-        return (
-            verdict.modality is Modality.ASSERTED
-            and verdict.future
-            and not verdict.decided
-            and self.kinds.get(hit.fact_id) is FactKind.MONTH
-        )
-
-    @staticmethod
-    def _pattern_claim(hit: PatternHit, *, weak: bool) -> Claim:
-        verdict = hit.verdict
-        modality = verdict.modality
-        ahead = verdict.future and not verdict.decided and not hit.ahead_by_nature
-        firm = (
-            modality is Modality.ASSERTED
-            and not weak
-            and not hit.mention
-            and not verdict.hearsay
-            and not ahead
-        )
-        return Claim(
-            fact_id=hit.fact_id,
-            value=hit.value,
-            modality=modality,
-            evidence=_evidence(hit.evidence),
-            effective=verdict.effective,
-            strength=Strength.FIRM if firm else Strength.WEAK,
-            event=not hit.mention,
-        )
 
     def _speaker_label(self, title: str) -> bool:
         """Whether the title opens with a speaker's name and a colon ("Trump: ..."), not with a
@@ -225,27 +178,7 @@ class ClaimExtractor:
     def _title_quoted(claims: list[Claim], head_units: list[str]) -> list[Claim]:
         """A "Speaker: words" headline is the speaker's words, not a decision in force."""
         titles = {_evidence(u) for u in head_units}
-        return [
-            replace(c, modality=Modality.PROPOSED, strength=Strength.WEAK)
-            if c.evidence in titles and c.modality is Modality.ASSERTED
-            else c
-            for c in claims
-        ]
-
-    @staticmethod
-    def _framed_by_title(claims: list[Claim], head_units: list[str]) -> list[Claim]:
-        """A fact the title only proposes is only proposed in the body."""
-        titles = {_evidence(u) for u in head_units}
-        in_title = [c for c in claims if c.evidence in titles]
-        proposed = {c.fact_id for c in in_title if c.modality is Modality.PROPOSED}
-        asserted = {c.fact_id for c in in_title if c.modality is Modality.ASSERTED}
-        framed = proposed - asserted
-        return [
-            replace(c, modality=Modality.PROPOSED, strength=Strength.WEAK)
-            if c.fact_id in framed and c.modality is Modality.ASSERTED
-            else c
-            for c in claims
-        ]
+        return [proposed(c) if c.evidence in titles else c for c in claims]
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         """A figure the title frames as a threat, plan or wish ("Trump threatens 100% tariff")
@@ -256,15 +189,7 @@ class ClaimExtractor:
             or self.markers.wish.search(title)
         ):
             return claims
-        threatened = {f.value for f in figures(title)}
-        return [
-            replace(c, modality=Modality.PROPOSED, strength=Strength.WEAK)
-            if c.modality is Modality.ASSERTED
-            and isinstance(c.value, float)
-            and abs(c.value) in threatened
-            else c
-            for c in claims
-        ]
+        return threatened(claims, {f.value for f in figures(title)})
 
     def is_opinion(self, title: str, link: str) -> bool:
         """An opinion or analysis piece, by its title's prefix or its link's path."""
@@ -284,9 +209,3 @@ class ClaimExtractor:
         segments = [s for s in path.split("/") if s]
         paths = self.lexicon.compiled[self.roles.opinion_paths]
         return any(paths.fullmatch(segment) for segment in segments[:-1])
-
-    @staticmethod
-    def _as_opinion(claim: Claim) -> Claim:
-        if claim.modality is not Modality.ASSERTED:
-            return claim
-        return replace(claim, modality=Modality.PROPOSED, strength=Strength.WEAK)

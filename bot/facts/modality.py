@@ -29,9 +29,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.facts.dates import Direction, time_refs
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Modality
-from bot.facts.text import Direction, time_refs
 
 _CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case|provided that)\b", re.IGNORECASE)
 # negations that state the event itself ("talks ended without a deal", "conditions for talks do

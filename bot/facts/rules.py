@@ -7,6 +7,7 @@ naming the fact and the hint (``seeds: fact X: hints.figure.actor: unknown vocab
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.facts.hints import FigureHint, Hints, Requirement
@@ -102,3 +103,18 @@ def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon) -> PatternRule:
         known=tuple(dict.fromkeys(known)),
         future=tuple(hints.future.items()),
     )
+
+
+def qualified_only(
+    rules: Sequence[FigureRule], lexicon: Lexicon, local: str, entry: str
+) -> FigureRule | None:
+    """For a figure naming no party: the first qualified fact its phrase names ("the fentanyl
+    levy"), where the entry names the fact's target and the phrase none of its exclusions."""
+    for rule in rules:
+        if not (rule.qualifiers and lexicon.any_of(rule.qualifiers, local)):
+            continue
+        if rule.target and not lexicon.any(rule.target, entry):
+            continue
+        if not any(lexicon.any(name, local) for name in rule.exclude):
+            return rule
+    return None

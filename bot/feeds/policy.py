@@ -6,7 +6,8 @@
    (a feed posting hourly is polled every 30 minutes), clamped to ``[min_interval,
    max_interval]``; otherwise the feed's configured interval.
 2. **Failures.** After ``n`` consecutive failures the delay is ``base × 2^(n-1)`` capped at
-   ``backoff_cap``, with equal jitter (half fixed, half random) so that failing feeds spread out.
+   ``backoff_cap``, with equal jitter (half fixed, half random) so that failing feeds spread out:
+   the bot's one retry policy (:mod:`bot.retry`) with these settings (:func:`feed_backoff`).
 3. **Server hints.** ``Cache-Control: max-age`` / ``Expires`` and the feed's ``<ttl>`` may
    lengthen the delay, but never beyond ``max_interval``: the source asks for patience, the bot
    still promises freshness.
@@ -19,32 +20,27 @@
 from __future__ import annotations
 
 import itertools
-import math
 import random
 import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from bot.retry import Backoff, parse_retry_after
+
+__all__ = [
+    "DEFAULT_BACKOFF_CAP",
+    "RETRY_AFTER_CAP",
+    "adaptive_interval",
+    "feed_backoff",
+    "next_poll_delay",
+    "parse_max_age",
+    "parse_retry_after",
+]
+
 RETRY_AFTER_CAP = 24 * 3600.0
 DEFAULT_BACKOFF_CAP = 6 * 3600.0
 MAX_HISTORY = 20
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def parse_max_age(
@@ -99,11 +95,16 @@ def adaptive_interval(
     return _clamp(statistics.median(gaps) / 2, min_interval, max_interval)
 
 
-def backoff_delay(consecutive_failures: int, base: float, cap: float, rng: random.Random) -> float:
-    """``base × 2^(n-1)`` capped at ``cap``, with equal jitter: in ``[d/2, d]``."""
-    exponent = min(consecutive_failures - 1, 62)
-    delay = min(cap, base * math.pow(2, exponent))
-    return delay / 2 + rng.uniform(0, delay / 2)
+def feed_backoff(base: float, cap: float = DEFAULT_BACKOFF_CAP) -> Backoff:
+    """The retry policy of a failing feed (rules 2 and 4): from its ``base`` interval,
+    doubling up to ``cap`` (never below ``base``), equal jitter, ``Retry-After`` a floor."""
+    return Backoff(
+        first=base,
+        cap=max(cap, base),
+        jitter=(0.5, 1.0),
+        retry_after="floor",
+        retry_after_cap=RETRY_AFTER_CAP,
+    )
 
 
 def next_poll_delay(
@@ -130,16 +131,13 @@ def next_poll_delay(
         min_interval=min_interval,
         max_interval=max_interval,
     )
+    backoff = feed_backoff(base, backoff_cap)
     if consecutive_failures > 0:
-        delay = backoff_delay(consecutive_failures, base, max(backoff_cap, base), rng)
-    else:
-        hints = [h for h in (max_age, None if ttl_minutes is None else ttl_minutes * 60.0) if h]
-        delay = max(base, min(max(hints), max_interval)) if hints else base
-        delay *= 1 + rng.uniform(-jitter_fraction, jitter_fraction)
-        delay = _clamp(delay, min_interval, max_interval)
-    if retry_after is not None and retry_after > 0:
-        delay = max(delay, min(retry_after, RETRY_AFTER_CAP))
-    return delay
+        return backoff.delay(consecutive_failures, retry_after, rng)
+    hints = [h for h in (max_age, None if ttl_minutes is None else ttl_minutes * 60.0) if h]
+    delay = max(base, min(max(hints), max_interval)) if hints else base
+    delay *= 1 + rng.uniform(-jitter_fraction, jitter_fraction)
+    return backoff.honour(_clamp(delay, min_interval, max_interval), retry_after)
 
 
 def _clamp(value: float, low: float, high: float) -> float:

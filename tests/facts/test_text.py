@@ -6,14 +6,13 @@ from datetime import date
 
 import pytest
 
+from bot.facts.dates import Direction, time_refs
 from bot.facts.text import (
-    Direction,
     Role,
     clauses,
     figures,
     normalise_figures,
     sentences,
-    time_refs,
     words_to_number,
 )
 

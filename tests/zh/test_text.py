@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.facts.text import Direction, Role
+from bot.facts.dates import Direction
+from bot.facts.text import Role
 from bot.facts.zh.names import latin_name, romanise
 from bot.facts.zh.script import language_of, to_simplified
 from bot.facts.zh.text import chinese_number, clauses, figures, sentences, time_refs

@@ -27,11 +27,17 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.figures import FigureHit
 from bot.facts.lexicon import Lexicon
-from bot.facts.model import Claim, FactKind, Modality, Relative, Strength
-from bot.facts.patterns import PatternHit
+from bot.facts.model import Claim, FactKind, Modality
 from bot.facts.rules import FigureRule, figure_rule, pattern_rule
+from bot.facts.strength import (
+    figure_claim,
+    framed_by_title,
+    is_promise,
+    pattern_claim,
+    proposed,
+    threatened,
+)
 from bot.facts.zh.figures import ZhFigureFinder
 from bot.facts.zh.modality import ZhMarkers
 from bot.facts.zh.patterns import ZhPatternFinder, ZhPatternRule
@@ -117,38 +123,22 @@ class ZhClaimExtractor:
             answer = index in answers
             hits = self.figures.find(sentence, day, recalls, entry, simple_title, answer)
             hits += self.figures.removals(sentence, day, recalls, simple_title, answer)
-            claims += [_figure_claim(h, published_as[sentence], weak=weak) for h in hits]
+            claims += [figure_claim(h, _evidence(published_as[sentence]), weak=weak) for h in hits]
         found = self.patterns.find(
             simple_units, entry, published, recalls, simple_title, frozenset(answers)
         )
         for hit in found:
             weak = bare_title and hit.evidence in simple_units[: len(head)]
-            claim = _pattern_claim(hit, published_as.get(hit.evidence, hit.evidence), weak=weak)
-            if self._promise(hit):
+            published_text = published_as.get(hit.evidence, hit.evidence)
+            claim = pattern_claim(hit, _evidence(published_text), weak=weak)
+            if is_promise(hit, self.kinds):
                 claim = replace(claim, modality=Modality.PROPOSED)
             claims.append(claim)
-        claims = self._framed_by_title(claims, [_evidence(u) for u in units[: len(head)]])
+        claims = framed_by_title(claims, [_evidence(u) for u in units[: len(head)]])
         claims = self._threat_in_title(claims, simple_title)
         if self.is_opinion(title, link, body):
-            claims = [_as_opinion(c) for c in claims]
+            claims = [proposed(c) for c in claims]
         return claims
-
-    def _promise(self, hit: PatternHit) -> bool:
-        verdict = hit.verdict
-        return (
-            verdict.modality is Modality.ASSERTED
-            and verdict.future
-            and not verdict.decided
-            and self.kinds.get(hit.fact_id) is FactKind.MONTH
-        )
-
-    @staticmethod
-    def _framed_by_title(claims: list[Claim], titles: list[str]) -> list[Claim]:
-        in_title = [c for c in claims if c.evidence in titles]
-        proposed = {c.fact_id for c in in_title if c.modality is Modality.PROPOSED}
-        asserted = {c.fact_id for c in in_title if c.modality is Modality.ASSERTED}
-        framed = proposed - asserted
-        return [_proposed(c) if c.fact_id in framed else c for c in claims]
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         markers = self.markers
@@ -158,11 +148,7 @@ class ZhClaimExtractor:
             or markers.wish.search(title)
         ):
             return claims
-        threatened = {f.value for f in figures(title)}
-        return [
-            _proposed(c) if isinstance(c.value, float) and abs(c.value) in threatened else c
-            for c in claims
-        ]
+        return threatened(claims, {f.value for f in figures(title)})
 
     def is_opinion(self, title: str, link: str, body: str = "") -> bool:
         """A commentary, by its title's label, its link's path or its opening words."""
@@ -180,61 +166,3 @@ class ZhClaimExtractor:
         segments = [s for s in path.split("/") if s]
         paths = self.lexicon.compiled[self.roles.opinion_paths]
         return any(paths.fullmatch(segment) for segment in segments[:-1])
-
-
-def _proposed(claim: Claim) -> Claim:
-    if claim.modality is not Modality.ASSERTED:
-        return claim
-    return replace(claim, modality=Modality.PROPOSED, strength=Strength.WEAK)
-
-
-def _as_opinion(claim: Claim) -> Claim:
-    return _proposed(claim)
-
-
-def _figure_claim(hit: FigureHit, sentence: str, *, weak: bool) -> Claim:
-    """The English strength rule (``ClaimExtractor._figure_claim``) for a Chinese hit."""
-    verdict = hit.verdict
-    layer = hit.relative is Relative.ADD and hit.value > 0
-    firm = (
-        verdict.modality is Modality.ASSERTED
-        and not weak
-        and not hit.loose
-        and hit.event
-        and not hit.aggregate
-        and not layer
-        and not verdict.hearsay
-        and (verdict.decided or not verdict.future)
-    )
-    return Claim(
-        fact_id=hit.rule.fact_id,
-        value=hit.value,
-        modality=verdict.modality,
-        evidence=_evidence(sentence),
-        effective=verdict.effective,
-        previous=hit.previous,
-        strength=Strength.FIRM if firm else Strength.WEAK,
-        relative=hit.relative,
-        event=hit.event,
-    )
-
-
-def _pattern_claim(hit: PatternHit, sentence: str, *, weak: bool) -> Claim:
-    verdict = hit.verdict
-    ahead = verdict.future and not verdict.decided and not hit.ahead_by_nature
-    firm = (
-        verdict.modality is Modality.ASSERTED
-        and not weak
-        and not hit.mention
-        and not verdict.hearsay
-        and not ahead
-    )
-    return Claim(
-        fact_id=hit.fact_id,
-        value=hit.value,
-        modality=verdict.modality,
-        evidence=_evidence(sentence),
-        effective=verdict.effective,
-        strength=Strength.FIRM if firm else Strength.WEAK,
-        event=not hit.mention,
-    )

@@ -27,7 +27,7 @@ from datetime import date
 from bot.facts.figures import FigureHit
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Relative
-from bot.facts.rules import FigureRule
+from bot.facts.rules import FigureRule, qualified_only
 from bot.facts.text import Role
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.roles import ZhRoles
@@ -121,7 +121,7 @@ class ZhFigureFinder:
                     loose = not self.lexicon.any(nouns, clause.text)
                     break
         if target is None and actor is None:
-            qualified = self._qualified_only(local, entry)
+            qualified = qualified_only(self.rules, self.lexicon, local, entry)
             if qualified is not None:
                 return Binding(qualified, True, local)
             target, actor = self._parties_in(title)
@@ -137,16 +137,6 @@ class ZhFigureFinder:
         if any(self.lexicon.any(name, phrase) for name in rule.exclude):
             return None
         return Binding(rule, loose, phrase)
-
-    def _qualified_only(self, local: str, entry: str) -> FigureRule | None:
-        for rule in self.rules:
-            if not (rule.qualifiers and self.lexicon.any_of(rule.qualifiers, local)):
-                continue
-            if rule.target and not self.lexicon.any(rule.target, entry):
-                continue
-            if not any(self.lexicon.any(name, local) for name in rule.exclude):
-                return rule
-        return None
 
     # --- figures --------------------------------------------------------------------------
 
@@ -222,8 +212,9 @@ class ZhFigureFinder:
                 or verdict.effective is not None
                 or self.lexicon.any(self.roles.change_verbs, text)
             )
+            layer = relative is Relative.ADD and value > 0  # "额外加征100%关税"
             return FigureHit(binding.rule, value, relative, previous, verdict, binding.loose,
-                             event, aggregate, sentence)  # fmt: skip
+                             event, aggregate, sentence, layer)  # fmt: skip
         return None
 
     def _suspended(self, text: str, figure: ZhFigure) -> bool:

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import date
 from re import Pattern
 
+from bot.facts.dates import Direction
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Verdict
 from bot.facts.model import Modality
-from bot.facts.text import Direction
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import time_refs
 

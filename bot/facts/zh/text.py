@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.facts.text import Direction, Role
+from bot.facts.dates import Direction, year_direction
+from bot.facts.text import Role
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])[”’」』\"']*")
 _CLAUSE_CUT = re.compile(r"[，,；;：:]")
@@ -217,13 +218,7 @@ def time_refs(text: str, published: date) -> list[ZhTime]:
         if match.group("yo"):
             year = int(match.group("yo"))
             when = date(year, 1, 1)
-            direction = (
-                Direction.PAST
-                if year < published.year
-                else Direction.FUTURE
-                if year > published.year
-                else Direction.NOW
-            )
+            direction = year_direction(year, published, Direction.NOW)
             refs.append(ZhTime(when, direction, start))
             continue
         if match.group("do"):

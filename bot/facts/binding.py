@@ -1,0 +1,295 @@
+"""Binding a figure's phrase to a tracked fact: which parties it names, and so which rule.
+
+The order (see also :mod:`bot.facts.figures`): the party the local phrase names as target
+("on Chinese goods", "imports from China"), else its party's shorthand ("China tariffs" are
+tariffs on China), else the party named before the noun as actor ("US duties", "China's
+tariffs"; "Trump cuts China's tariff" acts on China's tariff, so China is the target), else the
+clause's target, else a qualified fact the phrase names, else the qualified duty an order's title
+names, else the clause's, sentence's or title's first actor. Found only outside the phrase, a
+party binds *loosely*. Then qualifiers pick the qualified fact, an ``exclude`` vocabulary voids
+the figure, an aggregate counting outside duties voids it, and an actor-bound figure needs the
+fact's target named in the sentence or title and no other country there instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.facts.lexicon import Lexicon
+from bot.facts.roles import Roles
+from bot.facts.rules import FigureRule, qualified_only
+from bot.facts.text import figures
+
+WORD = r"(?:[\w'’-]+,?\s+)"
+_GOODS = (
+    r"(?:goods|imports|products|exports|shipments|items|merchandise|purchases|wares|commodities|"
+    r"sales|articles|origin goods)"
+)
+_STOP_BEFORE = re.compile(
+    r"(?:^|[,;:]|\b(?:plus|and|or|with|but|from|to|at|by|than|versus|while|as)\b)(?!.*"
+    r"(?:[,;:]|\b(?:plus|and|or|with|but|from|to|at|by|than|versus|while|as)\b))",
+    re.IGNORECASE | re.DOTALL,
+)
+# an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ..."
+_DOCUMENT_TITLE = re.compile(r"^\s*(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]")
+
+
+def phrase_start(text: str, head: int) -> int:
+    """Up to three words before ``head``, not reaching past a conjunction or comma."""
+    words = list(re.finditer(r"[\w'’.-]+", text[:head]))[-3:]
+    start = words[0].start() if words else head
+    stop = _STOP_BEFORE.search(text[start:head])
+    if stop and stop.end() > 0:
+        start += stop.end()
+    return start
+
+
+class PartyBinder:
+    """Binds phrases to figure rules; built once from the rules, the lexicon and the roles."""
+
+    def __init__(self, rules: Sequence[FigureRule], lexicon: Lexicon, roles: Roles) -> None:
+        self.rules = list(rules)
+        self.lexicon = lexicon
+        self.roles = roles
+        named = [n for r in self.rules for n in (r.actor, r.target) if n]
+        self.parties = tuple(dict.fromkeys([*named, roles.others]))
+        self._targets = self._party_patterns()
+
+    def _party_patterns(self) -> dict[str, list[re.Pattern[str]]]:
+        kinds: dict[str, list[re.Pattern[str]]] = {"from": [], "on": [], "country": [], "bare": []}
+        for party in self.parties:
+            src = self.lexicon.sources[party]
+            flags = re.IGNORECASE
+            kinds["from"].append(
+                re.compile(
+                    rf"{_GOODS}\s+{WORD}{{0,2}}?(?:from|made in|of|originating in|shipped from)\s+"
+                    rf"(?:the\s+)?{src}",
+                    flags,
+                )
+            )
+            kinds["on"].append(
+                re.compile(
+                    rf"\b(?:on|against|for|targeting|covering)\s+{WORD}{{0,3}}?{src}(?:['’]s)?"
+                    rf"(?:-made|-origin)?\s+{WORD}{{0,2}}?{_GOODS}",
+                    flags,
+                )
+            )
+            kinds["country"].append(
+                re.compile(rf"\b(?:on|against)\s+(?:the\s+)?{src}(?!['’]s)", flags)
+            )
+            kinds["bare"].append(
+                re.compile(
+                    rf"{src}(?:-made|-origin)?\s+(?:[\w-]+\s+)?{_GOODS}"
+                    r"(?!\s+(?:from|made in|of)\b)",
+                    flags,
+                )
+            )
+        return kinds
+
+    def _target(self, text: str) -> tuple[str, str] | None:
+        """The party a phrase names as target, and the phrase; a party listed with other
+        countries ("on Mexico, Canada and China") wins over them."""
+        for kind in ("from", "on", "country", "bare"):
+            hits = sorted(
+                (match.start(), party, match.group(0))
+                for party, pattern in zip(self.parties, self._targets[kind], strict=True)
+                for match in [pattern.search(text)]
+                if match
+            )
+            if hits:
+                own = [h for h in hits if h[1] != self.roles.others]
+                pick = (
+                    own[0]
+                    if own and self._listed_with_others(text, own[0][0], hits[0][0])
+                    else hits[0]
+                )
+                start = text.find(pick[2])
+                return pick[1], text[start : start + len(pick[2]) + 60]  # with what follows
+        return None
+
+    def _listed_with_others(self, text: str, own_at: int, first_at: int) -> bool:
+        between = text[first_at:own_at]
+        return own_at <= first_at or (len(between) < 60 and not re.search(r"[;.]", between))
+
+    def _premodifier_actor(self, text: str, nouns: str) -> str | None:
+        """The party named before the noun ("US duties", "China's tariffs"); a bare name whose
+        party's shorthand is ``target`` means the tariffs on it, so it names no actor."""
+        noun_src = self.lexicon.sources[nouns]
+        hits = []
+        for party in self.parties:
+            src = self.lexicon.sources[party]
+            for pattern in (
+                rf"{src}(?P<own>['’]s)?\s+(?:[\w%'’.-]+,?\s+){{0,2}}?{noun_src}",
+                rf"{noun_src}\s+(?:imposed|levied|set|announced|charged|applied)\s+by\s+"
+                rf"(?:the\s+)?{src}",
+            ):
+                match = re.search(pattern, text, re.IGNORECASE)
+                if match:
+                    hits.append((match.start(), party))
+        return min(hits, key=lambda h: h[0])[1] if hits else None
+
+    def _shorthand_target(self, text: str, nouns: str) -> str | None:
+        """A bare party name right before the noun read as its party's shorthand says
+        ("China tariffs": the tariffs on China)."""
+        noun_src = self.lexicon.sources[nouns]
+        for party, reading in self.roles.parties.items():
+            if reading.shorthand != "target" or not reading.names:
+                continue
+            names = "|".join(re.escape(n) for n in reading.names)
+            if re.search(rf"(?<![\w'’-])(?:{names})\s+(?:{noun_src}|rates?\b)", text):
+                return party
+        return None
+
+    def _subject(self, text: str) -> str | None:
+        hits = [
+            (match.start(), party)
+            for party in self.parties
+            for match in [self.lexicon.compiled[party].search(text)]
+            if match
+        ]
+        return min(hits)[1] if hits else None
+
+    def bind(
+        self,
+        local: str,
+        clause: str,
+        sentence: str,
+        nouns: str,
+        entry: str,
+        title: str,
+        foreground: str | None = None,
+    ) -> tuple[FigureRule, bool] | None:
+        """The rule a figure's phrase binds to, and whether it bound loosely (see the module
+        docstring for the order). ``foreground``: the sentence without its background clauses
+        ("Because the PRC has suspended ...", whose subject is no actor of this figure)."""
+        foreground = sentence if foreground is None else foreground
+        target, target_phrase = self._target(local) or (None, "")
+        actor = None
+        loose = False
+        if target is None:
+            target = self._shorthand_target(local, nouns)
+        if target is None:
+            actor = self._premodifier_actor(local, nouns)
+            if actor is not None and self._acted_on(actor, local, clause):
+                target, actor = actor, None  # "Trump cuts China's tariff": the tariff on China
+        if target is None and actor is None:
+            target, target_phrase = self._target(clause) or (None, "")
+            target = target or self._shorthand_target(clause, nouns)
+            loose = target is not None
+        if target is None and actor is None:
+            only = qualified_only(self.rules, self.lexicon, local, entry)
+            if only is not None:
+                return only, True
+            titled = self._document_rule(title, local)
+            if titled is not None:
+                return titled, True  # an order titled for one duty: its body speaks of it
+            actor = self._subject(clause) or self._subject(foreground) or self._subject(title)
+            loose = True
+        if target is None and actor is None:
+            return None
+        rules = [
+            r
+            for r in self.rules
+            if r.nouns == nouns
+            and ((target and r.target == target) or (not target and r.actor == actor))
+        ]
+        aggregate = self.lexicon.any(self.roles.aggregate, local)
+        qualified = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
+        plain = [r for r in rules if not r.qualifiers]
+        if aggregate:
+            qualified = []  # "with the fentanyl levy, a combined 30%" is no part's level
+        chosen = qualified or self._qualified_by_title(plain, rules, sentence, title) or plain
+        if not chosen:
+            return None
+        rule = chosen[0]
+        phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
+        if any(self.lexicon.any(name, phrase) for name in rule.exclude):
+            return None
+        if self._counts_outside(sentence):
+            return None  # "a total of 55%, counting Section 301 duties": another measure
+        if not rule.qualifiers and self._document_part(title, rule):
+            return None  # an order titled for the reciprocal rate speaks of that part
+        if target is None and not self.target_named(rule, sentence, title):
+            return None
+        return rule, loose
+
+    @staticmethod
+    def _object_after(local: str, clause: str) -> str:
+        """What the tariff is laid on, right after its phrase ("... will be imposed on soybeans,
+        sorghum and pork"): parts named there are parts of this tariff."""
+        at = clause.find(local)
+        following = clause[at + len(local) :][:80] if at >= 0 else ""
+        match = re.match(
+            r"\s*(?:(?:will|shall|would)\s+be\s+|(?:is|are|was|were)\s+)?(?:\w+ed\s+)?"
+            r"(?:on|for|covering|targeting)\s+(.*)",
+            following,
+            re.IGNORECASE,
+        )
+        return match.group(1) if match else ""
+
+    def _acted_on(self, party: str, local: str, clause: str) -> bool:
+        """Whether another party acts on ``party``'s possessive noun ("Trump cuts China's
+        tariff"): the clause names another party before the noun phrase."""
+        head = clause[: max(clause.find(local), 0)]
+        others = [p for p in self.roles.parties if p != party and self.lexicon.has(p)]
+        return bool(head) and any(self.lexicon.any(p, head) for p in others)
+
+    def _document_part(self, title: str, rule: FigureRule) -> bool:
+        """Whether an order's or notice's title names a part the rule excludes ("Modifying
+        Reciprocal Tariff Rates ...")."""
+        return bool(_DOCUMENT_TITLE.match(title)) and any(
+            self.lexicon.any(name, title) for name in rule.exclude
+        )
+
+    def _document_rule(self, title: str, local: str) -> FigureRule | None:
+        """The qualified duty an order's title names ("Restoring Duties Addressing the Synthetic
+        Opioid Supply Chain ..."), for a figure bound to no party of its own."""
+        if not _DOCUMENT_TITLE.match(title) or self.lexicon.any(self.roles.aggregate, local):
+            return None
+        return next(
+            (r for r in self.rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, title)),
+            None,
+        )
+
+    def _qualified_by_title(
+        self, plain: list[FigureRule], rules: list[FigureRule], sentence: str, title: str
+    ) -> list[FigureRule]:
+        """An official document titled for one qualified duty ("... Duties Addressing the
+        Synthetic Opioid Supply Chain") speaks of that duty in its body."""
+        if not plain or not title or title.strip() == sentence.strip() or figures(title):
+            return []
+        if not _DOCUMENT_TITLE.match(title):
+            return []
+        return [
+            r
+            for r in rules
+            if r.qualifiers
+            and self.lexicon.any_of(r.qualifiers, title)
+            and not self.lexicon.any(self.roles.aggregate, sentence)
+        ]
+
+    def _counts_outside(self, sentence: str) -> bool:
+        """Whether an aggregate counts duties outside the tracked ones ("including Section
+        301"), as opposed to setting them aside ("Section 301 comes on top")."""
+        outside = self.lexicon.sources[self.roles.outside]
+        inclusion = re.search(
+            rf"\b(?:includ\w*|count\w*|adds?|added|adding|plus|with|incorporat\w*)\s+"
+            rf"(?:[\w'’-]+\s+){{0,5}}?{outside}",
+            sentence,
+            re.IGNORECASE,
+        )
+        return inclusion is not None
+
+    def target_named(self, rule: FigureRule, sentence: str, title: str) -> bool:
+        """An actor-bound figure does not count for a fact where another country, and not the
+        fact's target, is named in the sentence (else in the title): "a 50% US tariff" in a
+        story on India is not about China."""
+        if rule.target is None:
+            return True
+        for text in (sentence, title):
+            if self.lexicon.any(rule.target, text):
+                return True
+            if self.lexicon.any(self.roles.others, text):
+                return False
+        return True

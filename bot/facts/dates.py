@@ -1,0 +1,127 @@
+"""Time references in English text, placed against the entry's date.
+
+A month name (with an optional day, year and preposition: "in April", "since March 2025",
+"effective June 1"), a relative month ("last month", "next quarter", "this spring": a season is
+about six months) or a year after a preposition ("in 2024"). A month without a year has two
+readings, behind and ahead of the entry's date; its preposition ("from", "next", "by": ahead;
+"last", "since": behind) or else the sentence's tense picks one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    PAST = "past"
+    NOW = "now"
+    FUTURE = "future"
+    EITHER = "either"  # "in April" without a year: the tense decides
+
+
+def year_direction(year: int, published: date, same_year: Direction) -> Direction:
+    """Where a bare year lies from the entry's date; ``same_year`` for the entry's own year."""
+    if year < published.year:
+        return Direction.PAST
+    return Direction.FUTURE if year > published.year else same_year
+
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAME = "|".join(name.capitalize() for name in sorted(_MONTHS, key=len, reverse=True))
+_TIME_REF = re.compile(
+    rf"\b(?P<prep>in|on|since|last|early|late|mid|from|starting|beginning|effective|by|until|"
+    rf"through|next|this|before|after)?[\s-]*(?P<month>(?-i:{_MONTH_NAME})\.?)(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>\d{{4}}))?\b"
+    rf"|\b(?P<rel>(?:last|next|this)\s+(?:month|year|quarter|spring|summer|autumn|fall|winter))\b"
+    rf"|\b(?:in|since|during|by)\s+(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_MONTHS = {"month": 1, "quarter": 3, "year": 12}  # a season: about six months
+_FUTURE_PREP = frozenset({"from", "starting", "beginning", "effective", "next", "by"})
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    past: date  # the reference read as behind the entry's date (or the date itself)
+    future: date  # the reference read as ahead of it
+    direction: Direction
+    start: int = 0  # where the reference begins in the text
+
+
+def _shift(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def time_refs(text: str, published: date) -> list[TimeRef]:
+    """Month, year and relative-month references, placed against the entry's date."""
+    this_month = published.replace(day=1)
+    refs = []
+    for match in _TIME_REF.finditer(text):
+        if match.group("rel"):
+            which, unit = match.group("rel").lower().split()
+            step = {"last": -1, "next": 1, "this": 0}[which]
+            when = _shift(this_month, step * _RELATIVE_MONTHS.get(unit, 6))
+            direction = {-1: Direction.PAST, 1: Direction.FUTURE, 0: Direction.NOW}[step]
+            refs.append(TimeRef(when, when, direction, match.start()))
+            continue
+        if match.group("y"):
+            year = int(match.group("y"))
+            when = date(year, 1, 1)
+            direction = year_direction(year, published, Direction.EITHER)
+            refs.append(TimeRef(when, when, direction, match.start()))
+            continue
+        word = match.group("month").rstrip(".").lower()
+        prep = (match.group("prep") or "").lower()
+        if word == "may" and not (prep or match.group("day")):
+            continue  # the modal verb
+        month = _MONTHS[word]
+        year_text, day_text = match.group("year"), match.group("day")
+        day = int(day_text) if day_text and 1 <= int(day_text) <= 28 else 1
+        if year_text:
+            when = date(int(year_text), month, day)
+            key, now = (when.year, when.month), (published.year, published.month)
+            direction = (
+                Direction.PAST if key < now else Direction.FUTURE if key > now else Direction.NOW
+            )
+            refs.append(TimeRef(when, when, direction, match.start()))
+            continue
+        this_year = date(published.year, month, day)
+        if month == published.month:
+            past = future = this_year
+        elif month < published.month:
+            past, future = this_year, this_year.replace(year=published.year + 1)
+        else:
+            past, future = this_year.replace(year=published.year - 1), this_year
+        if month == published.month and prep not in _FUTURE_PREP and prep != "last":
+            direction = Direction.NOW
+        elif prep in _FUTURE_PREP:
+            direction = Direction.FUTURE
+        elif prep in ("last", "since"):
+            direction = Direction.PAST
+        else:
+            direction = Direction.EITHER
+        refs.append(TimeRef(past, future, direction, match.start()))
+    return refs

@@ -1,0 +1,105 @@
+"""How firmly a hit is claimed: the one strength rule every language's extractor applies.
+
+A claim is *firm* when it is asserted, first hand (no hearsay), not a bare headline, and:
+
+- for a figure: bound by its own phrase (not loosely), stating a change (a change verb, a prior,
+  a date), not a layer or an aggregate that may count other duties, and not a plan still ahead
+  without a decision;
+- for a pattern (a state, a month, a person): not a known name merely mentioned, and not a step
+  still ahead without a decision, unless the state is about what is ahead by nature.
+
+Anything else asserted is *weak*: it cannot move a fact alone (see ``bot/facts/compare.py``).
+The title's framing then lowers claims to *proposed* (:func:`framed_by_title`,
+:func:`threatened`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import replace
+
+from bot.facts.figures import FigureHit
+from bot.facts.model import Claim, FactKind, Modality, Strength
+from bot.facts.patterns import PatternHit
+
+
+def figure_claim(hit: FigureHit, evidence: str, *, weak: bool) -> Claim:
+    verdict = hit.verdict
+    firm = (
+        verdict.modality is Modality.ASSERTED
+        and not weak
+        and not hit.loose
+        and hit.event
+        and not hit.aggregate
+        and not hit.layer
+        and not verdict.hearsay
+        and (verdict.decided or not verdict.future)
+    )
+    return Claim(
+        fact_id=hit.rule.fact_id,
+        value=hit.value,
+        modality=verdict.modality,
+        evidence=evidence,
+        effective=verdict.effective,
+        previous=hit.previous,
+        strength=Strength.FIRM if firm else Strength.WEAK,
+        relative=hit.relative,
+        event=hit.event,
+    )
+
+
+def pattern_claim(hit: PatternHit, evidence: str, *, weak: bool) -> Claim:
+    verdict = hit.verdict
+    ahead = verdict.future and not verdict.decided and not hit.ahead_by_nature
+    firm = (
+        verdict.modality is Modality.ASSERTED
+        and not weak
+        and not hit.mention
+        and not verdict.hearsay
+        and not ahead
+    )
+    return Claim(
+        fact_id=hit.fact_id,
+        value=hit.value,
+        modality=verdict.modality,
+        evidence=evidence,
+        effective=verdict.effective,
+        strength=Strength.FIRM if firm else Strength.WEAK,
+        event=not hit.mention,
+    )
+
+
+def is_promise(hit: PatternHit, kinds: Mapping[str, FactKind]) -> bool:
+    """A month fact's step still ahead with no date or decision: only promised."""
+    verdict = hit.verdict
+    return (
+        verdict.modality is Modality.ASSERTED
+        and verdict.future
+        and not verdict.decided
+        and kinds.get(hit.fact_id) is FactKind.MONTH
+    )
+
+
+def proposed(claim: Claim) -> Claim:
+    """An asserted claim lowered to a proposal (an opinion, a threat, a speaker's words)."""
+    if claim.modality is not Modality.ASSERTED:
+        return claim
+    return replace(claim, modality=Modality.PROPOSED, strength=Strength.WEAK)
+
+
+def framed_by_title(claims: list[Claim], titles: Collection[str]) -> list[Claim]:
+    """A fact the title only proposes (and does not also assert) is only proposed in the body;
+    ``titles``: the evidence texts of the title's sentences."""
+    in_title = [c for c in claims if c.evidence in titles]
+    framed = {c.fact_id for c in in_title if c.modality is Modality.PROPOSED} - {
+        c.fact_id for c in in_title if c.modality is Modality.ASSERTED
+    }
+    return [proposed(c) if c.fact_id in framed else c for c in claims]
+
+
+def threatened(claims: list[Claim], values: Collection[float]) -> list[Claim]:
+    """A figure the title frames as a threat, plan or wish is that wherever the body repeats
+    it; ``values``: the title's figures."""
+    return [
+        proposed(c) if isinstance(c.value, float) and abs(c.value) in values else c for c in claims
+    ]
