@@ -3,6 +3,7 @@ generated per test run, and the interactions endpoint served on a real local por
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -112,7 +113,9 @@ async def interactions_server(
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    server = site._server
+    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
+    port = server.sockets[0].getsockname()[1]
     async with aiohttp.ClientSession() as session:
         yield InteractionsServer(
             f"http://127.0.0.1:{port}/discord/interactions", fake_discord, session, signing_key

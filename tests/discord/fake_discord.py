@@ -18,6 +18,7 @@ a worker process at that moment.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import Callable
@@ -145,7 +146,9 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        server = site._server
+        assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
+        self.port = server.sockets[0].getsockname()[1]
         return self
 
     async def stop(self) -> None:

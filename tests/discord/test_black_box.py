@@ -11,7 +11,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -65,9 +65,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def until(condition: object, seconds: float, what: str, log: Path) -> None:
+async def until(
+    condition: Callable[[], Awaitable[object]], seconds: float, what: str, log: Path
+) -> None:
     for _ in range(int(seconds / 0.1)):
-        if await condition():  # type: ignore[operator]
+        if await condition():
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"{what} not seen in {seconds} s; worker log:\n{log.read_text()[-4000:]}")

@@ -18,6 +18,7 @@ from bot.facts.model import (
     ChangeStatus,
     Claim,
     FactState,
+    FactValue,
     Modality,
     Relative,
     Strength,
@@ -40,30 +41,30 @@ NOTED = ChangeStatus.NOTED
 OUTLET = Source("daily.example", Tier.OUTLET)
 
 
-def state(catalogue: Catalogue, **overrides: object) -> dict[str, FactState]:
+def state(catalogue: Catalogue, **overrides: FactValue | FactState) -> dict[str, FactState]:
     current = {k: FactState(f.baseline, SINCE) for k, f in catalogue.items()}
     for key, value in overrides.items():
         current[key.replace("_", "-")] = (
-            value if isinstance(value, FactState) else FactState(value, SINCE)  # type: ignore[arg-type]
+            value if isinstance(value, FactState) else FactState(value, SINCE)
         )
     return current
 
 
 def claim(
     fact: str,
-    value: object,
+    value: FactValue,
     modality: Modality = A,
     *,
     strength: Strength = FIRM,
-    previous: object = None,
+    previous: FactValue | None = None,
     relative: Relative | None = None,
 ) -> Claim:
     return Claim(
         fact,
-        value,  # type: ignore[arg-type]
+        value,
         modality,
         "evidence",
-        previous=previous,  # type: ignore[arg-type]
+        previous=previous,
         strength=strength,
         relative=relative,
     )
@@ -81,7 +82,7 @@ def judged(
     source: Source = OUTLET,
     reports: tuple[Report, ...] = (),
     policy: EvidencePolicy | None = None,
-    **overrides: object,
+    **overrides: FactValue | FactState,
 ) -> list[tuple[str, object, object, ChangeStatus]]:
     how = Judgement(when, source, Reports(reports), policy or EvidencePolicy())
     changes = compare(claims, state(catalogue, **overrides), catalogue, how)
@@ -170,8 +171,8 @@ def test_outlets_alone_can_be_switched_off(catalogue: Catalogue) -> None:
     ]
 
 
-def report(value: object, domain: str, key: str = "e1", hours: float = 5) -> Report:
-    return Report(US, value, domain, key, LATER - timedelta(hours=hours), "reported")  # type: ignore[arg-type]
+def report(value: FactValue, domain: str, key: str = "e1", hours: float = 5) -> Report:
+    return Report(US, value, domain, key, LATER - timedelta(hours=hours), "reported")
 
 
 def test_two_independent_sources_move_a_fact(catalogue: Catalogue) -> None:

@@ -9,6 +9,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -26,9 +27,9 @@ def with_hub(body: bytes, hub: str) -> bytes:
     return body.replace(b"<channel>", b"<channel>" + link.encode(), 1)
 
 
-async def wait_for(condition: object, timeout: float) -> None:
+async def wait_for(condition: Callable[[], object], timeout: float) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("timed out")
         await asyncio.sleep(0.2)

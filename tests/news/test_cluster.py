@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.facts.model import Change, ChangeStatus
+from bot.facts.model import Change, ChangeStatus, FactValue
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
 from bot.news.cluster import StoryMember, find_story, is_copy, stored_events
@@ -33,8 +33,8 @@ def member(
     return StoryMember(key, T0 + timedelta(hours=hours), title, text, events, story)
 
 
-def confirmed(fact: str, value: object) -> Change:
-    return Change(fact, value, value, ChangeStatus.CONFIRMED, "e")  # type: ignore[arg-type]
+def confirmed(fact: str, value: FactValue) -> Change:
+    return Change(fact, value, value, ChangeStatus.CONFIRMED, "e")
 
 
 TRUCE = member(
@@ -85,8 +85,8 @@ def test_find_story(new: Entry, changes: list, recent: list, story: str | None) 
     assert find_story(new, NOTHING, changes, recent, WINDOW) == story
 
 
-def change(fact: str, old: object, new: object, status: ChangeStatus) -> Change:
-    return Change(fact, old, new, status, "e")  # type: ignore[arg-type]
+def change(fact: str, old: FactValue, new: FactValue, status: ChangeStatus) -> Change:
+    return Change(fact, old, new, status, "e")
 
 
 def test_a_retelling_in_other_words_shares_the_claimed_change() -> None:

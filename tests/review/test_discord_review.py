@@ -149,7 +149,9 @@ async def bot(
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    server = site._server
+    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
+    port = server.sockets[0].getsockname()[1]
     try:
         yield Bot(
             f"http://127.0.0.1:{port}/discord/interactions", fake_discord, chat_story, signing_key
