@@ -1,9 +1,10 @@
 """Claims from text: what a news item says about each tracked fact, and how firmly.
 
 Rules come from data: each fact's typed ``hints`` (``bot/facts/hints.py``) and the vocabularies
-and ``roles`` of ``config/topics.yaml``. Percent facts are found by :mod:`bot.facts.figures`,
-state, month and person facts by :mod:`bot.facts.patterns`; each claim's modality by
-:mod:`bot.facts.modality`. Then the item as a whole, in this order:
+and ``roles`` of ``config/topics.yaml``. Percent facts are found by :mod:`bot.facts.figures`
+(levels) and :mod:`bot.facts.deltas` (changes without a level), state, month and person facts by
+:mod:`bot.facts.patterns`; each claim's modality by :mod:`bot.facts.modality`, its strength by
+:mod:`bot.facts.strength`. Then the item as a whole, in this order:
 
 1. Its voice: an opinion piece (a title prefix such as "Opinion:", an /opinion/ path in its link)
    only proposes; a republished or looked-back item only recalls (historical).
@@ -27,7 +28,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from bot.facts.binding import WORD, PartyBinder
 from bot.facts.catalogue import Catalogue
@@ -42,6 +42,7 @@ from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
 from bot.facts.strength import (
     figure_claim,
     framed_by_title,
+    in_opinion_section,
     is_promise,
     pattern_claim,
     proposed,
@@ -202,10 +203,4 @@ class ClaimExtractor:
             prefix.group(1).strip()
         ):
             return True
-        try:
-            path = urlsplit(link).path.lower()
-        except ValueError:
-            return False
-        segments = [s for s in path.split("/") if s]
-        paths = self.lexicon.compiled[self.roles.opinion_paths]
-        return any(paths.fullmatch(segment) for segment in segments[:-1])
+        return in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])

@@ -30,11 +30,23 @@ def _parties() -> dict[str, Party]:
     }
 
 
-class Roles(BaseModel):
-    """Role → vocabulary name. ``parties``: the party vocabularies, each with what a bare name
-    of it just before a tariff noun means ("China tariffs": the tariffs on China)."""
+class RoleSet(BaseModel):
+    """Role names of one language: each field names a vocabulary (``parties``: several)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def named(self) -> Iterator[tuple[str, str]]:
+        """Every (role, vocabulary name) pair, parties included."""
+        for role, value in self.model_dump().items():
+            if role == "parties":
+                yield from ((f"parties.{name}", name) for name in value)
+            else:
+                yield role, value
+
+
+class Roles(RoleSet):
+    """Role → vocabulary name. ``parties``: the party vocabularies, each with what a bare name
+    of it just before a tariff noun means ("China tariffs": the tariffs on China)."""
 
     parties: dict[str, Party] = Field(default_factory=_parties)
     others: str = "others"
@@ -63,14 +75,6 @@ class Roles(BaseModel):
     layer: str = "layer_words"
     outside: str = "outside_duties"
     scaling: str = "scaling_verbs"
-
-    def named(self) -> Iterator[tuple[str, str]]:
-        """Every (role, vocabulary name) pair, parties included."""
-        for role, value in self.model_dump().items():
-            if role == "parties":
-                yield from ((f"parties.{name}", name) for name in value)
-            else:
-                yield role, value
 
     def markers(self) -> dict[str, str]:
         """The modality roles, as ``Markers`` takes them."""

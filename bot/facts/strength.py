@@ -15,8 +15,10 @@ The title's framing then lowers claims to *proposed* (:func:`framed_by_title`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from bot.facts.figures import FigureHit
 from bot.facts.model import Claim, FactKind, Modality, Strength
@@ -103,3 +105,14 @@ def threatened(claims: list[Claim], values: Collection[float]) -> list[Claim]:
     return [
         proposed(c) if isinstance(c.value, float) and abs(c.value) in values else c for c in claims
     ]
+
+
+def in_opinion_section(link: str, sections: re.Pattern[str]) -> bool:
+    """Whether a folder of the link's path (not its last segment) is an opinion section
+    ("/opinion/", "/commentary/"): the item is an opinion, whatever its title."""
+    try:
+        path = urlsplit(link).path.lower()
+    except ValueError:
+        return False
+    folders = [s for s in path.split("/") if s][:-1]
+    return any(sections.fullmatch(folder) for folder in folders)

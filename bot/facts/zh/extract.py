@@ -24,7 +24,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from bot.facts.catalogue import Catalogue
 from bot.facts.lexicon import Lexicon
@@ -33,6 +32,7 @@ from bot.facts.rules import FigureRule, figure_rule, pattern_rule
 from bot.facts.strength import (
     figure_claim,
     framed_by_title,
+    in_opinion_section,
     is_promise,
     pattern_claim,
     proposed,
@@ -159,10 +159,4 @@ class ZhClaimExtractor:
         opening = to_simplified(body[:40])
         if self.lexicon.any(self.roles.opinion_voices, opening):
             return True
-        try:
-            path = urlsplit(link).path.lower()
-        except ValueError:
-            return False
-        segments = [s for s in path.split("/") if s]
-        paths = self.lexicon.compiled[self.roles.opinion_paths]
-        return any(paths.fullmatch(segment) for segment in segments[:-1])
+        return in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])

@@ -11,11 +11,9 @@ words of a whole rate (``whole``: 剩余, 全部).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pydantic import Field
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from bot.facts.roles import Party
+from bot.facts.roles import Party, RoleSet
 
 
 def _parties() -> dict[str, Party]:
@@ -25,9 +23,7 @@ def _parties() -> dict[str, Party]:
     }
 
 
-class ZhRoles(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ZhRoles(RoleSet):
     parties: dict[str, Party] = Field(default_factory=_parties)
     others: str = "others"
     pair: str = "pair"  # both parties at once (中美): names them near an excluded word
@@ -56,11 +52,3 @@ class ZhRoles(BaseModel):
     layer: str = "layer_words"
     keeping: str = "keeping_verbs"
     whole: str = "whole_words"
-
-    def named(self) -> Iterator[tuple[str, str]]:
-        """Every (role, vocabulary name) pair, parties included."""
-        for role, value in self.model_dump().items():
-            if role == "parties":
-                yield from ((f"parties.{name}", name) for name in value)
-            else:
-                yield role, value
