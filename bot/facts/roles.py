@@ -35,30 +35,12 @@ class RoleSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    def named(self) -> Iterator[tuple[str, str]]:
-        """Every (role, vocabulary name) pair, parties included."""
-        for role, value in self.model_dump().items():
-            if role == "parties":
-                yield from ((f"parties.{name}", name) for name in value)
-            else:
-                yield role, value
-
-
-class Roles(RoleSet):
-    """Role → vocabulary name. ``parties``: the party vocabularies, each with what a bare name
-    of it just before a tariff noun means ("China tariffs": the tariffs on China)."""
-
-    parties: dict[str, Party] = Field(default_factory=_parties)
     others: str = "others"
     person_titles: str = "person_titles"
     retrospective: str = "retrospective"
     republished: str = "republished"
     opinion_titles: str = "opinion_titles"
     opinion_paths: str = "opinion_paths"
-    rubrics: str = "rubrics"
-    correction: str = "correction_markers"
-    institutions: str = "institution_words"
-    imperatives: str = "imperatives"
     negation: str = "negation_markers"
     proposal: str = "proposal_markers"
     rumour: str = "rumour_markers"
@@ -73,6 +55,25 @@ class Roles(RoleSet):
     removal: str = "removal_verbs"
     aggregate: str = "aggregate_words"
     layer: str = "layer_words"
+
+    def named(self) -> Iterator[tuple[str, str]]:
+        """Every (role, vocabulary name) pair, parties included."""
+        for role, value in self.model_dump().items():
+            if role == "parties":
+                yield from ((f"parties.{name}", name) for name in value)
+            else:
+                yield role, value
+
+
+class Roles(RoleSet):
+    """Role → vocabulary name. ``parties``: the party vocabularies, each with what a bare name
+    of it just before a tariff noun means ("China tariffs": the tariffs on China)."""
+
+    parties: dict[str, Party] = Field(default_factory=_parties)
+    rubrics: str = "rubrics"
+    correction: str = "correction_markers"
+    institutions: str = "institution_words"
+    imperatives: str = "imperatives"
     outside: str = "outside_duties"
     scaling: str = "scaling_verbs"
 
