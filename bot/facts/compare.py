@@ -26,7 +26,9 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    claim of it.
 8. A prior that fits nothing in the fact's history (neither the value in force nor the one
    before, nor an implied level) is another measure ("cut to 47% from 57%", counting other
-   duties): ``noted``, however many sources repeat it.
+   duties): ``noted``, however many sources repeat it. So is a whole's level below the sum of
+   its parts in force (a tariff on most goods of 10% while its fentanyl layer is 20%): one part
+   of it read as the whole.
 9. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
    fact; so do ``sources_needed`` independent sources within the window (this entry and earlier
    reports), one of them at least stating a change. Moving is ``changed``.
@@ -157,12 +159,20 @@ def _corrects_recent(claim: Claim, state: FactState, how: Judgement) -> bool:
 
 
 def _status(
-    fact: Fact, claim: Claim, value: FactValue, state: FactState, how: Judgement
+    fact: Fact,
+    claim: Claim,
+    value: FactValue,
+    state: FactState,
+    how: Judgement,
+    floor: float | None = None,
 ) -> tuple[ChangeStatus | None, list[Report]]:
-    """The status of an asserted claim of ``value`` (different from the current value)."""
+    """The status of an asserted claim of ``value`` (different from the current value);
+    ``floor``: the sum of the fact's parts in force, below which no level of it is believed."""
     prior = check_prior(value, claim.previous, state)
     if prior is Prior.STALE:
         return None, []
+    if floor is not None and isinstance(value, int | float) and value < floor:
+        return ChangeStatus.NOTED, []  # a part's rate read as the whole
     key = value_key(value)
     support = independent(
         (r for r in how.record.reports(fact.id) if value_key(r.value) == key),
@@ -195,7 +205,11 @@ def _status(
 
 
 def _judge_fact(
-    fact: Fact, claims: Sequence[Claim], state: FactState, how: Judgement
+    fact: Fact,
+    claims: Sequence[Claim],
+    state: FactState,
+    how: Judgement,
+    floor: float | None = None,
 ) -> Change | None:
     mine = [c for c in claims if c.modality is not Modality.HISTORICAL]
     if not mine:
@@ -228,7 +242,7 @@ def _judge_fact(
     elif how.published < state.since:
         status = None
     else:
-        status, support = _status(fact, claim, value, state, how)
+        status, support = _status(fact, claim, value, state, how, floor)
     if status is None:
         return None
     return Change(
@@ -259,13 +273,29 @@ def compare(
         mine = [c for c in claims if c.fact_id == fact_id]
         if state is None or not mine:
             continue
-        change = _judge_fact(fact, mine, state, how)
+        floor = _parts_in_force(fact_id, states, found, catalogue)
+        change = _judge_fact(fact, mine, state, how, floor)
         if change is None:
             continue
         found[fact_id] = change
         for whole, level in implied_values([change], states, catalogue).items():
             states[whole] = replace(states[whole], implied=level)
     return [found[fact_id] for fact_id in catalogue if fact_id in found]
+
+
+def _parts_in_force(
+    whole: str, states: Mapping[str, FactState], found: Mapping[str, Change], catalogue: Catalogue
+) -> float | None:
+    """The sum of a whole fact's percent parts as this entry leaves them, if it has parts."""
+    total: float | None = None
+    for part_id, part in catalogue.items():
+        if part.part_of != whole or part.kind is not FactKind.PERCENT or part_id not in states:
+            continue
+        change = found.get(part_id)
+        value = change.new if change and change.status in _MOVES else states[part_id].value
+        if isinstance(value, int | float):
+            total = (total or 0.0) + float(value)
+    return total
 
 
 def implied_values(

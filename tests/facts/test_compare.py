@@ -246,6 +246,24 @@ def test_a_part_moves_its_whole_implied_level(catalogue: Catalogue) -> None:
     ]
 
 
+def test_a_whole_below_its_parts_in_force_is_a_part_read_as_the_whole(
+    catalogue: Catalogue,
+) -> None:
+    # the fentanyl layer is 20%: a tariff on most goods of 10% can only be another part of it
+    assert judged(catalogue, [claim(US, 10.0, previous=145.0)]) == [(US, 145.0, 10.0, NOTED)]
+    assert judged(catalogue, [claim(US, 10.0)], source=Source("gov.example", Tier.OFFICIAL)) == [
+        (US, 145.0, 10.0, NOTED)
+    ]
+    # at or above the layer it moves as any firm claim does
+    assert judged(catalogue, [claim(US, 20.0)]) == [(US, 145.0, 20.0, CHANGED)]
+    # the same entry lowering the layer first lowers the floor with it
+    both = [claim(FENT, 0.0), claim(US, 10.0)]
+    assert judged(catalogue, both) == [(US, 145.0, 10.0, CHANGED), (FENT, 20.0, 0.0, CHANGED)]
+    # a layer only reported does not lower it
+    reported = [claim(FENT, 0.0, strength=WEAK), claim(US, 10.0)]
+    assert judged(catalogue, reported) == [(US, 145.0, 10.0, NOTED), (FENT, 20.0, 0.0, REPORTED)]
+
+
 def test_relative_claims_need_arithmetic(catalogue: Catalogue) -> None:
     fact = catalogue[TALKS]
     assert resolve(fact, claim(TALKS, 0.5, relative=Relative.MULTIPLY), "held") is None
