@@ -101,13 +101,17 @@ class Judgement:
 
 
 def _pick(fact: Fact, claims: Sequence[Claim]) -> Claim:
+    """The entry's value for a fact: the most advanced state (``hints.precedence``), the latest
+    month, else the value stated most often; among claims of that value a firm one, then one
+    stating a change, then the first."""
     if fact.kind is FactKind.STATE:
         rank = {state: i for i, state in enumerate(fact.hints.precedence)}
-        return min(claims, key=lambda c: rank.get(str(c.value), len(rank)))
-    if fact.kind is FactKind.MONTH:
-        return max(claims, key=lambda c: str(c.value))
+        best = min(rank.get(str(c.value), len(rank)) for c in claims)
+        claims = [c for c in claims if rank.get(str(c.value), len(rank)) == best]
+    elif fact.kind is FactKind.MONTH:
+        latest = max(str(c.value) for c in claims)
+        claims = [c for c in claims if str(c.value) == latest]
     counts = Counter((value_key(c.value), c.relative) for c in claims)
-    # the value stated most often; on a tie a firm claim, then a stated change, then the first
     return min(
         enumerate(claims),
         key=lambda ic: (

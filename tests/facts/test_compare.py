@@ -112,6 +112,20 @@ CASES = [
         LATER,
         [(TALKS, "evaluating", "agreement", CHANGED)],
     ),
+    # among claims of the winning state or month the firm one decides (a bare headline is weak)
+    (
+        [claim(TALKS, "held", strength=WEAK), claim(TALKS, "held")],
+        LATER,
+        [(TALKS, "evaluating", "held", CHANGED)],
+    ),
+    (
+        [
+            claim("china-precursor-controls", "2025-06", strength=WEAK),
+            claim("china-precursor-controls", "2025-06"),
+        ],
+        LATER,
+        [("china-precursor-controls", "2024-09", "2025-06", CHANGED)],
+    ),
     # months: the latest named wins
     (
         [
