@@ -39,6 +39,9 @@ TEMPLATES: dict[str, list[tuple[str, str]]] = {
 }
 BASELINES = {"us-tariff-china": 145, "china-tariff-us": 125}
 RESERVED = {100, 232, 301}  # read as statute sections (232, 301), or a round hundred
+# a level under the sum of a fact's parts in force (the US fentanyl layer, 20%) is read as one
+# part taken for the whole and only noted, so no item sets a fact below it
+FLOORS = {"us-tariff-china": 20}
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
@@ -47,7 +50,10 @@ def change_items(count: int, *, seed: int, prefix: str = "chg") -> list[Item]:
     rng = random.Random(seed)
     values = [v for v in range(5, 400) if v not in RESERVED]
     pools = {
-        fact: rng.sample([v for v in values if v != BASELINES[fact]], 350) for fact in TEMPLATES
+        fact: rng.sample(
+            [v for v in values if v != BASELINES[fact] and v > FLOORS.get(fact, 0)], 350
+        )
+        for fact in TEMPLATES
     }
     facts = list(TEMPLATES)
     published = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=6)
