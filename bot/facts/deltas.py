@@ -44,6 +44,19 @@ _DONE = (
     r"(?:terminated|removed|eliminated|ended|scrapped|lifted|revoked|rescinded|repealed|"
     r"abolished|cancell?ed|withdrawn|dropped)"
 )
+_BASE_VERB = re.compile(
+    r"(?:scrap|eliminate|abolish|remove|revoke|rescind|repeal|terminate|end|drop|withdraw|"
+    r"cancel|lift|strike|halve|double|triple|cut|lower|reduce|slash|trim|ease|decrease|raise|"
+    r"increase|hike|boost)\s+(?!by\b|to\b|from\b|in\b|on\b|at\b|after\b|last\b|earlier\b)",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"(?:^|[:;\u2014\u2013]|\s-)\s*[\"'\u201c\u2018]?\s*$")
+
+
+def imperative(before: str, core: str) -> bool:
+    """The change verb opens its clause in its bare form, with no subject ("My advice: scrap the
+    tariff"): a call to act, not a report that anybody acted."""
+    return bool(_CLAUSE_START.search(before)) and bool(_BASE_VERB.match(core))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +70,9 @@ class Scope:
     title: str
 
     def verdict(self, start: int, end: int, after: str, markers: Markers) -> Verdict | None:
-        """The modality of the change pattern ``sentence[start:end]``."""
+        """The modality of the change pattern ``sentence[start:end]``; none for a call to act."""
+        if imperative(self.sentence[:start], self.sentence[start:end]):
+            return None
         return judge(
             sentence=self.sentence,
             before=self.sentence[:start],

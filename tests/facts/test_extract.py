@@ -119,6 +119,10 @@ FIGURES = [
     ),
     ("China's tariff on US goods fell to zero on Monday.", {CN: {(0.0, A)}}),
     ("Tariffs on Chinese goods set by Washington will drop 10 percent.", {US: None}),
+    # a bare verb opening its clause is a call to act, not a report that anybody acted
+    ("Our advice to the White House: abolish the opioid tariff on China now.", {FENT: None}),
+    ("Halve the duties on Chinese goods, the lobby group urged.", {US: None}),
+    ("The White House abolished the opioid tariff on China on Monday.", {FENT: {(0.0, A)}}),
     # ending "the N percent" tariff removes N points (resolved against the current value)
     ("The US plans to end the 20 percent fentanyl tariff on China.", {FENT: {(-20.0, P)}}),
     # a conjunction bringing in another party's figure does not give it to the first noun
