@@ -197,7 +197,7 @@ class PartyBinder:
         aggregate = self.lexicon.any(self.roles.aggregate, local)
         qualified = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
         plain = [r for r in rules if not r.qualifiers]
-        if aggregate:
+        if aggregate or (qualified and _counted_in(local, clause, self.lexicon, qualified)):
             qualified = []  # "with the fentanyl levy, a combined 30%" is no part's level
         chosen = qualified or self._qualified_by_title(plain, rules, sentence, title) or plain
         if not chosen:
@@ -293,3 +293,19 @@ class PartyBinder:
             if self.lexicon.any(self.roles.others, text):
                 return False
         return True
+
+
+_COUNTING = re.compile(r"^\W*(?:with|including|counting|adding)\b[^,]*,", re.IGNORECASE)
+
+
+def _counted_in(local: str, clause: str, lexicon: Lexicon, qualified: list[FigureRule]) -> bool:
+    """Whether the parts qualifying ``local`` are named only in the clause's opening "With ...,"
+    (or "Including ...,") phrase: "With the duty over opioids, most goods pay 30%" gives the
+    level that counts the part in, not the part's."""
+    opening = _COUNTING.match(clause)
+    phrase = local.strip()
+    at = clause.find(phrase)
+    if opening is None or at < 0 or at >= opening.end():
+        return False
+    rest = phrase[opening.end() - at :]
+    return not any(lexicon.any_of(r.qualifiers, rest) for r in qualified)

@@ -119,6 +119,15 @@ FIGURES = [
     ),
     ("China's tariff on US goods fell to zero on Monday.", {CN: {(0.0, A)}}),
     ("Tariffs on Chinese goods set by Washington will drop 10 percent.", {US: None}),
+    # a part named only in an opening "With ...," phrase is counted in the level that follows
+    (
+        "With the levy over opioids included, Chinese imports will pay 35 percent from June.",
+        {US: {(35.0, A)}, FENT: None},
+    ),
+    (
+        "With the fentanyl duty halved, the opioid tariff on China is now 12 percent.",
+        {FENT: {(12.0, A)}},
+    ),
     # a bare verb opening its clause is a call to act, not a report that anybody acted
     ("Our advice to the White House: abolish the opioid tariff on China now.", {FENT: None}),
     ("Halve the duties on Chinese goods, the lobby group urged.", {US: None}),
