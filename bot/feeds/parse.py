@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,17 +16,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
+import lxml.html
+from lxml import etree
 
 from bot.feeds.entry import Entry
 
 MAX_TEXT_CHARS = 20_000
 MAX_TITLE_CHARS = 500
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_TAG = re.compile(
-    r"</?(p|div|br|li|ul|ol|h[1-6]|tr|blockquote|section|article)\b[^>]*>", re.I
-)
-_DROP = re.compile(r"<(script|style|noscript|iframe|object)\b.*?</\1\s*>", re.I | re.S)
 _SPACE = re.compile(r"\s+")
+# elements whose text is no text; elements that separate words (the others run on: "Tar<b>iff")
+_DROPPED = ("script", "style", "noscript", "iframe", "object")
+_BLOCKS = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "tr", "blockquote", "section", "article"}
+    | {f"h{level}" for level in range(1, 7)}
+)
+_HTML = dict(remove_comments=True, remove_pis=True, no_network=True)
+_PARSER = lxml.html.HTMLParser(**_HTML)
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8", **_HTML)
 
 
 @dataclass(slots=True)
@@ -44,12 +49,27 @@ class ParsedFeed:
 
 
 def html_to_text(markup: str) -> str:
-    """Plain text from an HTML fragment: scripts dropped, tags stripped, entities decoded."""
-    text = _DROP.sub(" ", markup)
-    text = _BLOCK_TAG.sub(" ", text)
-    text = _TAG.sub("", text)
-    text = html.unescape(text)
-    return _SPACE.sub(" ", text).strip()
+    """Plain text from an HTML fragment, read by lxml's HTML parser: comments, processing
+    instructions, scripts and styles dropped, a space where a block ends, entities decoded,
+    whitespace collapsed. A ``<`` that opens no tag ("tariffs < 30%") stays text."""
+    markup = markup.replace("\x00", "")
+    if "<" not in markup and "&" not in markup:
+        return _SPACE.sub(" ", markup).strip()
+    try:
+        root = etree.fromstring(markup, _PARSER)
+    except ValueError:  # a str that declares its encoding: lxml wants its bytes
+        root = etree.fromstring(markup.encode("utf-8", "replace"), _UTF8_PARSER)
+    except etree.LxmlError:
+        return ""
+    if root is None:  # nothing but comments
+        return ""
+    for dropped in list(root.iter(*_DROPPED)):
+        dropped.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.text = " " + (element.text or "")
+            element.tail = " " + (element.tail or "")
+    return _SPACE.sub(" ", "".join(root.itertext())).strip()
 
 
 def _entry_time(raw: Any) -> datetime | None:

@@ -1,0 +1,234 @@
+"""The transport: aiohttp sessions under the SSRF guard, aiohttp's own connection limits, one
+deadline per fetch, and redirects followed by hand.
+
+- **Limits.** Each session's ``TCPConnector`` holds at most ``fetch.concurrency`` connections
+  in use, and ``fetch.per_host_concurrency`` per host (aiohttp counts per host, port and
+  scheme). A request beyond them waits in the connector; a freed connection goes to a waiting
+  request of a host still under its own limit, so one busy host cannot hold up the others.
+  There are two sessions (the deployer's guard, and the strict one for chat-added feeds when the
+  deployer allows private networks), each with these limits.
+- **Guard.** The connector resolves through :class:`~bot.feeds.ssrf.GuardedResolver` and opens
+  sockets through :meth:`~bot.feeds.ssrf.AddressGuard.socket_factory`: addresses are checked at
+  connect time, so DNS rebinding cannot pass; each redirect hop is checked again as a new
+  request (:func:`~bot.feeds.request.redirect_target`), at most ``max_redirects`` followed.
+- **Time.** A :class:`Deadline` bounds a whole fetch (all hops and the whole body) by
+  ``timeout_seconds`` and each new connection (name resolution, TCP, TLS) by
+  ``connect_timeout_seconds``; a socket read waits at most ``timeout_seconds``. Time spent
+  waiting for the connector's limits counts against neither: a busy pool never times a feed out.
+- **Decompression** is left to :mod:`bot.feeds.response` (``auto_decompress`` off), so the cap
+  holds on the decoded bytes; no cookies, no proxy from the environment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import SimpleNamespace, TracebackType
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+
+from bot.config.settings import FetchConfig
+from bot.feeds.errors import FetchFailure, too_large
+from bot.feeds.request import check_url, redirect_target, session_headers
+from bot.feeds.ssrf import AddressGuard, GuardedResolver
+
+
+class Deadline:
+    """One fetch's time limits (see the module doc), as an async context manager around the
+    fetch; ``elapsed`` is the time that counted (waits for a free connection left out)."""
+
+    def __init__(self, total: float, connect: float) -> None:
+        self._total = total
+        self._connect = connect
+        self._timeout: asyncio.Timeout | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._started = self._ends_at = self._queued_at = 0.0
+        self._stopped: float | None = None
+        self._waited = 0.0
+
+    async def __aenter__(self) -> Deadline:
+        self._loop = asyncio.get_running_loop()
+        self._started = self._loop.time()
+        self._ends_at = self._started + self._total
+        self._timeout = asyncio.timeout_at(self._ends_at)
+        await self._timeout.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self._timeout is not None and self._loop is not None
+        self._stopped = self._loop.time()
+        await self._timeout.__aexit__(exc_type, exc, traceback)
+
+    @property
+    def elapsed(self) -> float:
+        if self._loop is None:
+            return 0.0
+        end = self._stopped if self._stopped is not None else self._loop.time()
+        return max(0.0, end - self._started - self._waited)
+
+    def queued(self) -> None:
+        """The request waits for the connector's limits: the clock stops."""
+        self._queued_at = self._now()
+        self._reschedule(None)
+
+    def dequeued(self) -> None:
+        """A connection is free: the clock runs again, the deadline moved by the wait."""
+        waited = self._now() - self._queued_at
+        self._waited += waited
+        self._ends_at += waited
+        self._reschedule(self._ends_at)
+
+    def connecting(self) -> None:
+        """A new connection is opened: it must be up within the connect timeout."""
+        self._reschedule(min(self._ends_at, self._now() + self._connect))
+
+    def connected(self) -> None:
+        self._reschedule(self._ends_at)
+
+    def _now(self) -> float:
+        return self._loop.time() if self._loop is not None else 0.0
+
+    def _reschedule(self, when: float | None) -> None:
+        if self._timeout is not None and not self._timeout.expired():
+            self._timeout.reschedule(when)
+
+
+Hook = Callable[[aiohttp.ClientSession, SimpleNamespace, object], Awaitable[None]]
+
+
+def _deadline_hooks() -> aiohttp.TraceConfig:
+    """Tells each request's :class:`Deadline` (its ``trace_request_ctx``) when it waits for
+    a connection and when it opens one."""
+
+    def hook(step: Callable[[Deadline], None]) -> Hook:
+        async def call(_: aiohttp.ClientSession, context: SimpleNamespace, __: object) -> None:
+            if isinstance(context.trace_request_ctx, Deadline):
+                step(context.trace_request_ctx)
+
+        return call
+
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_queued_start.append(hook(Deadline.queued))
+    trace.on_connection_queued_end.append(hook(Deadline.dequeued))
+    trace.on_connection_create_start.append(hook(Deadline.connecting))
+    trace.on_connection_create_end.append(hook(Deadline.connected))
+    return trace
+
+
+class Transport:
+    """Requests under :class:`FetchConfig`'s limits and the SSRF guard. ``guards``: the
+    deployer's (``False``) and the strict one for untrusted URLs (``True``)."""
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        guards: dict[bool, AddressGuard],
+        resolver: AbstractResolver | None = None,
+    ) -> None:
+        self.config = config
+        self._guards = guards
+        self._resolver = resolver
+        self._sessions: dict[bool, aiohttp.ClientSession] = {}
+        self._closed = False
+
+    def deadline(self) -> Deadline:
+        return Deadline(self.config.timeout_seconds, self.config.connect_timeout_seconds)
+
+    def guard(self, *, untrusted: bool) -> AddressGuard:
+        return self._guards[self._strict(untrusted)]
+
+    @asynccontextmanager
+    async def get(
+        self, url: str, headers: dict[str, str], deadline: Deadline, *, untrusted: bool
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The response at the end of ``url``'s redirects (its ``url`` is where they ended),
+        open for its body to be read; ``deadline`` must be entered around this."""
+        guard = self.guard(untrusted=untrusted)
+        current = check_url(url, guard)
+        session = self._session(untrusted=untrusted)
+        for _hop in range(self.config.max_redirects + 1):
+            async with session.get(
+                current, headers=headers, allow_redirects=False, trace_request_ctx=deadline
+            ) as response:
+                following = redirect_target(current, response.status, response.headers, guard)
+                if following is None:
+                    yield response
+                    return
+            current = following
+        raise FetchFailure("too many redirects", "redirects")
+
+    @asynccontextmanager
+    async def post(
+        self, url: str, form: dict[str, str], deadline: Deadline, *, untrusted: bool
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """POST a form; redirects are not followed."""
+        target = check_url(url, self.guard(untrusted=untrusted))
+        session = self._session(untrusted=untrusted)
+        async with session.post(
+            target, data=form, allow_redirects=False, trace_request_ctx=deadline
+        ) as response:
+            yield response
+
+    async def close(self) -> None:
+        self._closed = True
+        sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            await session.close()
+
+    def _strict(self, untrusted: bool) -> bool:
+        return untrusted and self.config.allow_private_networks
+
+    def _session(self, *, untrusted: bool) -> aiohttp.ClientSession:
+        if self._closed:
+            raise FetchFailure("fetcher is closed", "closed")
+        strict = self._strict(untrusted)
+        session = self._sessions.get(strict)
+        if session is None or session.closed:
+            session = self._new_session(self._guards[strict])
+            self._sessions[strict] = session
+        return session
+
+    def _new_session(self, guard: AddressGuard) -> aiohttp.ClientSession:
+        config = self.config
+        connector = aiohttp.TCPConnector(
+            limit=config.concurrency,
+            limit_per_host=config.per_host_concurrency,
+            resolver=GuardedResolver(self._resolver or aiohttp.ThreadedResolver(), guard),
+            socket_factory=guard.socket_factory,
+            ttl_dns_cache=60,
+        )
+        return aiohttp.ClientSession(
+            connector=connector,
+            headers=session_headers(config.user_agent),
+            timeout=aiohttp.ClientTimeout(
+                total=None,  # the Deadline's, which leaves out waits for a free connection
+                sock_connect=config.connect_timeout_seconds,
+                sock_read=config.timeout_seconds,
+            ),
+            trace_configs=[_deadline_hooks()],
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            trust_env=False,
+            raise_for_status=False,
+        )
+
+
+async def read_file(path: Path, limit: int) -> bytes:
+    """A local feed file, whole, refused over ``limit`` bytes (read off the event loop)."""
+    return await asyncio.to_thread(_read_capped, path, limit)
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        body = handle.read(limit + 1)
+    if len(body) > limit:
+        raise too_large(limit)
+    return body
