@@ -1,34 +1,20 @@
-"""The Discord slash commands as the API describes them, and their upload.
+"""The Discord slash commands as the API describes them (upload: :mod:`bot.chat.discord_sync`).
 
-:func:`command_definitions` builds the API's JSON from the catalogue and the topics (so adding a
-fact or topic in ``seeds/``/``config/`` re-syncs them); :func:`sync_commands` uploads them with
-one bulk overwrite only when their SHA-256 differs from the one kept in the store's meta table;
-``DISCORD_DEV_GUILD_ID`` syncs them to one guild (instant) instead of globally.
+:func:`command_definitions` builds the API's JSON from the catalogue and the topics, so adding a
+fact or topic in ``seeds/``/``config/`` changes them (and the next start re-syncs them). Their
+options are named as the shared handlers read them (:mod:`bot.chat.invocation`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import json
-import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import aiohttp
-import discord
-
-from bot.chat.commands import KINDS
-from bot.delivery.discord import DiscordConnection
+from bot.chat.invocation import KINDS
 from bot.facts.catalogue import Catalogue
-from bot.store import repo
-from bot.store.db import Database
-
-log = logging.getLogger("bot.chat.discord_app")
 
 STRING, INTEGER, BOOLEAN, SUB_COMMAND, SUB_COMMAND_GROUP = 3, 4, 5, 1, 2
 MAX_CHOICES = 25
-DEV_GUILD_VAR = "DISCORD_DEV_GUILD_ID"
 
 
 def _choices(values: Sequence[str]) -> dict[str, Any]:
@@ -115,56 +101,3 @@ def command_definitions(catalogue: Catalogue, topics: Sequence[str]) -> list[dic
             ],
         },
     ]
-
-
-def definitions_digest(definitions: Sequence[Mapping[str, Any]], application_id: str) -> str:
-    canonical = json.dumps(
-        [application_id, list(definitions)], sort_keys=True, separators=(",", ":")
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _meta_key(guild_id: str) -> str:
-    return f"discord.commands.sha256:{f'guild:{guild_id}' if guild_id else 'global'}"
-
-
-async def sync_commands(
-    connection: DiscordConnection,
-    db: Database,
-    application_id: str,
-    definitions: Sequence[Mapping[str, Any]],
-    guild_id: str = "",
-) -> bool:
-    """Upload the definitions if they changed since the last upload; ``True`` if uploaded."""
-    digest = definitions_digest(definitions, application_id)
-    key = _meta_key(guild_id)
-
-    def stored() -> str | None:
-        with db.session() as session:
-            return repo.get_meta(session, key)
-
-    def remember() -> None:
-        with db.session() as session:
-            repo.set_meta(session, key, digest)
-
-    if await asyncio.to_thread(stored) == digest:
-        log.info("discord: slash commands unchanged (%s), not synced", key.rsplit(":", 1)[-1])
-        return False
-    rest = await connection.rest()
-    payload: Any = list(definitions)
-    if guild_id:
-        await rest.bulk_upsert_guild_commands(application_id, guild_id, payload)
-    else:
-        await rest.bulk_upsert_global_commands(application_id, payload)
-    await asyncio.to_thread(remember)
-    log.info("discord: slash commands synced (%s)", f"guild {guild_id}" if guild_id else "global")
-    return True
-
-
-async def sync_logged(
-    connection: DiscordConnection, db: Database, application_id: str, definitions: Any, guild: str
-) -> None:
-    try:
-        await sync_commands(connection, db, application_id, definitions, guild)
-    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
-        log.error("discord: slash commands not synced (application %s): %s", application_id, exc)

@@ -1,6 +1,6 @@
 """Discord's gateway mode: a discord.py client holds the websocket and hands each slash command,
 and each click on a reviewer's button or submitted form, to the same
-:class:`~bot.chat.discord_app.Interactions` as the HTTP endpoint; the answer goes to the
+:class:`~bot.chat.discord_interactions.Interactions` as the HTTP endpoint; the answer goes to the
 interaction's callback endpoint. Used when there is a bot token and no public key."""
 
 from __future__ import annotations
@@ -15,17 +15,11 @@ import aiohttp
 import discord
 from discord.http import Route
 
-from bot.chat.discord_app import (
-    APPLICATION_COMMAND,
-    CLOSE_GRACE_SECONDS,
-    Interactions,
-    command_services,
-    dev_guild_id,
-    rest_connection,
-)
-from bot.chat.discord_commands import command_definitions, sync_logged
+from bot.chat.discord_app import command_services, dev_guild_id, rest_connection
+from bot.chat.discord_interactions import APPLICATION_COMMAND, CLOSE_GRACE_SECONDS, Interactions
 from bot.chat.discord_review import MESSAGE_COMPONENT, MODAL_SUBMIT
-from bot.delivery.discord import DEFAULT_API_URL
+from bot.chat.discord_sync import sync_for
+from bot.delivery.discord_rest import DEFAULT_API_URL
 
 if TYPE_CHECKING:
     from bot.app.context import AppContext
@@ -50,15 +44,8 @@ class GatewayClient(discord.Client):
         connection = self.interactions.connection
         if connection is not None and self.application_id is not None:
             self.interactions.application_id = str(self.application_id)
-            services = self.interactions.services
-            definitions = command_definitions(services.catalogue, services.topics)
-            await sync_logged(
-                connection,
-                self.ctx.db,
-                str(self.application_id),
-                definitions,
-                dev_guild_id(self.ctx),
-            )
+            services, guild = self.interactions.services, dev_guild_id(self.ctx)
+            await sync_for(connection, services, self.interactions.application_id, guild)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Slash commands, and the reviewers' buttons and forms (``bot/chat/discord_review.py``),

@@ -25,21 +25,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.alerts.card import Card, CardKind, Reply
+from bot.alerts.card import Reply
 from bot.chat.commands import CommandServices
 from bot.chat.discord_invocation import manages_server, mapping, user_name
+from bot.chat.review_clicks import decide, form_problem, review_reply
 from bot.delivery.discord_render import message_parameters
 from bot.review.actions import ActionRef, Verb, parse_action
 from bot.review.decide import Reviewer
-from bot.review.values import (
-    MAX_SOURCE_CHARS,
-    MAX_VALUE_CHARS,
-    Refused,
-    check_source,
-    expected,
-    find_fact,
-    parse_value,
-)
+from bot.review.values import MAX_SOURCE_CHARS, MAX_VALUE_CHARS, Refused, expected, find_fact
 
 MESSAGE_COMPONENT = 3
 MODAL_SUBMIT = 5
@@ -56,10 +49,6 @@ NOT_A_REVIEWER = (
 )
 
 
-def answer_reply(text: str) -> Reply:
-    return Reply((Card(id="answer", kind=CardKind.ANSWER, title="Review", body=text),))
-
-
 @dataclass(frozen=True)
 class ReviewAnswer:
     """Either a callback ``body`` to send now, or ``work`` to run in a thread (the adapter
@@ -70,7 +59,7 @@ class ReviewAnswer:
 
 
 def _ephemeral(text: str) -> ReviewAnswer:
-    params = message_parameters(answer_reply(text).cards, ephemeral=True)
+    params = message_parameters(review_reply(text).cards, ephemeral=True)
     return ReviewAnswer(body={"type": CHANNEL_MESSAGE, "data": dict(params.payload or {})})
 
 
@@ -145,10 +134,10 @@ class DiscordReview:
             what = "form" if submitted else "button"
             return _ephemeral(f"This {what} is not one the bot made; nothing changed.")
         typed = _typed(data) if submitted else {}
-        if submitted:
-            problem = self._problem(ref, typed)
-            if problem is not None:
-                return _ephemeral(problem)
+        value, source = typed.get("value", ""), typed.get("source", "")
+        problem = form_problem(self.services.catalogue, ref, value, source) if submitted else None
+        if problem is not None:
+            return _ephemeral(f"{problem[1]} Nothing changed.")
         who, roles, manager = _asker(interaction)
         if not who.user_id or not self.services.reviewers.allow(
             "discord", who.user_id, roles, manager
@@ -165,22 +154,6 @@ class DiscordReview:
             return ReviewAnswer(body=wrong_value_modal(ref, fact.label, expected(fact)))
 
         def work() -> Reply:
-            if submitted:
-                value, source = typed.get("value", ""), typed.get("source", "")
-                outcome = decisions.correct(ref.alert_id, ref.fact_id, value, source, who)
-            elif ref.verb is Verb.CONFIRM:
-                outcome = decisions.confirm(ref.alert_id, who)
-            else:
-                outcome = decisions.dismiss(ref.alert_id, who)
-            return answer_reply(outcome.message)
+            return review_reply(decide(decisions, ref, who, value, source).message)
 
         return ReviewAnswer(work=work)
-
-    def _problem(self, ref: ActionRef, typed: Mapping[str, str]) -> str | None:
-        """What is wrong with a submitted form, or ``None``."""
-        try:
-            parse_value(find_fact(self.services.catalogue, ref.fact_id), typed.get("value", ""))
-            check_source(typed.get("source"))
-        except Refused as refused:
-            return f"{refused.message} Nothing changed."
-        return None

@@ -8,20 +8,18 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from bot.alerts.card import Card, CardKind, Reply
+from bot.alerts.card import Reply
+from bot.chat.answers import answer
+from bot.chat.invocation import Invocation, options_of
 from bot.facts.model import Fact
 from bot.review.decide import Reviewer
 from bot.store import decisions as stored
 
 if TYPE_CHECKING:
-    from bot.chat.commands import CommandServices, Invocation
+    from bot.chat.commands import CommandServices
 
 SET_USAGE = "Usage: /fentanyl set <fact> <value> [source link]"
 HISTORY_DECISIONS = 10
-
-
-def _answer(title: str, body: str = "") -> Card:
-    return Card(id="answer", kind=CardKind.ANSWER, title=title, body=body)
 
 
 def reviewer_of(inv: Invocation) -> Reviewer:
@@ -30,20 +28,19 @@ def reviewer_of(inv: Invocation) -> Reviewer:
 
 
 def cmd_set(inv: Invocation, services: CommandServices) -> Reply:
-    """Set a fact: ``set <fact> <value words...> [http(s) link]``; the answer is the decision's
-    outcome (what changed, or why nothing did)."""
-    if len(inv.args) < 2:
+    """Set a fact. Options: ``fact``, ``value``, ``source`` (an optional http(s) link; typed,
+    the last word when it is one); the answer is the decision's outcome (what changed, or why
+    nothing did)."""
+    options = options_of(inv)
+    fact, value = options.text("fact"), options.text("value")
+    if not fact or not value:
         known = ", ".join(services.catalogue)
-        return Reply((_answer(SET_USAGE, f"Facts: {known}"),))
+        return answer(SET_USAGE, f"Facts: {known}")
     if services.decisions is None:
-        return Reply((_answer("Decisions are not available here."),))
-    fact, rest = inv.args[0], list(inv.args[1:])
-    source = ""
-    if len(rest) > 1 and rest[-1].strip("<>").lower().startswith(("http://", "https://")):
-        source = rest.pop()
-    outcome = services.decisions.set(fact, " ".join(rest), source, reviewer_of(inv))
+        return answer("Decisions are not available here.")
+    outcome = services.decisions.set(fact, value, options.text("source"), reviewer_of(inv))
     title = "Done" if outcome.ok else "Nothing changed"
-    return Reply((_answer(title, outcome.message),), ephemeral=not outcome.ok)
+    return answer(title, outcome.message, ephemeral=not outcome.ok)
 
 
 _VERBS = {"confirm": "confirmed", "dismiss": "dismissed", "correct": "corrected", "set": "set"}
@@ -71,12 +68,8 @@ _PRIVILEGE = {"add-feed": "add feeds", "remove-feed": "remove feeds", "set": "se
 
 def refused(command: str) -> Reply:
     """The answer to a privileged command from someone who is not a reviewer."""
-    return Reply(
-        (
-            _answer(
-                f"Only reviewers may {_PRIVILEGE.get(command, command)}",
-                "Reviewers are named under `review` in the bot's config "
-                "(Slack users or user groups, Discord roles; Discord server managers may too).",
-            ),
-        )
+    return answer(
+        f"Only reviewers may {_PRIVILEGE.get(command, command)}",
+        "Reviewers are named under `review` in the bot's config "
+        "(Slack users or user groups, Discord roles; Discord server managers may too).",
     )

@@ -35,23 +35,16 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.alerts.card import Card, CardKind
 from bot.chat.commands import CommandServices
+from bot.chat.review_clicks import decide, form_problem, review_card
+from bot.chat.slack_commands import Ack, respond_card
 from bot.delivery.slack_api import error_code
 from bot.delivery.slack_render import escape, fallback_text, render_blocks
 from bot.facts.model import Fact
 from bot.redact import remember_secret
 from bot.review.actions import ActionRef, Verb, parse_action
 from bot.review.decide import Reviewer
-from bot.review.values import (
-    MAX_SOURCE_CHARS,
-    MAX_VALUE_CHARS,
-    Refused,
-    check_source,
-    expected,
-    find_fact,
-    parse_value,
-)
+from bot.review.values import MAX_SOURCE_CHARS, MAX_VALUE_CHARS, Refused, expected, find_fact
 
 log = logging.getLogger(__name__)
 WRONG_VALUE_VIEW = "review:wrong-value"
@@ -129,10 +122,6 @@ def _typed(values: Mapping[str, Any], block: str) -> str:
     return typed if isinstance(typed, str) else ""
 
 
-def _answer(text: str) -> Card:
-    return Card(id="answer", kind=CardKind.ANSWER, title="Review", body=text)
-
-
 class SlackReview:
     """The listeners of the reviewers' buttons and modal (see the module doc)."""
 
@@ -155,11 +144,7 @@ class SlackReview:
         return reviewers.allow("slack", user, groups, False)
 
     async def on_button(
-        self,
-        ack: Callable[..., Awaitable[None]],
-        body: dict[str, Any],
-        respond: AsyncRespond,
-        client: AsyncWebClient,
+        self, ack: Ack, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
         remember_secret(str(body.get("response_url") or ""))  # never shown in a log line
@@ -181,8 +166,7 @@ class SlackReview:
         if ref.verb is Verb.WRONG:
             await self._open_form(body, respond, client, ref)
             return
-        decide = decisions.confirm if ref.verb is Verb.CONFIRM else decisions.dismiss
-        outcome = await asyncio.to_thread(decide, ref.alert_id, who)
+        outcome = await asyncio.to_thread(decide, decisions, ref, who)
         log.info("slack: %s of %s by %s: %s", ref.verb, ref.alert_id, who.account, outcome.problem)
         await self._tell(body, respond, client, outcome.message)
 
@@ -203,11 +187,7 @@ class SlackReview:
             await self._tell(body, respond, client, text)
 
     async def on_wrong_value(
-        self,
-        ack: Callable[..., Awaitable[None]],
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: AsyncWebClient,
+        self, ack: Ack, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         try:
             meta = json.loads(str(view.get("private_metadata") or "{}"))
@@ -220,15 +200,9 @@ class SlackReview:
             return
         values = _mapping(_mapping(view.get("state")).get("values"))
         typed, source = _typed(values, "value"), _typed(values, "source")
-        try:
-            parse_value(find_fact(self.services.catalogue, ref.fact_id), typed)
-        except Refused as refused:
-            await self._errors(ack, "value", refused.message)
-            return
-        try:
-            check_source(source)
-        except Refused as refused:
-            await self._errors(ack, "source", refused.message)
+        problem = form_problem(self.services.catalogue, ref, typed, source)
+        if problem is not None:
+            await self._errors(ack, *problem)
             return
         await ack()
         channel, who = str(meta.get("channel") or ""), _reviewer(body)
@@ -236,14 +210,12 @@ class SlackReview:
         if decisions is None or not await self._allowed(client, who.user_id):
             await self._ephemeral(client, channel, who.user_id, NOT_A_REVIEWER)
             return
-        outcome = await asyncio.to_thread(
-            decisions.correct, ref.alert_id, ref.fact_id, typed, source, who
-        )
+        outcome = await asyncio.to_thread(decide, decisions, ref, who, typed, source)
         log.info("slack: correction of %s by %s: %s", ref.alert_id, who.account, outcome.problem)
         await self._ephemeral(client, channel, who.user_id, outcome.message)
 
     @staticmethod
-    async def _errors(ack: Callable[..., Awaitable[None]], block: str, message: str) -> None:
+    async def _errors(ack: Ack, block: str, message: str) -> None:
         text = message if len(message) <= MAX_ERROR else message[: MAX_ERROR - 1] + "…"
         await ack(response_action="errors", errors={block: text})
 
@@ -252,15 +224,9 @@ class SlackReview:
     ) -> None:
         """An answer only the clicker sees: through the click's ``response_url``, else
         ``chat.postEphemeral`` in its channel."""
-        card = _answer(text)
         try:
             if body.get("response_url"):
-                await respond(
-                    text=fallback_text(card),
-                    blocks=render_blocks(card),
-                    response_type="ephemeral",
-                    replace_original=False,
-                )
+                await respond_card(respond, review_card(text))
                 return
         except Exception as exc:
             log.warning("slack: answer to a button not delivered: %s", type(exc).__name__)
@@ -271,7 +237,7 @@ class SlackReview:
         if not channel or not user:
             log.info("slack: no channel to answer %s in: %s", user or "someone", text)
             return
-        card = _answer(text)
+        card = review_card(text)
         try:
             await client.chat_postEphemeral(
                 channel=channel, user=user, text=fallback_text(card), blocks=render_blocks(card)

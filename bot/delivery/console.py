@@ -1,9 +1,8 @@
-"""The console destination: prints cards readably to standard output.
+"""The console destination: prints cards (rendered by ``console_render``) to standard output.
 
-A follow-up (a card with ``parent_id``) is printed with a head naming the alert it follows up
-and that alert's title, e.g. ``[CHANGE · follow-up to al-3f… “US tariff …: 145% → 30%”]``; a
-correction says ``CORRECTION of`` instead. Printed lines cannot be changed, so an edit of the
-parent is a no-op here.
+The transport is a write to the stream; a failed write (``OSError``) is a retryable failure.
+Printed lines cannot be changed, so an edit of a follow-up's parent is a no-op here, and nothing
+printed can be looked up again after a crash.
 """
 
 from __future__ import annotations
@@ -11,43 +10,11 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.alerts.card import Card, CardKind
-from bot.alerts.sanitize import clean_card, clean_text
+from bot.alerts.card import Card
 from bot.delivery.base import FollowUp, SendResult
+from bot.delivery.console_render import render
 
-_MARK = {
-    CardKind.CHANGE: "CHANGE",
-    CardKind.REPORT: "REPORT",
-    CardKind.NEWS: "NEWS",
-    CardKind.DIGEST: "DIGEST",
-    CardKind.ADMIN: "ADMIN",
-    CardKind.ANSWER: "",
-}
-TITLE_MAX = 80
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= TITLE_MAX else text[: TITLE_MAX - 1].rstrip() + "…"
-
-
-def _mark(card: Card, follow_up: FollowUp | None) -> str:
-    mark = _MARK.get(card.kind, card.kind.value.upper())
-    if not card.parent_id:
-        return mark
-    relation = "CORRECTION of" if card.broadcast else "follow-up to"
-    parent_title = follow_up.parent.title if follow_up is not None else ""
-    named = f"{card.parent_id} “{_short(parent_title)}”" if parent_title else card.parent_id
-    return " · ".join(part for part in (mark, f"{relation} {named}") if part)
-
-
-def render(card: Card, follow_up: FollowUp | None = None) -> str:
-    """The card as console text, cleaned of control characters (no terminal escapes)."""
-    card = clean_card(card)
-    mark = clean_text(_mark(card, follow_up))
-    lines = card.plain_text().splitlines() or [""]
-    head = f"[{mark}] {lines[0]}" if mark else lines[0]
-    body = "\n".join(f"    {line}" for line in lines[1:])
-    return f"{head}\n{body}\n" if body else f"{head}\n"
+__all__ = ["ConsoleDestination", "render"]
 
 
 class ConsoleDestination:

@@ -1,5 +1,6 @@
-"""The Slack destination: cards posted with slack_sdk's AsyncWebClient. Rendering (Block Kit,
-escaping) is in ``slack_render``; reading Slack's answers (pacing, error codes) in ``slack_api``.
+"""The Slack destination: cards rendered as Block Kit (``slack_render``), posted through
+slack_sdk's AsyncWebClient (``slack_client``: pacing, paging), Slack's answers read as outcomes
+(``slack_api``: error codes, what is permanent or uncertain).
 
 Sending: at most one message a second per channel; 429 → retryable with Slack's Retry-After;
 5xx and transport errors → retried here with backoff, and because such a failure may hide a
@@ -19,26 +20,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import aclosing
 from dataclasses import replace
 from typing import Any
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts.card import Card
 from bot.delivery.base import FollowUp, SendResult
 from bot.delivery.slack_api import (
+    NETWORK_ERRORS,
     PERMANENT_ERRORS,
     THREAD_GONE_ERRORS,
-    ChannelPacer,
     HistoryUnavailable,
     Uncertain,
     classify,
     error_code,
     find_alert,
-    with_slash,
 )
+from bot.delivery.slack_client import SlackClient
 from bot.delivery.slack_render import (
     MAX_BLOCKS,
     METADATA_EVENT_TYPE,
@@ -65,7 +65,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-_NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
 
 class _ThreadGone(Exception):
@@ -87,14 +86,11 @@ class SlackDestination:
         history_pages: int = 10,
         timeout: int = 30,
     ) -> None:
-        self.client = AsyncWebClient(
-            token=token, base_url=with_slash(api_url), timeout=timeout, retry_handlers=[]
+        self.client = SlackClient(
+            token, api_url, min_interval, history_limit, history_pages, timeout
         )
-        self._pacer = ChannelPacer(min_interval)
         self._server_error_retries = server_error_retries
         self._retry = Backoff(first=retry_base_delay)  # 1 s, 2 s: no jitter, no cap
-        self._history_limit = history_limit
-        self._history_pages = history_pages
         self._uncertain: set[tuple[str, str]] = set()
 
     async def send(self, card: Card, channel: str, follow_up: FollowUp | None = None) -> SendResult:
@@ -146,42 +142,33 @@ class SlackDestination:
             return replace(result, thread_id=thread)
 
     async def _post(self, channel: str, message: dict[str, Any]) -> SendResult:
-        async with self._pacer.turn(channel):
-            try:
-                response = await self.client.chat_postMessage(channel=channel, **message)
-            except SlackApiError as exc:
-                if "thread_ts" in message and error_code(exc) in THREAD_GONE_ERRORS:
-                    raise _ThreadGone from exc
-                result = classify(exc, channel)
-                if not result.retryable:
-                    log.error(
-                        "slack: %s for channel %s; the alert stays pending until fixed",
-                        error_code(exc),
-                        channel,
-                    )
-                return result
-            except _NETWORK_ERRORS as exc:
-                raise Uncertain(f"{type(exc).__name__}: {exc}") from exc
-        ts = response.get("ts")
-        return SendResult(ok=True, external_id=str(ts) if ts else None)
+        try:
+            ts = await self.client.post(channel, message)
+        except SlackApiError as exc:
+            if "thread_ts" in message and error_code(exc) in THREAD_GONE_ERRORS:
+                raise _ThreadGone from exc
+            result = classify(exc, channel)
+            if not result.retryable:
+                log.error(
+                    "slack: %s for channel %s; the alert stays pending until fixed",
+                    error_code(exc),
+                    channel,
+                )
+            return result
+        except NETWORK_ERRORS as exc:
+            raise Uncertain(f"{type(exc).__name__}: {exc}") from exc
+        return SendResult(ok=True, external_id=ts)
 
     async def edit(self, card: Card, channel: str, message_id: str) -> SendResult:
         """``chat.update`` of ``message_id`` to ``card`` (blocks, text, the same metadata)."""
-        message = render_message(card)
         try:
-            await self.client.chat_update(
-                channel=channel,
-                ts=message_id,
-                text=message["text"],
-                blocks=message["blocks"],
-                metadata=message.get("metadata"),
-            )
+            await self.client.update(channel, message_id, render_message(card))
         except SlackApiError as exc:
             try:
                 return classify(exc, channel, edit=True)
             except Uncertain as uncertain:  # an edit is idempotent: simply try again later
                 return SendResult(ok=False, error=f"slack: {uncertain}")
-        except _NETWORK_ERRORS as exc:
+        except NETWORK_ERRORS as exc:
             return SendResult(ok=False, error=f"slack: {type(exc).__name__}: {exc}")
         return SendResult(ok=True, external_id=message_id)
 
@@ -199,72 +186,41 @@ class SlackDestination:
         """
         thread = follow_up.root if follow_up is not None else None
         if thread:
-            found = await self._find_in_thread(card, channel, thread)
+            found = await self._find(card, channel, thread)
             if found is not None:
                 return found
-        return await self._find_in_history(card, channel)
+        return await self._find(card, channel)
 
-    async def _find_in_thread(self, card: Card, channel: str, thread: str) -> str | None:
-        cursor: str | None = None
-        for _ in range(self._history_pages):
-            try:
-                response = await self.client.conversations_replies(
-                    channel=channel,
-                    ts=thread,
-                    limit=self._history_limit,
-                    include_all_metadata=True,
-                    cursor=cursor,
-                )
-            except SlackApiError as exc:
-                code = error_code(exc)
-                if code in THREAD_GONE_ERRORS or code in PERMANENT_ERRORS:
-                    log.warning("slack: cannot read thread %s of %s: %s", thread, channel, code)
-                    return None
-                raise HistoryUnavailable(f"slack: thread {thread} of {channel}: {exc}") from exc
-            except _NETWORK_ERRORS as exc:
-                raise HistoryUnavailable(f"slack: thread {thread} of {channel}: {exc}") from exc
-            found = find_alert(response.get("messages") or [], card.id)
-            if found is not None:
-                return found
-            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-            if not response.get("has_more") or not cursor:
+    async def _find(self, card: Card, channel: str, thread: str | None = None) -> str | None:
+        """The alert's message in ``thread`` of ``channel``, or in the channel's history."""
+        where = f"thread {thread} of {channel}" if thread else f"history of {channel}"
+        unreadable = THREAD_GONE_ERRORS | PERMANENT_ERRORS if thread else PERMANENT_ERRORS
+        oldest = None
+        if not thread and card.published is not None:
+            oldest = f"{card.published.timestamp() - 60:.6f}"
+        more = False
+        try:
+            async with aclosing(self.client.pages(channel, thread=thread, oldest=oldest)) as pages:
+                async for page in pages:
+                    found = find_alert(page.messages, card.id)
+                    if found is not None:
+                        return found
+                    more = page.more
+        except SlackApiError as exc:
+            if error_code(exc) in unreadable:
+                log.warning("slack: cannot read %s: %s", where, error_code(exc))
                 return None
-        return None
-
-    async def _find_in_history(self, card: Card, channel: str) -> str | None:
-        oldest = f"{card.published.timestamp() - 60:.6f}" if card.published else None
-        cursor: str | None = None
-        for _ in range(self._history_pages):
-            try:
-                response = await self.client.conversations_history(
-                    channel=channel,
-                    limit=self._history_limit,
-                    include_all_metadata=True,
-                    cursor=cursor,
-                    oldest=oldest,
-                )
-            except SlackApiError as exc:
-                if error_code(exc) in PERMANENT_ERRORS:
-                    log.warning("slack: cannot read history of %s: %s", channel, error_code(exc))
-                    return None
-                raise HistoryUnavailable(f"slack: history of {channel}: {exc}") from exc
-            except _NETWORK_ERRORS as exc:
-                raise HistoryUnavailable(f"slack: history of {channel}: {exc}") from exc
-            found = find_alert(response.get("messages") or [], card.id)
-            if found is not None:
-                return found
-            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-            if not response.get("has_more") or not cursor:
-                return None
-        log.warning(
-            "slack: %s not found in the last %d messages of %s; treating it as not posted",
-            card.id,
-            self._history_pages * self._history_limit,
-            channel,
-        )
+            raise HistoryUnavailable(f"slack: {where}: {exc}") from exc
+        except NETWORK_ERRORS as exc:
+            raise HistoryUnavailable(f"slack: {where}: {exc}") from exc
+        if more and not thread:
+            log.warning(
+                "slack: %s not found in the last %d messages of %s; treating it as not posted",
+                card.id,
+                self.client.max_pages * self.client.page_size,
+                channel,
+            )
         return None
 
     async def close(self) -> None:
-        session = getattr(self.client, "session", None)
-        if session is not None and not session.closed:
-            await session.close()
+        await self.client.close()

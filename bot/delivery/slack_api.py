@@ -1,5 +1,6 @@
-"""Slack's Web API answers turned into outcomes: pacing, error codes, what is permanent, what
-is uncertain, and finding an alert's message among those Slack lists.
+"""Slack's Web API answers turned into outcomes: error codes, what is permanent, what is
+uncertain, and finding an alert's message among those Slack lists. The calls themselves are
+made by ``slack_client``.
 
 How an answer is read (``classify``), first match wins:
 
@@ -15,12 +16,10 @@ How an answer is read (``classify``), first match wins:
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery.base import SendResult
@@ -47,28 +46,8 @@ PERMANENT_ERRORS = frozenset(
 UNEDITABLE_ERRORS = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 # chat.postMessage with thread_ts / conversations.replies: the thread's first message is gone
 THREAD_GONE_ERRORS = frozenset({"thread_not_found", "message_not_found"})
-
-
-class ChannelPacer:
-    """At most one message per ``interval`` seconds in each channel."""
-
-    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._interval = interval
-        self._clock = clock
-        self._next_at: dict[str, float] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-
-    @asynccontextmanager
-    async def turn(self, channel: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(channel, asyncio.Lock())
-        async with lock:
-            wait = self._next_at.get(channel, 0.0) - self._clock()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            try:
-                yield
-            finally:
-                self._next_at[channel] = self._clock() + self._interval
+# no answer at all (timeout, dropped connection): a post may or may not have arrived
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
 
 class HistoryUnavailable(Exception):
@@ -97,10 +76,6 @@ def error_code(error: SlackApiError) -> str:
 
 def status_code(error: SlackApiError) -> int:
     return int(getattr(error.response, "status_code", 0) or 0)
-
-
-def with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
 
 
 def classify(exc: SlackApiError, channel: str, *, edit: bool = False) -> SendResult:

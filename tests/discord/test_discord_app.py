@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import aiohttp
 import pytest
@@ -12,8 +13,9 @@ from nacl.signing import SigningKey
 
 from bot.chat.commands import CommandServices
 from bot.chat.discord_app import Interactions, invocation_from
-from bot.chat.discord_commands import command_definitions, sync_commands
+from bot.chat.discord_commands import command_definitions
 from bot.chat.discord_gateway import GatewayClient
+from bot.chat.discord_sync import sync_commands
 from bot.config import Environment
 from bot.delivery.discord import DiscordConnection
 from bot.facts.catalogue import Catalogue
@@ -32,9 +34,9 @@ from tests.discord.fake_discord import FakeDiscord
 EPHEMERAL = 64
 
 
-async def wait_for(condition: object, seconds: float = 10.0) -> None:
+async def wait_for(condition: Callable[[], object], seconds: float = 10.0) -> None:
     for _ in range(int(seconds / 0.05)):
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         await asyncio.sleep(0.05)
     raise AssertionError("condition not met in time")
@@ -190,7 +192,7 @@ def test_invocations_from_interactions() -> None:
             [{"type": 1, "name": "latest", "options": [{"type": 4, "name": "n", "value": 3}]}],
         )
     )
-    assert (inv.command, inv.args, inv.destination) == ("latest", ("3",), f"discord:{CHANNEL}")
+    assert (inv.command, inv.options, inv.destination) == ("latest", {"n": 3}, f"discord:{CHANNEL}")
     assert inv.user == "500000000000000001"
     dm = invocation_from({"type": 2, "data": {"name": "fentanyl-status"}, "user": {"id": "7"}})
     assert (dm.command, dm.args, dm.destination, dm.user) == ("status", (), "", "7")
@@ -312,7 +314,9 @@ async def test_without_a_bot_token_history_is_answered_inline_with_the_chart(
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    server = site._server
+    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
+    port = server.sockets[0].getsockname()[1]
     history = [
         {
             "type": 1,

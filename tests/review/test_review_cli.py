@@ -195,4 +195,5 @@ def test_discord_registers_set_and_says_who_asks(catalogue: Catalogue) -> None:
         },
     }
     inv = invocation_from(interaction)
-    assert (inv.command, inv.args, inv.name, inv.groups) == ("set", (US, "35"), "Bob", {"4"})
+    options = {"fact": US, "value": "35"}
+    assert (inv.command, inv.options, inv.name, inv.groups) == ("set", options, "Bob", {"4"})
