@@ -176,6 +176,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"\nfeeds: {len(feeds)}, failing: {len(failing)}; outbox: {outbox or 'empty'}")
     for feed in failing:
         print(f"    {feed.name}: {feed.consecutive_failures} failures, {feed.last_error}")
+    for feed in feeds:
+        if feed.backlog_entries:
+            print(
+                f"    {feed.name}: {feed.backlog_entries} entries beyond "
+                "fetch.max_entries_per_poll judged as backlog (no alerts)"
+            )
     return EXIT_OK
 
 

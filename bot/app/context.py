@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.app.reviewing import decisions_for
 from bot.chat.commands import CommandServices
 from bot.chat.review import Reviewers
@@ -32,6 +30,7 @@ from bot.store.db import (
     DatabaseMissing,
     DatabaseUrlError,
     SchemaOutdated,
+    StoreError,
     StoreUnavailable,
     error_reason,
     masked,
@@ -142,7 +141,7 @@ def open_database(
     except SchemaOutdated as exc:
         db.dispose()
         raise SchemaOutdated(f"database {shown}: {exc}") from exc
-    except (SQLAlchemyError, OSError) as exc:
+    except (StoreError, OSError) as exc:
         db.dispose()
         raise StoreUnavailable(f"database {shown}: {error_reason(exc)}") from exc
     return db

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import errno
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.config import ConfigError
 from bot.facts.catalogue import SeedError
-from bot.store.db import DatabaseMissing, DatabaseUrlError, StoreUnavailable, error_reason
+from bot.store.db import (
+    DatabaseMissing,
+    DatabaseUrlError,
+    StoreError,
+    StoreUnavailable,
+    error_reason,
+)
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1
@@ -47,7 +51,7 @@ def describe(exc: BaseException) -> tuple[int, str]:
         return EXIT_BAD_INPUT, _first_line(exc)
     if isinstance(exc, StoreUnavailable):
         return EXIT_RUNTIME, _first_line(exc)
-    if isinstance(exc, SQLAlchemyError):
+    if isinstance(exc, StoreError):
         return EXIT_RUNTIME, f"database: {error_reason(exc)}"
     if isinstance(exc, ValueError):
         # the topics file and the Discord key raise ValueError naming what is wrong

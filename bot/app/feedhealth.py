@@ -4,6 +4,8 @@ admin alert when it has been failing for more than a day.
 A success stores the new validators only when every entry of the body was judged (otherwise
 the next poll must fetch and parse the body again), resets the failure count and schedules the
 next poll from the feed's interval, its ``<ttl>``, its caching headers and how often it posts.
+A sweep writes its feeds' results in batches (:meth:`FeedHealth.record`: one transaction, one
+statement for the successes), so an unchanged feed costs a row in a batch.
 A failure counts, backs off exponentially (``Retry-After`` honoured) and, once the feed has
 failed for :data:`FAILING_ALERT_AFTER`, queues one admin alert to the ``admin`` routes.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -22,8 +25,9 @@ from bot.app.routing import destinations_for
 from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import ParsedFeed
 from bot.feeds.policy import next_poll_delay
-from bot.store import repo
+from bot.store import polls, repo
 from bot.store.models import FeedRow
+from bot.store.polls import PollSuccess
 
 log = logging.getLogger("bot.app.worker")
 FAILING_ALERT_AFTER = timedelta(days=1)
@@ -50,53 +54,73 @@ class FeedHealth:
             **extra,  # type: ignore[arg-type]
         )
 
-    def record_success(
-        self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed, *, new: bool, complete: bool
-    ) -> None:
-        """``new``: some entry was new; ``complete``: every entry was judged."""
-        now = repo.utcnow()
+    def success(
+        self,
+        feed: FeedRow,
+        result: FetchResult,
+        parsed: ParsedFeed,
+        *,
+        new: bool,
+        complete: bool,
+        backlog_entries: int = 0,
+    ) -> PollSuccess:
+        """What a successful poll changes in the feed's row. ``new``: some entry was new;
+        ``complete``: every entry was judged; ``backlog_entries``: entries beyond the per-poll
+        cap, judged without alerts."""
         entry_times = [e.published for e in parsed.entries if e.dated]
         delay = self._delay(
             feed, 0, result, ttl_minutes=parsed.ttl_minutes, recent_entry_times=entry_times
         )
+        return PollSuccess(
+            feed_id=feed.id,
+            next_poll_at=repo.utcnow() + timedelta(seconds=delay),
+            complete=complete,
+            etag=result.validators.etag,
+            last_modified=result.validators.last_modified,
+            content_hash=result.validators.content_hash,
+            new_entries=new,
+            hub_url=parsed.hub_url,
+            backlog_entries=backlog_entries,
+        )
+
+    def record(
+        self,
+        successes: Sequence[PollSuccess] = (),
+        failures: Sequence[tuple[FeedRow, FetchResult]] = (),
+    ) -> None:
+        """Write polls' results in one transaction (successes in one statement)."""
+        now = repo.utcnow()
+        for feed, result in failures:
+            reason = result.error or "unknown error"
+            log.warning("feed %s: %s", feed.name, reason, extra={"feed": feed.name})
         with self.ctx.db.session() as session:
-            row = session.get(FeedRow, feed.id)
-            if row is None:
-                return
-            if complete:
-                row.etag = result.validators.etag
-                row.last_modified = result.validators.last_modified
-                row.content_hash = result.validators.content_hash
-            row.first_polled_at = row.first_polled_at or now
-            row.last_polled_at = row.last_success_at = now
-            if new:
-                row.last_new_entry_at = now
-            row.consecutive_failures = 0
-            row.failing_since = None
-            row.last_error = row.last_error_kind = None
-            row.admin_alerted = False
-            row.hub_url = parsed.hub_url or row.hub_url
-            row.next_poll_at = now + timedelta(seconds=delay)
-            repo.release_feed(session, feed.id, self.ctx.instance_id)
+            polls.record_successes(session, successes, owner=self.ctx.instance_id, now=now)
+            for feed, result in failures:
+                self._failed(session, feed, result, now)
+
+    def record_success(
+        self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed, *, new: bool, complete: bool
+    ) -> None:
+        """``new``: some entry was new; ``complete``: every entry was judged."""
+        self.record([self.success(feed, result, parsed, new=new, complete=complete)])
 
     def record_failure(self, feed: FeedRow, result: FetchResult) -> None:
-        now = repo.utcnow()
-        reason = result.error or "unknown error"
-        log.warning("feed %s: %s", feed.name, reason, extra={"feed": feed.name})
-        with self.ctx.db.session() as session:
-            row = session.get(FeedRow, feed.id)
-            if row is None:
-                return
-            row.consecutive_failures += 1
-            row.failing_since = row.failing_since or now
-            row.last_error = reason[:1000]
-            row.last_error_kind = (result.error_kind or "error")[:40]
-            row.last_polled_at = now
-            delay = self._delay(feed, row.consecutive_failures, result)
-            row.next_poll_at = now + timedelta(seconds=delay)
-            if now - row.failing_since > FAILING_ALERT_AFTER and not row.admin_alerted:
-                row.admin_alerted = self._alert_failing_feed(session, row, now)
-            repo.release_feed(session, feed.id, self.ctx.instance_id)
+        self.record(failures=[(feed, result)])
+
+    def _failed(self, session: Session, feed: FeedRow, result: FetchResult, now: datetime) -> None:
+        row = session.get(FeedRow, feed.id)
+        if row is None:
+            return
+        row.consecutive_failures += 1
+        row.failing_since = row.failing_since or now
+        row.last_error = (result.error or "unknown error")[:1000]
+        row.last_error_kind = (result.error_kind or "error")[:40]
+        row.last_polled_at = now
+        delay = self._delay(feed, row.consecutive_failures, result)
+        row.next_poll_at = now + timedelta(seconds=delay)
+        if now - row.failing_since > FAILING_ALERT_AFTER and not row.admin_alerted:
+            row.admin_alerted = self._alert_failing_feed(session, row, now)
+        repo.release_feed(session, feed.id, self.ctx.instance_id)
 
     def _alert_failing_feed(self, session: Session, row: FeedRow, now: datetime) -> bool:
         destinations = destinations_for(session, self.ctx.config.routes, "admin", ())

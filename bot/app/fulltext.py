@@ -35,14 +35,25 @@ class FullText:
         """The analysis, on the article page's text when the feed's is too short. The page of
         an entry from a chat-added feed (``untrusted``) is fetched under the strict SSRF guard,
         whatever the deployer allows for configured feeds."""
-        analysis = self.ctx.analyser.analyse(entry)
-        wants_page = (
+        return await self.complete(
+            entry, self.ctx.analyser.analyse(entry), fetch_page=fetch_page, untrusted=untrusted
+        )
+
+    def wants_page(self, entry: Entry, analysis: Analysis, *, fetch_page: bool) -> bool:
+        """Whether the entry is to be judged on its article page."""
+        return (
             fetch_page
             and analysis.needs_full_text
             and self.ctx.config.fetch.full_text
             and entry.link.startswith(("http://", "https://"))
         )
-        if not wants_page:
+
+    async def complete(
+        self, entry: Entry, analysis: Analysis, *, fetch_page: bool, untrusted: bool
+    ) -> tuple[Entry, Analysis]:
+        """The entry and its analysis, on the article page's text when the feed's is too short
+        (``analysis`` is the feed text's)."""
+        if not self.wants_page(entry, analysis, fetch_page=fetch_page):
             return entry, analysis
         text = await self._article_text(entry.link, untrusted=untrusted)
         if not text or len(text) <= len(entry.text):

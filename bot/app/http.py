@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot import metrics
 from bot.app.context import AppContext
 from bot.store import repo
-from bot.store.db import error_reason
+from bot.store.db import StoreError, error_reason
 from bot.store.status import feed_health, outbox_health
 
 RouteInstaller = Callable[[web.Application], None]
@@ -77,7 +76,7 @@ class Health:
             with self.ctx.db.session() as session:
                 feeds = feed_health(session)
                 outbox = outbox_health(session, self.outbox_stuck_after)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             return [f"the database cannot be read: {error_reason(exc)}"]
         body["feeds"] = {"enabled": feeds.enabled, "failing": feeds.failing}
         body["outbox"] = {"stuck": outbox.stuck, "failed": outbox.failed}

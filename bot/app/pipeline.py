@@ -50,7 +50,7 @@ from bot.news.analysis import Analysis
 from bot.news.cluster import is_copy
 from bot.store import ledger, repo
 from bot.store.db import Database
-from bot.store.models import EntryRow, FactStateRow
+from bot.store.models import FactStateRow
 from bot.store.stories import judge_one_batch_at_a_time
 
 log = logging.getLogger(__name__)
@@ -190,6 +190,7 @@ class Pipeline:
         try:
             with self._db.session() as session:
                 session.info["cache_subscriptions"] = True
+                rows = repo.EntryRows(session)
                 judge_one_batch_at_a_time(session)
                 seen = repo.seen_uids(session, uids)
                 fresh = []
@@ -201,9 +202,10 @@ class Pipeline:
                     return judged
                 self._stories.begin(session, min(item.entry.published for _, item, _ in fresh))
                 claims = any(item.analysis.claims for _, item, _ in fresh)
-                rows = ledger.fact_state_rows(session, lock=True) if claims else {}
+                states = ledger.fact_state_rows(session, lock=True) if claims else {}
                 for index, item, uid in fresh:
-                    judged[index] = self._judge(session, item, uid, rows)
+                    judged[index] = self._judge(session, rows, item, uid, states)
+                rows.flush()
         except BaseException:
             self._stories.rollback()
             raise
@@ -211,11 +213,16 @@ class Pipeline:
         return judged
 
     def _judge(
-        self, session: Session, item: Item, uid: str, rows: dict[str, FactStateRow]
+        self,
+        session: Session,
+        rows: repo.EntryRows,
+        item: Item,
+        uid: str,
+        state_rows: dict[str, FactStateRow],
     ) -> Outcome:
         entry, analysis, backlog = item.entry, item.analysis, item.backlog
         source = self._sources.source_of(entry.link, entry.feed)
-        states = ledger.states_of(rows) if analysis.claims else {}
+        states = ledger.states_of(state_rows) if analysis.claims else {}
         how = Judgement(
             published=entry.published,
             source=source,
@@ -227,23 +234,21 @@ class Pipeline:
         outcome.source = source
         story_uid = self._story(session, outcome)
         events = _events(changes)
-        session.add(
-            EntryRow(
-                uid=uid,
-                feed=entry.feed,
-                entry_id=entry.entry_id,
-                link=entry.link,
-                title=entry.title,
-                text=entry.text,
-                summary=analysis.summary,
-                published=entry.published,
-                seen_at=repo.utcnow(),
-                relevant=analysis.relevant,
-                topics=list(analysis.topics),
-                events=events,
-                duplicate_of=story_uid,
-                backlog=backlog,
-            )
+        rows.add(
+            uid=uid,
+            feed=entry.feed,
+            entry_id=entry.entry_id,
+            link=entry.link,
+            title=entry.title,
+            text=entry.text,
+            summary=analysis.summary,
+            published=entry.published,
+            seen_at=repo.utcnow(),
+            relevant=analysis.relevant,
+            topics=list(analysis.topics),
+            events=events,
+            duplicate_of=story_uid,
+            backlog=backlog,
         )
         if analysis.relevant:
             self._stories.add(entry, uid, events, story_uid)

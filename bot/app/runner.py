@@ -3,15 +3,19 @@
 Scheduled jobs (APScheduler's AsyncIOScheduler), each with ``max_instances=1`` so a slow sweep
 never overlaps itself, ``coalesce=True`` so missed runs collapse into one, and a short misfire
 grace (a poll missed by more than that is simply taken by the next tick):
-- ``poll`` every 15 s: claims the feeds that are due (each feed has its own next poll time);
-  then, when ``websub.callback_base`` is set, subscribes the feeds that advertise a hub and
-  renews subscriptions a day before they expire (:meth:`WebSubManager.renew`);
+- ``poll`` every second: claims the feeds that are due (each feed has its own next poll time),
+  so a feed is polled within a second of its time; a sweep that runs longer keeps claiming the
+  feeds that come due meanwhile (``bot/app/sweep.py``). Then, when ``websub.callback_base`` is
+  set, at most once a minute, subscribes the feeds that advertise a hub and renews
+  subscriptions a day before they expire (:meth:`WebSubManager.renew`);
 - ``deliver`` every ``schedule.deliver_interval_seconds``: the outbox dispatcher;
 - ``digest`` daily at ``schedule.digest_hour_utc``.
 A job that fails logs one line (its traceback at DEBUG) and runs again at its next time.
 On a stop signal the scheduler stops taking new jobs and waits for running ones, then the HTTP
 server, chat adapters and fetcher close. Leases of unfinished work expire and another replica
-(or the next start) takes it over.
+takes it over; a restart on the same host takes back a dead process's leases at once
+(``bot/app/leases.py``). The pool's worker processes (parsing, analysis) are started during
+start-up, and exit with the bot however it ends.
 """
 
 from __future__ import annotations
@@ -19,14 +23,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.exc import SQLAlchemyError
 
+from bot.app.analysis_jobs import setup_for
 from bot.app.context import AppContext
 from bot.app.digest import send_digest
 from bot.app.errors import EXIT_OK, EXIT_RUNTIME, PortUnavailable
@@ -37,14 +43,27 @@ from bot.app.worker import Worker
 from bot.delivery.registry import build_destinations, close_all
 from bot.feeds.fetch import Fetcher
 from bot.feeds.pool import ParsePool
-from bot.store.db import StoreUnavailable, error_reason
+from bot.news.analysis import RuleAnalyser
+from bot.store.db import StoreError, StoreUnavailable, error_reason
 
 log = logging.getLogger(__name__)
-POLL_TICK_SECONDS = 15
+POLL_TICK_SECONDS = 1
+RENEW_EVERY_SECONDS = 60
 SMALL_SWEEP = 50  # fewer feeds than this parse inline: starting worker processes costs more
 
 
-def _unavailable(ctx: AppContext, exc: SQLAlchemyError) -> StoreUnavailable:
+def work_pool(ctx: AppContext, workers: int | None) -> ParsePool:
+    """The pool of worker processes that parse bodies and analyse entries (one per core by
+    default: the main process mostly waits on the network and the database)."""
+    if workers is None:
+        workers = ctx.config.fetch.parse_workers
+    if workers is None:
+        workers = os.cpu_count() or 2
+    setup = setup_for(ctx.config) if workers and isinstance(ctx.analyser, RuleAnalyser) else None
+    return ParsePool(workers, setup=setup)
+
+
+def _unavailable(ctx: AppContext, exc: StoreError) -> StoreUnavailable:
     return StoreUnavailable(f"database {ctx.db.shown_url}: {error_reason(exc)}")
 
 
@@ -52,18 +71,22 @@ async def run_once(ctx: AppContext) -> int:
     """One full cycle; exit 1 when the database could not be written (the worker has logged
     why, once), else 0."""
     destinations = build_destinations(ctx.env)
-    workers = 0 if len(ctx.config.feeds) < SMALL_SWEEP else ctx.config.fetch.parse_workers
-    async with Fetcher(ctx.config.fetch) as fetcher, ParsePool(workers) as parser:
-        worker = Worker(ctx, fetcher, destinations, parser)
+    started = time.monotonic()
+    small = len(ctx.config.feeds) < SMALL_SWEEP
+    async with Fetcher(ctx.config.fetch) as fetcher, work_pool(ctx, 0 if small else None) as pool:
+        worker = Worker(ctx, fetcher, destinations, pool)
         try:
-            await asyncio.to_thread(worker.sync_feeds)
+            await asyncio.gather(asyncio.to_thread(worker.sync_feeds), pool.warm_up())
+            cycle = time.monotonic()
             with progress("polling feeds", len(ctx.config.feeds)) as advance:
                 stats = await worker.poll(ignore_schedule=True, on_feed=advance)
             delivered = (await worker.deliver()).sent
-        except SQLAlchemyError as exc:
+            done = time.monotonic()
+        except StoreError as exc:
             raise _unavailable(ctx, exc) from exc
         finally:
             await close_all(destinations)
+    log.info("run --once: start-up %.2f s, cycle %.2f s", cycle - started, done - cycle)
     print(stats.summary(delivered), flush=True)
     return EXIT_RUNTIME if worker.storage_error else EXIT_OK
 
@@ -103,9 +126,13 @@ def _schedule(ctx: AppContext, worker: Worker, websub: WebSubManager) -> AsyncIO
     now = datetime.now(UTC)
     subscribe = websub.enabled and bool(ctx.env.BOT_HTTP_PORT)
 
+    renewed_at = 0.0
+
     async def poll() -> None:
+        nonlocal renewed_at
         await worker.poll()
-        if subscribe:
+        if subscribe and time.monotonic() - renewed_at >= RENEW_EVERY_SECONDS:
+            renewed_at = time.monotonic()
             await websub.renew()
 
     scheduler.add_job(
@@ -188,7 +215,7 @@ async def run_forever(ctx: AppContext) -> int:
 
     destinations = build_destinations(ctx.env)
     fetcher = Fetcher(ctx.config.fetch)
-    parser = ParsePool(ctx.config.fetch.parse_workers)
+    parser = work_pool(ctx, None)
     worker = Worker(ctx, fetcher, destinations, parser)
     websub = WebSubManager(ctx, worker, fetcher)
     scheduler = _schedule(ctx, worker, websub)
@@ -202,8 +229,8 @@ async def run_forever(ctx: AppContext) -> int:
     started = False
     try:
         try:
-            await asyncio.to_thread(worker.sync_feeds)
-        except SQLAlchemyError as exc:
+            await asyncio.gather(asyncio.to_thread(worker.sync_feeds), parser.warm_up())
+        except StoreError as exc:
             raise _unavailable(ctx, exc) from exc
         runner = await _start_http(ctx, health, websub)
         await chat.start(ctx)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.facts.model import Change
 from bot.feeds.entry import Entry
-from bot.news.cluster import stored_events
-from bot.news.story_index import StoryIndex
+from bot.news.cluster import content_words, stored_events
+from bot.news.story_index import STORED_TEXT_CHARS, StoryIndex
 from bot.store import stories
 from bot.store.stories import StoryRow
 
@@ -83,6 +83,7 @@ class StoryWindow:
 
     def add(self, entry: Entry, uid: str, events: list[list[str]], story_uid: str | None) -> None:
         """Index an entry the batch stores (relevant ones only)."""
+        whole = len(entry.text) <= STORED_TEXT_CHARS  # its words are those of its full text
         self.index.add(
             key=uid,
             entry_id=entry.entry_id,
@@ -91,6 +92,7 @@ class StoryWindow:
             text=entry.text,
             events=stored_events(events),
             story_key=story_uid,
+            words=content_words(entry.full_text) if whole else None,
         )
         self._pending.append(uid)
 

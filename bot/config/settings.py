@@ -106,6 +106,9 @@ class FetchConfig(_Strict):
     # CIDR ranges let through the SSRF guard even when private networks are refused
     allowed_networks: list[str] = Field(default_factory=list)
     parse_workers: int | None = Field(default=None, ge=0)  # null: one per spare core
+    # entries of one feed judged per poll, newest first; the rest are judged as backlog (for
+    # the facts' history, without alerts) once the other feeds' new entries are judged
+    max_entries_per_poll: int = Field(default=200, ge=1)
     full_text: bool = True  # fetch the article page when a relevant entry's text is short
 
 

@@ -4,6 +4,10 @@ The default :class:`RuleAnalyser` is offline and deterministic, driven by ``seed
 and their hints) and ``config/topics.yaml`` (topics and vocabularies). An entry is relevant when a
 topic matches it or it makes a claim about a tracked fact (the fact's topics are then added).
 Another analyser (for example an LLM-backed one) only has to implement :class:`Analyser`.
+
+An entry that holds none of the words the rules need (``bot/news/prefilter.py``) skips the claim
+extractor and the topic matching: it makes no claim and matches no topic, whatever they would
+have looked at, so its analysis is the one they would have given.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from bot.facts.model import Claim, Modality
 from bot.facts.zh.script import language_of
 from bot.facts.zh.text import sentences as zh_sentences
 from bot.feeds.entry import Entry
+from bot.news.prefilter import Prefilter, words_of
 from bot.news.summary import summarise
 from bot.news.topics import TopicBook, load_topics
 
@@ -49,20 +54,39 @@ class RuleAnalyser:
         languages = {code: (lang.vocabularies, lang.roles) for code, lang in book.languages.items()}
         self.extractor = ClaimExtractor(catalogue, book.vocabularies, book.roles, languages)
         self._term_names = [t.terms for t in book.topics]
+        self.prefilter = Prefilter.build(
+            catalogue, self.extractor.lexicon, book.lexicon, self._term_names
+        )
+
+    def _screen(self, entry: Entry, text: str) -> tuple[bool, bool]:
+        """Whether the entry may make a claim, and whether it may match a topic (see
+        ``bot/news/prefilter.py``; an entry in a language with its own rules is not
+        screened)."""
+        if language_of(text) in self.book.languages or (
+            language_of(f"{entry.title} {entry.text}") in self.book.languages
+        ):
+            return True, True
+        words = words_of(f"{entry.title} {entry.text}")
+        if words is None:
+            return True, True
+        return self.prefilter.may_claim(words), self.prefilter.may_match_topic(words)
 
     def analyse(self, entry: Entry) -> Analysis:
         text = entry.full_text
+        may_claim, may_match = self._screen(entry, text)
+        claims: tuple[Claim, ...] = ()
         try:
-            claims = tuple(
-                self.extractor.extract(
-                    entry.text, entry.published, title=entry.title, link=entry.link
+            if may_claim:
+                claims = tuple(
+                    self.extractor.extract(
+                        entry.text, entry.published, title=entry.title, link=entry.link
+                    )
                 )
-            )
         except Exception:  # feed text is untrusted: one bad entry must not stop the worker
             log.exception("analysis: feed %s entry %s: claim extraction failed", entry.feed,
                           entry.entry_id)  # fmt: skip
             claims = ()
-        topics = list(self.book.matching(text))
+        topics = list(self.book.matching(text)) if may_match else []
         for claim in claims:
             fact = self.catalogue.get(claim.fact_id)
             for topic in fact.topics if fact else ():
@@ -75,11 +99,10 @@ class RuleAnalyser:
             terms = [t.terms for t in book.topics]
             summary = summarise(entry.title, entry.text, book.lexicon, terms, evidence,
                                 split=zh_sentences)  # fmt: skip
-        else:
-            summary = summarise(
-                entry.title, entry.text, self.book.lexicon, self._term_names, evidence
-            )
-        borderline = relevant or self.book.hits(text) > 0
+        else:  # without a topic's term in the text, every sentence scores no term
+            terms = self._term_names if may_match else []
+            summary = summarise(entry.title, entry.text, self.book.lexicon, terms, evidence)
+        borderline = relevant or (may_match and self.book.hits(text) > 0)
         return Analysis(
             relevant=relevant,
             topics=tuple(topics),

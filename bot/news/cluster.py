@@ -86,6 +86,7 @@ def stored_events(raw: Iterable[Sequence[str]]) -> frozenset[Event]:
     return frozenset(events)
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -97,7 +98,7 @@ def _stem(word: str) -> str:
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased, lightly stemmed words without stop words (cached: a story's members are
     compared with every new entry of the window)."""
-    words = {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    words = {_stem(w) for w in set(_WORD.findall(text.lower())) if w not in _STOP and len(w) > 1}
     for run in _CJK_RUN.findall(to_simplified(text)):
         words.update(run[i : i + 2] for i in range(len(run) - 1))
     return frozenset(words)

@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 BACKENDS = ("sqlite", "postgresql")
+StoreError = SQLAlchemyError
+"""What the store raises when the database cannot be reached, read or written: callers outside
+the store catch this name, never the driver's or SQLAlchemy's own types."""
 CONNECT_TIMEOUT_SECONDS = 10
 
 

@@ -76,6 +76,9 @@ class FeedRow(Base):
     websub_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # entries of the last poll beyond fetch.max_entries_per_poll: judged for the facts'
+    # history without alerts (`status` says so)
+    backlog_entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class EntryRow(Base):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, event, func, insert, or_, select, text, update
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.store.models import (
     AlertRow,
@@ -63,24 +63,27 @@ def _lease(
     owner: str,
     until: datetime,
 ) -> list[int]:
-    """Lease the rows ``candidates`` selects to ``owner``; returns the ids actually leased.
+    """Lease the rows ``candidates`` selects to ``owner``; returns the ids actually leased, in
+    the candidates' order.
 
     On PostgreSQL the candidates are locked with ``FOR UPDATE SKIP LOCKED`` first; everywhere
-    each lease is a conditional UPDATE that succeeds only where ``still_free`` still holds.
+    the lease is one conditional UPDATE that takes only the rows where ``still_free`` still
+    holds.
     """
     if _is_postgres(session):
         candidates = candidates.with_for_update(skip_locked=True)
-    claimed: list[int] = []
-    for row_id in list(session.scalars(candidates)):
-        result = session.execute(
-            update(table)
-            .where(table.id == row_id, still_free)
-            .values(lease_owner=owner, lease_until=until)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(row_id)
-    session.flush()
-    return claimed
+    wanted = list(session.scalars(candidates))
+    if not wanted:
+        return []
+    result = session.execute(
+        update(table)
+        .where(table.id.in_(wanted), still_free)
+        .values(lease_owner=owner, lease_until=until)
+        .returning(table.id)
+        .execution_options(synchronize_session=False)
+    )
+    leased = set(result.scalars())
+    return [row_id for row_id in wanted if row_id in leased]
 
 
 # --- entries ---------------------------------------------------------------------------------
@@ -95,47 +98,26 @@ def seen_uids(session: Session, uids: Iterable[str]) -> set[str]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class RecentEntry:
-    """What the same-story check needs of a recent relevant entry (a light row, not a model)."""
+class EntryRows:
+    """Entries to insert in a transaction, written together: they wait until the session
+    reads or writes anything else (so every query of the transaction sees them) or until
+    :meth:`flush`, and go in one multi-row INSERT."""
 
-    uid: str
-    published: datetime
-    title: str
-    text: str
-    events: list[list[str]]
-    duplicate_of: str | None
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rows: list[dict[str, Any]] = []
+        event.listen(session, "do_orm_execute", self._before_query)
 
+    def add(self, **row: Any) -> None:
+        self._rows.append(row)
 
-def recent_relevant_uids(
-    session: Session, since: datetime, limit: int = 500
-) -> list[tuple[str, datetime]]:
-    """The uids (and times) of the relevant entries published since ``since``, oldest first."""
-    query = (
-        select(EntryRow.uid, EntryRow.published)
-        .where(EntryRow.relevant.is_(True), EntryRow.published >= since)
-        .order_by(EntryRow.published)
-        .limit(limit)
-    )
-    return [(uid, published) for uid, published in session.execute(query)]
+    def _before_query(self, _state: ORMExecuteState) -> None:
+        self.flush()
 
-
-def entries_for_story_check(
-    session: Session, uids: Sequence[str], text_chars: int = 2000
-) -> list[RecentEntry]:
-    """The light rows of the given entries (entries never change once stored)."""
-    rows: list[RecentEntry] = []
-    for start in range(0, len(uids), 500):
-        query = select(
-            EntryRow.uid,
-            EntryRow.published,
-            EntryRow.title,
-            func.substr(EntryRow.text, 1, text_chars),
-            EntryRow.events,
-            EntryRow.duplicate_of,
-        ).where(EntryRow.uid.in_(uids[start : start + 500]))
-        rows += [RecentEntry(*row) for row in session.execute(query)]
-    return rows
+    def flush(self) -> None:
+        if self._rows:
+            rows, self._rows = self._rows, []
+            self._session.connection().execute(insert(EntryRow), rows)
 
 
 def latest_entries(session: Session, limit: int, topic: str | None = None) -> list[EntryRow]:
@@ -210,9 +192,13 @@ def claim_due_feeds(
     limit: int,
     names: Sequence[str] | None = None,
     exclude: Sequence[str] = (),
+    exclude_ids: Sequence[int] = (),
+    after_id: int | None = None,
     ignore_schedule: bool = False,
 ) -> list[FeedRow]:
-    """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped."""
+    """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped.
+    ``after_id``: only feeds with a higher id, in id order (a sweep over every feed, once
+    each); otherwise the longest overdue first."""
     free = or_(
         FeedRow.lease_until.is_(None), FeedRow.lease_until < now, FeedRow.lease_owner == owner
     )
@@ -224,16 +210,23 @@ def claim_due_feeds(
         conditions.append(FeedRow.name.in_(list(names)))
     if exclude:
         conditions.append(FeedRow.name.not_in(list(exclude)))
-    query = (
-        select(FeedRow.id)
-        .where(and_(*conditions))
-        .order_by(FeedRow.next_poll_at.is_not(None), FeedRow.next_poll_at)
-        .limit(limit)
-    )
+    if exclude_ids:
+        conditions.append(FeedRow.id.not_in(list(exclude_ids)))
+    query = select(FeedRow.id).where(and_(*conditions)).limit(limit)
+    if after_id is not None:
+        query = query.where(FeedRow.id > after_id).order_by(FeedRow.id)
+    else:
+        query = query.order_by(FeedRow.next_poll_at.is_not(None), FeedRow.next_poll_at)
     claimed = _lease(session, FeedRow, query, free, owner=owner, until=now + lease)
     if not claimed:
         return []
-    return list(session.scalars(select(FeedRow).where(FeedRow.id.in_(claimed))))
+    rows = {row.id: row for row in session.scalars(select(FeedRow).where(FeedRow.id.in_(claimed)))}
+    return [rows[row_id] for row_id in claimed if row_id in rows]
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the next enabled feed is due (``None``: no feed)."""
+    return session.scalar(select(func.min(FeedRow.next_poll_at)).where(FeedRow.enabled.is_(True)))
 
 
 def release_feed(session: Session, feed_id: int, owner: str) -> None:

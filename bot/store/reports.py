@@ -131,6 +131,8 @@ class FeedReport:
     consecutive_failures: int
     failing_since: str | None
     last_error: str | None
+    # entries of the last poll beyond ``fetch.max_entries_per_poll``, judged as backlog
+    backlog_entries: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -154,6 +156,7 @@ def feed_reports(session: Session) -> list[FeedReport]:
             consecutive_failures=row.consecutive_failures,
             failing_since=_iso(row.failing_since),
             last_error=row.last_error,
+            backlog_entries=row.backlog_entries or 0,
         )
         for row in rows
     ]

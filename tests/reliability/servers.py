@@ -396,8 +396,12 @@ class Item:
 
 @dataclass
 class FeedTrigger:
+    """Kills at the ``nth`` feed request, or at the first one after it when ``ready`` says so
+    (such as once the process to kill holds work)."""
+
     nth: int
     kill: Kill
+    ready: Callable[[], bool] | None = None
     seen: int = 0
     fired: bool = False
 
@@ -442,7 +446,7 @@ class FeedHost:
         trigger = self.trigger
         if trigger is not None and not trigger.fired:
             trigger.seen += 1
-            if trigger.seen >= trigger.nth:
+            if trigger.seen >= trigger.nth and (trigger.ready is None or trigger.ready()):
                 trigger.fired = True
                 trigger.kill()
                 raise web.HTTPServiceUnavailable()

@@ -106,7 +106,9 @@ def test_replicas_killed_mid_poll_and_mid_delivery_leave_nothing_lost_or_doubled
     began = time.monotonic()
     processes = {name: deployment.start(name) for name in REPLICAS}
     deployment.feeds.trigger = FeedTrigger(
-        nth=FEEDS // 3, kill=lambda: kill(processes["replica-b"])
+        nth=FEEDS // 3,
+        kill=lambda: kill(processes["replica-b"]),
+        ready=lambda: _leases_of(deployment.database_url, "replica-b")[0] > 0,
     )
     try:
         assert wait_for(lambda: processes["replica-b"].poll() is not None, 60)

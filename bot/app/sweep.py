@@ -1,0 +1,443 @@
+"""One sweep over the due feeds, as a stream: no feed waits for another.
+
+Feeds are claimed a page at a time (one transaction, one UPDATE) and fetched concurrently under
+the fetcher's limits; each body is parsed as soon as it arrives (in the pool's worker
+processes), its entries not stored yet are found in bulk and analysed in the pool. Ready
+entries are judged together in published order, a batch per transaction
+(``bot/app/pipeline.py``), once every feed claimed so far is ready, or once they have waited
+``GATHER_SECONDS`` for the slower ones, or once ``GATHER_ENTRIES`` are ready: the entries of the
+feeds polled together are judged in published order across feeds (the first report of a change
+is the one credited with it), and a slow feed holds the others back a second at most. A feed's
+poll result is written once its last entry is judged, with the other feeds' results in batches
+(one transaction, one statement: an unchanged feed costs one row). Every write of the sweep is
+made by one coroutine, one after another.
+
+Fairness. At most ``fetch.max_entries_per_poll`` entries of a feed, its newest, are judged as
+new; the rest of an archive is judged as backlog (stored and judged for the facts' history,
+without alerts), a batch at a time and only while no other feed's entries wait, oldest first. A
+huge body is parsed in its own worker process. While a sweep runs, due feeds keep being claimed
+(once a second), so a feed's next poll never waits for the end of a slow one. Fetched entries
+waiting to be judged are capped (``MAX_WAITING``): claiming pauses until they are judged.
+
+The entries of a feed that could not be analysed or judged leave its validators unchanged, so
+that the next poll reads them again; a database that cannot be written stops the judging for
+the rest of the sweep (what was not stored is judged at the next poll).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.app.pipeline import Failed, Item, entry_is_backlog
+from bot.feeds.entry import Entry
+from bot.feeds.fetch import FetchResult, Validators
+from bot.feeds.parse import ParsedFeed
+from bot.store import repo
+from bot.store.db import StoreError
+from bot.store.models import FeedRow
+from bot.store.polls import PollSuccess
+
+if TYPE_CHECKING:
+    from bot.app.worker import CycleStats, Worker
+
+log = logging.getLogger("bot.app.worker")
+JUDGE_BATCH = 256  # entries per transaction
+RECORD_BATCH = 500  # poll results per transaction
+ANALYSIS_CHUNK = 64  # entries per job sent to an analysis worker
+MAX_WAITING = 4000  # fetched entries waiting to be judged before claiming pauses
+CLAIM_EVERY = 1.0  # seconds between claims while a scheduled sweep runs
+GATHER_SECONDS = 1.0  # how long ready entries wait for the feeds still in flight
+GATHER_ENTRIES = 2000  # ready entries judged without waiting any longer
+TICK = 0.25  # seconds between looks when nothing else wakes the coordinator
+
+
+@dataclass(eq=False)
+class FeedPoll:
+    feed: FeedRow
+    result: FetchResult
+    parsed: ParsedFeed
+    waiting: int = 0  # entries not judged yet
+    failures: int = 0  # entries that could not be analysed or judged
+    new: bool = False  # some entry was stored
+    backlog_entries: int = 0  # entries beyond the per-poll cap
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    poll: FeedPoll
+    item: Item
+
+
+@dataclass
+class Sweep:
+    worker: Worker
+    stats: CycleStats
+    ignore_schedule: bool = False
+    on_feed: Callable[[int], None] = lambda _n: None
+    _active: set[int] = field(default_factory=set)  # claimed, result not written yet
+    _fetching: int = 0
+    _parsed: list[FeedPoll] = field(default_factory=list)
+    _analysing: int = 0  # analysis jobs in flight (new entries)
+    _analysing_backlog: int = 0  # analysis jobs in flight (an archive's older entries)
+    _ready: list[Pending] = field(default_factory=list)
+    _ready_since: float = 0.0
+    _leftovers: list[tuple[FeedPoll, Entry]] = field(default_factory=list)
+    _waiting: int = 0  # entries parsed and not judged yet (leftovers aside)
+    _successes: list[PollSuccess] = field(default_factory=list)
+    _failures: list[tuple[FeedRow, FetchResult]] = field(default_factory=list)
+    _after_id: int = 0
+    _exhausted: bool = False
+    _claimed_at: float = 0.0
+    _broken: bool = False  # the database refused a write: judging stops for this sweep
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    # --- the coordinator ------------------------------------------------------------------
+
+    async def run(self) -> None:
+        try:
+            await self._run()
+        finally:
+            for task in list(self._tasks):
+                task.cancel()
+
+    async def _run(self) -> None:
+        while True:
+            busy = False
+            if self._may_claim():
+                busy |= await self._claim()
+            if self._parsed:
+                busy |= await self._triage()
+            if self._judge_now():
+                busy |= await self._judge()
+            if self._should_record():
+                await self._record()
+            if self._idle():
+                if not self._exhausted:
+                    busy |= await self._claim()  # one more look before ending
+                if self._exhausted and self._idle():
+                    break
+            if not busy:
+                await self._wait()
+        await self._record()
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _wait(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=TICK)
+        self._wake.clear()
+
+    def _idle(self) -> bool:
+        return not (
+            self._fetching
+            or self._parsed
+            or self._analysing
+            or self._analysing_backlog
+            or self._ready
+            or self._leftovers
+            or self._waiting
+        )
+
+    def _judge_now(self) -> bool:
+        """Whether to judge the ready entries now (see the module docstring); when nothing
+        new is on its way, an archive's older entries are sent to be analysed."""
+        if not self._ready:
+            self._take_leftovers()
+            return False
+        if not (self._fetching or self._parsed or self._analysing):
+            return True
+        if len(self._ready) >= GATHER_ENTRIES:
+            return True
+        return time.monotonic() - self._ready_since >= GATHER_SECONDS
+
+    # --- claiming and fetching -------------------------------------------------------------
+
+    def _capacity(self) -> int:
+        return self.worker.ctx.config.fetch.concurrency * 2 - self._fetching
+
+    def _may_claim(self) -> bool:
+        """A sweep over every feed claims page after page; a scheduled one claims the feeds
+        that have come due once a second while it runs."""
+        if self._capacity() <= 0 or self._waiting >= MAX_WAITING:
+            return False
+        if self.ignore_schedule:
+            return not self._exhausted
+        return time.monotonic() - self._claimed_at >= CLAIM_EVERY
+
+    async def _claim(self) -> bool:
+        limit = max(1, self._capacity())
+        self._claimed_at = time.monotonic()
+        exclude = sorted(self._active)
+        after = self._after_id if self.ignore_schedule else None
+        feeds = await asyncio.to_thread(self.worker.claim, limit, after, exclude)
+        if self.ignore_schedule:
+            self._after_id = max([self._after_id, *(f.id for f in feeds)])
+            self._exhausted = len(feeds) < limit
+        else:
+            self._exhausted = not feeds
+        for feed in feeds:
+            self._active.add(feed.id)
+            self._fetching += 1
+            self._spawn(self._fetch(feed))
+        self.stats.feeds += len(feeds)
+        return bool(feeds)
+
+    async def _fetch(self, feed: FeedRow) -> None:
+        """Fetch and parse one feed; a failure is recorded with the sweep's results."""
+        worker = self.worker
+        validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
+        try:
+            result = await worker.fetcher.fetch(
+                feed.url,
+                validators,
+                allow_file=feed.allow_file and feed.origin == "config",
+                untrusted=feed.origin == "chat",
+            )
+            if result.outcome == "error":
+                self._fail(feed, result)
+                return
+            parsed = ParsedFeed()
+            if result.outcome == "new" and result.body is not None:
+                parsed = await worker.parse(feed, result.body, result.content_type)
+            if parsed.failure:  # a body that cannot be read (charset, a listing's layout)
+                self._fail(
+                    feed, replace(result, outcome="error", error=parsed.failure, error_kind="parse")
+                )
+                return
+            self._parsed.append(FeedPoll(feed, replace(result, body=None), parsed))
+        except Exception as exc:  # one feed's bug must not stop the others
+            log.exception("feed %s: poll failed", feed.name, extra={"feed": feed.name})
+            self._fail(
+                feed,
+                FetchResult(
+                    url=feed.url,
+                    final_url=feed.url,
+                    outcome="error",
+                    body=None,
+                    validators=validators,
+                    error=f"internal error: {type(exc).__name__}: {exc}",
+                    error_kind="internal",
+                ),
+            )
+        finally:
+            self._fetching -= 1
+            self._wake.set()
+
+    def _fail(self, feed: FeedRow, result: FetchResult) -> None:
+        self.stats.failed_feeds += 1
+        self._failures.append((feed, result))
+        self.on_feed(1)
+
+    # --- which entries are new -------------------------------------------------------------
+
+    async def _triage(self) -> bool:
+        polls, self._parsed = self._parsed, []
+        uids = [repo.entry_uid(e.feed, e.entry_id) for p in polls for e in p.parsed.entries]
+        try:
+            seen = await asyncio.to_thread(self.worker.seen, uids)
+        except StoreError as exc:
+            self.worker.storage_failed(exc, f"{len(polls)} feeds left for the next poll")
+            for poll in polls:
+                poll.failures += 1
+                self._done(poll)
+            return True
+        config = self.worker.ctx.config
+        hours = config.schedule.first_run_backlog_hours
+        now = repo.utcnow()
+        for poll in polls:
+            fresh: dict[str, Entry] = {}
+            for entry in poll.parsed.entries:
+                uid = repo.entry_uid(entry.feed, entry.entry_id)
+                if uid not in seen and uid not in fresh:
+                    fresh[uid] = entry
+            newest = sorted(fresh.values(), key=lambda e: e.published, reverse=True)
+            cap = config.fetch.max_entries_per_poll
+            kept, rest = newest[:cap], newest[cap:]
+            first_poll = poll.feed.first_polled_at is None and hours is not None
+            items = [
+                (
+                    e,
+                    entry_is_backlog(
+                        e, first_poll=first_poll, now=now, max_age=timedelta(hours=hours or 0)
+                    ),
+                )
+                for e in kept
+            ]
+            poll.waiting = len(kept) + len(rest)
+            poll.backlog_entries = len(rest)
+            self._waiting += len(kept)
+            self._leftovers += [(poll, e) for e in rest]
+            if not poll.waiting:
+                self._done(poll)
+            for start in range(0, len(items), ANALYSIS_CHUNK):
+                self._analysing += 1
+                self._spawn(self._analyse(poll, items[start : start + ANALYSIS_CHUNK]))
+        if self._leftovers:
+            self._leftovers.sort(key=lambda pair: pair[1].published)
+        return True
+
+    def _take_leftovers(self) -> None:
+        """When no other feed's entries are on their way, send a batch of an archive's older
+        entries to be analysed (as backlog)."""
+        busy = self._fetching or self._parsed or self._analysing or self._analysing_backlog
+        if busy or not self._leftovers:
+            return
+        batch, self._leftovers = self._leftovers[:JUDGE_BATCH], self._leftovers[JUDGE_BATCH:]
+        self._waiting += len(batch)
+        by_poll: dict[int, list[tuple[Entry, bool]]] = {}
+        polls: dict[int, FeedPoll] = {}
+        for poll, entry in batch:
+            by_poll.setdefault(id(poll), []).append((entry, True))
+            polls[id(poll)] = poll
+        for key, items in by_poll.items():
+            self._analysing_backlog += 1
+            self._spawn(self._analyse(polls[key], items, backlog_lane=True))
+
+    async def _analyse(
+        self, poll: FeedPoll, items: list[tuple[Entry, bool]], *, backlog_lane: bool = False
+    ) -> None:
+        worker = self.worker
+        try:
+            analyses = await worker.analyse([entry for entry, _ in items])
+        except Exception:
+            log.exception("feed %s: entries could not be analysed", poll.feed.name)
+            analyses = [None] * len(items)
+        try:
+            for (entry, backlog), analysis in zip(items, analyses, strict=True):
+                if analysis is not None:
+                    try:
+                        entry, analysis = await worker.full_text.complete(
+                            entry,
+                            analysis,
+                            fetch_page=not backlog,
+                            untrusted=poll.feed.origin == "chat",
+                        )
+                    except Exception:
+                        log.exception("feed %s: entry %s: article page", entry.feed, entry.entry_id)
+                        analysis = None
+                if analysis is None:
+                    self._unjudged(poll)
+                    continue
+                if not self._ready:
+                    self._ready_since = time.monotonic()
+                self._ready.append(Pending(poll, Item(entry, analysis, backlog)))
+        finally:
+            if backlog_lane:
+                self._analysing_backlog -= 1
+            else:
+                self._analysing -= 1
+            self._wake.set()
+
+    # --- judging -----------------------------------------------------------------------------
+
+    async def _judge(self) -> bool:
+        self._ready.sort(key=lambda p: (p.item.entry.published, p.item.entry.feed,
+                                        p.item.entry.entry_id))  # fmt: skip
+        take, self._ready = self._ready[:JUDGE_BATCH], self._ready[JUDGE_BATCH:]
+        self._ready_since = time.monotonic()
+        if self._broken:
+            for pending in take:
+                self._unjudged(pending.poll)
+            return True
+        try:
+            judged = await asyncio.to_thread(
+                self.worker.pipeline.process_batch, [p.item for p in take]
+            )
+        except StoreError as exc:
+            # the database cannot be written: the rest of the sweep waits for the next poll
+            # (its feeds keep their old validators, so nothing is lost)
+            self._broken = True
+            left = len(take) + len(self._ready) + self._waiting - len(take)
+            self.worker.storage_failed(exc, f"{left} entries left for the next poll")
+            for pending in take:
+                self._unjudged(pending.poll)
+            return True
+        for pending, outcome in zip(take, judged, strict=True):
+            poll = pending.poll
+            if isinstance(outcome, Failed):
+                entry = pending.item.entry
+                log.error(
+                    "feed %s: entry %s could not be judged: %s",
+                    poll.feed.name,
+                    entry.entry_id,
+                    outcome.error,
+                    exc_info=outcome.error,
+                    extra={"feed": poll.feed.name, "entry": entry.entry_id},
+                )
+                self._unjudged(poll)
+                continue
+            if outcome is not None:
+                self.worker.count(outcome)
+                self.stats.add(outcome)
+                poll.new = True
+            self._judged(poll)
+        return True
+
+    def _judged(self, poll: FeedPoll) -> None:
+        self._waiting -= 1
+        poll.waiting -= 1
+        if poll.waiting == 0:
+            self._done(poll)
+
+    def _unjudged(self, poll: FeedPoll) -> None:
+        poll.failures += 1
+        self._judged(poll)
+
+    # --- poll results ------------------------------------------------------------------------
+
+    def _done(self, poll: FeedPoll) -> None:
+        self._successes.append(
+            self.worker.feed_health.success(
+                poll.feed,
+                poll.result,
+                poll.parsed,
+                new=poll.new,
+                complete=not poll.failures,
+                backlog_entries=poll.backlog_entries,
+            )
+        )
+        self.on_feed(1)
+
+    def _should_record(self) -> bool:
+        pending = len(self._successes) + len(self._failures)
+        return pending >= RECORD_BATCH or (pending > 0 and not self._ready and not self._parsed)
+
+    async def _record(self) -> None:
+        successes, self._successes = self._successes, []
+        failures, self._failures = self._failures, []
+        if successes or failures:
+            await self.worker.guarded(
+                f"{len(successes) + len(failures)} feeds: their polls could not be recorded",
+                self.worker.feed_health.record,
+                successes,
+                failures,
+            )
+        self._active -= {s.feed_id for s in successes} | {f.id for f, _ in failures}
+
+    # --- a body pushed by a WebSub hub ----------------------------------------------------
+
+    async def judge_pushed(self, feed: FeedRow, parsed: ParsedFeed) -> None:
+        """Judge the new entries of a pushed body (the feed's poll schedule is left as it is:
+        nothing is recorded of it)."""
+        self._parsed.append(FeedPoll(feed, _PUSHED, parsed))
+        await self._triage()
+        while not self._idle():
+            if self._judge_now():
+                await self._judge()
+            else:
+                await self._wait()
+        self._successes = []
+
+
+_PUSHED = FetchResult(url="", final_url="", outcome="new", body=None, validators=Validators())

@@ -1,0 +1,139 @@
+"""Feeds' poll results written in batches, and the leases of dead processes on this host.
+
+A sweep writes its feeds' results a batch at a time (one transaction, one statement for all the
+feeds whose poll succeeded): an unchanged feed costs one row in that statement. A failure is
+rarer and may raise an admin alert, so the caller writes it row by row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import Boolean, Integer, Table, Text, bindparam, case, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import FeedRow, OutboxRow, UTCDateTime
+
+
+@dataclass(frozen=True, slots=True)
+class PollSuccess:
+    """What a successful poll of one feed changes in its row."""
+
+    feed_id: int
+    next_poll_at: datetime
+    complete: bool  # every entry judged: the validators are stored (else the next poll reads
+    # the body again)
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    new_entries: bool = False
+    hub_url: str | None = None  # None: keep the stored one
+    backlog_entries: int = 0  # entries beyond the per-poll cap, judged without alerts
+
+
+def record_successes(
+    session: Session, polls: Sequence[PollSuccess], *, owner: str, now: datetime
+) -> None:
+    """Store the results of successful polls and release their leases held by ``owner``: one
+    statement for all of them."""
+    if not polls:
+        return
+    feeds = cast(Table, FeedRow.__table__)
+    c = feeds.c
+    when = UTCDateTime()
+    ours = c.lease_owner == bindparam("b_owner", type_=Text())
+    complete = bindparam("b_complete", type_=Boolean())
+    statement = (
+        update(feeds)
+        .where(c.id == bindparam("b_id", type_=Integer()))
+        .values(
+            etag=case((complete, bindparam("b_etag", type_=Text())), else_=c.etag),
+            last_modified=case(
+                (complete, bindparam("b_last_modified", type_=Text())), else_=c.last_modified
+            ),
+            content_hash=case((complete, bindparam("b_hash", type_=Text())), else_=c.content_hash),
+            first_polled_at=case(
+                (c.first_polled_at.is_(None), bindparam("b_now", type_=when)),
+                else_=c.first_polled_at,
+            ),
+            last_polled_at=bindparam("b_now", type_=when),
+            last_success_at=bindparam("b_now", type_=when),
+            last_new_entry_at=case(
+                (bindparam("b_new", type_=Boolean()), bindparam("b_now", type_=when)),
+                else_=c.last_new_entry_at,
+            ),
+            consecutive_failures=0,
+            failing_since=None,
+            last_error=None,
+            last_error_kind=None,
+            admin_alerted=False,
+            hub_url=case(
+                (bindparam("b_hub", type_=Text()).is_(None), c.hub_url),
+                else_=bindparam("b_hub", type_=Text()),
+            ),
+            next_poll_at=bindparam("b_next", type_=when),
+            backlog_entries=bindparam("b_backlog", type_=Integer()),
+            lease_owner=case((ours, None), else_=c.lease_owner),
+            lease_until=case((ours, None), else_=c.lease_until),
+        )
+    )
+    session.connection().execute(
+        statement,
+        [
+            {
+                "b_id": p.feed_id,
+                "b_owner": owner,
+                "b_complete": p.complete,
+                "b_etag": p.etag,
+                "b_last_modified": p.last_modified,
+                "b_hash": p.content_hash,
+                "b_now": now,
+                "b_new": p.new_entries,
+                "b_hub": p.hub_url,
+                "b_next": p.next_poll_at,
+                "b_backlog": p.backlog_entries,
+            }
+            for p in polls
+        ],
+    )
+
+
+# --- leases of dead processes ----------------------------------------------------------------
+
+
+def live_lease_owners(session: Session, now: datetime) -> set[str]:
+    """The owners of leases (feeds and outbox rows) that have not expired."""
+    owners: set[str] = set()
+    for table in (FeedRow, OutboxRow):
+        owners.update(
+            owner
+            for owner in session.scalars(
+                select(table.lease_owner)
+                .where(table.lease_until >= now, table.lease_owner.is_not(None))
+                .distinct()
+            )
+            if owner
+        )
+    return owners
+
+
+def expire_leases(session: Session, owners: Iterable[str], now: datetime) -> int:
+    """Let the leases of ``owners`` (processes known dead) run out now, so that their work is
+    taken over at once, as after any expired lease; returns how many."""
+    gone = sorted(set(owners))
+    if not gone:
+        return 0
+    past = now - timedelta(seconds=1)
+    count = 0
+    for table in (FeedRow, OutboxRow):
+        result = session.execute(
+            update(table)
+            .where(table.lease_owner.in_(gone), table.lease_until >= now)
+            .values(lease_until=past)
+            .execution_options(synchronize_session=False)
+        )
+        count += int(getattr(result, "rowcount", 0) or 0)
+    return count
