@@ -115,6 +115,8 @@ class FigureFinder:
         previous_local = ""
         label = _LABEL.match(sentence)
         foreground = " ".join(c.text for c in parts if not c.background)
+        if label and foreground.startswith(label.group(1)):
+            foreground = foreground[label.end(1) + 1 :].strip()  # the speaker acts on nothing
         for clause in parts:
             text = clause.text
             if label and text.startswith(label.group(1)):

@@ -80,8 +80,16 @@ def decapitalise(text: str) -> str:
     return re.sub(r"[A-Za-z][A-Za-z.'’-]*", word, text)
 
 
+# a live blog's time stamp opening an update ("10:20 ET - ", "13:30 KST: ", "9.05am -")
+_TIME_STAMP = re.compile(
+    r"^\(?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\)?\s*(?:[A-Z]{2,4}\b)?\s*(?:[-\u2013\u2014:|]\s+)",
+    re.IGNORECASE,
+)
+
+
 def sentences(text: str) -> list[str]:
-    """Split plain text into sentences, keeping abbreviations such as "U.S." and "Mr." whole."""
+    """Split plain text into sentences, keeping abbreviations such as "U.S." and "Mr." whole;
+    a live blog's time stamp opening a sentence is left out (it names no speaker or date)."""
     out: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -92,11 +100,11 @@ def sentences(text: str) -> list[str]:
             token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token) or "." in token
         ):
             continue
-        piece = text[start : match.start()].strip()
+        piece = _TIME_STAMP.sub("", text[start : match.start()].strip())
         if piece:
             out.append(piece)
         start = match.end()
-    tail = text[start:].strip()
+    tail = _TIME_STAMP.sub("", text[start:].strip())
     if tail:
         out.append(tail)
     return out

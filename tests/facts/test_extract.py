@@ -128,6 +128,8 @@ FIGURES = [
         "With the fentanyl duty halved, the opioid tariff on China is now 12 percent.",
         {FENT: {(12.0, A)}},
     ),
+    # a label before a colon names what the sentence is about, no party acting in it
+    ("What it means for Washington: the extra duties, all told, reach 20 percent.", {US: None}),
     # a bare verb opening its clause is a call to act, not a report that anybody acted
     ("Our advice to the White House: abolish the opioid tariff on China now.", {FENT: None}),
     ("Halve the duties on Chinese goods, the lobby group urged.", {US: None}),

@@ -26,6 +26,13 @@ def test_sentences_keep_abbreviations_whole() -> None:
     ]
 
 
+def test_a_live_blog_time_stamp_opening_a_sentence_is_left_out() -> None:
+    text = (
+        "08:15 BST - Talks resume. 11.40am: The envoy arrives (17:05 CET) later. 14:20 EST | Done."
+    )
+    assert sentences(text) == ["Talks resume.", "The envoy arrives (17:05 CET) later.", "Done."]
+
+
 @pytest.mark.parametrize(
     ("sentence", "parts", "background"),
     [
