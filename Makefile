@@ -36,6 +36,7 @@ test: lint typecheck imports
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python bench/worker_bench.py
 	$(BIN)/python bench/fetch_bench.py
 	$(BIN)/python bench/analysis_bench.py
 
