@@ -210,7 +210,7 @@ class PatternFinder:
         text = clause.text
         return judge(
             sentence=sentence,
-            before=text[: match.start()],
+            before=_shared_head(sentence, text) + text[: match.start()],
             core=match.group(0),
             after=text[match.end() :].split(",", 1)[0],
             background=clause.background,
@@ -220,3 +220,14 @@ class PatternFinder:
             markers=self.markers,
             headline=headline,
         )
+
+
+_COORDINATED = re.compile(r"([^,;:]*)\b(?:and|or)\s*,?\s*$", re.IGNORECASE)
+
+
+def _shared_head(sentence: str, clause: str) -> str:
+    """The previous clause when this one continues it after "and"/"or" ("He will fly to Madrid
+    and, as agreed, hold talks there"): its subject and auxiliary are this clause's too."""
+    at = sentence.find(clause)
+    coordinated = _COORDINATED.search(sentence[:at]) if at > 0 else None
+    return coordinated.group(0) + " " if coordinated else ""

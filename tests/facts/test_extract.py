@@ -172,6 +172,17 @@ STATES = [
         {TALKS: {("scheduled", A)}},
     ),
     ("US, China to resume trade negotiations next week.", {TALKS: {("scheduled", A)}}),
+    # a predicate joined by "and" shares its clause's subject and "will"
+    (
+        "The US trade envoy will fly to Oslo and, as the two sides agreed, hold talks with China's "
+        "trade negotiators there.",
+        {TALKS: {("scheduled", A)}},
+    ),
+    (
+        "The US trade envoy flew to Oslo and, as the two sides agreed, held talks with China's "
+        "trade negotiators there.",
+        {TALKS: {("held", A)}},
+    ),
     (
         "He Lifeng and Scott Bessent held two days of talks in Stockholm, China said.",
         {TALKS: {("held", A)}},
