@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from bot.alerts import Card, CardKind, compose_alert
 from bot.alerts.compose import MOVED, revise_parent
 from bot.app.routing import destinations_for
@@ -38,6 +36,7 @@ from bot.facts.model import Change, ChangeStatus
 from bot.feeds.entry import Entry
 from bot.review.actions import after_follow_up, services_with_reviewers, with_actions
 from bot.store import ledger, repo
+from bot.store.db import Unit
 from bot.store.decisions import dismissed_in_story
 
 
@@ -77,7 +76,7 @@ class AlertPlanner:
 
     def raise_for(
         self,
-        session: Session,
+        session: Unit,
         *,
         entry: Entry,
         uid: str,
@@ -125,7 +124,7 @@ class AlertPlanner:
         return self._follow_up(session, card, parent, uid, topics, changes, sources)
 
     def _parent(
-        self, session: Session, changes: Sequence[Change], story_uid: str | None
+        self, session: Unit, changes: Sequence[Change], story_uid: str | None
     ) -> ledger.AlertRef | None:
         for change in changes:
             if change.status is ChangeStatus.CORRECTED and change.corrects:
@@ -141,7 +140,7 @@ class AlertPlanner:
 
     @staticmethod
     def _sources(
-        session: Session, changes: Sequence[Change], story_uid: str | None, entry: Entry
+        session: Unit, changes: Sequence[Change], story_uid: str | None, entry: Entry
     ) -> int:
         """Independent sources behind what the alert says: the story's distinct hosts, or
         the corroboration of its change when that is more."""
@@ -152,7 +151,7 @@ class AlertPlanner:
 
     def _follow_up(
         self,
-        session: Session,
+        session: Unit,
         card: Card,
         parent: ledger.AlertRef,
         uid: str,
@@ -185,7 +184,7 @@ class AlertPlanner:
 
     @staticmethod
     def _store(
-        session: Session,
+        session: Unit,
         card: Card,
         uid: str,
         topics: Sequence[str],

@@ -17,8 +17,6 @@ import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot.alerts import Card, CardKind
 from bot.app.context import AppContext
 from bot.app.routing import destinations_for
@@ -26,6 +24,7 @@ from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import ParsedFeed
 from bot.feeds.policy import next_poll_delay
 from bot.store import polls, repo
+from bot.store.db import Unit
 from bot.store.models import FeedRow
 from bot.store.polls import PollSuccess
 
@@ -107,22 +106,25 @@ class FeedHealth:
     def record_failure(self, feed: FeedRow, result: FetchResult) -> None:
         self.record(failures=[(feed, result)])
 
-    def _failed(self, session: Session, feed: FeedRow, result: FetchResult, now: datetime) -> None:
-        row = session.get(FeedRow, feed.id)
+    def _failed(self, session: Unit, feed: FeedRow, result: FetchResult, now: datetime) -> None:
+        row = polls.count_failure(
+            session,
+            feed.id,
+            reason=result.error or "unknown error",
+            kind=result.error_kind or "error",
+            now=now,
+        )
         if row is None:
             return
-        row.consecutive_failures += 1
-        row.failing_since = row.failing_since or now
-        row.last_error = (result.error or "unknown error")[:1000]
-        row.last_error_kind = (result.error_kind or "error")[:40]
-        row.last_polled_at = now
         delay = self._delay(feed, row.consecutive_failures, result)
-        row.next_poll_at = now + timedelta(seconds=delay)
-        if now - row.failing_since > FAILING_ALERT_AFTER and not row.admin_alerted:
-            row.admin_alerted = self._alert_failing_feed(session, row, now)
+        next_poll_at = now + timedelta(seconds=delay)
+        alerted = row.admin_alerted
+        if now - (row.failing_since or now) > FAILING_ALERT_AFTER and not alerted:
+            alerted = self._alert_failing_feed(session, row, now)
+        polls.retry_after_failure(row, next_poll_at=next_poll_at, admin_alerted=alerted)
         repo.release_feed(session, feed.id, self.ctx.instance_id)
 
-    def _alert_failing_feed(self, session: Session, row: FeedRow, now: datetime) -> bool:
+    def _alert_failing_feed(self, session: Unit, row: FeedRow, now: datetime) -> bool:
         destinations = destinations_for(session, self.ctx.config.routes, "admin", ())
         if self.ctx.config.admin_route:
             destinations.add(self.ctx.config.admin_route)

@@ -34,9 +34,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
 from bot.app.alerting import AlertPlanner, Raised
 from bot.app.stories import StoryWindow
 from bot.config import BotConfig
@@ -49,7 +46,7 @@ from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
 from bot.news.cluster import is_copy
 from bot.store import ledger, repo
-from bot.store.db import Database
+from bot.store.db import Database, StoreError, Unit
 from bot.store.models import FactStateRow
 from bot.store.stories import judge_one_batch_at_a_time
 
@@ -97,7 +94,7 @@ class StoredRecord:
     """The claims on record for one entry's judgement, read from the store fact by fact and
     only when a claim needs support: other domains, within the window, not copies of it."""
 
-    def __init__(self, session: Session, entry: Entry, source: Source, window: timedelta) -> None:
+    def __init__(self, session: Unit, entry: Entry, source: Source, window: timedelta) -> None:
         self._session = session
         self._entry = entry
         self._source = source
@@ -168,7 +165,7 @@ class Pipeline:
         transaction, so that only that entry is left out; a database error raises."""
         try:
             return self._batch(items)
-        except SQLAlchemyError:
+        except StoreError:
             raise
         except Exception:
             if len(items) == 1:
@@ -178,7 +175,7 @@ class Pipeline:
         for item in items:
             try:
                 judged += self._batch([item])
-            except SQLAlchemyError:
+            except StoreError:
                 raise
             except Exception as exc:
                 judged.append(Failed(exc))
@@ -188,8 +185,8 @@ class Pipeline:
         uids = [repo.entry_uid(i.entry.feed, i.entry.entry_id) for i in items]
         judged: list[Judged] = [None] * len(items)
         try:
-            with self._db.session() as session:
-                session.info["cache_subscriptions"] = True
+            with self._db.unit() as session:
+                repo.read_subscriptions_once(session)
                 rows = repo.EntryRows(session)
                 judge_one_batch_at_a_time(session)
                 seen = repo.seen_uids(session, uids)
@@ -214,7 +211,7 @@ class Pipeline:
 
     def _judge(
         self,
-        session: Session,
+        session: Unit,
         rows: repo.EntryRows,
         item: Item,
         uid: str,
@@ -281,7 +278,7 @@ class Pipeline:
         outcome.update_of = raised.update_of
         return outcome
 
-    def _story(self, session: Session, outcome: Outcome) -> str | None:
+    def _story(self, session: Unit, outcome: Outcome) -> str | None:
         if not outcome.analysis.relevant:
             return None
         story_uid = self._stories.find(outcome.entry, outcome.changes)
@@ -293,7 +290,7 @@ class Pipeline:
             outcome.duplicate_of = entry_id
         return story_uid
 
-    def _raise(self, session: Session, outcome: Outcome, story_uid: str | None) -> Raised:
+    def _raise(self, session: Unit, outcome: Outcome, story_uid: str | None) -> Raised:
         return self._alerts.raise_for(
             session,
             entry=outcome.entry,

@@ -18,9 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.app.context import unknown_topics
 from bot.app.errors import PortUnavailable
 from bot.app.sourcecheck import source_lines
@@ -39,6 +36,7 @@ from bot.news.topics import load_topics
 from bot.store.db import (
     Database,
     DatabaseUrlError,
+    StoreError,
     error_reason,
     known_revision,
     masked,
@@ -187,8 +185,8 @@ def database_check(url: str, source: str) -> tuple[list[str], str]:
     try:
         db = Database(url, create=False)
         current, head = db.schema_revisions()
-        _write_test(db, has_schema=current is not None)
-    except (SQLAlchemyError, OSError) as exc:
+        db.check_writable(has_schema=current is not None)
+    except (StoreError, OSError) as exc:
         return [f"database {shown}: {error_reason(exc)}"], ""
     finally:
         if db is not None:
@@ -197,18 +195,6 @@ def database_check(url: str, source: str) -> tuple[list[str], str]:
         return [f"database {shown}: schema revision {current} is unknown to this version"], ""
     state = "schema current" if current == head else "migrated at start"
     return [], f"database: {shown}, {state}"
-
-
-def _write_test(db: Database, *, has_schema: bool) -> None:
-    with db.engine.connect() as connection:
-        transaction = connection.begin()
-        try:
-            if has_schema:
-                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
-            else:
-                connection.execute(text("CREATE TABLE bot_check_config_probe (x INTEGER)"))
-        finally:
-            transaction.rollback()
 
 
 def port_problems(env: Environment) -> list[str]:

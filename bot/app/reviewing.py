@@ -7,20 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
-
 from bot.app.routing import destinations_for
 from bot.config import BotConfig
 from bot.facts.catalogue import Catalogue
 from bot.review.actions import services_with_reviewers
 from bot.review.decide import Decisions
-from bot.store.db import Database
+from bot.store.db import Database, Unit
 
 
 def decisions_for(db: Database, catalogue: Catalogue, config: BotConfig) -> Decisions:
     routes = list(config.routes)
 
-    def route(session: Session, kind: str, topics: Sequence[str]) -> set[str]:
+    def route(session: Unit, kind: str, topics: Sequence[str]) -> set[str]:
         return destinations_for(session, routes, kind, topics)
 
     return Decisions(db, catalogue, route=route, services=services_with_reviewers(config.review))

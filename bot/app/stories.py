@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot.facts.model import Change
 from bot.feeds.entry import Entry
 from bot.news.cluster import content_words, stored_events
 from bot.news.story_index import STORED_TEXT_CHARS, StoryIndex
 from bot.store import stories
+from bot.store.db import Unit
 from bot.store.stories import StoryRow
 
 FAR_FUTURE = datetime(9000, 1, 1, tzinfo=UTC)
@@ -50,7 +49,7 @@ class StoryWindow:
             story_key=row.duplicate_of,
         )
 
-    def begin(self, session: Session, earliest: datetime) -> None:
+    def begin(self, session: Unit, earliest: datetime) -> None:
         """Bring the index up to date for a batch whose first entry is published at
         ``earliest`` (called inside the batch's transaction)."""
         self._pending = []

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from bot.alerts.card import Reply
 from bot.chat.answers import answer
 from bot.chat.invocation import Invocation, options_of
 from bot.facts.model import Fact
 from bot.review.decide import Reviewer
 from bot.store import decisions as stored
+from bot.store.db import Unit
 
 if TYPE_CHECKING:
     from bot.chat.commands import CommandServices
@@ -46,7 +45,7 @@ def cmd_set(inv: Invocation, services: CommandServices) -> Reply:
 _VERBS = {"confirm": "confirmed", "dismiss": "dismissed", "correct": "corrected", "set": "set"}
 
 
-def decision_lines(session: Session, fact: Fact) -> tuple[str, ...]:
+def decision_lines(session: Unit, fact: Fact) -> tuple[str, ...]:
     """The reviewers' latest decisions on ``fact``, oldest first, one line each: when, what, who,
     the value and what it replaced."""
     rows = stored.decisions(session, fact_id=fact.id, limit=HISTORY_DECISIONS)

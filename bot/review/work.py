@@ -16,8 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from bot.alerts.card import Card, CardAction
 from bot.facts.catalogue import Catalogue
 from bot.facts.model import Fact
@@ -25,10 +23,11 @@ from bot.review.actions import review_actions
 from bot.review.cards import follow_up_id
 from bot.store import decisions as stored
 from bot.store import ledger, repo
+from bot.store.db import Unit
 from bot.store.repo import utcnow
 
 # (session, alert kind, topics) → the destinations that take such an alert
-Router = Callable[[Session, str, Sequence[str]], set[str]]
+Router = Callable[[Unit, str, Sequence[str]], set[str]]
 MAX_NAME = 80
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 ANNOUNCING = ("confirm", "correct", "set")  # decisions after which an alert shows a value
@@ -73,7 +72,7 @@ class Decided:
 
 @dataclass
 class Work:
-    session: Session
+    session: Unit
     catalogue: Catalogue
     who: Reviewer
     route: Router | None = None

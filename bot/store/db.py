@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from alembic import command
 from alembic.config import Config
@@ -30,6 +30,10 @@ BACKENDS = ("sqlite", "postgresql")
 StoreError = SQLAlchemyError
 """What the store raises when the database cannot be reached, read or written: callers outside
 the store catch this name, never the driver's or SQLAlchemy's own types."""
+Unit: TypeAlias = Session
+"""One transaction's work, opened with :meth:`Database.unit`: callers outside the store name it
+with this type and hand it to the store's operations (``repo``, ``ledger``, ``polls``, ...),
+never use it as a SQLAlchemy session themselves."""
 CONNECT_TIMEOUT_SECONDS = 10
 
 
@@ -188,6 +192,25 @@ class Database:
             raise
         finally:
             session.close()
+
+    def unit(self) -> AbstractContextManager[Unit]:
+        """One unit of work (a transaction) for the store's operations: committed on success,
+        rolled back on any error."""
+        return self.session()
+
+    def check_writable(self, *, has_schema: bool) -> None:
+        """Write once and roll back (nothing changes): :data:`StoreError` if the database
+        cannot be written. With a schema the Alembic version row is rewritten as it is, without
+        one a probe table is created."""
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+                if has_schema:
+                    connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                else:
+                    connection.execute(text("CREATE TABLE bot_check_config_probe (x INTEGER)"))
+            finally:
+                transaction.rollback()
 
     def ping(self) -> bool:
         try:

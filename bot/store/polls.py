@@ -2,7 +2,8 @@
 
 A sweep writes its feeds' results a batch at a time (one transaction, one statement for all the
 feeds whose poll succeeded): an unchanged feed costs one row in that statement. A failure is
-rarer and may raise an admin alert, so the caller writes it row by row in the same transaction.
+rarer and may raise an admin alert, so the caller writes it row by row in the same transaction
+(:func:`count_failure`, then :func:`retry_after_failure`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,30 @@ class PollSuccess:
     new_entries: bool = False
     hub_url: str | None = None  # None: keep the stored one
     backlog_entries: int = 0  # entries beyond the per-poll cap, judged without alerts
+
+
+def count_failure(
+    session: Session, feed_id: int, *, reason: str, kind: str, now: datetime
+) -> FeedRow | None:
+    """Count a failed poll in the feed's row: one more consecutive failure, failing since
+    ``now`` unless it already was, the reason and its kind, polled at ``now``. The row (for the
+    retry's delay and the admin alert), or ``None`` when the feed is gone."""
+    row = session.get(FeedRow, feed_id)
+    if row is None:
+        return None
+    row.consecutive_failures += 1
+    row.failing_since = row.failing_since or now
+    row.last_error = reason[:1000]
+    row.last_error_kind = kind[:40]
+    row.last_polled_at = now
+    return row
+
+
+def retry_after_failure(row: FeedRow, *, next_poll_at: datetime, admin_alerted: bool) -> None:
+    """When a failed feed (the row :func:`count_failure` gave) is polled again, and whether
+    its admin alert has been raised."""
+    row.next_poll_at = next_poll_at
+    row.admin_alerted = admin_alerted
 
 
 def record_successes(

@@ -413,6 +413,23 @@ def subscriptions(session: Session) -> list[SubscriptionRow]:
     return list(session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.id)))
 
 
+def read_subscriptions_once(session: Session) -> None:
+    """In this unit of work, :func:`unit_subscriptions` reads the subscriptions once (the
+    pipeline's batches: routing every entry of a batch needs them again and again)."""
+    session.info["cache_subscriptions"] = True
+
+
+def unit_subscriptions(session: Session) -> list[SubscriptionRow]:
+    """The stored subscriptions; read once per unit of work when it asks for that
+    (:func:`read_subscriptions_once`), else read now."""
+    if not session.info.get("cache_subscriptions"):
+        return subscriptions(session)
+    cached = session.info.get("subscriptions")
+    if cached is None:
+        cached = session.info["subscriptions"] = subscriptions(session)
+    return list(cached)
+
+
 # --- article cache and meta ------------------------------------------------------------------
 
 
