@@ -142,11 +142,12 @@ def revise_parent(
 
 def compose_digest(
     day: date,
-    headlines: Sequence[tuple[str, str]],
+    changes: Sequence[Card],
     facts: Sequence[tuple[str, object, object]],
 ) -> Card:
-    """The daily digest: the last day's change alerts (title, link) and each fact's value."""
-    lines = tuple(f"{title} {link}".strip() for title, link in headlines[:20]) or (
+    """The daily digest: the last day's change alerts (their title and link) and each fact's
+    value."""
+    lines = tuple(f"{card.title} {card.link}".strip() for card in changes[:20]) or (
         "No tracked fact changed in the last 24 hours.",
     )
     fields = tuple(
@@ -159,5 +160,5 @@ def compose_digest(
         title=f"Daily digest for {day.isoformat()}",
         lines=lines,
         fields=fields[:25],
-        footer=f"{len(headlines)} change alert{'s' if len(headlines) != 1 else ''}",
+        footer=f"{len(changes)} change alert{'s' if len(changes) != 1 else ''}",
     )

@@ -6,10 +6,12 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from bot.alerts.card import Card, CardKind
 from bot.alerts.compose import compose_digest
 from bot.app.context import AppContext
 from bot.app.routing import destinations_for
 from bot.store import repo
+from bot.store.cards import add_card, recent_cards
 from bot.store.reports import fact_reports
 
 log = logging.getLogger(__name__)
@@ -20,22 +22,16 @@ def queue_digest(ctx: AppContext) -> int:
     now = repo.utcnow()
     with ctx.db.session() as session:
         # the digest covers every topic, so topic-scoped digest subscriptions take it too
-        destinations = destinations_for(session, ctx.config.routes, "digest", ctx.topic_ids)
+        destinations = destinations_for(
+            session, ctx.config.routes, CardKind.DIGEST.value, ctx.topic_ids
+        )
         if not destinations:
             return 0
-        alerts = repo.recent_alerts(session, now - timedelta(days=1), ["changes"])
-        headlines = [(a.card.get("title", ""), a.card.get("link", "")) for a in alerts]
+        since = now - timedelta(days=1)
+        changes = [Card.from_json(c) for c in recent_cards(session, since, [CardKind.CHANGE.value])]
         facts = [(f.label, f.value, f.baseline) for f in fact_reports(session, ctx.catalogue)]
-        card = compose_digest(now.date(), headlines, facts)
-        return repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind="digest",
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=destinations,
-        )
+        card = compose_digest(now.date(), changes, facts)
+        return add_card(session, card, uid=None, destinations=destinations)
 
 
 async def send_digest(ctx: AppContext) -> None:

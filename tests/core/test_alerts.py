@@ -69,5 +69,6 @@ def test_card_survives_a_json_round_trip(catalogue: Catalogue) -> None:
 def test_digest_lists_changes_or_says_there_were_none() -> None:
     quiet = compose_digest(date(2025, 5, 13), [], [("US tariff", 30, 145)])
     assert quiet.lines == ("No tracked fact changed in the last 24 hours.",)
-    busy = compose_digest(date(2025, 5, 13), [("Tariffs cut", "https://w.example/1")], [])
+    change = Card(id="al-1", kind=CardKind.CHANGE, title="Tariffs cut", link="https://w.example/1")
+    busy = compose_digest(date(2025, 5, 13), [change], [])
     assert busy.lines == ("Tariffs cut https://w.example/1",) and busy.footer == "1 change alert"
