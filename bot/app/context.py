@@ -89,8 +89,9 @@ def load_static(config_path: Path | None) -> Static:
     env = load_environment()
     config = load_config(config_path)
     catalogue = Catalogue.load(config.seeds_dir)
-    analyser = build_analyser(catalogue, config.topics_file)
-    topic_ids = [topic.id for topic in load_topics(config.topics_file).topics]
+    book = load_topics(config.topics_file)  # read once: the analyser's and the topic ids
+    analyser = build_analyser(catalogue, config.topics_file, book)
+    topic_ids = [topic.id for topic in book.topics]
     unknown = unknown_topics(config, topic_ids)
     if unknown:
         where = config_path or DEFAULT_CONFIG

@@ -113,9 +113,14 @@ class RuleAnalyser:
         )
 
 
-def build_analyser(catalogue: Catalogue, topics_file: Path) -> Analyser:
-    """The default analyser; a malformed topics file or hint raises ValueError saying where."""
-    book = load_topics(topics_file)
+def build_analyser(
+    catalogue: Catalogue, topics_file: Path, book: TopicBook | None = None
+) -> Analyser:
+    """The default analyser; a malformed topics file or hint raises ValueError saying where.
+    ``book``: the topics file already read (:func:`~bot.news.topics.load_topics`), so that a
+    process that needs it too reads it once."""
+    if book is None:
+        book = load_topics(topics_file)
     try:
         return RuleAnalyser(catalogue, book)
     except ValueError as exc:
