@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -89,17 +90,22 @@ def load_static(config_path: Path | None) -> Static:
     env = load_environment()
     config = load_config(config_path)
     catalogue = Catalogue.load(config.seeds_dir)
-    book = load_topics(config.topics_file)  # read once: the analyser's and the topic ids
-    analyser = build_analyser(catalogue, config.topics_file, book)
-    topic_ids = [topic.id for topic in book.topics]
+    analyser, topic_ids = analysis_of(config, catalogue)
     unknown = unknown_topics(config, topic_ids)
     if unknown:
         where = config_path or DEFAULT_CONFIG
         raise ConfigError(f"{where}: {unknown[0]}")
-    return Static(env, config, catalogue, analyser, tuple(topic_ids))
+    return Static(env, config, catalogue, analyser, topic_ids)
 
 
-def unknown_topics(config: BotConfig, topic_ids: list[str]) -> list[str]:
+def analysis_of(config: BotConfig, catalogue: Catalogue) -> tuple[Analyser, tuple[str, ...]]:
+    """The analyser and the topic ids, from one reading of ``config.topics_file``; a malformed
+    topics file or hint raises ValueError saying where."""
+    book = load_topics(config.topics_file)
+    return build_analyser(catalogue, config.topics_file, book), tuple(t.id for t in book.topics)
+
+
+def unknown_topics(config: BotConfig, topic_ids: Sequence[str]) -> list[str]:
     """One message per route or feed topic that ``config.topics_file`` does not define."""
     known = ", ".join(topic_ids)
     named = [("routes", i, r.topics) for i, r in enumerate(config.routes)]

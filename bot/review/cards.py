@@ -187,20 +187,29 @@ def decision_card(
     )
 
 
-def confirmed_card(
-    alert_id: str, parent: Card, changes: Sequence[Change], catalogue: Catalogue, by: By
+def _reply(
+    alert_id: str, parent: Card, by: By, verb: str, kind: CardKind, what: str, lines: list[str]
 ) -> Card:
+    """A decision on ``parent`` as a reply in its thread: "<verb> by <who>: <what>"."""
     return decision_card(
         alert_id,
-        kind=CardKind.CHANGE,
-        title=f"Confirmed by {by.who}: {headline(changes, catalogue, parent.title)}",
-        lines=[change_line(c, catalogue) for c in changes],
-        decided=by.stamp("Confirmed"),
+        kind=kind,
+        title=f"{verb} by {by.who}: {what}",
+        lines=lines,
+        decided=by.stamp(verb),
         at=by.at,
         link=parent.link,
         parent_id=parent.id,
         topics=parent.topics,
     )
+
+
+def confirmed_card(
+    alert_id: str, parent: Card, changes: Sequence[Change], catalogue: Catalogue, by: By
+) -> Card:
+    what = headline(changes, catalogue, parent.title)
+    lines = [change_line(c, catalogue) for c in changes]
+    return _reply(alert_id, parent, by, "Confirmed", CardKind.CHANGE, what, lines)
 
 
 def dismissed_card(
@@ -210,17 +219,8 @@ def dismissed_card(
     catalogue: Catalogue,
     by: By,
 ) -> Card:
-    return decision_card(
-        alert_id,
-        kind=CardKind.REPORT,
-        title=f"Dismissed by {by.who}: {_title(parent)}",
-        lines=[_dismissed_line(d, catalogue, by.who) for d in dismissed],
-        decided=by.stamp("Dismissed"),
-        at=by.at,
-        link=parent.link,
-        parent_id=parent.id,
-        topics=parent.topics,
-    )
+    lines = [_dismissed_line(d, catalogue, by.who) for d in dismissed]
+    return _reply(alert_id, parent, by, "Dismissed", CardKind.REPORT, _title(parent), lines)
 
 
 def corrected_card(
