@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from bot.facts.model import Change, ChangeStatus
 from bot.facts.values import value_key
+from bot.store.common import is_postgres
 from bot.store.models import ClaimRow, DecisionRow, FactStateRow
-from bot.store.repo import _is_postgres
 
 PENDING = "reported"
 DISMISSED = "dismissed"
@@ -34,7 +34,7 @@ def lock_fact(session: Session, fact_id: str) -> FactStateRow | None:
     SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so a decision and an entry never
     move one fact at once."""
     query = select(FactStateRow).where(FactStateRow.fact_id == fact_id)
-    if _is_postgres(session):
+    if is_postgres(session):
         query = query.with_for_update()
     return session.scalars(query).first()
 

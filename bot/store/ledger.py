@@ -3,7 +3,8 @@
 Every change, correction, report and confirmation an entry makes is one ``claims`` row naming
 its source (domain and tier); corroboration counts independent sources in it, and reviewers
 decide its ``reported`` rows. A fact's state moves only through :func:`apply_changes`, in the
-same transaction as the entry and its alert.
+same transaction as the entry and its alert. A story's alerts are in ``bot/store/story_alerts.py``
+(also named here: ``ledger.story_alert``, ``ledger.AlertRef``, ...).
 """
 
 from __future__ import annotations
@@ -11,25 +12,49 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.facts.catalogue import Catalogue
 from bot.facts.evidence import Report, Source
 from bot.facts.model import Change, ChangeStatus, FactState, FactValue
 from bot.facts.values import same_value, value_key
+from bot.store.common import SEED_LOCK, is_postgres, midnight, one_writer_at_a_time, utcnow
 from bot.store.decisions import DISMISSED, dismissed_in_story
-from bot.store.models import (
-    AlertRow,
-    ClaimRow,
-    EntryRow,
-    FactHistoryRow,
-    FactStateRow,
-    OutboxRow,
+from bot.store.models import ClaimRow, EntryRow, FactHistoryRow, FactStateRow
+from bot.store.story_alerts import (
+    AlertRef,
+    alert_by_id,
+    alert_destinations,
+    story_alert,
+    story_sources,
+    top_alert_of_entry,
 )
-from bot.store.repo import SEED_LOCK, _is_postgres, _midnight, _one_writer_at_a_time, utcnow
+
+# a story's alerts (bot/store/story_alerts.py) are named here too: ledger.story_alert, ...
+__all__ = [
+    "MOVES",
+    "SUPPORTING",
+    "AlertRef",
+    "ReportOnRecord",
+    "SourceRef",
+    "alert_by_id",
+    "alert_destinations",
+    "apply_changes",
+    "corroboration_of",
+    "fact_history",
+    "fact_state_rows",
+    "fact_states",
+    "pending_reports_superseded",
+    "record_claims",
+    "reports_within",
+    "seed_fact_states",
+    "states_of",
+    "story_alert",
+    "story_sources",
+    "top_alert_of_entry",
+]
 
 MOVES = (ChangeStatus.CHANGED.value, ChangeStatus.CORRECTED.value)
 SUPPORTING = ("reported", "corroborated", "changed", "corrected", "confirmed", "noted")
@@ -37,7 +62,7 @@ SUPPORTING = ("reported", "corroborated", "changed", "corrected", "confirmed", "
 
 def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
     """Give every catalogue fact without a stored state its baseline; returns how many."""
-    _one_writer_at_a_time(session, SEED_LOCK)
+    one_writer_at_a_time(session, SEED_LOCK)
     known = set(session.scalars(select(FactStateRow.fact_id)))
     added = 0
     for fact in catalogue.values():
@@ -47,7 +72,7 @@ def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
             FactStateRow(
                 fact_id=fact.id,
                 value=fact.baseline,
-                since=_midnight(fact.as_of),
+                since=midnight(fact.as_of),
                 entry_uid=None,
                 previous=None,
                 history=[],
@@ -84,7 +109,7 @@ def fact_state_rows(session: Session, *, lock: bool = False) -> dict[str, FactSt
     """The facts' state rows, in fact id order (locked on PostgreSQL with ``lock``, so that
     replicas judge one entry at a time against the same state)."""
     query = select(FactStateRow).order_by(FactStateRow.fact_id)
-    if lock and _is_postgres(session):
+    if lock and is_postgres(session):
         query = query.with_for_update()
     return {row.fact_id: row for row in session.scalars(query)}
 
@@ -298,75 +323,3 @@ def pending_reports_superseded(session: Session, changes: Sequence[Change]) -> i
         )
         count += int(getattr(result, "rowcount", 0) or 0)
     return count
-
-
-# --- story alerts ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AlertRef:
-    id: str
-    kind: str
-    entry_uid: str | None
-    entry_id: str | None
-    card: dict[str, Any]
-
-
-def _alert_ref(session: Session, row: AlertRow) -> AlertRef:
-    entry_id = session.scalar(select(EntryRow.entry_id).where(EntryRow.uid == row.entry_uid))
-    return AlertRef(
-        id=row.id, kind=row.kind, entry_uid=row.entry_uid, entry_id=entry_id, card=dict(row.card)
-    )
-
-
-def story_alert(session: Session, story_uid: str) -> AlertRef | None:
-    """The first top-level alert raised for any entry of the story rooted at ``story_uid``."""
-    query = (
-        select(AlertRow)
-        .join(EntryRow, EntryRow.uid == AlertRow.entry_uid)
-        .where(
-            or_(EntryRow.uid == story_uid, EntryRow.duplicate_of == story_uid),
-            AlertRow.parent_id.is_(None),
-            AlertRow.kind.in_(("changes", "reports", "news")),
-        )
-        .order_by(AlertRow.created_at, AlertRow.id)
-        .limit(1)
-    )
-    row = session.scalars(query).first()
-    return _alert_ref(session, row) if row else None
-
-
-def alert_by_id(session: Session, alert_id: str) -> AlertRef | None:
-    row = session.get(AlertRow, alert_id)
-    return _alert_ref(session, row) if row else None
-
-
-def top_alert_of_entry(session: Session, entry_uid: str) -> AlertRef | None:
-    """The top-level alert an entry raised, else the one it followed up, if any."""
-    rows = list(
-        session.scalars(
-            select(AlertRow).where(AlertRow.entry_uid == entry_uid).order_by(AlertRow.created_at)
-        )
-    )
-    for row in rows:
-        if row.parent_id is None:
-            return _alert_ref(session, row)
-    for row in rows:
-        parent = session.get(AlertRow, row.parent_id) if row.parent_id else None
-        if parent is not None:
-            return _alert_ref(session, parent)
-    return None
-
-
-def story_sources(session: Session, story_uid: str) -> list[str]:
-    """The distinct links of the story's entries, first first (for the source count)."""
-    rows = session.execute(
-        select(EntryRow.link)
-        .where(or_(EntryRow.uid == story_uid, EntryRow.duplicate_of == story_uid))
-        .order_by(EntryRow.published, EntryRow.id)
-    )
-    return [link for (link,) in rows]
-
-
-def alert_destinations(session: Session, alert_id: str) -> set[str]:
-    return set(session.scalars(select(OutboxRow.destination).where(OutboxRow.alert_id == alert_id)))

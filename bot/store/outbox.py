@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.store.common import lease_rows, utcnow
 from bot.store.models import AlertRow, OutboxRow
-from bot.store.repo import _lease, utcnow
 
 STATUSES = ("pending", "sending", "editing", "sent", "failed")
 ERROR_MAX = 2000
@@ -86,7 +86,7 @@ def claim(
         ),
     )
     query = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
-    claimed = _lease(session, OutboxRow, query, due, owner=owner, until=now + lease)
+    claimed = lease_rows(session, OutboxRow, query, due, owner=owner, until=now + lease)
     if not claimed:
         return []
     rows = session.execute(

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.store.common import utcnow
 from bot.store.models import FeedRow, OutboxRow
-from bot.store.repo import utcnow
 
 UNDELIVERED = ("pending", "sending", "editing", "failed")
 

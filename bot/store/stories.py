@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from bot.store.common import is_postgres
 from bot.store.models import EntryRow
-from bot.store.repo import _is_postgres
 
 JUDGE_LOCK = 727277
 TEXT_CHARS = 2000
@@ -41,7 +41,7 @@ class StoryRow:
 def judge_one_batch_at_a_time(session: Session) -> None:
     """Replicas judge one batch at a time (PostgreSQL: an advisory lock held to the end of
     the transaction; SQLite's BEGIN IMMEDIATE already serialises writers)."""
-    if _is_postgres(session):
+    if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": JUDGE_LOCK})
 
 

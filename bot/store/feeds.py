@@ -1,0 +1,147 @@
+"""Feeds: the config's feeds synced, due feeds claimed with a lease and released, chat users'
+feeds added and removed, feeds listed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.common import FEED_SYNC_LOCK, lease_rows, one_writer_at_a_time
+from bot.store.models import FeedRow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    name: str
+    url: str
+    topics: tuple[str, ...] = ()
+    interval_seconds: int | None = None
+    allow_file: bool = False
+
+
+def sync_feeds(session: Session, specs: Sequence[FeedSpec]) -> None:
+    """Make the config's feeds present and enabled; disable config feeds no longer listed."""
+    one_writer_at_a_time(session, FEED_SYNC_LOCK)
+    rows = {row.name: row for row in session.scalars(select(FeedRow))}
+    wanted = {spec.name for spec in specs}
+    for spec in specs:
+        row = rows.get(spec.name)
+        if row is None:
+            session.add(
+                FeedRow(
+                    name=spec.name,
+                    url=spec.url,
+                    topics=list(spec.topics),
+                    interval_seconds=spec.interval_seconds,
+                    allow_file=spec.allow_file,
+                    origin="config",
+                    enabled=True,
+                    consecutive_failures=0,
+                    admin_alerted=False,
+                )
+            )
+            continue
+        if row.url != spec.url:
+            row.url, row.etag, row.last_modified, row.content_hash = spec.url, None, None, None
+        row.topics = list(spec.topics)
+        row.interval_seconds = spec.interval_seconds
+        row.allow_file = spec.allow_file
+        row.enabled = True
+    for name, row in rows.items():
+        if row.origin == "config" and name not in wanted:
+            row.enabled = False
+    session.flush()
+
+
+def claim_due_feeds(
+    session: Session,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    names: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    exclude_ids: Sequence[int] = (),
+    after_id: int | None = None,
+    ignore_schedule: bool = False,
+) -> list[FeedRow]:
+    """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped.
+    ``after_id``: only feeds with a higher id, in id order (a sweep over every feed, once
+    each); otherwise the longest overdue first."""
+    free = or_(
+        FeedRow.lease_until.is_(None), FeedRow.lease_until < now, FeedRow.lease_owner == owner
+    )
+    due = or_(FeedRow.next_poll_at.is_(None), FeedRow.next_poll_at <= now)
+    conditions = [FeedRow.enabled.is_(True), free]
+    if not ignore_schedule:
+        conditions.append(due)
+    if names is not None:
+        conditions.append(FeedRow.name.in_(list(names)))
+    if exclude:
+        conditions.append(FeedRow.name.not_in(list(exclude)))
+    if exclude_ids:
+        conditions.append(FeedRow.id.not_in(list(exclude_ids)))
+    query = select(FeedRow.id).where(and_(*conditions)).limit(limit)
+    if after_id is not None:
+        query = query.where(FeedRow.id > after_id).order_by(FeedRow.id)
+    else:
+        query = query.order_by(FeedRow.next_poll_at.is_not(None), FeedRow.next_poll_at)
+    claimed = lease_rows(session, FeedRow, query, free, owner=owner, until=now + lease)
+    if not claimed:
+        return []
+    rows = {row.id: row for row in session.scalars(select(FeedRow).where(FeedRow.id.in_(claimed)))}
+    return [rows[row_id] for row_id in claimed if row_id in rows]
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the next enabled feed is due (``None``: no feed)."""
+    return session.scalar(select(func.min(FeedRow.next_poll_at)).where(FeedRow.enabled.is_(True)))
+
+
+def release_feed(session: Session, feed_id: int, owner: str) -> None:
+    session.execute(
+        update(FeedRow)
+        .where(FeedRow.id == feed_id, FeedRow.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+    )
+
+
+def add_chat_feed(session: Session, name: str, url: str) -> FeedRow | None:
+    """Add a feed typed by a chat user; ``None`` if the name is taken. Such feeds are always
+    fetched through the SSRF guard, whatever the deployer allows for configured feeds."""
+    if get_feed(session, name) is not None:
+        return None
+    row = FeedRow(
+        name=name,
+        url=url,
+        topics=[],
+        origin="chat",
+        enabled=True,
+        allow_file=False,
+        consecutive_failures=0,
+        admin_alerted=False,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def remove_chat_feed(session: Session, name: str) -> bool:
+    row = get_feed(session, name)
+    if row is None or row.origin != "chat":
+        return False
+    session.delete(row)
+    return True
+
+
+def all_feeds(session: Session) -> list[FeedRow]:
+    return list(session.scalars(select(FeedRow).order_by(FeedRow.name)))
+
+
+def get_feed(session: Session, name: str) -> FeedRow | None:
+    return session.scalars(select(FeedRow).where(FeedRow.name == name)).first()
