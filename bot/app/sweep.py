@@ -22,32 +22,41 @@ waiting to be judged are capped (``MAX_WAITING``): claiming pauses until they ar
 The entries of a feed that could not be analysed or judged leave its validators unchanged, so
 that the next poll reads them again; a database that cannot be written stops the judging for
 the rest of the sweep (what was not stored is judged at the next poll).
+
+One feed's fetch, parse and choice of new entries are in ``bot/app/feedpoll.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.app.pipeline import Failed, Item, entry_is_backlog
+from bot.app.feedpoll import (
+    PUSHED,
+    FeedPoll,
+    Pending,
+    PollResults,
+    analyse,
+    fetch_and_parse,
+    log_unjudged,
+    new_entries,
+    with_article,
+)
+from bot.app.pipeline import Failed, Item
 from bot.feeds.entry import Entry
-from bot.feeds.fetch import FetchResult, Validators
+from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import ParsedFeed
 from bot.store import repo
 from bot.store.db import StoreError
 from bot.store.models import FeedRow
-from bot.store.polls import PollSuccess
 
 if TYPE_CHECKING:
     from bot.app.worker import CycleStats, Worker
 
-log = logging.getLogger("bot.app.worker")
 JUDGE_BATCH = 256  # entries per transaction
 RECORD_BATCH = 500  # poll results per transaction
 ANALYSIS_CHUNK = 64  # entries per job sent to an analysis worker
@@ -56,23 +65,6 @@ CLAIM_EVERY = 1.0  # seconds between claims while a scheduled sweep runs
 GATHER_SECONDS = 1.0  # how long ready entries wait for the feeds still in flight
 GATHER_ENTRIES = 2000  # ready entries judged without waiting any longer
 TICK = 0.25  # seconds between looks when nothing else wakes the coordinator
-
-
-@dataclass(eq=False)
-class FeedPoll:
-    feed: FeedRow
-    result: FetchResult
-    parsed: ParsedFeed
-    waiting: int = 0  # entries not judged yet
-    failures: int = 0  # entries that could not be analysed or judged
-    new: bool = False  # some entry was stored
-    backlog_entries: int = 0  # entries beyond the per-poll cap
-
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    poll: FeedPoll
-    item: Item
 
 
 @dataclass
@@ -90,14 +82,16 @@ class Sweep:
     _ready_since: float = 0.0
     _leftovers: list[tuple[FeedPoll, Entry]] = field(default_factory=list)
     _waiting: int = 0  # entries parsed and not judged yet (leftovers aside)
-    _successes: list[PollSuccess] = field(default_factory=list)
-    _failures: list[tuple[FeedRow, FetchResult]] = field(default_factory=list)
     _after_id: int = 0
     _exhausted: bool = False
     _claimed_at: float = 0.0
     _broken: bool = False  # the database refused a write: judging stops for this sweep
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _results: PollResults = field(init=False)  # poll results not written yet
+
+    def __post_init__(self) -> None:
+        self._results = PollResults(self.worker)
 
     # --- the coordinator ------------------------------------------------------------------
 
@@ -195,48 +189,19 @@ class Sweep:
 
     async def _fetch(self, feed: FeedRow) -> None:
         """Fetch and parse one feed; a failure is recorded with the sweep's results."""
-        worker = self.worker
-        validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
         try:
-            result = await worker.fetcher.fetch(
-                feed.url,
-                validators,
-                allow_file=feed.allow_file and feed.origin == "config",
-                untrusted=feed.origin == "chat",
-            )
-            if result.outcome == "error":
-                self._fail(feed, result)
-                return
-            parsed = ParsedFeed()
-            if result.outcome == "new" and result.body is not None:
-                parsed = await worker.parse(feed, result.body, result.content_type)
-            if parsed.failure:  # a body that cannot be read (charset, a listing's layout)
-                self._fail(
-                    feed, replace(result, outcome="error", error=parsed.failure, error_kind="parse")
-                )
-                return
-            self._parsed.append(FeedPoll(feed, replace(result, body=None), parsed))
-        except Exception as exc:  # one feed's bug must not stop the others
-            log.exception("feed %s: poll failed", feed.name, extra={"feed": feed.name})
-            self._fail(
-                feed,
-                FetchResult(
-                    url=feed.url,
-                    final_url=feed.url,
-                    outcome="error",
-                    body=None,
-                    validators=validators,
-                    error=f"internal error: {type(exc).__name__}: {exc}",
-                    error_kind="internal",
-                ),
-            )
+            polled = await fetch_and_parse(self.worker, feed)
+            if isinstance(polled, FeedPoll):
+                self._parsed.append(polled)
+            else:
+                self._fail(feed, polled)
         finally:
             self._fetching -= 1
             self._wake.set()
 
     def _fail(self, feed: FeedRow, result: FetchResult) -> None:
         self.stats.failed_feeds += 1
-        self._failures.append((feed, result))
+        self._results.failure(feed, result)
         self.on_feed(1)
 
     # --- which entries are new -------------------------------------------------------------
@@ -255,28 +220,12 @@ class Sweep:
         config = self.worker.ctx.config
         hours = config.schedule.first_run_backlog_hours
         now = repo.utcnow()
+        cap = config.fetch.max_entries_per_poll
         for poll in polls:
-            fresh: dict[str, Entry] = {}
-            for entry in poll.parsed.entries:
-                uid = repo.entry_uid(entry.feed, entry.entry_id)
-                if uid not in seen and uid not in fresh:
-                    fresh[uid] = entry
-            newest = sorted(fresh.values(), key=lambda e: e.published, reverse=True)
-            cap = config.fetch.max_entries_per_poll
-            kept, rest = newest[:cap], newest[cap:]
-            first_poll = poll.feed.first_polled_at is None and hours is not None
-            items = [
-                (
-                    e,
-                    entry_is_backlog(
-                        e, first_poll=first_poll, now=now, max_age=timedelta(hours=hours or 0)
-                    ),
-                )
-                for e in kept
-            ]
-            poll.waiting = len(kept) + len(rest)
+            items, rest = new_entries(poll, seen, cap=cap, backlog_hours=hours, now=now)
+            poll.waiting = len(items) + len(rest)
             poll.backlog_entries = len(rest)
-            self._waiting += len(kept)
+            self._waiting += len(items)
             self._leftovers += [(poll, e) for e in rest]
             if not poll.waiting:
                 self._done(poll)
@@ -308,24 +257,13 @@ class Sweep:
         self, poll: FeedPoll, items: list[tuple[Entry, bool]], *, backlog_lane: bool = False
     ) -> None:
         worker = self.worker
-        try:
-            analyses = await worker.analyse([entry for entry, _ in items])
-        except Exception:
-            log.exception("feed %s: entries could not be analysed", poll.feed.name)
-            analyses = [None] * len(items)
+        analyses = await analyse(worker, poll, [entry for entry, _ in items])
         try:
             for (entry, backlog), analysis in zip(items, analyses, strict=True):
                 if analysis is not None:
-                    try:
-                        entry, analysis = await worker.full_text.complete(
-                            entry,
-                            analysis,
-                            fetch_page=not backlog,
-                            untrusted=poll.feed.origin == "chat",
-                        )
-                    except Exception:
-                        log.exception("feed %s: entry %s: article page", entry.feed, entry.entry_id)
-                        analysis = None
+                    entry, analysis = await with_article(
+                        worker, poll, entry, analysis, backlog=backlog
+                    )
                 if analysis is None:
                     self._unjudged(poll)
                     continue
@@ -366,15 +304,7 @@ class Sweep:
         for pending, outcome in zip(take, judged, strict=True):
             poll = pending.poll
             if isinstance(outcome, Failed):
-                entry = pending.item.entry
-                log.error(
-                    "feed %s: entry %s could not be judged: %s",
-                    poll.feed.name,
-                    entry.entry_id,
-                    outcome.error,
-                    exc_info=outcome.error,
-                    extra={"feed": poll.feed.name, "entry": entry.entry_id},
-                )
+                log_unjudged(poll, pending.item.entry, outcome.error)
                 self._unjudged(poll)
                 continue
             if outcome is not None:
@@ -397,47 +327,26 @@ class Sweep:
     # --- poll results ------------------------------------------------------------------------
 
     def _done(self, poll: FeedPoll) -> None:
-        self._successes.append(
-            self.worker.feed_health.success(
-                poll.feed,
-                poll.result,
-                poll.parsed,
-                new=poll.new,
-                complete=not poll.failures,
-                backlog_entries=poll.backlog_entries,
-            )
-        )
+        self._results.success(poll)
         self.on_feed(1)
 
     def _should_record(self) -> bool:
-        pending = len(self._successes) + len(self._failures)
+        pending = len(self._results)
         return pending >= RECORD_BATCH or (pending > 0 and not self._ready and not self._parsed)
 
     async def _record(self) -> None:
-        successes, self._successes = self._successes, []
-        failures, self._failures = self._failures, []
-        if successes or failures:
-            await self.worker.guarded(
-                f"{len(successes) + len(failures)} feeds: their polls could not be recorded",
-                self.worker.feed_health.record,
-                successes,
-                failures,
-            )
-        self._active -= {s.feed_id for s in successes} | {f.id for f, _ in failures}
+        self._active -= await self._results.write()
 
     # --- a body pushed by a WebSub hub ----------------------------------------------------
 
     async def judge_pushed(self, feed: FeedRow, parsed: ParsedFeed) -> None:
         """Judge the new entries of a pushed body (the feed's poll schedule is left as it is:
         nothing is recorded of it)."""
-        self._parsed.append(FeedPoll(feed, _PUSHED, parsed))
+        self._parsed.append(FeedPoll(feed, PUSHED, parsed))
         await self._triage()
         while not self._idle():
             if self._judge_now():
                 await self._judge()
             else:
                 await self._wait()
-        self._successes = []
-
-
-_PUSHED = FetchResult(url="", final_url="", outcome="new", body=None, validators=Validators())
+        self._results.successes = []
