@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy.orm import Session
-
 from bot.store import repo
+from bot.store.db import Unit
 
 
 class StoredCard(Protocol):
@@ -34,7 +33,7 @@ class StoredCard(Protocol):
 
 
 def add_card(
-    session: Session,
+    session: Unit,
     card: StoredCard,
     *,
     uid: str | None,
@@ -55,6 +54,6 @@ def add_card(
     )
 
 
-def recent_cards(session: Session, since: datetime, kinds: Sequence[str]) -> list[dict[str, Any]]:
+def recent_cards(session: Unit, since: datetime, kinds: Sequence[str]) -> list[dict[str, Any]]:
     """The cards of the alerts of ``kinds`` stored since ``since``, oldest first, as stored."""
     return [dict(row.card) for row in repo.recent_alerts(session, since, kinds)]
