@@ -142,7 +142,7 @@ LANGUAGES = {"en": "English", "zh": "Chinese"}
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = build_context(args.config, args.db, readonly=True)
     try:
-        with ctx.db.session() as session:
+        with ctx.db.unit() as session:
             facts = fact_reports(session, ctx.catalogue)
             feeds = feed_reports(session)
             outbox = repo.outbox_counts(session)
@@ -189,7 +189,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     """Rows not delivered yet (or those in ``--status``); ``--retry`` puts failed ones back."""
     ctx = build_context(args.config, args.db, readonly=True)
     try:
-        with ctx.db.session() as session:
+        with ctx.db.unit() as session:
             if args.retry:
                 print(f"{repo.retry_failed(session)} failed rows put back to pending")
                 return EXIT_OK

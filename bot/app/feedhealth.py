@@ -92,7 +92,7 @@ class FeedHealth:
         for feed, result in failures:
             reason = result.error or "unknown error"
             log.warning("feed %s: %s", feed.name, reason, extra={"feed": feed.name})
-        with self.ctx.db.session() as session:
+        with self.ctx.db.unit() as session:
             polls.record_successes(session, successes, owner=self.ctx.instance_id, now=now)
             for feed, result in failures:
                 self._failed(session, feed, result, now)

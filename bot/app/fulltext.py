@@ -66,7 +66,7 @@ class FullText:
         entries: the cache may hold a page only the deployer's own policy could reach)."""
 
         def cached() -> tuple[bool, str | None]:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.unit() as session:
                 row = repo.cached_article(session, url, ARTICLE_CACHE_AGE)
                 return (row is not None, row.text if row else None)
 
@@ -76,7 +76,7 @@ class FullText:
         text = await fetch_article_text(self.fetcher, url, untrusted=untrusted)
 
         def store() -> None:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.unit() as session:
                 repo.cache_article(session, url, text)
 
         await asyncio.to_thread(store)

@@ -73,7 +73,7 @@ class Health:
     def _degraded(self, body: dict[str, Any]) -> list[str]:
         reasons = []
         try:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.unit() as session:
                 feeds = feed_health(session)
                 outbox = outbox_health(session, self.outbox_stuck_after)
         except StoreError as exc:

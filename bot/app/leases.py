@@ -40,7 +40,7 @@ def dead_local_owners(owners: set[str], me: str, host: str | None = None) -> set
 def take_back_dead_leases(ctx: AppContext) -> int:
     """Make the leases of this host's dead processes run out now; returns how many."""
     now = repo.utcnow()
-    with ctx.db.session() as session:
+    with ctx.db.unit() as session:
         dead = dead_local_owners(polls.live_lease_owners(session, now), ctx.instance_id)
         count = polls.expire_leases(session, dead, now)
     if count:

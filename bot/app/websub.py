@@ -51,8 +51,8 @@ class WebSubManager:
     def _row(self, feed_id: str) -> FeedRow | None:
         if not feed_id.isdigit():
             return None
-        with self.ctx.db.session() as session:
-            return session.get(FeedRow, int(feed_id))
+        with self.ctx.db.unit() as session:
+            return repo.feed_by_id(session, int(feed_id))
 
     def _subscription(self, row: FeedRow) -> Subscription | None:
         if not (row.hub_url and row.websub_secret and row.enabled):
@@ -80,7 +80,7 @@ class WebSubManager:
         expires = repo.utcnow() + lease if mode == "subscribe" else None
 
         def store() -> None:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.unit() as session:
                 stored.subscription_verified(session, int(feed_id), expires)
 
         await asyncio.to_thread(store)
@@ -88,7 +88,7 @@ class WebSubManager:
 
     async def on_denied(self, feed_id: str, reason: str) -> None:
         def store() -> None:
-            with self.ctx.db.session() as session:
+            with self.ctx.db.unit() as session:
                 stored.subscription_denied(session, int(feed_id))
 
         await asyncio.to_thread(store)
@@ -110,7 +110,7 @@ class WebSubManager:
     def _due(self) -> list[FeedRow]:
         now = repo.utcnow()
         recent = {i for i, at in self._requested.items() if now - at < REQUEST_AGAIN_AFTER}
-        with self.ctx.db.session() as session:
+        with self.ctx.db.unit() as session:
             return stored.feeds_to_subscribe(
                 session, before=now + RENEW_BEFORE, skip=recent, new_secret=new_secret
             )

@@ -122,14 +122,14 @@ class Worker:
             )
             for f in self.ctx.config.feeds
         ]
-        with self.ctx.db.session() as session:
+        with self.ctx.db.unit() as session:
             repo.sync_feeds(session, specs)
         take_back_dead_leases(self.ctx)
 
     def claim(self, limit: int, after_id: int | None, exclude: list[int]) -> list[FeedRow]:
         """Lease up to ``limit`` feeds: every feed after ``after_id`` by id (a sweep over all
         feeds), or, with ``after_id`` None, the due ones not in ``exclude``."""
-        with self.ctx.db.session() as session:
+        with self.ctx.db.unit() as session:
             return repo.claim_due_feeds(
                 session,
                 owner=self.ctx.instance_id,
@@ -159,7 +159,7 @@ class Worker:
             return stats
 
     def _count_failing_feeds(self) -> None:
-        with self.ctx.db.session() as session:
+        with self.ctx.db.unit() as session:
             metrics.FEEDS_FAILING.set(feed_health(session).failing)
 
     async def guarded(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
@@ -202,7 +202,7 @@ class Worker:
         return await asyncio.to_thread(analyse_all, self.ctx.analyser, entries)
 
     def seen(self, uids: list[str]) -> set[str]:
-        with self.ctx.db.session() as session:
+        with self.ctx.db.unit() as session:
             return repo.seen_uids(session, uids)
 
     async def ingest(self, feed: FeedRow, body: bytes) -> CycleStats:

@@ -39,7 +39,7 @@ def cmd_subscribe(inv: Invocation, services: CommandServices) -> Reply:
         what = f"kind “{unknown[0]}”" if unknown else f"topic “{topic}”"
         known = "Topics: " + ", ".join(services.topics) + ". Kinds: " + ", ".join(KINDS)
         return answer(f"Unknown {what}", known)
-    with services.db.session() as session:
+    with services.db.unit() as session:
         row = repo.subscribe(session, inv.destination, kinds or ["changes"], topic, inv.user)
         saved = ", ".join(row.kinds)
     scope = f" on {topic}" if topic else ""
@@ -51,7 +51,7 @@ def cmd_unsubscribe(inv: Invocation, services: CommandServices) -> Reply:
     if not inv.destination:
         return answer(NEEDS_A_CHANNEL)
     topic = options_of(inv).text("topic").lower() or None
-    with services.db.session() as session:
+    with services.db.unit() as session:
         removed = repo.unsubscribe(session, inv.destination, topic)
     if not removed:
         return answer("This channel had no such subscription.")
@@ -69,7 +69,7 @@ def _feed_line(report: FeedReport) -> str:
 
 
 def cmd_feeds(inv: Invocation, services: CommandServices) -> Reply:
-    with services.db.session() as session:
+    with services.db.unit() as session:
         reports = feed_reports(session)
     if not reports:
         return answer("No feeds are configured.")
@@ -92,7 +92,7 @@ def cmd_add_feed(inv: Invocation, services: CommandServices) -> Reply:
     problem = services.feed_url_problem(url) if services.feed_url_problem else None
     if problem is not None:
         return answer("This feed URL cannot be added", f"{problem}.")
-    with services.db.session() as session:
+    with services.db.unit() as session:
         row = repo.add_chat_feed(session, name, url)
     if row is None:
         return answer(f"A feed named {name} exists already.")
@@ -106,7 +106,7 @@ def cmd_remove_feed(inv: Invocation, services: CommandServices) -> Reply:
     name = options_of(inv).text("name").lower()
     if not name:
         return answer("Usage: /fentanyl remove-feed <name>")
-    with services.db.session() as session:
+    with services.db.unit() as session:
         removed = repo.remove_chat_feed(session, name)
     if not removed:
         return answer("No feed of that name was added from chat.")

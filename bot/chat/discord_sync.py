@@ -51,11 +51,11 @@ async def sync_commands(
     key = _meta_key(guild_id)
 
     def stored() -> str | None:
-        with db.session() as session:
+        with db.unit() as session:
             return repo.get_meta(session, key)
 
     def remember() -> None:
-        with db.session() as session:
+        with db.unit() as session:
             repo.set_meta(session, key, digest)
 
     if await asyncio.to_thread(stored) == digest:

@@ -115,7 +115,7 @@ class Dispatcher:
         """``fn(session, *args, **kwargs)`` in one transaction, off the event loop."""
 
         def run() -> T:
-            with self._db.session() as session:
+            with self._db.unit() as session:
                 return fn(session, *args, **kwargs)
 
         return await asyncio.to_thread(run)

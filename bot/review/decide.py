@@ -113,7 +113,7 @@ class Decisions:
     def _run(self, who: Reviewer, decide: Callable[[Work], Decided]) -> Outcome:
         for _ in range(2):  # a lost race is explained by the second look
             try:
-                with self._db.session() as session:
+                with self._db.unit() as session:
                     done = decide(Work(session, self._catalogue, who, self._route, self._services))
                 return Outcome(done.message, None, tuple(done.decision_ids), done.follow_up_id)
             except Refused as refused:
@@ -124,7 +124,7 @@ class Decisions:
 
     def pending(self, limit: int = 200) -> list[PendingReport]:
         """Reports awaiting review, oldest first."""
-        with self._db.session() as session:
+        with self._db.unit() as session:
             rows = stored.pending_claims(session, limit)
             return [self._pending(row) for row in rows]
 

@@ -143,5 +143,9 @@ def all_feeds(session: Session) -> list[FeedRow]:
     return list(session.scalars(select(FeedRow).order_by(FeedRow.name)))
 
 
+def feed_by_id(session: Session, feed_id: int) -> FeedRow | None:
+    return session.get(FeedRow, feed_id)
+
+
 def get_feed(session: Session, name: str) -> FeedRow | None:
     return session.scalars(select(FeedRow).where(FeedRow.name == name)).first()
