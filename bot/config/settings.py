@@ -1,8 +1,9 @@
-"""The YAML config given with ``--config``, laid over ``config/bot.yaml``: the feeds, the
-whole :class:`BotConfig`, and its loading.
+"""The YAML config given with ``--config``, laid over ``config/bot.yaml``: the whole
+:class:`BotConfig` and its loading.
 
-A config file may hold only some keys; the rest take the defaults (the sections other than the
-feeds are in :mod:`bot.config.sections`, the environment in :mod:`bot.config.environment`).
+A config file may hold only some keys; the rest take the defaults (a feed is in
+:mod:`bot.config.feeds`, the other sections in :mod:`bot.config.sections`, the environment in
+:mod:`bot.config.environment`).
 Anything invalid raises :class:`ConfigError` naming the file and the field, and the worker
 refuses to start. The names other rooms import from here stay importable from here.
 """
@@ -10,7 +11,7 @@ refuses to start. The names other rooms import from here stay importable from he
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -23,6 +24,7 @@ from bot.config.base import (
     is_absolute_http_url,
 )
 from bot.config.environment import Environment, load_environment
+from bot.config.feeds import FeedConfig
 from bot.config.sections import (
     EvidenceConfig,
     FetchConfig,
@@ -32,7 +34,6 @@ from bot.config.sections import (
     SourcesConfig,
     WebSubConfig,
 )
-from bot.feeds.listing import ListingSpec
 
 __all__ = [  # re-exported for the modules that import them from here
     "DEFAULT_CONFIG",
@@ -51,44 +52,6 @@ __all__ = [  # re-exported for the modules that import them from here
 ]
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "bot.yaml"
-
-
-class FeedConfig(StrictModel):
-    name: str = Field(min_length=1)
-    url: str = Field(min_length=1)
-    topics: list[str] = Field(default_factory=list)
-    interval_seconds: int | None = Field(default=None, ge=10)
-    allow_file: bool = False  # file:// URLs (and bare paths) are read only when this is true
-    # the source's name in English and in its own language ("Ministry of Commerce", "商务部"),
-    # and the language it publishes in (alerts and `status` show them)
-    label: str = ""
-    label_zh: str = ""
-    language: Literal["en", "zh"] | None = None
-    # a page listing the source's items, read as a feed by these selectors (bot/feeds/listing.py)
-    listing: ListingSpec | None = None
-
-    def display_name(self) -> str:
-        """ "Ministry of Commerce (商务部)"; the feed's name when it has no label."""
-        names = [n for n in (self.label, self.label_zh) if n]
-        if len(names) == 2:
-            return f"{names[0]} ({names[1]})"
-        return names[0] if names else self.name
-
-    @field_validator("url")
-    @classmethod
-    def _scheme(cls, url: str) -> str:
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme not in {"http", "https", "file"}:
-            raise ValueError("must be an http://, https:// or file:// URL")
-        if scheme != "file" and not is_absolute_http_url(url):
-            raise ValueError(f"{url!r} is not an absolute http(s) URL (scheme://host/path)")
-        return url
-
-    @model_validator(mode="after")
-    def _file_needs_permission(self) -> FeedConfig:
-        if self.url.lower().startswith("file:") and not self.allow_file:
-            raise ValueError(f"feed {self.name}: a file:// URL needs `allow_file: true`")
-        return self
 
 
 class BotConfig(StrictModel):

@@ -9,21 +9,22 @@ attribute). Links are made absolute from the page's address; dates (2025-05-13, 
 
 A page whose layout changed fails loudly: ``items`` matching nothing, or items without a title
 and a link, make the source *failing* with that reason (``ParsedFeed.failure``), never a
-silent empty feed. The body's charset is found by :mod:`bot.feeds.charset`.
+silent empty feed. The body's charset is found by :mod:`bot.feeds.charset`. The selectors are
+a config type, :class:`bot.config.feeds.ListingSpec`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.config.feeds import ListingSpec
 from bot.feeds.entry import Entry
 from bot.feeds.parse import MAX_TEXT_CHARS, MAX_TITLE_CHARS, ParsedFeed, html_to_text
 
@@ -32,42 +33,6 @@ _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>\d{1,2})[:：](?P<M>\d{2}))?"
 )
-_OFFSET = re.compile(r"^[+-](?:[01]\d|2[0-3]):[0-5]\d$")
-
-
-class ListingSpec(BaseModel):
-    """How to read one source's listing page (XPath 1.0 expressions)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    items: str = Field(min_length=1)
-    title: str = "string(.//a[1])"
-    link: str = "string((.//a/@href)[1])"
-    date: str | None = None
-    summary: str | None = None
-    utc_offset: str = "+08:00"  # the time zone the page's dates are written in
-
-    @field_validator("items", "title", "link", "date", "summary")
-    @classmethod
-    def _xpath(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                etree.XPath(value)
-            except etree.XPathSyntaxError as exc:
-                raise ValueError(f"not an XPath expression: {value!r} ({exc})") from exc
-        return value
-
-    @field_validator("utc_offset")
-    @classmethod
-    def _offset(cls, value: str) -> str:
-        if not _OFFSET.match(value):
-            raise ValueError("must be written +HH:MM or -HH:MM")
-        return value
-
-    def zone(self) -> timezone:
-        sign = -1 if self.utc_offset.startswith("-") else 1
-        hours, minutes = (int(part) for part in self.utc_offset[1:].split(":"))
-        return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _text(item: Any, xpath: str | None) -> str:

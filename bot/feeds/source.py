@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.config.feeds import ListingSpec
 from bot.feeds.charset import CharsetError, as_utf8_xml, decode
-from bot.feeds.listing import ListingSpec, parse_listing
+from bot.feeds.listing import parse_listing
 from bot.feeds.parse import ParsedFeed, parse_feed
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
+from bot.config.feeds import ListingSpec
 from bot.feeds.charset import CharsetError, decode
-from bot.feeds.listing import ListingSpec
 from bot.feeds.source import SourceSpec, parse_source
 
 PAGES = Path(__file__).parent / "pages"
