@@ -63,7 +63,7 @@ class ScheduleConfig(StrictModel):
     first_run_backlog_hours: float | None = Field(default=24.0, ge=0)
     story_window_hours: float = Field(default=48.0, gt=0)
     # a later item that shares a claimed change with a story joins it up to this far apart
-    story_claims_window_hours: float = Field(default=120.0, gt=0)
+    story_claims_window_hours: float = Field(default=168.0, gt=0)
     backoff_cap_seconds: float = Field(default=6 * 3600.0, ge=60)
     # how long a replica's claim on a feed / an outbox row lasts if it dies holding it
     feed_lease_seconds: int = Field(default=300, ge=30)

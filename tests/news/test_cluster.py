@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.config.sections import ScheduleConfig
 from bot.facts.model import Change, ChangeStatus, FactValue
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
@@ -122,3 +123,16 @@ def test_copies_are_one_source() -> None:
     text = "The commerce ministry said the levy on soybeans would be lifted from Monday."
     assert is_copy(text, text + " Reporting by a wire desk.")
     assert not is_copy(text, "Exporters welcomed the news on soybeans, a trade group said.")
+
+
+def test_the_order_carrying_out_a_deal_a_week_later_joins_the_deal_by_default() -> None:
+    """An order taking effect six days after the deal names the deal's change: with the default
+    claims window (7 days) it follows up the deal; past the window it is a new story."""
+    claims_window = ScheduleConfig().story_claims_window
+    deal = member("d", "Leaders agree to halve the opioid duty", events=frozenset(
+        {("us-fentanyl-tariff-china", "10", "changed")}))  # fmt: skip
+    order = [confirmed("us-fentanyl-tariff-china", 10.0)]
+    six_days = entry("President signs proclamation on opioid levy", hours=6 * 24)
+    eight_days = entry("President signs proclamation on opioid levy", hours=8 * 24)
+    assert find_story(six_days, NOTHING, order, [deal], WINDOW, claims_window) == "d"
+    assert find_story(eight_days, NOTHING, order, [deal], WINDOW, claims_window) is None
