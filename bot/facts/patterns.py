@@ -222,12 +222,15 @@ class PatternFinder:
         )
 
 
-_COORDINATED = re.compile(r"([^,;:]*)\b(?:and|or)\s*,?\s*$", re.IGNORECASE)
+_COORDINATED = re.compile(r"\b(?:and|or)\s*,?\s*$", re.IGNORECASE)
 
 
 def _shared_head(sentence: str, clause: str) -> str:
     """The previous clause when this one continues it after "and"/"or" ("He will fly to Madrid
     and, as agreed, hold talks there"): its subject and auxiliary are this clause's too."""
     at = sentence.find(clause)
-    coordinated = _COORDINATED.search(sentence[:at]) if at > 0 else None
-    return coordinated.group(0) + " " if coordinated else ""
+    head = sentence[:at] if at > 0 else ""
+    if not _COORDINATED.search(head[-12:]):
+        return ""
+    start = max(head.rfind(mark, 0, len(head) - 6) for mark in ",;:") + 1
+    return head[start:] + " "
