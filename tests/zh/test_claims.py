@@ -143,6 +143,11 @@ TRAPS = [
         "美议员促恢复对华加征芬太尼关税",
         "多名议员致信白宫，要求把对中国商品加征的芬太尼关税恢复至20%。",
     ),
+    # a rumour (…的说法) denied as untrue
+    (
+        "禁毒办回应网络传言",
+        "针对网上关于我国放宽芬太尼类物质整类列管的说法，国家禁毒办表示，相关信息不实。",
+    ),
     # a policy carried on is no new measure
     (
         "公安部介绍禁毒工作进展",
@@ -194,3 +199,21 @@ def test_a_mixed_entry_is_judged_by_its_language(analyser: RuleAnalyser) -> None
     relevant = analyser.analyse(Entry("t", "2", "https://x.cn/b", "中国同巴西签署合作文件",
                                       WHEN, "两国签署经贸合作文件。"))  # fmt: skip
     assert not relevant.relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # a headline asking whether (是否) states nothing
+        ("商务部：中美经贸会谈是否已在伦敦结束", "发言人介绍了近期中美经贸往来的情况。"),
+        # talks about an extension (就…延期问题) have not stalled
+        (
+            "商务部介绍中美经贸磋商情况",
+            "发言人表示，中美双方在经贸会谈中就关税暂停期的延期问题交换了意见，有关安排将按程序推进。",
+        ),
+    ],
+)
+def test_questions_and_subjects_of_talks_claim_nothing_of_them(
+    analyser: RuleAnalyser, title: str, body: str
+) -> None:
+    assert [c for c in claims(analyser, title, body) if c.fact_id == "trade-talks"] == []

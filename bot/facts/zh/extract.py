@@ -7,7 +7,8 @@ same compare, evidence and alert path weighs both languages alike:
 1. Voice: a commentary (a title labelled 社评, 钟声, 评论员, 分析, ...; an opinion path in the link;
    a body opening with 社评认为 or 文章指出) only proposes; a look back (回顾, 盘点, 周年) or a
    republished piece (本文首发于) only recalls. A reporter's question (问：..., a sentence ending
-   in ？) states nothing; an official's answer (答：...) is the official's own words.
+   in ？, or one asking 是否/能否, the title's too) states nothing; an official's answer (答：...)
+   is the official's own words.
 2. A fact the title only threatens or plans is only proposed in the body; a figure the title
    frames as a threat is that, wherever the body repeats it.
 3. Strength, as in English: firm when asserted, bound by its own phrase, stating a change, first
@@ -49,7 +50,7 @@ ZH_WORD = r"[^，。；：！？、,;:!?]"
 ZH_PERSON = r"(?P<person>[\u4e00-\u9fff]{2,4}?)"
 BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
 _EVIDENCE_CHARS = 200
-_QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$")
+_QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
 _ANSWER = re.compile(r"^\s*答\s*[：:]")
 _PREFIX = re.compile(r"^\s*([^：:｜|]{1,16}?)\s*[：:｜|]\s*\S")
 _TITLE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff”」》）])[ \u3000]+(?=[\u4e00-\u9fff“「《（])")
@@ -95,7 +96,7 @@ class ZhClaimExtractor:
     ) -> list[Claim]:
         """Every claim the item makes about a tracked fact, in text order."""
         title = _TITLE_SPACE.sub("，", " ".join(title.split()))
-        head = sentences(title) if title else []
+        head = [u for u in sentences(title) if not _QUESTION.search(to_simplified(u))]
         body_units = [u for u in sentences(" ".join(body.split())) if u]
         units, answers, in_answer = list(head), set(), False
         for unit in body_units:
