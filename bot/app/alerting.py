@@ -36,6 +36,7 @@ from bot.facts.model import Change, ChangeStatus
 from bot.feeds.entry import Entry
 from bot.review.actions import after_follow_up, services_with_reviewers, with_actions
 from bot.store import ledger, repo
+from bot.store.cards import add_card
 from bot.store.db import Unit
 from bot.store.decisions import dismissed_in_story
 
@@ -119,7 +120,7 @@ class AlertPlanner:
             if not destinations:
                 return Raised()
             card = with_actions(card, changes, self._catalogue, self._services)
-            self._store(session, card, uid, topics, destinations)
+            self._store(session, card, uid, destinations)
             return Raised(alert_id=card.id, kind=kind.value, new_alert=True)
         return self._follow_up(session, card, parent, uid, topics, changes, sources)
 
@@ -165,7 +166,7 @@ class AlertPlanner:
         else:
             destinations = destinations_for(session, self._config.routes, card.kind.value, topics)
         if destinations:
-            self._store(session, card, uid, topics, destinations, parent_id=parent.id)
+            self._store(session, card, uid, destinations, parent_id=parent.id)
             revised = revise_parent(
                 Card.from_json(parent.card),
                 follow_up=card,
@@ -187,17 +188,7 @@ class AlertPlanner:
         session: Unit,
         card: Card,
         uid: str,
-        topics: Sequence[str],
         destinations: set[str],
         parent_id: str | None = None,
     ) -> None:
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind=card.kind.value,
-            uid=uid,
-            card=card.to_json(),
-            topics=topics,
-            destinations=destinations,
-            parent_id=parent_id,
-        )
+        add_card(session, card, uid=uid, destinations=destinations, parent_id=parent_id)

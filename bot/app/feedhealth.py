@@ -24,6 +24,7 @@ from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import ParsedFeed
 from bot.feeds.policy import next_poll_delay
 from bot.store import polls, repo
+from bot.store.cards import add_card
 from bot.store.db import Unit
 from bot.store.models import FeedRow
 from bot.store.polls import PollSuccess
@@ -140,13 +141,5 @@ class FeedHealth:
             source=row.name,
             published=now,
         )
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind="admin",
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=destinations,
-        )
+        add_card(session, card, uid=None, destinations=destinations)
         return True

@@ -23,6 +23,7 @@ from bot.review.actions import review_actions
 from bot.review.cards import follow_up_id
 from bot.store import decisions as stored
 from bot.store import ledger, repo
+from bot.store.cards import add_card
 from bot.store.db import Unit
 from bot.store.repo import utcnow
 
@@ -107,16 +108,7 @@ class Work:
         destinations = ledger.alert_destinations(self.session, parent.id)
         if not destinations:
             return None
-        repo.add_alert(
-            self.session,
-            alert_id=card.id,
-            kind=card.kind.value,
-            uid=None,
-            card=card.to_json(),
-            topics=card.topics,
-            destinations=destinations,
-            parent_id=parent.id,
-        )
+        add_card(self.session, card, uid=None, destinations=destinations, parent_id=parent.id)
         return card.id
 
     def new_alert(self, card: Card, uid: str, topics: Sequence[str]) -> str | None:
@@ -125,15 +117,7 @@ class Work:
         destinations = self.route(self.session, card.kind.value, topics) if self.route else set()
         if not destinations:
             return None
-        repo.add_alert(
-            self.session,
-            alert_id=card.id,
-            kind=card.kind.value,
-            uid=uid,
-            card=card.to_json(),
-            topics=topics,
-            destinations=destinations,
-        )
+        add_card(self.session, card, uid=uid, destinations=destinations)
         return card.id
 
     def record(
