@@ -217,3 +217,15 @@ def test_questions_and_subjects_of_talks_claim_nothing_of_them(
     analyser: RuleAnalyser, title: str, body: str
 ) -> None:
     assert [c for c in claims(analyser, title, body) if c.fact_id == "trade-talks"] == []
+
+
+def test_talks_one_will_lead_are_still_ahead(analyser: RuleAnalyser) -> None:
+    """将作为 (will act as) is the future: the talks it leads are scheduled, not held."""
+    found = claims(
+        analyser,
+        "外交部：副总理将访问挪威",
+        "外交部发言人宣布，副总理将于下周访问挪威。在挪威期间，副总理将作为中方牵头人，"
+        "同美方牵头人举行经贸会谈。",
+    )
+    talks = {c.value for c in found if c.fact_id == "trade-talks"}
+    assert talks == {"scheduled"}, found
