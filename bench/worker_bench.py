@@ -48,6 +48,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from fetch_bench import bare_sweep  # noqa: E402  (the same floor as the fetch benchmark)
+
 from bot.app.context import build_context  # noqa: E402
 from bot.app.runner import work_pool  # noqa: E402
 from bot.app.worker import Worker  # noqa: E402
@@ -110,23 +112,6 @@ def naive_sweep(host: Host, indexes: list[int]) -> float:
     started = time.perf_counter()
     for index in indexes:
         feedparser.parse(host.url(index))
-    return time.perf_counter() - started
-
-
-async def bare_sweep(
-    session: aiohttp.ClientSession, urls: list[str], etags: dict[str, str], concurrency: int
-) -> float:
-    slots = asyncio.Semaphore(concurrency)
-
-    async def one(url: str) -> None:
-        headers = {"If-None-Match": etags[url]} if url in etags else {}
-        async with slots, session.get(url, headers=headers) as response:
-            await response.read()
-            if "ETag" in response.headers:
-                etags[url] = response.headers["ETag"]
-
-    started = time.perf_counter()
-    await asyncio.gather(*(one(url) for url in urls))
     return time.perf_counter() - started
 
 

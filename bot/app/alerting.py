@@ -120,7 +120,7 @@ class AlertPlanner:
             if not destinations:
                 return Raised()
             card = with_actions(card, changes, self._catalogue, self._services)
-            self._store(session, card, uid, destinations)
+            add_card(session, card, uid=uid, destinations=destinations)
             return Raised(alert_id=card.id, kind=kind.value, new_alert=True)
         return self._follow_up(session, card, parent, uid, topics, changes, sources)
 
@@ -166,7 +166,7 @@ class AlertPlanner:
         else:
             destinations = destinations_for(session, self._config.routes, card.kind.value, topics)
         if destinations:
-            self._store(session, card, uid, destinations, parent_id=parent.id)
+            add_card(session, card, uid=uid, destinations=destinations, parent_id=parent.id)
             revised = revise_parent(
                 Card.from_json(parent.card),
                 follow_up=card,
@@ -182,13 +182,3 @@ class AlertPlanner:
             follow_up_id=card.id if destinations else None,
             update_of=parent.entry_id,
         )
-
-    @staticmethod
-    def _store(
-        session: Unit,
-        card: Card,
-        uid: str,
-        destinations: set[str],
-        parent_id: str | None = None,
-    ) -> None:
-        add_card(session, card, uid=uid, destinations=destinations, parent_id=parent_id)
