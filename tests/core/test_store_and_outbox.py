@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event, select
 
 from bot.alerts.card import Card, CardKind
 from bot.delivery.base import FollowUp, SendResult
 from bot.delivery.outbox import Dispatcher
-from bot.store import ledger, repo
+from bot.store import ledger, polls, repo
 from bot.store.db import Database
-from bot.store.models import OutboxRow
+from bot.store.models import FeedRow, OutboxRow
 
 
 @pytest.fixture
@@ -190,3 +191,44 @@ def test_a_row_left_sending_by_a_dead_replica_is_reconciled_not_resent(db: Datab
     by_alert = {r.alert_id: r for r in _rows(db)}
     assert by_alert["al-6"].external_id == "m-before-crash"
     assert {r.status for r in by_alert.values()} == {"sent"}
+
+
+def test_poll_results_are_written_in_one_statement(db: Database) -> None:
+    """The README's promise: an unchanged feed costs one row of one statement; the results
+    of a sweep's feeds are stored, and their leases released, by a single UPDATE."""
+    _feeds(db, 3)
+    now = repo.utcnow()
+    with db.session() as session:
+        rows = repo.claim_due_feeds(
+            session, owner="me", now=now, lease=timedelta(minutes=5), limit=3
+        )
+        ids = [row.id for row in rows]
+    results = [
+        polls.PollSuccess(
+            feed_id=feed_id,
+            next_poll_at=now + timedelta(minutes=10),
+            complete=True,
+            etag=f'"e{feed_id}"',
+            backlog_entries=feed_id,
+        )
+        for feed_id in ids
+    ]
+    updates: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE FEEDS"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.session() as session:
+            polls.record_successes(session, results, owner="me", now=now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(updates) == 1
+    with db.session() as session:
+        stored = {row.id: row for row in session.scalars(select(FeedRow))}
+    for feed_id in ids:
+        row = stored[feed_id]
+        assert (row.etag, row.backlog_entries, row.lease_owner) == (f'"e{feed_id}"', feed_id, None)
+        assert row.last_success_at is not None and row.consecutive_failures == 0
