@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.app.pipeline import Outcome, Pipeline
+from bot.app.pipeline import Item, Outcome, Pipeline
 from bot.config import BotConfig, RouteConfig
 from bot.config.settings import SourcesConfig
 from bot.facts.catalogue import Catalogue
@@ -208,3 +208,26 @@ def test_a_part_implies_its_whole(
         hours=5,
     )
     assert statuses(run(pipeline, analyser, level))[US] == (135.0, "changed")
+
+
+def test_a_batch_is_judged_as_its_entries_one_by_one(
+    pipeline: Pipeline, analyser: Analyser, store_db: Database
+) -> None:
+    """One transaction for several entries (a sweep's batch) ends as judging them one after
+    another: the later entries see the reports and the story the earlier ones stored."""
+    entries = [
+        item("alpha.example", "e1", "US duties on Chinese goods cut to 40%"),
+        item("alpha.example", "e2", "Tariffs on China lowered to 40%", hours=1),
+        item("beta.example", "e3", "Levies on Chinese imports now 40%", hours=3),
+    ]
+    judged = pipeline.process_batch([Item(e, analyser.analyse(e)) for e in entries])
+    first, again, second = (o for o in judged if isinstance(o, Outcome))
+    assert [statuses(o)[US] for o in (first, again, second)] == [
+        (40.0, "reported"),
+        (40.0, "reported"),
+        (40.0, "changed"),
+    ]
+    assert first.new_alert and not second.new_alert and second.update_of == "e1"
+    assert value(store_db, US) == 40
+    # judged again (a feed read twice), the batch stores nothing more
+    assert pipeline.process_batch([Item(e, analyser.analyse(e)) for e in entries]) == [None] * 3
