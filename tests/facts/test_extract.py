@@ -188,6 +188,24 @@ STATES = [
         {TALKS: {("held", A)}},
     ),
     ("Chinese and US trade negotiators wrapped up their meeting in Rome.", {TALKS: {("held", A)}}),
+    # a round that opens, gathers or goes on is being held; one still ahead is scheduled
+    (
+        "American and Chinese envoys sat down for a third round of tariff negotiations in Oslo.",
+        {TALKS: {("held", A)}},
+    ),
+    (
+        "Chinese and US trade delegations convened in Lisbon for fresh consultations on tariffs.",
+        {TALKS: {("held", A)}},
+    ),
+    ("Trade talks between Beijing and Washington got under way in Vienna.", {TALKS: {("held", A)}}),
+    (
+        "US-China trade negotiations in Vienna went into a second day on Wednesday.",
+        {TALKS: {("held", A)}},
+    ),
+    (
+        "Chinese and US negotiators will sit down for another round of trade talks in Oslo.",
+        {TALKS: {("scheduled", A)}},
+    ),
     ("Washington and Beijing struck a trade deal on Thursday.", {TALKS: {("agreement", A)}}),
     ("The US and China agreed to roll back tariffs for 90 days.", {TALKS: {("agreement", A)}}),
     (
