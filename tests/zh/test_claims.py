@@ -75,6 +75,16 @@ MOVES = [
         "中美经贸磋商机制会议在伦敦举行，双方就落实元首共识的措施达成框架。",
         {("trade-talks", "agreement"), ("trade-talks", "held")},
     ),
+    (  # an "important consensus" at the close of a round: held; the arrangement comes later
+        "中美经贸磋商在奥斯陆结束",
+        "中美经贸磋商6月22日在奥斯陆结束，双方就关税安排达成重要共识。",
+        {("trade-talks", "held")},
+    ),
+    (  # a consensus on the arrangement itself is the agreement
+        "中美就关税安排达成共识",
+        "中美经贸磋商在奥斯陆结束，双方就延长关税暂停期达成共识。",
+        {("trade-talks", "agreement"), ("trade-talks", "held")},
+    ),
     (  # talks postponed
         "商务部：推迟中美经贸磋商",
         "商务部新闻发言人表示，鉴于美方新的限制措施，中方决定推迟原定本月举行的中美经贸磋商。",
