@@ -44,7 +44,7 @@ from bot.facts.model import Change, ChangeStatus
 from bot.facts.values import value_key
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
-from bot.news.cluster import is_copy
+from bot.news.cluster import is_copy, stages_of
 from bot.store import ledger, repo
 from bot.store.db import Database, StoreError, Unit
 from bot.store.models import FactStateRow
@@ -145,7 +145,11 @@ class Pipeline:
         self._policy = evidence_policy(config)
         self._alerts = AlertPlanner(catalogue, config)
         schedule = config.schedule
-        self._stories = StoryWindow(schedule.story_window, schedule.story_claims_window)
+        self._stories = StoryWindow(
+            schedule.story_window,
+            schedule.story_claims_window,
+            stages=stages_of(catalogue.values()),
+        )
 
     @property
     def window(self) -> timedelta:

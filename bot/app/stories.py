@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.facts.model import Change
 from bot.feeds.entry import Entry
-from bot.news.cluster import content_words, stored_events
+from bot.news.cluster import NO_STAGES, Stages, content_words, stored_events
 from bot.news.story_index import STORED_TEXT_CHARS, StoryIndex
 from bot.store import stories
 from bot.store.db import Unit
@@ -27,10 +27,15 @@ SOFT_CAP = 60_000  # members; beyond it, those older than the batch needs are dr
 
 class StoryWindow:
     def __init__(
-        self, window: timedelta, claims_window: timedelta | None = None, soft_cap: int = SOFT_CAP
+        self,
+        window: timedelta,
+        claims_window: timedelta | None = None,
+        soft_cap: int = SOFT_CAP,
+        stages: Stages = NO_STAGES,
     ) -> None:
         self.window = window
         self.claims_window = claims_window
+        self.stages = stages  # the catalogue's story stages (``bot.news.cluster.stages_of``)
         self.reach = max(window, claims_window or window)  # how far back a member may be
         self.index = StoryIndex()
         self.since: datetime | None = None  # the index holds every relevant entry since then
@@ -73,7 +78,7 @@ class StoryWindow:
             self.since = needed
 
     def find(self, entry: Entry, changes: Sequence[Change]) -> str | None:
-        return self.index.find(entry, changes, self.window, self.claims_window)
+        return self.index.find(entry, changes, self.window, self.claims_window, self.stages)
 
     def entry_id(self, uid: str) -> str | None:
         """The entry id of an indexed entry (a story's root), if the index holds it."""

@@ -206,7 +206,7 @@ class PartyBinder:
         phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
         if any(self.lexicon.any(name, phrase) for name in rule.exclude):
             return None
-        if self._counts_outside(sentence):
+        if self.counts_outside(sentence):
             return None  # "a total of 55%, counting Section 301 duties": another measure
         if not rule.qualifiers and self._document_part(title, rule):
             return None  # an order titled for the reciprocal rate speaks of that part
@@ -269,7 +269,7 @@ class PartyBinder:
             and not self.lexicon.any(self.roles.aggregate, sentence)
         ]
 
-    def _counts_outside(self, sentence: str) -> bool:
+    def counts_outside(self, sentence: str) -> bool:
         """Whether an aggregate counts duties outside the tracked ones ("including Section
         301"), as opposed to setting them aside ("Section 301 comes on top")."""
         outside = self.lexicon.sources[self.roles.outside]

@@ -39,6 +39,7 @@ class _FactSeed(BaseModel):
     topics: list[str] = Field(default_factory=list)
     unit: str = ""
     part_of: str | None = None
+    story_stages: list[str] = Field(default_factory=list)
     hints: Hints = Field(default_factory=Hints)
 
     @field_validator("id")
@@ -86,6 +87,10 @@ def _fact_from_seed(seed: _FactSeed, default_citation: str) -> Fact:
         raise ValueError("`states` is only for state facts")
     if seed.kind is FactKind.STATE:
         seed.states = [s.lower() for s in seed.states]
+    stages = [s.lower() for s in seed.story_stages]
+    unknown = [s for s in stages if s not in seed.states]
+    if unknown or len(set(stages)) != len(stages):
+        raise ValueError(f"field story_stages: {seed.story_stages} must be distinct `states`")
     check_hints(seed.kind.value, seed.states, seed.hints)
     baseline = normalise_value(seed, seed.baseline)
     citation = seed.citation or default_citation
@@ -103,6 +108,7 @@ def _fact_from_seed(seed: _FactSeed, default_citation: str) -> Fact:
         topics=tuple(seed.topics),
         unit=seed.unit,
         part_of=seed.part_of,
+        story_stages=tuple(stages),
         hints=seed.hints,
     )
 

@@ -91,6 +91,7 @@ class ClaimExtractor:
                 raise ValueError(f"roles.{role}: unknown vocabulary {name!r}")
         self.markers = Markers.from_lexicon(self.lexicon, self.roles.markers())
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
+        self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
         figure_rules: list[FigureRule] = []
         pattern_rules: list[PatternRule] = []
         for fact in catalogue.values():
@@ -98,7 +99,7 @@ class ClaimExtractor:
                 figure_rules.append(figure_rule(fact, fact.hints.figure, self.lexicon))
             elif fact.hints.patterns is not None:
                 pattern_rules.append(pattern_rule(fact, fact.hints, self.lexicon))
-        binder = PartyBinder(figure_rules, self.lexicon, self.roles)
+        self.binder = binder = PartyBinder(figure_rules, self.lexicon, self.roles)
         self.figures = FigureFinder(binder, self.lexicon, self.roles, self.markers)
         self.deltas = DeltaFinder(binder, self.lexicon, self.roles, self.markers)
         self.patterns = PatternFinder(pattern_rules, self.lexicon, self.roles, self.markers)
@@ -147,6 +148,7 @@ class ClaimExtractor:
             self.lexicon.sources[self.roles.imperatives], title, re.IGNORECASE
         ):
             claims = self._title_quoted(claims, head_units)  # "Put X back on the blacklist"
+        claims = self._other_measures(claims, units)
         claims = framed_by_title(claims, {_evidence(u) for u in head_units})
         claims = self._threat_in_title(claims, title)
         claims = [
@@ -174,6 +176,17 @@ class ClaimExtractor:
             return False
         named = [*self.roles.parties, self.roles.others]
         return any(self.lexicon.any(party, name) for party in named)
+
+    def _other_measures(self, claims: list[Claim], units: Sequence[str]) -> list[Claim]:
+        """A level the entry says counts duties outside the tracked ones ("47%, a figure that
+        includes Section 301 duties") is that other measure wherever the entry gives it as a
+        whole's level (the headline's "overall rate falls to 47%"); a part is named as such."""
+        counted = {f.value for u in units if self.binder.counts_outside(u) for f in figures(u)}
+        return [
+            c
+            for c in claims
+            if not (c.fact_id in self._wholes and c.relative is None and c.value in counted)
+        ]
 
     @staticmethod
     def _title_quoted(claims: list[Claim], head_units: list[str]) -> list[Claim]:

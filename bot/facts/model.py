@@ -69,6 +69,7 @@ class Fact:
     topics: tuple[str, ...] = ()
     unit: str = ""
     part_of: str | None = None  # a whole fact this one is a part of (its level moves with it)
+    story_stages: tuple[str, ...] = ()  # states one story goes through, in order
     hints: Hints = field(default_factory=Hints, compare=False, hash=False)
 
     def format(self, value: FactValue | None) -> str:

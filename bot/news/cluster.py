@@ -4,12 +4,14 @@ An entry's *events* are the (fact, value, status) of its judged claims. It belon
 of a recent member (published within ``window`` of it) when, checked in this order:
 
 1. they *conflict* — a fact on which one states a change or report and the other only a
-   proposal (a rumour is not the report it echoes), or two different asserted values — and
-   then they are never linked, whatever their words;
+   proposal (a rumour is not the report it echoes), or two different asserted values that are
+   not two stages of one story — and then they are never linked, whatever their words;
 2. they share a claimed change: the same (fact, value) that one of them changes, corrects or
    reports and the other asserts too (retellings in other words, up to ``claims_window`` apart:
    the order that carries out a deal days later), or that both only propose (one threat or
-   rumour, retold);
+   rumour, retold); or one of them moves a fact to a later *stage* of the other's story (the
+   fact's ``story_stages``: the deal that closes the round of talks the other reported held),
+   within ``window`` only;
 3. their titles, or their texts, are near-duplicates: the Jaccard overlap of their content
    words (lower-cased, light stemming, stop words dropped; Chinese text counts its character
    pairs, in simplified characters, since it has no spaces) reaches ``TITLE_SIMILARITY`` /
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache, partial
 
-from bot.facts.model import Change
+from bot.facts.model import Change, Fact
 from bot.facts.values import value_key
 from bot.facts.zh.script import to_simplified
 from bot.feeds.entry import Entry
@@ -53,6 +55,33 @@ _MOVING = frozenset({"changed", "corrected", "reported"})
 _ASSERTED = _MOVING | {"confirmed"}
 
 Event = tuple[str, str, str]  # (fact_id, value_key(value), status)
+Stages = frozenset[tuple[str, str, str]]  # (fact_id, earlier stage, later stage) of one story
+NO_STAGES: Stages = frozenset()
+
+
+def stages_of(facts: Iterable[Fact]) -> Stages:
+    """Every (fact, earlier, later) pair of the facts' ``story_stages``."""
+    return frozenset(
+        (fact.id, value_key(earlier), value_key(later))
+        for fact in facts
+        for i, earlier in enumerate(fact.story_stages)
+        for later in fact.story_stages[i + 1 :]
+    )
+
+
+def _staged(fact: str, value: str, other: str, stages: Stages) -> bool:
+    return (fact, value, other) in stages or (fact, other, value) in stages
+
+
+def other_stages(events: frozenset[Event], stages: Stages) -> set[tuple[str, str]]:
+    """The (fact, value) pairs of the other stages of the stories ``events`` name."""
+    pairs = {(fact, value) for fact, value, _ in events}
+    return {
+        (fact, other)
+        for fact, earlier, later in stages
+        for value, other in ((earlier, later), (later, earlier))
+        if (fact, value) in pairs
+    }
 
 
 @dataclass(frozen=True)
@@ -115,7 +144,7 @@ def is_copy(left: str, right: str) -> bool:
     return similarity(content_words(left), content_words(right)) >= COPY_SIMILARITY
 
 
-def _conflict(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
+def _conflict(mine: frozenset[Event], theirs: frozenset[Event], stages: Stages) -> bool:
     for fact, value, status in mine:
         for other_fact, other_value, other_status in theirs:
             if fact != other_fact:
@@ -123,7 +152,21 @@ def _conflict(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
             classes = {status in _ASSERTED, other_status in _ASSERTED}
             if len(classes) == 2 and (status in _MOVING or other_status in _MOVING):
                 return True
-            if status in _MOVING and other_status in _MOVING and value != other_value:
+            moving = status in _MOVING and other_status in _MOVING
+            if moving and value != other_value and not _staged(fact, value, other_value, stages):
+                return True
+    return False
+
+
+def _next_stage(mine: frozenset[Event], theirs: frozenset[Event], stages: Stages) -> bool:
+    """One of the two moves a fact to another stage of the story the other asserts."""
+    for fact, value, status in mine:
+        for other_fact, other_value, other_status in theirs:
+            if fact != other_fact or value == other_value:
+                continue
+            moving = status in _MOVING or other_status in _MOVING
+            both_asserted = status in _ASSERTED and other_status in _ASSERTED
+            if moving and both_asserted and _staged(fact, value, other_value, stages):
                 return True
     return False
 
@@ -155,13 +198,16 @@ def links(
     theirs: frozenset[Event],
     title_overlap: Callable[[], float],
     text_overlap: Callable[[], float],
+    stages: Stages = NO_STAGES,
 ) -> bool:
     """Whether an entry with events ``mine`` joins the story of a member with events
     ``theirs`` (rules 1 to 3 of the module docstring); the overlaps are those of their title
     words and of their text words (see :func:`similarity`), computed only when needed."""
-    if _conflict(mine, theirs):
+    if _conflict(mine, theirs, stages):
         return False
     if _shared_change(mine, theirs) or _shared_proposal(mine, theirs):
+        return True
+    if _next_stage(mine, theirs, stages):
         return True
     if title_overlap() >= TITLE_SIMILARITY:
         return True
@@ -171,10 +217,12 @@ def links(
     )
 
 
-def links_from_afar(mine: frozenset[Event], theirs: frozenset[Event]) -> bool:
+def links_from_afar(
+    mine: frozenset[Event], theirs: frozenset[Event], stages: Stages = NO_STAGES
+) -> bool:
     """Whether an entry joins the story of a member published further away than the story
     window but within the claims window: only through a shared claimed change."""
-    return not _conflict(mine, theirs) and _shared_change(mine, theirs)
+    return not _conflict(mine, theirs, stages) and _shared_change(mine, theirs)
 
 
 def find_story(
@@ -184,11 +232,13 @@ def find_story(
     recent: Sequence[StoryMember],
     window: timedelta,
     claims_window: timedelta | None = None,
+    stages: Stages = NO_STAGES,
 ) -> str | None:
     """The entry key of the first member of the same story, or None for a new story.
 
     ``window`` bounds every link; a shared claimed change may link further back, up to
-    ``claims_window`` (an order carrying out a deal days after the deal was announced).
+    ``claims_window`` (an order carrying out a deal days after the deal was announced);
+    ``stages``: the catalogue's story stages (:func:`stages_of`).
     This scans every member given: it is the reference the story index of
     ``bot/news/story_index.py`` is tested against, which finds the same member without it."""
     del analysis  # part of the contract; the rules above need only the entry and its changes
@@ -206,7 +256,7 @@ def find_story(
     )
     for member in members:
         if abs(entry.published - member.published) > window:
-            linked = links_from_afar(mine, member.events)
+            linked = links_from_afar(mine, member.events, stages)
         else:
             words = content_words(f"{member.title} {member.text}")
             linked = links(
@@ -214,6 +264,7 @@ def find_story(
                 member.events,
                 partial(_similarity_to, title_words, member.title),
                 partial(similarity, text_words, words),
+                stages,
             )
         if linked:
             return member.story_key or member.entry_key

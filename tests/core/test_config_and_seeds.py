@@ -112,6 +112,15 @@ def _seed_file(tmp_path: Path, fact: dict[str, object]) -> Path:
         ({"id": "Bad Id"}, "field id"),
         ({"kind": "state"}, "needs `states`"),
         ({"label": ""}, "field label"),
+        (
+            {
+                "kind": "state",
+                "states": ["on", "off"],
+                "baseline": "on",
+                "story_stages": ["on", "dim"],
+            },
+            "field story_stages",
+        ),
     ],
 )
 def test_malformed_seed_names_file_fact_and_field(

@@ -511,6 +511,22 @@ ITEMS = [
         {TALKS: {("scheduled", A, W)}},
     ),
     # reporters' questions state nothing
+    # a level the item says counts other duties is another measure, in its headline too
+    (
+        "President says the overall levy on Chinese goods drops to 41%",
+        "Duties on imports from China will fall to 41 percent, he said, a number that includes "
+        "Section 301 duties from his first term.",
+        "",
+        {US: None},
+    ),
+    # a claim or an allegation is not vouched for by the writer; the headline frames the body
+    (
+        "Congressman claims Beijing has scrapped its class-wide fentanyl control",
+        "A member of Congress said on a podcast that China had ended its class-wide control of "
+        "fentanyl-related substances.",
+        "",
+        {"china-fentanyl-class-ban": {("lifted", P, W)}},
+    ),
     (
         "Press conference",
         "Q: Have the economic and trade teams of the two sides held talks in Oslo? A: I have no "

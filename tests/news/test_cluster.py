@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config.sections import ScheduleConfig
-from bot.facts.model import Change, ChangeStatus, FactValue
+from bot.facts.model import Change, ChangeStatus, Fact, FactKind, FactValue
 from bot.feeds.entry import Entry
 from bot.news.analysis import Analysis
-from bot.news.cluster import StoryMember, find_story, is_copy, stored_events
+from bot.news.cluster import StoryMember, find_story, is_copy, stages_of, stored_events
 
 T0 = datetime(2025, 5, 12, 8, tzinfo=UTC)
 WINDOW = timedelta(hours=48)
@@ -136,3 +136,27 @@ def test_the_order_carrying_out_a_deal_a_week_later_joins_the_deal_by_default() 
     eight_days = entry("President signs proclamation on opioid levy", hours=8 * 24)
     assert find_story(six_days, NOTHING, order, [deal], WINDOW, claims_window) == "d"
     assert find_story(eight_days, NOTHING, order, [deal], WINDOW, claims_window) is None
+
+
+def fact_with_stages(fact_id: str, stages: tuple[str, ...]) -> Fact:
+    states = (*stages, "broken")
+    return Fact(fact_id, fact_id, FactKind.STATE, states[0], T0.date(), "c", "e", states=states,
+                story_stages=stages)  # fmt: skip
+
+
+def test_a_later_stage_of_a_story_follows_it_and_other_values_do_not() -> None:
+    """The deal that closes a round of talks joins the story of the round, within the story
+    window; a state outside the stages (talks broken off), a fact without stages and a rumoured
+    deal stay stories of their own."""
+    stages = stages_of([fact_with_stages("talks", ("planned", "met", "deal"))])
+    round_held = member("m", "Envoys meet in Oslo", events=frozenset({("talks", "met", "changed")}))
+    deal = [change("talks", "met", "deal", ChangeStatus.CHANGED)]
+    broken = [change("talks", "met", "broken", ChangeStatus.CHANGED)]
+    pact = entry("A pact on levies", hours=20)
+    assert find_story(pact, NOTHING, deal, [round_held], WINDOW, None, stages) == "m"
+    assert find_story(pact, NOTHING, deal, [round_held], WINDOW) is None
+    assert find_story(pact, NOTHING, broken, [round_held], WINDOW, None, stages) is None
+    late = entry("A pact on levies", hours=60)
+    assert find_story(late, NOTHING, deal, [round_held], WINDOW, timedelta(days=7), stages) is None
+    rumour = [change("talks", "met", "deal", ChangeStatus.PROPOSED)]
+    assert find_story(pact, NOTHING, rumour, [round_held], WINDOW, None, stages) is None
