@@ -4,7 +4,8 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
 
 1. Historical claims say nothing about now and yield nothing. Asserted claims win over proposed
    ones; among several asserted values ``hints.precedence`` decides for states (the most
-   advanced event), the latest month for months, otherwise the value stated most often (on a
+   advanced event), the latest month for months, otherwise a level moved from the value in
+   force ("to 30% from 145%" while 145% is), else the value stated most often (on a
    tie a firm claim, then one stating a change); a level beats a relative claim of the same
    entry; the prior another claim of the same value gives is the chosen claim's too.
 2. A relative claim ("cut by 10 points", "halved") is resolved against the current value; a fact
@@ -100,10 +101,12 @@ class Judgement:
     policy: EvidencePolicy = field(default_factory=EvidencePolicy)
 
 
-def _pick(fact: Fact, claims: Sequence[Claim]) -> Claim:
+def _pick(fact: Fact, claims: Sequence[Claim], current: FactValue) -> Claim:
     """The entry's value for a fact: the most advanced state (``hints.precedence``), the latest
-    month, else the value stated most often; among claims of that value a firm one, then one
-    stating a change, then the first."""
+    month, else one whose stated prior is the value in force ("to 30% from 145%" while 145% is:
+    this fact's own move, where the item gives other layers' rates too), else the value stated
+    most often; among claims of that value a firm one, then one stating a change, then the
+    first."""
     if fact.kind is FactKind.STATE:
         rank = {state: i for i, state in enumerate(fact.hints.precedence)}
         best = min(rank.get(str(c.value), len(rank)) for c in claims)
@@ -115,12 +118,23 @@ def _pick(fact: Fact, claims: Sequence[Claim]) -> Claim:
     return min(
         enumerate(claims),
         key=lambda ic: (
+            not _from_current(ic[1], current),
             -counts[(value_key(ic[1].value), ic[1].relative)],
             ic[1].strength is not Strength.FIRM,
             not ic[1].event,
             ic[0],
         ),
     )[1]
+
+
+def _from_current(claim: Claim, current: FactValue) -> bool:
+    previous = claim.previous
+    return (
+        claim.relative is None
+        and previous is not None
+        and same_value(previous, current)
+        and not same_value(claim.value, current)
+    )
 
 
 def resolve(fact: Fact, claim: Claim, current: FactValue) -> FactValue | None:
@@ -220,7 +234,7 @@ def _judge_fact(
         return None
     asserted = [c for c in mine if c.modality is Modality.ASSERTED]
     levels = [c for c in asserted if c.relative is None]
-    claim = _pick(fact, levels or asserted or mine)  # a level says the result; a delta implies it
+    claim = _pick(fact, levels or asserted or mine, state.value)  # a level says the result
     if claim.previous is None:  # a headline's "to 125%" and its body's "to 125% from 84%"
         prior = next(
             (

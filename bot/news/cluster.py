@@ -9,9 +9,10 @@ of a recent member (published within ``window`` of it) when, checked in this ord
 2. they share a claimed change: the same (fact, value) that one of them changes, corrects or
    reports and the other asserts too (retellings in other words, up to ``claims_window`` apart:
    the order that carries out a deal days later), or that both only propose (one threat or
-   rumour, retold); or one of them moves a fact to a later *stage* of the other's story (the
-   fact's ``story_stages``: the deal that closes the round of talks the other reported held),
-   within ``window`` only;
+   rumour, retold); or one of them moves a fact to another *stage* of the story the other
+   asserts (the fact's ``story_stages``: the deal that closes the round of talks the other
+   reported scheduled or held), also up to ``claims_window`` apart (a round announced days
+   ahead);
 3. their titles, or their texts, are near-duplicates: the Jaccard overlap of their content
    words (lower-cased, light stemming, stop words dropped; Chinese text counts its character
    pairs, in simplified characters, since it has no spaces) reaches ``TITLE_SIMILARITY`` /
@@ -221,8 +222,11 @@ def links_from_afar(
     mine: frozenset[Event], theirs: frozenset[Event], stages: Stages = NO_STAGES
 ) -> bool:
     """Whether an entry joins the story of a member published further away than the story
-    window but within the claims window: only through a shared claimed change."""
-    return not _conflict(mine, theirs, stages) and _shared_change(mine, theirs)
+    window but within the claims window: only through a shared claimed change or another
+    stage of the story."""
+    if _conflict(mine, theirs, stages):
+        return False
+    return _shared_change(mine, theirs) or _next_stage(mine, theirs, stages)
 
 
 def find_story(

@@ -5,8 +5,7 @@ finds the same member (the earliest one that links, by published time then key) 
 only at members that *can* link, which it finds through two inverted indexes:
 
 - by claim: (fact, value) → members whose events name that pair. Rules 2 and the confirmation
-  case of rule 3 need such a shared pair, or (within the story window) a pair of another stage
-  of the same fact's story;
+  case of rule 3 need such a shared pair, or a pair of another stage of the same fact's story;
 - by word: content word → members whose title or text (the first 2,000 characters, as stored)
   holds it. A member whose words overlap the entry's at Jaccard ``t`` or more shares at least
   ``a = min{i : i / |A| >= t}`` of the entry's ``|A|`` words, so it holds at least one of *any*
@@ -241,7 +240,7 @@ class StoryIndex:
             for pair in {(fact, value) for fact, value, _ in mine}
         ]
         ranges += [
-            _between(self._claims.get(pair, []), until - window, until)
+            _between(self._claims.get(pair, []), until - reach, until)
             for pair in other_stages(mine, stages)
         ]
         probes = self._probes(title_words, TITLE_SIMILARITY)

@@ -292,3 +292,14 @@ def test_source_book_tiers_by_longest_domain() -> None:
     assert book.source_of("https://opinion.example.com/a").tier is Tier.OPINION
     assert book.source_of("https://notgov.cn.example/a").tier is Tier.OUTLET
     assert book.source_of("", fallback="feed-a") == Source("feed-a", Tier.OUTLET)
+
+
+def test_the_level_moved_from_the_value_in_force_is_the_entry_s(catalogue: Catalogue) -> None:
+    """An item that gives one layer's rate in force and the whole's move "to 30% from 145%"
+    (145% in force) speaks of the whole in the latter, whatever the order or the firmness."""
+    layer = claim(US, 34.0)
+    whole = claim(US, 30.0, previous=145.0, strength=WEAK)
+    assert judged(catalogue, [layer, whole])[0][2] == 30.0
+    # a prior that is not the value in force decides nothing
+    stale = claim(US, 30.0, previous=125.0, strength=WEAK)
+    assert judged(catalogue, [layer, stale])[0][2] == 34.0

@@ -145,7 +145,7 @@ def fact_with_stages(fact_id: str, stages: tuple[str, ...]) -> Fact:
 
 
 def test_a_later_stage_of_a_story_follows_it_and_other_values_do_not() -> None:
-    """The deal that closes a round of talks joins the story of the round, within the story
+    """The deal that closes a round of talks joins the story of the round, within the claims
     window; a state outside the stages (talks broken off), a fact without stages and a rumoured
     deal stay stories of their own."""
     stages = stages_of([fact_with_stages("talks", ("planned", "met", "deal"))])
@@ -156,7 +156,11 @@ def test_a_later_stage_of_a_story_follows_it_and_other_values_do_not() -> None:
     assert find_story(pact, NOTHING, deal, [round_held], WINDOW, None, stages) == "m"
     assert find_story(pact, NOTHING, deal, [round_held], WINDOW) is None
     assert find_story(pact, NOTHING, broken, [round_held], WINDOW, None, stages) is None
-    late = entry("A pact on levies", hours=60)
-    assert find_story(late, NOTHING, deal, [round_held], WINDOW, timedelta(days=7), stages) is None
+    week = timedelta(days=7)
+    days_later = entry("A pact on levies", hours=100)
+    assert find_story(days_later, NOTHING, deal, [round_held], WINDOW, week, stages) == "m"
+    assert find_story(days_later, NOTHING, deal, [round_held], WINDOW, None, stages) is None
+    late = entry("A pact on levies", hours=8 * 24)
+    assert find_story(late, NOTHING, deal, [round_held], WINDOW, week, stages) is None
     rumour = [change("talks", "met", "deal", ChangeStatus.PROPOSED)]
     assert find_story(pact, NOTHING, rumour, [round_held], WINDOW, None, stages) is None

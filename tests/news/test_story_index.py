@@ -78,16 +78,18 @@ def test_the_index_finds_what_the_scan_finds() -> None:
     assert 40 < linked < 360  # both answers are exercised
 
 
-def test_a_later_stage_follows_the_story_within_the_window_only() -> None:
+def test_a_later_stage_follows_the_story_within_the_claims_window_only() -> None:
     index = StoryIndex()
     met = frozenset({("talks", "met", "changed")})
     index.add(key="a", entry_id="a", published=T0, title="Envoys meet in Oslo", text="",
               events=met, story_key=None)  # fmt: skip
     deal = changes_for(frozenset({("talks", "deal", "changed")}))
     next_day = Entry("feed", "b", "", "A pact on levies", T0 + timedelta(hours=20), "")
-    next_week = Entry("feed", "c", "", "A pact on levies", T0 + timedelta(days=5), "")
+    days_later = Entry("feed", "c", "", "A pact on levies", T0 + timedelta(days=5), "")
+    next_week = Entry("feed", "d", "", "A pact on levies", T0 + timedelta(days=8), "")
     assert index.find(next_day, deal, WINDOW, CLAIMS_WINDOW, STAGES) == "a"
     assert index.find(next_day, deal, WINDOW, CLAIMS_WINDOW) is None  # no stages declared
+    assert index.find(days_later, deal, WINDOW, CLAIMS_WINDOW, STAGES) == "a"
     assert index.find(next_week, deal, WINDOW, CLAIMS_WINDOW, STAGES) is None
 
 

@@ -85,6 +85,21 @@ MOVES = [
         "中美经贸磋商在奥斯陆结束，双方就延长关税暂停期达成共识。",
         {("trade-talks", "agreement"), ("trade-talks", "held")},
     ),
+    (  # progress at the table: the round is being held
+        "中美奥斯陆经贸磋商取得积极进展",
+        "商务部新闻发言人表示，中美经贸磋商在奥斯陆取得积极进展，双方达成重要共识。",
+        {("trade-talks", "held")},
+    ),
+    (  # the leaders' call: the teams will meet soon, talks scheduled
+        "中美两国元首通电话",
+        "美方表示，中美双方经贸团队将尽快举行新一轮磋商。",
+        {("trade-talks", "scheduled")},
+    ),
+    (  # the whole's move after an opening 连同…， phrase: the phrase's past is the part's
+        "美方下调对华加征关税",
+        "连同此前以芬太尼为由加征的20%，美方对中国商品加征的关税由145%降至40%。",
+        {("us-tariff-china", 40.0)},
+    ),
     (  # talks postponed
         "商务部：推迟中美经贸磋商",
         "商务部新闻发言人表示，鉴于美方新的限制措施，中方决定推迟原定本月举行的中美经贸磋商。",
@@ -239,3 +254,12 @@ def test_talks_one_will_lead_are_still_ahead(analyser: RuleAnalyser) -> None:
     )
     talks = {c.value for c in found if c.fact_id == "trade-talks"}
     assert talks == {"scheduled"}, found
+
+
+def test_a_joint_statement_still_to_come_is_no_agreement(analyser: RuleAnalyser) -> None:
+    found = claims(
+        analyser,
+        "中美经贸磋商在奥斯陆落幕 双方将发布联合声明",
+        "为期两天的中美经贸磋商在奥斯陆结束，有关成果将以联合声明形式公布。",
+    )
+    assert {(c.fact_id, c.value) for c in found} == {("trade-talks", "held")}

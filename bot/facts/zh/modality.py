@@ -11,7 +11,8 @@ decides:
    争取), a forecast (预计, 分析人士), a wish or demand (应当, 敦促, 呼吁) or a rumour
    (知情人士, 据传) anywhere in the sentence → proposed (a proposal marker counts in the clause
    around the claim, not inside a matched pattern).
-4. A restatement of the past (此前, 曾, 一度, 早在) or a date well behind the entry → historical.
+4. A restatement of the past (此前, 曾, 一度, 早在) or a date well behind the entry → historical
+   (not one inside an opening 连同…， phrase: that past is the part's it names).
 5. Otherwise asserted. A date ahead becomes the claim's ``effective`` date; the claim looks ahead
    (``future``: 将于, 拟于, 定于, a date ahead) and is ``decided`` when an announcement, order,
    joint statement, decision or an official's own words stand in the sentence or the title
@@ -20,6 +21,7 @@ decides:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from re import Pattern
@@ -30,6 +32,10 @@ from bot.facts.modality import Verdict
 from bot.facts.model import Modality
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import time_refs
+
+# an opening "together with ...," phrase (连同此前加征的20%，...): its past is the part's, not
+# the level that follows
+_WITH_OPENING = re.compile(r"^(?:连同|加上|算上)[^，,。；;]*[，,]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +100,7 @@ def judge(
         or (markers.proposal.search(scope.lead) and not markers.decision.search(scope.lead))
     ):
         return Verdict(Modality.PROPOSED)
-    if markers.historical.search(scope.lead + core_words):
+    if markers.historical.search(_WITH_OPENING.sub("", scope.lead) + core_words):
         return Verdict(Modality.HISTORICAL)
     past, effective = False, None
     for ref in time_refs(scope.lead + scope.core + scope.after, published):
