@@ -124,6 +124,7 @@ class ClaimExtractor:
         )
         bare_title = bool(title) and (not body or body == title)
         quoted_title = self._speaker_label(title)
+        document = self._decision_document(title)
         claims: list[Claim] = []
         for index, sentence in enumerate(units):
             in_title = index < len(head_units)
@@ -132,11 +133,15 @@ class ClaimExtractor:
             background = bool(parts) and all(p.background for p in parts)
             hits += self.deltas.find(Scope(sentence, published.date(), recalls, background, title))
             for hit in hits:
+                if document and not hit.verdict.decided:
+                    hit = replace(hit, verdict=replace(hit.verdict, decided=True))
                 claims.append(
                     figure_claim(hit, _evidence(hit.evidence), weak=in_title and bare_title)
                 )
         promises: list[Claim] = []
         for found in self.patterns.find(units, entry, published, recalls, title):
+            if document and not found.verdict.decided:
+                found = replace(found, verdict=replace(found.verdict, decided=True))
             in_title = found.evidence in head_units
             claim = pattern_claim(found, _evidence(found.evidence), weak=in_title and bare_title)
             if is_promise(found, self.kinds):
@@ -176,6 +181,12 @@ class ClaimExtractor:
             return False
         named = [*self.roles.parties, self.roles.others]
         return any(self.lexicon.any(party, name) for party in named)
+
+    def _decision_document(self, title: str) -> bool:
+        """Whether the item is the decision itself, its title naming the document ("Joint
+        statement on ...", "Executive order ...", "Notice of ..."): its "will" is decided."""
+        found = self.markers.decision.search(title[:40])
+        return found is not None and found.start() == 0
 
     def _other_measures(self, claims: list[Claim], units: Sequence[str]) -> list[Claim]:
         """A level the entry says counts duties outside the tracked ones ("47%, a figure that

@@ -53,6 +53,12 @@ _CLAUSE_BREAK = re.compile(
     rf"(?=as\s+(?!(?:{_AS_NOT_CLAUSE})\b))",
     re.IGNORECASE,
 )
+# "named Chen Ping (, a vice minister,) as envoy": the role the appointment gives, no clause
+_NAMED_AS = re.compile(
+    r"\b(?:named|designated|appointed|chose|chosen|selected|tapped|picked|installed)\s+"
+    r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})(?:,[^,;]{1,90})?,?\s+as\Z",
+    re.IGNORECASE,
+)
 _BACKGROUND = re.compile(
     r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to|"
     r"because|given that|in light of|in view of)\b",
@@ -121,7 +127,7 @@ def clauses(sentence: str) -> list[Clause]:
     parts: list[str] = []
     start = 0
     for match in _CLAUSE_BREAK.finditer(sentence):
-        if match.start() <= start:
+        if match.start() <= start or _NAMED_AS.search(sentence, start, match.end() + 2):
             continue
         parts.append(sentence[start : match.start()])
         start = match.end()
@@ -205,6 +211,10 @@ def words_to_number(phrase: str) -> float | None:
 _UNIT = r"(?:%|\s*per\s*cent\b|\s*percent\b(?!age)|\s*pct\b|\s*pc\b)"
 _DIGITS = r"\d{1,3}(?:\.\d+)?"
 _RANGE_UNIT = re.compile(rf"\b({_DIGITS})(\s+(?:to|from)\s+)({_DIGITS}){_UNIT}", re.IGNORECASE)
+_POINTS = r"\s*(?:percentage\s+)?points?\b"
+_ARROW = re.compile(
+    rf"(?<![\w.])({_DIGITS}){_UNIT}?\s*(?:->|→|⟶|=>|-->)\s*({_DIGITS}){_UNIT}", re.IGNORECASE
+)
 _FIGURE = re.compile(rf"(?<![\w.])({_DIGITS}){_UNIT}(?![\w-]*\s*points?\b)", re.IGNORECASE)
 
 
@@ -260,17 +270,20 @@ _TO_ZERO = re.compile(r"\b((?:down\s+)?to|at)\s+zero\b(?!\s*(?:-|\s)?(?:percent|
 
 
 def normalise_figures(text: str) -> str:
-    """Number words before a percent unit become digits; bare range ends get the unit."""
+    """Number words before a percent unit or "(percentage) points" become digits; bare range
+    ends get the unit; an arrow between two rates ("10% -> 20%", a note's shorthand) reads
+    "from 10% to 20%"."""
 
     def to_digits(match: re.Match[str]) -> str:
-        tail = text[match.end() : match.end() + 12]
-        if not re.match(_UNIT, tail, re.IGNORECASE):
+        tail = text[match.end() : match.end() + 20]
+        if not re.match(rf"{_UNIT}|{_POINTS}", tail, re.IGNORECASE):
             return match.group(0)
         number = words_to_number(match.group(0))
         return match.group(0) if number is None else f"{number:g}"
 
     text = _TO_ZERO.sub(lambda m: f"{m.group(1)} 0%", text)
-    return _with_range_units(_WORD_NUMBER.sub(to_digits, text))
+    text = _with_range_units(_WORD_NUMBER.sub(to_digits, text))
+    return _ARROW.sub(r"from \1% to \2%", text)
 
 
 def figures(text: str) -> list[Figure]:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.facts.extract import ClaimExtractor
 from bot.facts.model import Modality, Strength
+from bot.facts.text import normalise_figures
 
 A, P, H = Modality.ASSERTED, Modality.PROPOSED, Modality.HISTORICAL
 JUNE = datetime(2025, 6, 10, 12, tzinfo=UTC)
@@ -527,6 +528,29 @@ ITEMS = [
         "",
         {"china-fentanyl-class-ban": {("lifted", P, W)}},
     ),
+    # a note's arrow reads "from ... to ..."
+    (
+        "Weekly wrap",
+        "- Beijing: levy on American goods 15% -> 25% from July 1, the commission said.",
+        "",
+        {CN: {(25.0, A, F)}},
+    ),
+    # a request put to somebody else is no decision
+    (
+        "Lawmakers press Commerce over the Chinese forensic institute",
+        "Four senators asked Commerce to add China's Institute of Forensic Science back to the "
+        "Entity List.",
+        "",
+        {"forensics-institute-sanctions": {("sanctioned", P, W)}},
+    ),
+    # the document is the decision: its "will" is decided
+    (
+        "Joint statement on the tariff consultations in Oslo",
+        "The People's Republic of China will lower its additional tariff on US goods to 12 "
+        "percent from the same day.",
+        "",
+        {CN: {(12.0, A, F)}},
+    ),
     (
         "Press conference",
         "Q: Have the economic and trade teams of the two sides held talks in Oslo? A: I have no "
@@ -544,6 +568,19 @@ def test_item_claims_and_strength(
     found = claims_of(extractor, title, body, link=link)
     for fact_id, want in expected.items():
         assert found.get(fact_id) == want, (fact_id, found)
+
+
+def test_the_role_an_appointment_gives_is_in_its_clause(extractor: ClaimExtractor) -> None:
+    text = (
+        "Beijing has designated Zhou Lan, a deputy minister of public security, as its lead "
+        "official for counternarcotics talks with the United States."
+    )
+    assert claims_of(extractor, "Envoy", text)["china-fentanyl-envoy"] == {("Zhou Lan", A, F)}
+
+
+def test_number_words_before_points_are_digits() -> None:
+    assert normalise_figures("cut by ten percentage points") == "cut by 10 percentage points"
+    assert normalise_figures("up by five points") == "up by 5 points"
 
 
 def test_an_appointment_names_the_person_not_the_title(extractor: ClaimExtractor) -> None:
