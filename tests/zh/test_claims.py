@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.model import Claim
+from bot.facts.model import Claim, Relative
 from bot.feeds.entry import Entry
 from bot.news.analysis import RuleAnalyser, build_analyser
 
@@ -263,3 +263,14 @@ def test_a_joint_statement_still_to_come_is_no_agreement(analyser: RuleAnalyser)
         "为期两天的中美经贸磋商在奥斯陆结束，有关成果将以联合声明形式公布。",
     )
     assert {(c.fact_id, c.value) for c in found} == {("trade-talks", "held")}
+
+
+def test_a_move_in_points_is_relative(analyser: RuleAnalyser) -> None:
+    """下调/提高 N 个百分点 moves the rate in force by N points, the whole's too (总体)."""
+    found = claims(
+        analyser,
+        "美方下调对华关税",
+        "美方宣布，对中国商品加征的关税总体下调5个百分点，自7月1日起实施。",
+    )
+    moves = {(c.fact_id, c.value, c.relative) for c in found}
+    assert ("us-tariff-china", -5.0, Relative.ADD) in moves

@@ -1,6 +1,6 @@
 """Percent claims in Chinese: a rate bound to a tariff noun and to the parties its phrase names.
 
-For each level figure of a clause (see :mod:`bot.facts.zh.text`), in order:
+For each level or points figure of a clause (see :mod:`bot.facts.zh.text`), in order:
 
 1. Its noun: a tariff noun of the rule's ``nouns`` just after it (``10%的关税``, ``10%所谓芬太尼
    关税``, ``24%的对美加征关税税率``) or before it in the clause (``关税…由34%调整为10%``,
@@ -8,8 +8,9 @@ For each level figure of a clause (see :mod:`bot.facts.zh.text`), in order:
    continues the sentence's previous clause that names the noun or a party.
 2. What the figure is: a suspended rate (暂停实施24%, 24%…暂停实施) or a cap (最高) says nothing
    of the rate in force; a removal (取消…10%) is relative to the current value, unless it removes
-   the whole (取消剩余10%: zero); a layer (额外加征100%) adds to it; an aggregate (共计) may count
-   other duties (a removal of an aggregate is skipped).
+   the whole (取消剩余10%: zero); a layer (额外加征100%) adds to it; a move in points (下调10个
+   百分点) is relative, of an aggregate too (总体下调: the whole moves); an aggregate (共计) may
+   count other duties (a removal of an aggregate is skipped).
 3. Binding: the party the phrase names after 对/针对/原产于/来自 (or 对华/对美) is the target; the
    party before it is the actor ("美国对中国商品加征的关税": actor US, target China). Found only in
    another clause of the sentence that names no tariff noun, or in the title, it binds *loosely*.
@@ -165,7 +166,7 @@ class ZhFigureFinder:
         for index, clause in enumerate(parts):
             found = figures(clause.text)
             for figure in found:
-                if figure.role is not Role.LEVEL:
+                if figure.role not in (Role.LEVEL, Role.DELTA):
                     continue
                 hit = self._figure(sentence, parts, index, figure, found, day, retrospective,
                                    entry, title, official_answer)  # fmt: skip
@@ -193,11 +194,17 @@ class ZhFigureFinder:
             binding = self._bind(local, parts, index, nouns, title, entry)
             if binding is None or self._suspended(text, figure):
                 continue
-            value, relative, previous = self._value(text, figure, found)
+            value: float | None
+            relative: Relative | None
+            previous: float | None
+            if figure.role is Role.DELTA:  # "下调10个百分点": a move in points
+                value, relative, previous = figure.value, Relative.ADD, None
+            else:
+                value, relative, previous = self._value(text, figure, found)
             if value is None:
                 return None
             aggregate = self.lexicon.any(self.roles.aggregate, local)
-            if aggregate and relative is not None:
+            if aggregate and relative is not None and figure.role is not Role.DELTA:
                 return None  # "取消了共计91%的加征关税": an aggregate removed
             lead = sentence[: clause.start + figure.start]
             scope = Scope(sentence, lead, text[: figure.start], text[figure.start : end],
