@@ -28,24 +28,22 @@ from bot.facts.zh.script import language_of, to_simplified
 LANGUAGES = ("zh",)  # the languages that have rules (bot/facts/zh/)
 
 
-class _TopicSeed(BaseModel):
+class _LanguageTopic(BaseModel):
+    """A topic's terms in one language (a language's part of a topic)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    terms: list[str] = Field(min_length=1)
+    requires: list[str | list[str]] = Field(default_factory=list)
+    against: list[str] = Field(default_factory=list)
+    home: list[str] = Field(default_factory=list)
+
+
+class _TopicSeed(_LanguageTopic):
+    """A topic: its id and label, and its terms in English."""
 
     id: str = Field(min_length=1)
     label: str = ""
-    terms: list[str] = Field(min_length=1)
-    requires: list[str | list[str]] = Field(default_factory=list)
-    against: list[str] = Field(default_factory=list)
-    home: list[str] = Field(default_factory=list)
-
-
-class _LanguageTopic(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    terms: list[str] = Field(min_length=1)
-    requires: list[str | list[str]] = Field(default_factory=list)
-    against: list[str] = Field(default_factory=list)
-    home: list[str] = Field(default_factory=list)
 
 
 class _LanguageSeed(BaseModel):
