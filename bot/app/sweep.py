@@ -9,8 +9,10 @@ entries are judged together in published order, a batch per transaction
 feeds polled together are judged in published order across feeds (the first report of a change
 is the one credited with it), and a slow feed holds the others back a second at most. A feed's
 poll result is written once its last entry is judged, with the other feeds' results in batches
-(one transaction, one statement: an unchanged feed costs one row). Every write of the sweep is
-made by one coroutine, one after another.
+(one transaction, one statement: an unchanged feed costs one row). The coordinator never waits
+for the store: a claim, a look-up of the entries seen, a batch judged and a batch of results
+written are each a step of their own (one of each kind at a time), so fetches go on meanwhile;
+a feed not modified (or without entries) is done without a look-up.
 
 Fairness. At most ``fetch.max_entries_per_poll`` entries of a feed, its newest, are judged as
 new; the rest of an archive is judged as backlog (stored and judged for the facts' history,
@@ -85,6 +87,8 @@ class Sweep:
     _after_id: int = 0
     _exhausted: bool = False
     _claimed_at: float = 0.0
+    _running: set[str] = field(default_factory=set)  # steps under way: claim, triage, ...
+    _error: BaseException | None = None  # why a step failed: the sweep stops
     _broken: bool = False  # the database refused a write: judging stops for this sweep
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -104,23 +108,40 @@ class Sweep:
 
     async def _run(self) -> None:
         while True:
-            busy = False
+            if self._error is not None:
+                raise self._error
             if self._may_claim():
-                busy |= await self._claim()
-            if self._parsed:
-                busy |= await self._triage()
-            if self._judge_now():
-                busy |= await self._judge()
-            if self._should_record():
-                await self._record()
+                self._start("claim", self._claim())
+            if self._parsed and "triage" not in self._running:
+                self._start("triage", self._triage())
+            if "judge" not in self._running and self._judge_now():
+                self._start("judge", self._judge())
+            if "record" not in self._running and self._should_record():
+                self._start("record", self._record())
             if self._idle():
                 if not self._exhausted:
-                    busy |= await self._claim()  # one more look before ending
+                    await self._claim()  # one more look before ending
                 if self._exhausted and self._idle():
                     break
-            if not busy:
-                await self._wait()
+                continue
+            await self._wait()
         await self._record()
+
+    def _start(self, step: str, coroutine: Coroutine[Any, Any, object]) -> None:
+        """Run one step (a store call behind it) while the coordinator goes on: fetches never
+        wait for a claim, a look-up or a write. One step of each kind at a time."""
+
+        async def run() -> None:
+            try:
+                await coroutine
+            except Exception as exc:  # raised by the coordinator: the sweep stops
+                self._error = exc
+            finally:
+                self._running.discard(step)
+                self._wake.set()
+
+        self._running.add(step)
+        self._spawn(run())
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -133,15 +154,9 @@ class Sweep:
         self._wake.clear()
 
     def _idle(self) -> bool:
-        return not (
-            self._fetching
-            or self._parsed
-            or self._analysing
-            or self._analysing_backlog
-            or self._ready
-            or self._leftovers
-            or self._waiting
-        )
+        busy = (self._running, self._fetching, self._parsed, self._analysing)
+        waiting = (self._analysing_backlog, self._ready, self._leftovers, self._waiting)
+        return not any(busy + waiting)
 
     def _judge_now(self) -> bool:
         """Whether to judge the ready entries now (see the module docstring); when nothing
@@ -149,7 +164,7 @@ class Sweep:
         if not self._ready:
             self._take_leftovers()
             return False
-        if not (self._fetching or self._parsed or self._analysing):
+        if not (self._fetching or self._parsed or "triage" in self._running or self._analysing):
             return True
         if len(self._ready) >= GATHER_ENTRIES:
             return True
@@ -163,7 +178,7 @@ class Sweep:
     def _may_claim(self) -> bool:
         """A sweep over every feed claims page after page; a scheduled one claims the feeds
         that have come due once a second while it runs."""
-        if self._capacity() <= 0 or self._waiting >= MAX_WAITING:
+        if "claim" in self._running or self._capacity() <= 0 or self._waiting >= MAX_WAITING:
             return False
         if self.ignore_schedule:
             return not self._exhausted
@@ -208,6 +223,12 @@ class Sweep:
 
     async def _triage(self) -> bool:
         polls, self._parsed = self._parsed, []
+        for poll in polls:
+            if not poll.parsed.entries:  # not modified, or empty: done without a look-up
+                self._done(poll)
+        polls = [poll for poll in polls if poll.parsed.entries]
+        if not polls:
+            return True
         uids = [repo.entry_uid(e.feed, e.entry_id) for p in polls for e in p.parsed.entries]
         try:
             seen = await asyncio.to_thread(self.worker.seen, uids)
@@ -240,6 +261,7 @@ class Sweep:
         """When no other feed's entries are on their way, send a batch of an archive's older
         entries to be analysed (as backlog)."""
         busy = self._fetching or self._parsed or self._analysing or self._analysing_backlog
+        busy = busy or "triage" in self._running
         if busy or not self._leftovers:
             return
         batch, self._leftovers = self._leftovers[:JUDGE_BATCH], self._leftovers[JUDGE_BATCH:]
@@ -332,7 +354,8 @@ class Sweep:
 
     def _should_record(self) -> bool:
         pending = len(self._results)
-        return pending >= RECORD_BATCH or (pending > 0 and not self._ready and not self._parsed)
+        quiet = not (self._ready or self._parsed or "triage" in self._running)
+        return pending >= RECORD_BATCH or (pending > 0 and quiet)
 
     async def _record(self) -> None:
         self._active -= await self._results.write()
