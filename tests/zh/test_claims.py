@@ -100,6 +100,16 @@ MOVES = [
         "连同此前以芬太尼为由加征的20%，美方对中国商品加征的关税由145%降至40%。",
         {("us-tariff-china", 40.0)},
     ),
+    (  # talks at a standstill
+        "商务部：中美经贸磋商陷入停滞",
+        "答：受美方单边限制措施影响，中美经贸磋商目前陷入停滞，原定下月的会谈无法如期进行。",
+        {("trade-talks", "stalled")},
+    ),
+    (  # a vice minister takes over as the lead official ("将取代": the name stops before 将)
+        "禁毒合作牵头人调整",
+        "公安部副部长孙立群将取代王小洪，出任中美禁毒合作中方牵头人。",
+        {("china-fentanyl-envoy", "Sun Liqun")},
+    ),
     (  # talks postponed
         "商务部：推迟中美经贸磋商",
         "商务部新闻发言人表示，鉴于美方新的限制措施，中方决定推迟原定本月举行的中美经贸磋商。",
@@ -274,3 +284,21 @@ def test_a_move_in_points_is_relative(analyser: RuleAnalyser) -> None:
     )
     moves = {(c.fact_id, c.value, c.relative) for c in found}
     assert ("us-tariff-china", -5.0, Relative.ADD) in moves
+
+
+def test_the_breakdown_in_brackets_is_no_part_s_level(analyser: RuleAnalyser) -> None:
+    """"20%（含芬太尼相关关税10%）": the 20% is the whole, broken down, not the fentanyl part."""
+    found = claims(analyser, "关税观察", "美方对中国商品的加征关税目前为25%（含芬太尼相关关税10%）。")
+    assert ("us-fentanyl-tariff-china", 25.0) not in {(c.fact_id, c.value) for c in found}
+
+
+def test_a_joint_statement_awaited_or_its_full_text(analyser: RuleAnalyser) -> None:
+    awaited = claims(analyser, "中美经贸磋商结束", "主持人：关税怎么调，还要等联合声明。")
+    assert ("trade-talks", "agreement") not in {(c.fact_id, c.value) for c in awaited}
+    issued = claims(analyser, "中美奥斯陆经贸磋商联合声明（全文）", "双方将建立机制。")
+    assert ("trade-talks", "agreement") in {(c.fact_id, c.value) for c in issued}
+
+
+def test_a_precursor_listing_in_a_headline(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "公安部等三部门：5月1日起4种芬太尼前体化学品增列为易制毒化学品", "")
+    assert ("china-precursor-controls", "2026-06") in {(c.fact_id, c.value) for c in found}

@@ -35,7 +35,8 @@ from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
 
 _TARGET = r"(?:对|针对|原产于|来自|输往|进口自|自)\s*(?:原产于)?\s*"
-_NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:]{0,14}?$")
+# not across a bracket: "20%（含芬太尼相关关税10%）" breaks the 20% down, it is not the part's
+_NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(]{0,14}?$")
 _REMOVAL_GAP = 24
 _LAYER_GAP = 6
 
