@@ -287,7 +287,7 @@ def test_a_move_in_points_is_relative(analyser: RuleAnalyser) -> None:
 
 
 def test_the_breakdown_in_brackets_is_no_part_s_level(analyser: RuleAnalyser) -> None:
-    """"20%（含芬太尼相关关税10%）": the 20% is the whole, broken down, not the fentanyl part."""
+    """ "20%（含芬太尼相关关税10%）": the 20% is the whole, broken down, not the fentanyl part."""
     text = "美方对中国商品的加征关税目前为25%（含芬太尼相关关税10%）。"
     found = claims(analyser, "关税观察", text)
     assert ("us-fentanyl-tariff-china", 25.0) not in {(c.fact_id, c.value) for c in found}
