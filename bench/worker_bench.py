@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 from fetch_bench import bare_sweep  # noqa: E402  (the same floor as the fetch benchmark)
 
 from bot.app.context import build_context  # noqa: E402
-from bot.app.runner import work_pool  # noqa: E402
+from bot.app.runner import settle_heap, work_pool  # noqa: E402
 from bot.app.worker import Worker  # noqa: E402
 from bot.delivery.console import ConsoleDestination  # noqa: E402
 from bot.feeds.fetch import Fetcher  # noqa: E402
@@ -210,6 +210,7 @@ async def steady_rounds(args: argparse.Namespace, host: Host, folder: Path) -> N
         ):
             worker = Worker(ctx, fetcher, {"console": ConsoleDestination(io.StringIO())}, pool)
             await asyncio.gather(asyncio.to_thread(worker.sync_feeds), pool.warm_up())
+            settle_heap()  # as the runner does once start-up is done
             await worker.poll(ignore_schedule=True)  # the long-running worker's state, warm
             await bare_sweep(session, urls, etags, args.concurrency)
             for number in range(args.rounds):
