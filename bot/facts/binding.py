@@ -32,7 +32,10 @@ _STOP_BEFORE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ..."
-_DOCUMENT_TITLE = re.compile(r"^\s*(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]")
+# an order's title ("Modifying Duties ...", "Federal Register: Further Modifying ...")
+_DOCUMENT_TITLE = re.compile(
+    r"^\s*(?:[A-Z][\w .-]{0,30}:\s*)?(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]"
+)
 
 
 def phrase_start(text: str, head: int) -> int:
@@ -212,6 +215,9 @@ class PartyBinder:
             return None  # an order titled for the reciprocal rate speaks of that part
         if target is None and not self.target_named(rule, sentence, title):
             return None
+        named = rule.target is None or self.lexicon.any(rule.target, f"{entry} {title}")
+        if target is None and rule.target_named and not named:
+            return None  # "the president sets a 60% duty on furniture": no tariff on China
         return rule, loose
 
     @staticmethod

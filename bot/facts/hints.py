@@ -45,6 +45,9 @@ class FigureHint(_Strict):
     target: str | None = None
     qualifiers: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    # the target must be named in the item for a figure bound only by its actor (an actor who
+    # taxes many others: "the president sets a 60% duty on furniture" is no tariff on China)
+    target_named: bool = False
 
     @model_validator(mode="after")
     def _a_party(self) -> FigureHint:

@@ -42,6 +42,7 @@ class FigureRule:
     target: str | None
     qualifiers: tuple[str, ...]
     exclude: tuple[str, ...]
+    target_named: bool = False  # an actor-bound figure needs the target named in the item
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def figure_rule(fact: Fact, hint: FigureHint, lexicon: Lexicon) -> FigureRule:
         target=hint.target,
         qualifiers=_known(fact.id, "figure.qualifiers", hint.qualifiers, lexicon),
         exclude=_known(fact.id, "figure.exclude", hint.exclude, lexicon),
+        target_named=hint.target_named,
     )
 
 

@@ -189,6 +189,11 @@ STATES = [
         {TALKS: {("held", A)}},
     ),
     ("Chinese and US trade negotiators wrapped up their meeting in Rome.", {TALKS: {("held", A)}}),
+    # progress or an important consensus at the table: the round is being held
+    (
+        "The meeting of Chinese and US trade envoys in Oslo made significant progress.",
+        {TALKS: {("held", A)}},
+    ),
     # a round that opens, gathers or goes on is being held; one still ahead is scheduled
     (
         "American and Chinese envoys sat down for a third round of tariff negotiations in Oslo.",
@@ -527,6 +532,29 @@ ITEMS = [
         "fentanyl-related substances.",
         "",
         {"china-fentanyl-class-ban": {("lifted", P, W)}},
+    ),
+    # a tariff announced on a sector with no word of China is nobody's tariff on China
+    (
+        "White House sets 60% duty on imported furniture",
+        "Imported sofas and kitchen cabinets will pay a 60 percent tariff from March, the "
+        "president said.",
+        "",
+        {US: None},
+    ),
+    # a worldwide rate is not the rate on China, even where China pays it too
+    (
+        "Global import surcharge to climb to 12%",
+        "The worldwide surcharge will be raised to 12 percent and Chinese goods pay it like "
+        "all others, the White House said.",
+        "",
+        {US: None},
+    ),
+    # an order titled for the opioid duty, behind a label, speaks of that duty
+    (
+        "Federal Register: Amending Duties on Opioid Supply Chains in the People's Republic",
+        "The additional duty on products of China is reduced from 20 percent to 15 percent.",
+        "",
+        {US: None, "us-fentanyl-tariff-china": {(15.0, A, F)}},
     ),
     # a note's arrow reads "from ... to ..."
     (
