@@ -26,6 +26,9 @@ from bot.redact import redact
 
 CONTEXT_KEYS = ("feed", "entry", "alert", "destination")
 QUIET_LOGGERS = ("apscheduler", "alembic", "slack_bolt", "slack_sdk", "discord", "asyncio")
+# a run skipped because the last one still runs is the schedule working (max_instances=1): the
+# scheduler says it at WARNING, so only its errors (a job that raised) are shown
+QUIETER = {"apscheduler": logging.ERROR}
 
 
 def _one_line_error(record: logging.LogRecord) -> str | None:
@@ -96,4 +99,5 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.addHandler(handler)
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
     for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.NOTSET if debug else logging.WARNING)
+        quiet = QUIETER.get(name, logging.WARNING)
+        logging.getLogger(name).setLevel(logging.NOTSET if debug else quiet)

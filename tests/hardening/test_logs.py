@@ -4,7 +4,9 @@ migration lines), structured with BOT_LOG_FORMAT=json, and free of secrets even 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import logging
 import signal
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 import aiohttp
 
+from bot.app.logs import configure_logging
 from tests.core.conftest import FeedHost
 from tests.core.feeds import TARIFF_CUT, rss
 from tests.slack.conftest import SIGNING_SECRET, signed_headers
@@ -147,3 +150,25 @@ async def test_debug_logs_never_show_a_response_url_or_token(
     assert "DEBUG" in err  # the level is on
     for secret in (response_url, quote(response_url, safe=""), "secret-response-path", BOT_TOKEN):
         assert secret not in err, secret
+
+
+def test_a_skipped_overlapping_run_is_no_log_line() -> None:
+    """The scheduler warns when a run is skipped because the last one still runs (the schedule
+    working as designed, max_instances=1); outside debug only its errors are shown."""
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    scheduler = logging.getLogger("apscheduler.scheduler")
+    stream = io.StringIO()
+    try:
+        configure_logging("INFO")
+        handler = root.handlers[0]
+        assert isinstance(handler, logging.StreamHandler)
+        handler.setStream(stream)
+        scheduler.warning('Execution of job "sweep" skipped: maximum number of running instances')
+        scheduler.error('Job "sweep" raised an exception')
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        logging.getLogger("apscheduler").setLevel(logging.NOTSET)
+    assert "skipped" not in stream.getvalue()
+    assert "raised an exception" in stream.getvalue()
