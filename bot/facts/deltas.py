@@ -31,7 +31,7 @@ from bot.facts.text import Role, figures
 
 _REMOVAL_HINT = re.compile(
     r"scrap|elimin|abolish|remov|revok|rescind|repeal|terminat|\bend|drop|withdr|cancel|\blift|"
-    r"strik|struck",
+    r"strik|struck|invalidat|\bvoid|wip|stop|ceas",
     re.IGNORECASE,
 )
 _SCALING_HINT = re.compile(r"halv|doubl|tripl", re.IGNORECASE)
@@ -104,14 +104,17 @@ class DeltaFinder:
         self.roles = roles
         self.markers = markers
         self._nouns = sorted({r.nouns for r in binder.rules})
-        self._removals = [self._removal(rule) for rule in binder.rules if rule.qualifiers]
+        self._removals = [
+            self._removal(rule) for rule in binder.rules if rule.qualifiers or rule.names
+        ]
 
     def find(self, scope: Scope) -> list[FigureHit]:
         return self.removals(scope) + self.scalings(scope) + self.point_changes(scope)
 
     def _removal(self, rule: FigureRule) -> _Removal:
         role = self.lexicon.sources
-        qualifier = "(?:" + "|".join(role[q] for q in rule.qualifiers if q in role) + ")"
+        names = (*rule.qualifiers, *rule.names)
+        qualifier = "(?:" + "|".join(role[q] for q in names if q in role) + ")"
         noun = role[rule.nouns]
         removal = role[self.roles.removal]
         stated = (
@@ -128,7 +131,9 @@ class DeltaFinder:
         )
 
     def removals(self, scope: Scope) -> list[FigureHit]:
-        """A qualified part removed without a figure ("scraps the fentanyl tariff"): zero."""
+        """A part removed without a figure ("scraps the fentanyl tariff"), or a whole by its name
+        ("the Supreme Court struck down the emergency tariffs"): zero. Not by a ruling that is
+        not final (a lower court, a stay, duties that remain in place pending appeal)."""
         sentence, title = scope.sentence, scope.title
         hits: list[FigureHit] = []
         if not _REMOVAL_HINT.search(sentence):
@@ -141,6 +146,8 @@ class DeltaFinder:
                 match = removal.bare.search(sentence)
             if match is None or not self.binder.target_named(rule, sentence, title):
                 continue
+            if self.lexicon.any(self.roles.interim, sentence):
+                continue  # a lower court's ruling, or one stayed: the duty is still collected
             if figures(match.group(0)) or re.search(
                 r"\d\s*(?:%|percent|per cent)", sentence[match.end() : match.end() + 25]
             ):

@@ -92,6 +92,10 @@ class ClaimExtractor:
         self.markers = Markers.from_lexicon(self.lexicon, self.roles.markers())
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
         self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
+        self._parts: dict[str, list[str]] = {}
+        for fact in catalogue.values():
+            if fact.part_of:
+                self._parts.setdefault(fact.part_of, []).append(fact.id)
         figure_rules: list[FigureRule] = []
         pattern_rules: list[PatternRule] = []
         for fact in catalogue.values():
@@ -154,6 +158,7 @@ class ClaimExtractor:
         ):
             claims = self._title_quoted(claims, head_units)  # "Put X back on the blacklist"
         claims = self._other_measures(claims, units)
+        claims = self._no_layer_left(claims)
         claims = framed_by_title(claims, {_evidence(u) for u in head_units})
         claims = self._threat_in_title(claims, title)
         claims = [
@@ -187,6 +192,18 @@ class ClaimExtractor:
         statement on ...", "Executive order ...", "Notice of ..."): its "will" is decided."""
         found = self.markers.decision.search(title[:40])
         return found is not None and found.start() == 0
+
+    def _no_layer_left(self, claims: list[Claim]) -> list[Claim]:
+        """A whole at zero leaves no layer: each of its parts the item says nothing of is zero
+        too ("the emergency tariffs were struck down": the fentanyl layer with them)."""
+        named = {c.fact_id for c in claims}
+        return claims + [
+            replace(c, fact_id=part)
+            for c in claims
+            if c.relative is None and c.value == 0.0 and c.fact_id in self._parts
+            for part in self._parts[c.fact_id]
+            if part not in named
+        ]
 
     def _other_measures(self, claims: list[Claim], units: Sequence[str]) -> list[Claim]:
         """A level the entry says counts duties outside the tracked ones ("47%, a figure that

@@ -40,7 +40,7 @@ _TRAIL_STOP = re.compile(
     r"after|before|since|until|so that|once)\b|\d",
     re.IGNORECASE,
 )
-_WHOLE = r"(?:remaining|entire|whole|last|all)"
+_WHOLE = r"(?:remaining|entire|whole|last|all|combined|total)"
 _NEW_POSSESSOR = re.compile(r"(?:\b(?:and|while|but|whereas)|[;,])\s+(?:the\s+)?[\w.-]+['’]s\b")
 _NOT_MODIFIER = re.compile(
     r"[,;.:\d]|\b(?:and|or|plus|while|but|from|to|at|on|in|by|as|than|versus|is|are|was|were|"

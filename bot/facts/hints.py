@@ -45,6 +45,9 @@ class FigureHint(_Strict):
     target: str | None = None
     qualifiers: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    # vocabularies that name the fact's own duty, so that its removal by name counts ("the
+    # court struck down the emergency tariffs": zero), as a part's qualifiers do for the part
+    names: list[str] = Field(default_factory=list)
     # the target must be named in the item for a figure bound only by its actor (an actor who
     # taxes many others: "the president sets a 60% duty on furniture" is no tariff on China)
     target_named: bool = False

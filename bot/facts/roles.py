@@ -76,6 +76,7 @@ class Roles(RoleSet):
     imperatives: str = "imperatives"
     outside: str = "outside_duties"
     scaling: str = "scaling_verbs"
+    interim: str = "interim_rulings"
 
     def markers(self) -> dict[str, str]:
         """The modality roles, as ``Markers`` takes them."""

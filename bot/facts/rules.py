@@ -43,6 +43,7 @@ class FigureRule:
     qualifiers: tuple[str, ...]
     exclude: tuple[str, ...]
     target_named: bool = False  # an actor-bound figure needs the target named in the item
+    names: tuple[str, ...] = ()  # vocabularies naming the fact's own duty (removal by name)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def figure_rule(fact: Fact, hint: FigureHint, lexicon: Lexicon) -> FigureRule:
         qualifiers=_known(fact.id, "figure.qualifiers", hint.qualifiers, lexicon),
         exclude=_known(fact.id, "figure.exclude", hint.exclude, lexicon),
         target_named=hint.target_named,
+        names=_known(fact.id, "figure.names", hint.names, lexicon),
     )
 
 

@@ -556,6 +556,21 @@ ITEMS = [
         "",
         {US: None, "us-fentanyl-tariff-china": {(15.0, A, F)}},
     ),
+    # the highest court voids the emergency duties by name: the whole and its layers are zero
+    (
+        "Supreme Court voids the president's emergency tariffs on Chinese goods",
+        "",
+        "",
+        {US: {(0.0, A, W)}, "us-fentanyl-tariff-china": {(0.0, A, W)}},
+    ),
+    # a lower court's ruling, or one stayed, moves nothing: the duties are still collected
+    (
+        "Appeals court strikes down the emergency tariffs on China",
+        "The judges struck down the IEEPA tariffs on Chinese goods, but the duties remain in place "
+        "pending appeal.",
+        "",
+        {US: None, "us-fentanyl-tariff-china": None},
+    ),
     # a note's arrow reads "from ... to ..."
     (
         "Weekly wrap",
