@@ -193,3 +193,12 @@ def test_a_forbidden_import_breaks_the_contracts(
     assert result.returncode == 1, output
     assert "Contracts: 0 kept, 1 broken." in output, output
     assert re.search(rf"^-\s+{re.escape(importer)} -> ", output, re.MULTILINE), output
+
+
+def test_the_worker_starts_without_the_charting_library() -> None:
+    """matplotlib (about 26 MiB a process) is imported when a chart is drawn, not at start-up."""
+    probe = "import sys, bot.app.cli; print('matplotlib' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
