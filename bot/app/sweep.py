@@ -11,7 +11,8 @@ is the one credited with it), and a slow feed holds the others back a second at 
 poll result is written once its last entry is judged, with the other feeds' results in batches
 (one transaction, one statement: an unchanged feed costs one row). The coordinator never waits
 for the store: a claim, a look-up of the entries seen, a batch judged and a batch of results
-written are each a step of their own (one of each kind at a time), so fetches go on meanwhile;
+written are each a step of their own (``bot/app/steps.py``: one of each kind at a time), so
+fetches go on meanwhile;
 a feed not modified (or without entries) is done without a look-up.
 
 Fairness. At most ``fetch.max_entries_per_poll`` entries of a feed, its newest, are judged as
@@ -31,11 +32,10 @@ One feed's fetch, parse and choice of new entries are in ``bot/app/feedpoll.py``
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.app.feedpoll import (
     PUSHED,
@@ -49,6 +49,7 @@ from bot.app.feedpoll import (
     with_article,
 )
 from bot.app.pipeline import Failed, Item
+from bot.app.steps import Steps
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import ParsedFeed
@@ -87,11 +88,8 @@ class Sweep:
     _after_id: int = 0
     _exhausted: bool = False
     _claimed_at: float = 0.0
-    _running: set[str] = field(default_factory=set)  # steps under way: claim, triage, ...
-    _error: BaseException | None = None  # why a step failed: the sweep stops
     _broken: bool = False  # the database refused a write: judging stops for this sweep
-    _wake: asyncio.Event = field(default_factory=asyncio.Event)
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _steps: Steps = field(default_factory=lambda: Steps(TICK))
     _results: PollResults = field(init=False)  # poll results not written yet
 
     def __post_init__(self) -> None:
@@ -103,58 +101,31 @@ class Sweep:
         try:
             await self._run()
         finally:
-            for task in list(self._tasks):
-                task.cancel()
+            self._steps.cancel()
 
     async def _run(self) -> None:
         while True:
-            if self._error is not None:
-                raise self._error
+            if self._steps.error is not None:
+                raise self._steps.error
             if self._may_claim():
-                self._start("claim", self._claim())
-            if self._parsed and "triage" not in self._running:
-                self._start("triage", self._triage())
-            if "judge" not in self._running and self._judge_now():
-                self._start("judge", self._judge())
-            if "record" not in self._running and self._should_record():
-                self._start("record", self._record())
+                self._steps.start("claim", self._claim())
+            if self._parsed and "triage" not in self._steps.running:
+                self._steps.start("triage", self._triage())
+            if "judge" not in self._steps.running and self._judge_now():
+                self._steps.start("judge", self._judge())
+            if "record" not in self._steps.running and self._should_record():
+                self._steps.start("record", self._record())
             if self._idle():
                 if not self._exhausted:
                     await self._claim()  # one more look before ending
                 if self._exhausted and self._idle():
                     break
                 continue
-            await self._wait()
+            await self._steps.wait()
         await self._record()
 
-    def _start(self, step: str, coroutine: Coroutine[Any, Any, object]) -> None:
-        """Run one step (a store call behind it) while the coordinator goes on: fetches never
-        wait for a claim, a look-up or a write. One step of each kind at a time."""
-
-        async def run() -> None:
-            try:
-                await coroutine
-            except Exception as exc:  # raised by the coordinator: the sweep stops
-                self._error = exc
-            finally:
-                self._running.discard(step)
-                self._wake.set()
-
-        self._running.add(step)
-        self._spawn(run())
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _wait(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=TICK)
-        self._wake.clear()
-
     def _idle(self) -> bool:
-        busy = (self._running, self._fetching, self._parsed, self._analysing)
+        busy = (self._steps.running, self._fetching, self._parsed, self._analysing)
         waiting = (self._analysing_backlog, self._ready, self._leftovers, self._waiting)
         return not any(busy + waiting)
 
@@ -164,7 +135,9 @@ class Sweep:
         if not self._ready:
             self._take_leftovers()
             return False
-        if not (self._fetching or self._parsed or "triage" in self._running or self._analysing):
+        if not (
+            self._fetching or self._parsed or "triage" in self._steps.running or self._analysing
+        ):
             return True
         if len(self._ready) >= GATHER_ENTRIES:
             return True
@@ -178,7 +151,7 @@ class Sweep:
     def _may_claim(self) -> bool:
         """A sweep over every feed claims page after page; a scheduled one claims the feeds
         that have come due once a second while it runs."""
-        if "claim" in self._running or self._capacity() <= 0 or self._waiting >= MAX_WAITING:
+        if "claim" in self._steps.running or self._capacity() <= 0 or self._waiting >= MAX_WAITING:
             return False
         if self.ignore_schedule:
             return not self._exhausted
@@ -198,7 +171,7 @@ class Sweep:
         for feed in feeds:
             self._active.add(feed.id)
             self._fetching += 1
-            self._spawn(self._fetch(feed))
+            self._steps.spawn(self._fetch(feed))
         self.stats.feeds += len(feeds)
         return bool(feeds)
 
@@ -212,7 +185,7 @@ class Sweep:
                 self._fail(feed, polled)
         finally:
             self._fetching -= 1
-            self._wake.set()
+            self._steps.wake()
 
     def _fail(self, feed: FeedRow, result: FetchResult) -> None:
         self.stats.failed_feeds += 1
@@ -252,7 +225,7 @@ class Sweep:
                 self._done(poll)
             for start in range(0, len(items), ANALYSIS_CHUNK):
                 self._analysing += 1
-                self._spawn(self._analyse(poll, items[start : start + ANALYSIS_CHUNK]))
+                self._steps.spawn(self._analyse(poll, items[start : start + ANALYSIS_CHUNK]))
         if self._leftovers:
             self._leftovers.sort(key=lambda pair: pair[1].published)
         return True
@@ -261,7 +234,7 @@ class Sweep:
         """When no other feed's entries are on their way, send a batch of an archive's older
         entries to be analysed (as backlog)."""
         busy = self._fetching or self._parsed or self._analysing or self._analysing_backlog
-        busy = busy or "triage" in self._running
+        busy = busy or "triage" in self._steps.running
         if busy or not self._leftovers:
             return
         batch, self._leftovers = self._leftovers[:JUDGE_BATCH], self._leftovers[JUDGE_BATCH:]
@@ -273,7 +246,7 @@ class Sweep:
             polls[id(poll)] = poll
         for key, items in by_poll.items():
             self._analysing_backlog += 1
-            self._spawn(self._analyse(polls[key], items, backlog_lane=True))
+            self._steps.spawn(self._analyse(polls[key], items, backlog_lane=True))
 
     async def _analyse(
         self, poll: FeedPoll, items: list[tuple[Entry, bool]], *, backlog_lane: bool = False
@@ -297,7 +270,7 @@ class Sweep:
                 self._analysing_backlog -= 1
             else:
                 self._analysing -= 1
-            self._wake.set()
+            self._steps.wake()
 
     # --- judging -----------------------------------------------------------------------------
 
@@ -354,7 +327,7 @@ class Sweep:
 
     def _should_record(self) -> bool:
         pending = len(self._results)
-        quiet = not (self._ready or self._parsed or "triage" in self._running)
+        quiet = not (self._ready or self._parsed or "triage" in self._steps.running)
         return pending >= RECORD_BATCH or (pending > 0 and quiet)
 
     async def _record(self) -> None:
@@ -371,5 +344,5 @@ class Sweep:
             if self._judge_now():
                 await self._judge()
             else:
-                await self._wait()
+                await self._steps.wait()
         self._results.successes = []
