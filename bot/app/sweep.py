@@ -12,8 +12,7 @@ poll result is written once its last entry is judged, with the other feeds' resu
 (one transaction, one statement: an unchanged feed costs one row). The coordinator never waits
 for the store: a claim, a look-up of the entries seen, a batch judged and a batch of results
 written are each a step of their own (``bot/app/steps.py``: one of each kind at a time), so
-fetches go on meanwhile;
-a feed not modified (or without entries) is done without a look-up.
+fetches go on meanwhile; a feed not modified (or without entries) is done without a look-up.
 
 Fairness. At most ``fetch.max_entries_per_poll`` entries of a feed, its newest, are judged as
 new; the rest of an archive is judged as backlog (stored and judged for the facts' history,
