@@ -303,3 +303,30 @@ def test_a_joint_statement_awaited_or_its_full_text(analyser: RuleAnalyser) -> N
 def test_a_precursor_listing_in_a_headline(analyser: RuleAnalyser) -> None:
     found = claims(analyser, "公安部等三部门：5月1日起4种芬太尼前体化学品增列为易制毒化学品", "")
     assert ("china-precursor-controls", "2026-06") in {(c.fact_id, c.value) for c in found}
+
+
+def test_goods_bound_for_a_country_pay_its_tariff(analyser: RuleAnalyser) -> None:
+    """输美商品 / 对美出口 are China's goods going to the US: the tariff they bear is the US's."""
+    shipped = claims(analyser, "关税测算", "中国输美商品承担的加征关税由35%降至25%，美方表示。")
+    exports = claims(analyser, "外贸企业", "美方宣布，自下月起对美出口承担的加征关税降至25%。")
+    for found in (shipped, exports):
+        values = {(c.fact_id, c.value) for c in found}
+        assert ("us-tariff-china", 25.0) in values
+        assert ("china-tariff-us", 25.0) not in values
+
+
+def test_a_headline_called_wrong_is_not_news(analyser: RuleAnalyser) -> None:
+    """A correction quoting the wrong headline (“…”标题有误, 《…》标题有误) and a rumour called
+    false (“…”不实) claim nothing of what they quote."""
+    found = claims(
+        analyser,
+        "更正：“美对华关税降至5%”标题有误",
+        "本报日前刊发的《美对华关税降至5%》标题有误，下调至5%的是芬太尼相关关税。",
+    )
+    assert ("us-tariff-china", 5.0) not in {(c.fact_id, c.value) for c in found}
+
+
+def test_a_purpose_and_a_spreading_rumour_state_nothing(analyser: RuleAnalyser) -> None:
+    purpose = claims(analyser, "人事调整", "此举为重启中美禁毒合作预留空间。")
+    rumour = claims(analyser, "辟谣", "网上流传美方将恢复中国小额包裹免税的消息。")
+    assert not firm(purpose) and not firm(rumour)

@@ -39,7 +39,7 @@ from bot.facts.strength import (
     proposed,
     threatened,
 )
-from bot.facts.zh.figures import ZhFigureFinder
+from bot.facts.zh.figures import QUOTED_DENIED, ZhFigureFinder
 from bot.facts.zh.modality import ZhMarkers
 from bot.facts.zh.patterns import ZhPatternFinder, ZhPatternRule
 from bot.facts.zh.roles import ZhRoles
@@ -135,7 +135,10 @@ class ZhClaimExtractor:
             if is_promise(hit, self.kinds):
                 claim = replace(claim, modality=Modality.PROPOSED)
             claims.append(claim)
-        claims = framed_by_title(claims, [_evidence(u) for u in units[: len(head)]])
+        title_units = [_evidence(u) for u in units[: len(head)]]
+        if QUOTED_DENIED.search(simple_title):  # 更正：“…”标题有误 / 网传“…”不实
+            claims = [c for c in claims if c.evidence not in title_units]
+        claims = framed_by_title(claims, title_units)
         claims = self._threat_in_title(claims, simple_title)
         if self.is_opinion(title, link, body):
             claims = [proposed(c) for c in claims]

@@ -35,8 +35,17 @@ from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
 
 _TARGET = r"(?:对|针对|原产于|来自|输往|进口自|自)\s*(?:原产于)?\s*"
+# a quoted headline or claim called wrong (“…”不实, 《…》标题有误)
+QUOTED_DENIED = re.compile(
+    r"[“\"「《]([^”\"」》]{2,60})[”\"」》]\s*(?:的?标题)?(?:有误|不实|系误读|是谣言|为谣言|系谣言)"
+)
+# goods bound for a country (输美, 对美出口, 出口到美国) pay that country's tariff
+_BOUND_FOR = re.compile(
+    r"(?:输|出口到|出口至|销往|运往)(?P<dest>美国?|华|中国)(?:的)?(?:商品|产品|货物)"
+    r"|对(?P<to>美国?|华|中国)出口"
+)
 # not across a bracket: "20%（含芬太尼相关关税10%）" breaks the 20% down, it is not the part's
-_NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(]{0,14}?$")
+_NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(\s]{0,14}?$")
 _REMOVAL_GAP = 24
 _LAYER_GAP = 6
 
@@ -96,6 +105,14 @@ class ZhFigureFinder:
         return min(hits)[1] if hits else None
 
     def _parties_in(self, text: str) -> tuple[str | None, str | None]:
+        bound = _BOUND_FOR.search(text)
+        if bound is not None:  # "中国输美商品承担的关税": goods bound for the US pay its tariff
+            dest = bound.group("dest") or bound.group("to") or ""
+            place = "美国" if dest.startswith("美") else "中国"
+            taxer = next((p for p in self.parties if self.lexicon.any(p, place)), None)
+            taxed = next((p for p in self.parties if p != taxer), None)
+            if taxer is not None and taxed is not None:
+                return taxed, taxer
         target = self._target(text)
         actor = self._actor(text, target[1] if target else None)
         return (target[0] if target else None), actor
@@ -166,9 +183,13 @@ class ZhFigureFinder:
         parts = clauses(sentence)
         for index, clause in enumerate(parts):
             found = figures(clause.text)
+            denied = [m.span(1) for m in QUOTED_DENIED.finditer(sentence)]
             for figure in found:
                 if figure.role not in (Role.LEVEL, Role.DELTA):
                     continue
+                at = clause.start + figure.start
+                if any(start <= at < end for start, end in denied):
+                    continue  # 《美对华关税降至10%》标题有误: the quoted error, not the news
                 hit = self._figure(sentence, parts, index, figure, found, day, retrospective,
                                    entry, title, official_answer)  # fmt: skip
                 if hit is not None:
