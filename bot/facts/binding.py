@@ -209,7 +209,7 @@ class PartyBinder:
         phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
         if any(self.lexicon.any(name, phrase) for name in rule.exclude):
             return None
-        if self.counts_outside(sentence):
+        if self.counts_outside(_part_with(sentence, local)):
             return None  # "a total of 55%, counting Section 301 duties": another measure
         if not rule.qualifiers and self._document_part(title, rule):
             return None  # an order titled for the reciprocal rate speaks of that part
@@ -299,6 +299,15 @@ class PartyBinder:
             if self.lexicon.any(self.roles.others, text):
                 return False
         return True
+
+
+def _part_with(sentence: str, phrase: str) -> str:
+    """The part of the sentence between semicolons that holds ``phrase`` (the whole sentence
+    when it is not found): "..., to 20%; counting older duties, 47%" are two statements."""
+    for part in sentence.split(";"):
+        if phrase.strip() and phrase.strip() in part:
+            return part
+    return sentence
 
 
 _COUNTING = re.compile(r"^\W*(?:with|including|counting|adding)\b[^,]*,", re.IGNORECASE)

@@ -209,7 +209,8 @@ class ClaimExtractor:
         """A level the entry says counts duties outside the tracked ones ("47%, a figure that
         includes Section 301 duties") is that other measure wherever the entry gives it as a
         whole's level (the headline's "overall rate falls to 47%"); a part is named as such."""
-        counted = {f.value for u in units if self.binder.counts_outside(u) for f in figures(u)}
+        parts = [part for unit in units for part in unit.split(";")]
+        counted = {f.value for p in parts if self.binder.counts_outside(p) for f in figures(p)}
         return [
             c
             for c in claims

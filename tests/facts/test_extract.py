@@ -571,6 +571,23 @@ ITEMS = [
         "",
         {US: None, "us-fentanyl-tariff-china": None},
     ),
+    # a correction's retelling of what it corrects claims nothing
+    (
+        "CORRECTION: Oslo talks story",
+        "An earlier version of this story said Washington had removed its fentanyl tariff on "
+        "Chinese goods.",
+        "",
+        {"us-fentanyl-tariff-china": None},
+    ),
+    # only the statement that counts Section 301 duties is the other measure, not its neighbour
+    # past the semicolon
+    (
+        "Envoys agree on a lower levy",
+        "The deal takes the combined emergency tariffs on Chinese goods to 25 percent from 35 "
+        "percent; counting older Section 301 duties, the president put the rate at 50 percent.",
+        "",
+        {US: {(25.0, A, W)}},
+    ),
     # a note's arrow reads "from ... to ..."
     (
         "Weekly wrap",
