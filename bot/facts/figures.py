@@ -8,7 +8,9 @@ For each level percentage of a clause (see ``bot/facts/text.py`` for roles), in 
 2. What the figure is: a cap ("up to 15%") or a suspended rate ("suspending 24 percent") says
    nothing about the rate in force and is skipped; a layer ("an additional 100% tariff") or a
    partial removal ("cancel the 10 percent fentanyl tariff") is relative to the current value;
-   removing "the remaining" rate is zero; an aggregate ("a total of 55%") may count other duties.
+   removing "the remaining" rate is zero; an aggregate ("a total of 55%") may count other duties,
+   unless it names the fact's own duties (figure hint ``names``: "the combined emergency
+   tariffs").
 3. Binding, by :mod:`bot.facts.binding`: the party the phrase names as target ("on Chinese
    goods"), else as actor ("US duties"), else the clause's; found outside the phrase it binds
    *loosely*. Qualifiers pick the qualified fact ("the fentanyl levy"); an ``exclude``
@@ -247,6 +249,8 @@ class FigureFinder:
             or removal is not None
             or self.lexicon.any(self.roles.change_verbs, text)
         )
+        # "the combined emergency tariffs": a total of the fact's own duties is its level
+        own_name = any(self.lexicon.any(name, local) for name in rule.names)
         return FigureHit(
             rule=rule,
             value=value,
@@ -255,7 +259,7 @@ class FigureFinder:
             verdict=verdict,
             loose=loose,
             event=event,
-            aggregate=self.lexicon.any(self.roles.aggregate, local),
+            aggregate=self.lexicon.any(self.roles.aggregate, local) and not own_name,
             evidence=sentence,
             layer=layer,
         )

@@ -571,6 +571,21 @@ ITEMS = [
         "",
         {US: None, "us-fentanyl-tariff-china": None},
     ),
+    # a total of the fact's own duties is its level; a bare total may count other duties
+    (
+        "Levies fall after the summit",
+        "The combined emergency tariffs on Chinese goods fall to 25 percent from 35 percent, the "
+        "White House said.",
+        "",
+        {US: {(25.0, A, F)}},
+    ),
+    (
+        "Levies fall after the summit",
+        "The combined tariffs on Chinese goods fall to 25 percent from 35 percent, the White House "
+        "said.",
+        "",
+        {US: {(25.0, A, W)}},
+    ),
     # a correction's retelling of what it corrects claims nothing
     (
         "CORRECTION: Oslo talks story",
