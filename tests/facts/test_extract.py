@@ -598,8 +598,8 @@ ITEMS = [
     # past the semicolon
     (
         "Envoys agree on a lower levy",
-        "The deal takes the combined emergency tariffs on Chinese goods to 25 percent from 35 "
-        "percent; counting older Section 301 duties, the president put the rate at 50 percent.",
+        "The deal takes the combined tariffs on Chinese goods to 25 percent from 35 percent; "
+        "counting older Section 301 duties, the president put the rate at 50 percent.",
         "",
         {US: {(25.0, A, W)}},
     ),
