@@ -330,3 +330,13 @@ def test_a_purpose_and_a_spreading_rumour_state_nothing(analyser: RuleAnalyser) 
     purpose = claims(analyser, "人事调整", "此举为重启中美禁毒合作预留空间。")
     rumour = claims(analyser, "辟谣", "网上流传美方将恢复中国小额包裹免税的消息。")
     assert not firm(purpose) and not firm(rumour)
+
+
+def test_an_extra_tariff_kept_at_its_rate_is_no_new_layer(analyser: RuleAnalyser) -> None:
+    """额外加征 N% adds a layer; 额外关税维持 N% says the extra tariff stays at N%."""
+    kept = claims(analyser, "关税休战延长", "美方对华额外关税维持25%，中方对美关税维持10%。")
+    added = claims(analyser, "美方宣布加征", "美方宣布，自下月起对中国商品额外加征15%关税。")
+    assert ("us-tariff-china", 25.0, None) in {(c.fact_id, c.value, c.relative) for c in kept}
+    assert ("us-tariff-china", 15.0, Relative.ADD) in {
+        (c.fact_id, c.value, c.relative) for c in added
+    }

@@ -270,8 +270,8 @@ class ZhFigureFinder:
                 return 0.0, None, figure.value  # "取消剩余10%的关税"
             return -figure.value, Relative.ADD, previous  # "取消…10%的所谓芬太尼关税"
         layer = [m for m in self._layer.finditer(head) if figure.start - m.end() <= _LAYER_GAP]
-        if layer:
-            return figure.value, Relative.ADD, previous  # "额外加征100%关税"
+        if layer and not self._keeping.search(head[layer[-1].end() :]):
+            return figure.value, Relative.ADD, previous  # "额外加征100%关税"; not "额外关税维持30%"
         return figure.value, None, previous
 
     # --- removals without a figure --------------------------------------------------------
