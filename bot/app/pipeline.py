@@ -261,7 +261,7 @@ class Pipeline:
                 uid=uid,
                 published=entry.published,
                 source=ref,
-                implied=implied_values(changes, states, self._catalogue),
+                implied=implied_values(changes, states, self._catalogue, entry.published),
             )
             ledger.pending_reports_superseded(session, changes)
         raised = Raised() if backlog else self._raise(session, outcome, story_uid)

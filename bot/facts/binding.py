@@ -207,7 +207,8 @@ class PartyBinder:
             return None
         rule = chosen[0]
         phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
-        if any(self.lexicon.any(name, phrase) for name in rule.exclude):
+        excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
+        if excluded and not self._sole_layer(rule, local, sentence):
             return None
         if self.counts_outside(_part_with(sentence, local)):
             return None  # "a total of 55%, counting Section 301 duties": another measure
@@ -275,6 +276,19 @@ class PartyBinder:
             and not self.lexicon.any(self.roles.aggregate, sentence)
         ]
 
+    def _sole_layer(self, rule: FigureRule, local: str, sentence: str) -> bool:
+        """Whether a layer of a whole (the reciprocal rate) is said to be all of it that is left
+        ("leaving only the 10% reciprocal tariff", "leaving the 10% reciprocal duty as the only
+        emergency tariff"): then its rate is the whole's level."""
+        if not rule.names or not self.lexicon.any(self.roles.layers, local):
+            return False
+        at, digit = sentence.find(local), re.search(r"\d", local)
+        if at < 0 or digit is None:
+            return False
+        before_figure = sentence[: at + digit.start()]
+        after_phrase = sentence[at + len(local) :]
+        return bool(_LEAVING.search(before_figure) or _AS_THE_ONLY.match(after_phrase))
+
     def counts_outside(self, sentence: str) -> bool:
         """Whether an aggregate counts duties outside the tracked ones ("including Section
         301"), as opposed to setting them aside ("Section 301 comes on top")."""
@@ -299,6 +313,14 @@ class PartyBinder:
             if self.lexicon.any(self.roles.others, text):
                 return False
         return True
+
+
+# what is left of a whole: "leaving (only) the 10% reciprocal tariff (as the only ...)"
+_LEAVING = re.compile(
+    r"\b(?:leaving|leaves|left)\s+(?:only\s+|just\s+)?(?:the|a|an)?\s*$|\bonly\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_AS_THE_ONLY = re.compile(r"^[^,;.]{0,50}?\bas\s+the\s+(?:only|sole)\b", re.IGNORECASE)
 
 
 def _part_with(sentence: str, phrase: str) -> str:

@@ -296,7 +296,7 @@ def compare(
         if change is None:
             continue
         found[fact_id] = change
-        for whole, level in implied_values([change], states, catalogue).items():
+        for whole, level in implied_values([change], states, catalogue, how.published).items():
             states[whole] = replace(states[whole], implied=level)
     return [found[fact_id] for fact_id in catalogue if fact_id in found]
 
@@ -317,12 +317,17 @@ def _parts_in_force(
 
 
 def implied_values(
-    changes: Sequence[Change], current: Mapping[str, FactState], catalogue: Catalogue
+    changes: Sequence[Change],
+    current: Mapping[str, FactState],
+    catalogue: Catalogue,
+    published: datetime | None = None,
 ) -> dict[str, FactValue]:
     """The level each whole fact should now have after its parts moved by these changes.
 
     A part (``Fact.part_of``) of percent kind that moves by Δ moves its whole's implied level by
-    Δ, unless the whole itself moved in the same entry.
+    Δ, unless the whole itself moved in the same entry, or its last change, within the week
+    before ``published``, was that same Δ (the whole was reported moved first: "the combined
+    rate falls to 20%" the day before the order cuts the fentanyl layer by 10 points).
     """
     moved = {c.fact_id for c in changes if c.status in _MOVES}
     implied: dict[str, FactValue] = {}
@@ -338,9 +343,25 @@ def implied_values(
             base = float(implied.get(fact.part_of, whole.implied or whole.value))
         except (TypeError, ValueError):
             continue
+        if _counted_already(whole, delta, published):
+            continue
         implied[fact.part_of] = max(0.0, base + delta)
     return implied
 
 
 _MOVES = (ChangeStatus.CHANGED, ChangeStatus.CORRECTED)
+
+
+def _counted_already(whole: FactState, delta: float, published: datetime | None) -> bool:
+    """Whether the whole's last change, within the week, already moved it by ``delta``."""
+    if published is None or whole.previous is None or whole.implied is not None:
+        return False
+    if published - whole.since > RETELLING_WINDOW:
+        return False
+    try:
+        return same_value(float(whole.value) - float(whole.previous), delta)
+    except (TypeError, ValueError):
+        return False
+
+
 _STATED = ("reported", "corroborated", "changed", "corrected")  # ledger rows that state a change

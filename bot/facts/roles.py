@@ -77,6 +77,7 @@ class Roles(RoleSet):
     outside: str = "outside_duties"
     scaling: str = "scaling_verbs"
     interim: str = "interim_rulings"
+    layers: str = "whole_layers"
 
     def markers(self) -> dict[str, str]:
         """The modality roles, as ``Markers`` takes them."""

@@ -260,6 +260,18 @@ def test_a_part_moves_its_whole_implied_level(catalogue: Catalogue) -> None:
     ]
 
 
+def test_a_whole_reported_moved_first_is_not_moved_again_by_its_part(catalogue: Catalogue) -> None:
+    """ "The combined rate falls to 20% from 30%" moved the whole; the order cutting the opioid
+    layer by 10 points two days later is that same move, not a second one (months later it
+    would be)."""
+    cut = Change(FENT, 20.0, 10.0, CHANGED, "e")
+    whole = FactState(20.0, LATER - timedelta(days=2), previous=30.0)
+    current = state(catalogue, us_tariff_china=whole)
+    assert implied_values([cut], current, catalogue, LATER) == {}
+    months = state(catalogue, us_tariff_china=FactState(20.0, SINCE, previous=30.0))
+    assert implied_values([cut], months, catalogue, LATER + timedelta(days=90)) == {US: 10.0}
+
+
 def test_a_whole_below_its_parts_in_force_is_a_part_read_as_the_whole(
     catalogue: Catalogue,
 ) -> None:

@@ -586,6 +586,21 @@ ITEMS = [
         "",
         {US: {(25.0, A, W)}},
     ),
+    # a layer said to be all that is left of the whole gives the whole's level
+    (
+        "Opioid duty on China scrapped",
+        "Washington will end the fentanyl duty on Chinese goods from June 1, leaving only the 15 "
+        "percent reciprocal tariff.",
+        "",
+        {US: {(15.0, A, W)}},
+    ),
+    (
+        "Opioid duty on China scrapped",
+        "Washington will end the fentanyl duty on Chinese goods from June 1, leaving the 25 "
+        "percent steel tariff in place.",
+        "",
+        {US: None},
+    ),
     # a correction's retelling of what it corrects claims nothing
     (
         "CORRECTION: Oslo talks story",
