@@ -38,8 +38,9 @@ from bot.app.alerting import AlertPlanner, Raised
 from bot.app.stories import StoryWindow
 from bot.config import BotConfig
 from bot.facts.catalogue import Catalogue
-from bot.facts.compare import Judgement, compare, implied_values
+from bot.facts.compare import Judgement, compare
 from bot.facts.evidence import EvidencePolicy, Report, Source, SourceBook, Tier
+from bot.facts.layers import implied_values
 from bot.facts.model import Change, ChangeStatus
 from bot.facts.values import value_key
 from bot.feeds.entry import Entry

@@ -59,6 +59,7 @@ from bot.facts.evidence import (
     check_prior,
     independent,
 )
+from bot.facts.layers import implied_values
 from bot.facts.model import (
     Change,
     ChangeStatus,
@@ -316,52 +317,7 @@ def _parts_in_force(
     return total
 
 
-def implied_values(
-    changes: Sequence[Change],
-    current: Mapping[str, FactState],
-    catalogue: Catalogue,
-    published: datetime | None = None,
-) -> dict[str, FactValue]:
-    """The level each whole fact should now have after its parts moved by these changes.
-
-    A part (``Fact.part_of``) of percent kind that moves by Δ moves its whole's implied level by
-    Δ, unless the whole itself moved in the same entry, or its last change, within the week
-    before ``published``, was that same Δ (the whole was reported moved first: "the combined
-    rate falls to 20%" the day before the order cuts the fentanyl layer by 10 points).
-    """
-    moved = {c.fact_id for c in changes if c.status in _MOVES}
-    implied: dict[str, FactValue] = {}
-    for change in changes:
-        fact = catalogue.get(change.fact_id)
-        if change.status not in _MOVES or fact is None or not fact.part_of:
-            continue
-        whole = current.get(fact.part_of)
-        if whole is None or fact.part_of in moved:
-            continue
-        try:
-            delta = float(change.new) - float(change.old)
-            base = float(implied.get(fact.part_of, whole.implied or whole.value))
-        except (TypeError, ValueError):
-            continue
-        if _counted_already(whole, delta, published):
-            continue
-        implied[fact.part_of] = max(0.0, base + delta)
-    return implied
-
-
 _MOVES = (ChangeStatus.CHANGED, ChangeStatus.CORRECTED)
-
-
-def _counted_already(whole: FactState, delta: float, published: datetime | None) -> bool:
-    """Whether the whole's last change, within the week, already moved it by ``delta``."""
-    if published is None or whole.previous is None or whole.implied is not None:
-        return False
-    if published - whole.since > RETELLING_WINDOW:
-        return False
-    try:
-        return same_value(float(whole.value) - float(whole.previous), delta)
-    except (TypeError, ValueError):
-        return False
 
 
 _STATED = ("reported", "corroborated", "changed", "corrected")  # ledger rows that state a change

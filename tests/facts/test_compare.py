@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.compare import Judgement, Reports, compare, implied_values, resolve
+from bot.facts.compare import Judgement, Reports, compare, resolve
 from bot.facts.evidence import EvidencePolicy, Prior, Report, Source, SourceBook, Tier, check_prior
+from bot.facts.layers import implied_values
 from bot.facts.model import (
     Change,
     ChangeStatus,
