@@ -181,9 +181,9 @@ class ZhFigureFinder:
     ) -> list[FigureHit]:
         hits: list[FigureHit] = []
         parts = clauses(sentence)
+        denied = [m.span(1) for m in QUOTED_DENIED.finditer(sentence)]
         for index, clause in enumerate(parts):
             found = figures(clause.text)
-            denied = [m.span(1) for m in QUOTED_DENIED.finditer(sentence)]
             for figure in found:
                 if figure.role not in (Role.LEVEL, Role.DELTA):
                     continue
