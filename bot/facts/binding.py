@@ -31,10 +31,12 @@ _STOP_BEFORE = re.compile(
     r"(?:[,;:]|\b(?:plus|and|or|with|but|from|to|at|by|than|versus|while|as)\b))",
     re.IGNORECASE | re.DOTALL,
 )
-# an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ..."
-# an order's title ("Modifying Duties ...", "Federal Register: Further Modifying ...")
+# an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ...",
+# "Federal Register: Further Modifying ..."; in sentence case, the verbs of such titles only
 _DOCUMENT_TITLE = re.compile(
-    r"^\s*(?:[A-Z][\w .-]{0,30}:\s*)?(?:Further\s+)?[A-Z][a-z]+ing\s+[A-Z]"
+    r"^\s*(?:[A-Z][\w .-]{0,30}:\s*)?(?:Further\s+)?(?:[A-Z][a-z]+ing\s+[A-Z]|"
+    r"(?:Modify|Amend|Adjust|Implement|Continu|Suspend|Extend|Restor|Impos|Reduc|Increas|"
+    r"Terminat|Clarify|Delay)ing\s+(?:the\s+)?(?:duties|tariffs|rates|reciprocal|certain)\b)"
 )
 
 

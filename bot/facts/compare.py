@@ -29,7 +29,8 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    before, nor an implied level) is another measure ("cut to 47% from 57%", counting other
    duties): ``noted``, however many sources repeat it. So is a whole's level below the sum of
    its parts in force (a tariff on most goods of 10% while its fentanyl layer is 20%): one part
-   of it read as the whole.
+   of it read as the whole; and a level its own verb moves the other way from the value in force
+   ("cuts tariffs to 47%" while 30% is).
 9. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
    fact; so do ``sources_needed`` independent sources within the window (this entry and earlier
    reports), one of them at least stating a change. Moving is ``changed``.
@@ -207,6 +208,8 @@ def _status(
         if (enough and stated) or official_firm:
             return ChangeStatus.CORRECTED, support
         return ChangeStatus.REPORTED, support
+    if _against_its_verb(claim, value, state.value):
+        return ChangeStatus.NOTED, support  # "cuts tariffs to 47%" while 30% is: another measure
     if state.implied is not None and same_value(value, state.implied):
         return ChangeStatus.CHANGED, support
     alone = (
@@ -221,6 +224,16 @@ def _status(
     if claim.event:
         return ChangeStatus.REPORTED, support
     return ChangeStatus.NOTED, support
+
+
+def _against_its_verb(claim: Claim, value: FactValue, current: FactValue) -> bool:
+    """A level whose verb moves it the other way from the value in force ("cut to 47%" while
+    30% is): it counts something else."""
+    if not claim.direction or claim.relative is not None:
+        return False
+    if not isinstance(value, int | float) or not isinstance(current, int | float):
+        return False
+    return (value - current) * claim.direction < 0
 
 
 def _judge_fact(

@@ -50,6 +50,7 @@ _NOT_MODIFIER = re.compile(
     re.IGNORECASE,
 )
 _MAX_PREDICATE_GAP = 150
+_DIRECTION_REACH = 60  # how far before a level its change verb is looked for
 _CONTINUES = re.compile(
     r"(?:\b(?:to|at)|\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*|hold\w*|remain\w*)"
     r"(?:\s+(?:the|its|a|an|their|remaining|current|existing|other))*)\s+$",
@@ -79,6 +80,7 @@ class FigureHit:
     aggregate: bool  # "total", "combined": may count other duties
     evidence: str
     layer: bool = False  # "an additional 10%": a layer on top of whatever is in force
+    direction: int = 0  # the nearest change verb before the figure: -1 lowers, +1 raises
 
 
 class FigureFinder:
@@ -262,7 +264,19 @@ class FigureFinder:
             aggregate=self.lexicon.any(self.roles.aggregate, local) and not own_name,
             evidence=sentence,
             layer=layer,
+            direction=self._direction(head) if relative is None else 0,
         )
+
+    def _direction(self, head: str) -> int:
+        """Which way the change verb nearest before a level moves it ("cut to 47%": -1)."""
+        near = head[-_DIRECTION_REACH:]
+        ends = {
+            step: max((m.end() for m in self.lexicon.find(role, near)), default=-1)
+            for step, role in ((-1, self.roles.lowering), (1, self.roles.raising))
+        }
+        if ends[-1] == ends[1]:
+            return 0
+        return -1 if ends[-1] > ends[1] else 1
 
     def _span(self, text: str, figure: Figure, nouns: str) -> tuple[int, int] | None:
         matches = self.lexicon.find(nouns, text)

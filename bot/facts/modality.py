@@ -72,6 +72,7 @@ class Markers:
     decision: re.Pattern[str]
     hearsay: re.Pattern[str]
     historical: re.Pattern[str]
+    denial: re.Pattern[str]  # said after the claim: "reports of a halt are groundless"
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, names: dict[str, str]) -> Markers:
@@ -147,7 +148,11 @@ def judge(
     ``core_is_pattern``: the core is a matched event pattern whose own words (such as
     "weighing" in an evaluating pattern) must not count as markers.
     """
-    if markers.negation.search(before) or markers.negation.search(_NEGATED_IDIOM.sub("", core)):
+    if (
+        markers.negation.search(before)
+        or markers.negation.search(_NEGATED_IDIOM.sub("", core))
+        or markers.denial.search(after)
+    ):
         return None
     if background or retrospective:
         return Verdict(Modality.HISTORICAL)

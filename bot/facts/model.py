@@ -94,6 +94,7 @@ class Claim:
     relative: Relative | None = None  # then ``value`` is the amount, not the level
     event: bool = True  # states a change or decision (False: a level mentioned as it stands)
     correction: bool = False  # said by an item that corrects an earlier report
+    direction: int = 0  # a level's verb: -1 lowers it ("cut to"), +1 raises it, 0 neither
 
 
 @dataclass(frozen=True, slots=True)

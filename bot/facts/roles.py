@@ -78,9 +78,12 @@ class Roles(RoleSet):
     scaling: str = "scaling_verbs"
     interim: str = "interim_rulings"
     layers: str = "whole_layers"
+    denial: str = "denial_markers"
+    lowering: str = "lowering_verbs"
+    raising: str = "raising_verbs"
 
     def markers(self) -> dict[str, str]:
         """The modality roles, as ``Markers`` takes them."""
         keys = ("negation", "proposal", "rumour", "forecast", "wish", "reporting", "decision",
-                "hearsay", "historical")  # fmt: skip
+                "hearsay", "historical", "denial")  # fmt: skip
         return {key: getattr(self, key) for key in keys}

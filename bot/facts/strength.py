@@ -47,6 +47,7 @@ def figure_claim(hit: FigureHit, evidence: str, *, weak: bool) -> Claim:
         strength=Strength.FIRM if firm else Strength.WEAK,
         relative=hit.relative,
         event=hit.event,
+        direction=hit.direction,
     )
 
 

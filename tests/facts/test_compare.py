@@ -6,6 +6,7 @@ with a counter-example.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -316,3 +317,14 @@ def test_the_level_moved_from_the_value_in_force_is_the_entry_s(catalogue: Catal
     # a prior that is not the value in force decides nothing
     stale = claim(US, 30.0, previous=125.0, strength=WEAK)
     assert judged(catalogue, [layer, stale])[0][2] == 34.0
+
+
+def test_a_level_its_verb_moves_the_other_way_is_another_measure(catalogue: Catalogue) -> None:
+    """ "Cuts tariffs to 60%" while 40% is in force counts something else (older duties too):
+    noted, never a change; the same verb towards a lower level moves the fact."""
+    up_by_a_cut = replace(claim(US, 60.0), direction=-1)
+    assert judged(catalogue, [up_by_a_cut], us_tariff_china=40.0) == [(US, 40.0, 60.0, NOTED)]
+    down_by_a_cut = replace(claim(US, 25.0), direction=-1)
+    assert judged(catalogue, [down_by_a_cut], us_tariff_china=40.0) == [(US, 40.0, 25.0, CHANGED)]
+    down_by_a_raise = replace(claim(CN, 15.0), direction=1)
+    assert judged(catalogue, [down_by_a_raise], china_tariff_us=40.0)[0][3] is NOTED

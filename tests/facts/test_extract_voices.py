@@ -1,0 +1,123 @@
+"""Claims from voices the first rules missed: live blogs of a summit, denials said after the
+claim, a desk's call, a correction retelling the error, Entity List rules, orders titled in
+sentence case, hand-overs. Every sentence written for these tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.facts.extract import ClaimExtractor
+from bot.facts.model import Modality, Strength
+from tests.facts.test_extract import claims_of
+
+A, P = Modality.ASSERTED, Modality.PROPOSED
+F, W = Strength.FIRM, Strength.WEAK
+US, FENT, TALKS = "us-tariff-china", "us-fentanyl-tariff-china", "trade-talks"
+ENVOY, SANCTIONS = "china-fentanyl-envoy", "forensics-institute-sanctions"
+COOPERATION = "counternarcotics-cooperation"
+
+VOICES = [
+    # the two presidents' meeting is a round of the talks, however it is told
+    ("LIVE Hanoi: Xi meets Trump at the Opera House", "", {TALKS: {("held", A, W)}}),
+    (
+        "Summit day",
+        "After the welcome ceremony, the two presidents and their teams began formal talks.",
+        {TALKS: {("held", A, F)}},
+    ),
+    (
+        "Live: fourth US-China round under way in Oslo",
+        "Bessent and He Lifeng arrived at the venue at nine.",
+        {TALKS: {("held", A, F)}},
+    ),
+    ("Preparations for talks under way, Oslo hosts say", "", {TALKS: None}),
+    ("Xi will meet Trump in Hanoi next month, Beijing says", "", {TALKS: {("scheduled", A, W)}}),
+    # a deal the leaders sign off on
+    (
+        "Trump and Xi sign off on a package of farm purchases and tariff relief",
+        "",
+        {TALKS: {("agreement", A, W)}},
+    ),
+    # a denial said after what it denies
+    (
+        "Ministry: reports of a halt to drug cooperation with the US 'baseless'",
+        "The spokesperson said cooperation with the United States on fentanyl continues.",
+        {COOPERATION: None},
+    ),
+    # a desk's call is a forecast
+    (
+        "Economists see US duty on Chinese goods rising to 40% by year-end",
+        "",
+        {US: {(40.0, P, W)}},
+    ),
+    (
+        "Desk note",
+        "Some of our clients expect Washington to halve the 20 percent fentanyl tariff on China.",
+        {FENT: {(20.0, P, W)}} | {US: None},
+    ),
+    # a correction retells the error it corrects: no claim of it
+    (
+        "Correction: fentanyl levy",
+        "An article published on March 3 said the US had removed its fentanyl tariff on Chinese "
+        "goods. It had not.",
+        {FENT: None},
+    ),
+    # the institute named among the entities an Entity List rule adds
+    (
+        "Commerce adds 9 entities in China to the Entity List",
+        "Three are added for surveillance work: the Institute of Forensic Science of the Ministry "
+        "of Public Security and two of its laboratories.",
+        {SANCTIONS: {("sanctioned", A, F)}},
+    ),
+    (
+        "US puts Chinese police forensic lab back on trade blacklist",
+        "",
+        {SANCTIONS: {("sanctioned", A, W)}},
+    ),
+    (
+        "Forensic science institute hosts a DNA conference in Beijing",
+        "Scientists from 20 countries attended the event organised by the institute.",
+        {SANCTIONS: None},
+    ),
+    # an order titled in sentence case speaks of the duty its title names
+    (
+        "Executive order: Modifying duties addressing the synthetic opioid supply chain in the PRC",
+        "The additional ad valorem duty on products of the PRC is reduced from 15 percent to 5 "
+        "percent, effective June 2.",
+        {FENT: {(5.0, A, F)}, US: None},
+    ),
+    # a hand-over named is decided
+    (
+        "New lead for drug talks",
+        "Vice Minister Zhou Lan will lead China's side in the fentanyl talks, taking over from "
+        "Minister Wang Xiaohong.",
+        {ENVOY: {("Zhou Lan", A, F)}},
+    ),
+    # the tariff "imposed over the drug" is the fentanyl duty
+    (
+        "Tariff relief",
+        "The White House said it was cutting the tariff it imposed on Chinese goods over the drug "
+        "to 5 percent from 15 percent.",
+        {FENT: {(5.0, A, F)}, US: None},
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), VOICES)
+def test_voices(extractor: ClaimExtractor, title: str, body: str, expected: dict) -> None:
+    found = claims_of(extractor, title, body)
+    for fact_id, want in expected.items():
+        assert found.get(fact_id) == want, (fact_id, found)
+
+
+def test_a_level_keeps_the_way_its_verb_moves_it(extractor: ClaimExtractor) -> None:
+    """The verb nearest before a level says which way it moves it ("cuts ... to 60%": down),
+    for the comparison with the value in force."""
+    when = datetime(2025, 11, 1, tzinfo=UTC)
+    cut = extractor.extract("", when, title="Trump cuts China tariffs to 60% after the summit")
+    raised = extractor.extract("", when, title="Beijing raises tariffs on US goods to 40%")
+    said = extractor.extract("", when, title="US tariff on Chinese goods stands at 40%")
+    assert [c.direction for c in cut] == [-1]
+    assert [c.direction for c in raised] == [1]
+    assert [c.direction for c in said] == [0]
