@@ -138,6 +138,12 @@ class ZhClaimExtractor:
         title_units = [_evidence(u) for u in units[: len(head)]]
         if QUOTED_DENIED.search(simple_title):  # 更正：“…”标题有误 / 网传“…”不实
             claims = [c for c in claims if c.evidence not in title_units]
+        errors = {  # 将举行地误写为新加坡: a correction retelling the error it corrects
+            _evidence(published_as[u])
+            for u in simple_units
+            if self.lexicon.any(self.roles.retold_error, u)
+        }
+        claims = [c for c in claims if c.evidence not in errors]
         claims = framed_by_title(claims, title_units)
         claims = self._threat_in_title(claims, simple_title)
         if self.is_opinion(title, link, body):

@@ -37,8 +37,13 @@ from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
 _TARGET = r"(?:对|针对|原产于|来自|输往|进口自|自)\s*(?:原产于)?\s*"
 # a quoted headline or claim called wrong (“…”不实, 《…》标题有误)
 QUOTED_DENIED = re.compile(
-    r"[“\"「《]([^”\"」》]{2,60})[”\"」》]\s*(?:的?标题)?(?:有误|不实|系误读|是谣言|为谣言|系谣言)"
+    r"[“\"「《]([^”\"」》]{2,60})[”\"」》]\s*(?:的?标题)?[，,]?\s*(?:表述|说法|内容)?"
+    r"(?:有误|不实|系误读|是谣言|为谣言|系谣言)"
 )
+# a tariff the sentence or title has just named (该项关税, 相关关税, 上述关税)
+_ANAPHORA = re.compile(r"(?:该项|该|相关|上述|这一|此项|这项)(?:加征)?$")
+# all that is left of the whole (仅保留10%的对等关税, 将只剩10%的对等关税)
+_SOLE = re.compile(r"(?:仅|只)(?:保留|剩下?|余下?)[^，。；]{0,4}$")
 # goods bound for a country (输美, 对美出口, 出口到美国) pay that country's tariff
 _BOUND_FOR = re.compile(
     r"(?:输|出口到|出口至|销往|运往)(?P<dest>美国?|华|中国)(?:的)?(?:商品|产品|货物)"
@@ -149,13 +154,46 @@ class ZhFigureFinder:
         if not rules:
             return None
         picked = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
+        earlier = " ".join(c.text for c in sentence_clauses[:index])
+        picked = picked or self._referred(rules, local, nouns, earlier, title)
         chosen = picked or [r for r in rules if not r.qualifiers]
         if not chosen:
             return None
         rule = chosen[0]
-        if any(self.lexicon.any(name, phrase) for name in rule.exclude):
+        excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
+        if excluded and not (self._sole_layer(rule, local) or self._own_total(rule, local, phrase)):
             return None
         return Binding(rule, loose, phrase)
+
+    def _own_total(self, rule: FigureRule, local: str, phrase: str) -> bool:
+        """A total of the duties the whole is named by (依据紧急经济权力法加征的关税…合计20%): its
+        level, whatever layers the phrase lists."""
+        return self.lexicon.any(self.roles.aggregate, local) and any(
+            self.lexicon.any(name, phrase) for name in rule.names
+        )
+
+    def _referred(
+        self, rules: list[FigureRule], local: str, nouns: str, earlier: str, title: str
+    ) -> list[FigureRule]:
+        """The qualified tariff a pointing phrase refers to (该项关税, 相关关税): the one the
+        sentence named before it, else the title."""
+        noun = next(iter(self.lexicon.find(nouns, local)), None)
+        if noun is None or not _ANAPHORA.search(local[: noun.start()]):
+            return []
+        for text in (earlier, title):
+            named = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, text)]
+            if named:
+                return named
+        return []
+
+    def _sole_layer(self, rule: FigureRule, local: str) -> bool:
+        """Whether a layer of the whole is said to be all of it that is left (仅保留10%的对等关税):
+        then its rate is the whole's level."""
+        if rule.qualifiers or not rule.names:
+            return False
+        layer = self.lexicon.find(self.roles.layers, local)
+        digit = re.search(r"\d", local)
+        return bool(layer and digit and _SOLE.search(local[: digit.start()]))
 
     # --- figures --------------------------------------------------------------------------
 
@@ -225,7 +263,9 @@ class ZhFigureFinder:
                 value, relative, previous = self._value(text, figure, found)
             if value is None:
                 return None
-            aggregate = self.lexicon.any(self.roles.aggregate, local)
+            aggregate = self.lexicon.any(self.roles.aggregate, local) and not self._own_total(
+                binding.rule, local, binding.phrase
+            )
             if aggregate and relative is not None and figure.role is not Role.DELTA:
                 return None  # "取消了共计91%的加征关税": an aggregate removed
             lead = sentence[: clause.start + figure.start]

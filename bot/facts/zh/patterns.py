@@ -28,6 +28,10 @@ from bot.facts.zh.text import ZhClause, clauses
 
 _FORMER = re.compile(r"前任|原任|原公安部|卸任|离任|接替|继任|曾任")
 _NEAR_BEFORE = 12
+# a "name" an institution's suffix follows (禁毒局, 物证鉴定中心) is part of that name
+_INSTITUTION_AFTER = re.compile(
+    r"局(?!长)|部(?!长)|司(?!长)|处(?!长)|厅(?!长)|委(?!员)|办|院(?!长)|中心|组(?!长)|署(?!长)"
+)
 _PARTY_NEAR = 30
 
 
@@ -120,8 +124,8 @@ class ZhPatternFinder:
                     value = f"{published:%Y-%m}"
                 elif rule.kind is FactKind.PERSON:
                     name = self._person(match.group("person"), zh_rule.names)
-                    if name is None:
-                        continue
+                    if name is None or _INSTITUTION_AFTER.match(clause.text, match.end("person")):
+                        continue  # 由公安部禁毒局负责人率领: 禁毒 names a bureau, not a person
                     value = name
                 else:
                     value = str(state)

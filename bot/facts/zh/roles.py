@@ -5,8 +5,10 @@ under the same default vocabulary names (looked up in the Chinese vocabularies),
 Chinese needs on top: the markers of a time still ahead (``future``: 将于, 拟于), negations that
 state an event (``negated_idioms``: 没有改变), conditions (``conditional``: 如果, 一旦), the
 words naming both parties at once (``pair``: 中美), the opening words of a commentary
-(``opinion_voices``: 社评认为), verbs of keeping a rate (``keeping``: 保留, 维持) and the
-words of a whole rate (``whole``: 剩余, 全部).
+(``opinion_voices``: 社评认为), verbs of keeping a rate (``keeping``: 保留, 维持), the
+words of a whole rate (``whole``: 剩余, 全部), the layers of a whole (``layers``: 对等关税), words
+saying a measure stands as it was (``unchanged``: 不受影响) and words of a correction retelling
+its error (``retold_error``: 误写为).
 """
 
 from __future__ import annotations
@@ -32,3 +34,6 @@ class ZhRoles(RoleSet):
     future: str = "future_markers"
     keeping: str = "keeping_verbs"
     whole: str = "whole_words"
+    layers: str = "whole_layers"  # a layer all that is left of the whole gives its level
+    unchanged: str = "unchanged_markers"  # 不受影响: a pattern said to stand, no new measure
+    retold_error: str = "retold_error"  # 误写为, 表述有误: a correction retelling its error

@@ -1,0 +1,85 @@
+"""Chinese voices the first rules missed, in sentences written for these tests: a pointing
+phrase (该项关税) naming the tariff just named, the one layer left as the whole, a total of the
+emergency duties, the presidents' meeting as a round of talks, a truce extended by a span,
+accounts online as rumour, a measure said to stand, a correction retelling its error, a bureau
+that is no person's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.news.analysis import RuleAnalyser
+from tests.zh.test_claims import analyser, claims, firm
+
+__all__ = ["analyser"]  # the module fixture, shared
+
+US, FENT, TALKS = "us-tariff-china", "us-fentanyl-tariff-china", "trade-talks"
+
+MOVES = [
+    (  # 该项关税 / 相关关税: the qualified tariff the sentence named before
+        "商务部新闻发言人答记者问",
+        "答：美方将取消5%的所谓芬太尼关税，相关关税由15%降至10%。",
+        {(FENT, 10.0)},
+    ),
+    (
+        "更正：关于芬太尼关税的报道",
+        "根据白宫公布的安排，美方是将该项关税由15%下调至10%。",
+        {(FENT, 10.0)},
+    ),
+    (  # the reciprocal layer all that is left: the whole's level
+        "美方宣布取消剩余芬太尼关税",
+        "白宫宣布，自7月1日起取消对华加征的剩余芬太尼关税，届时美方对中国商品在IEEPA项下仅保留"
+        "15%的对等关税。",
+        {(FENT, 0.0), (US, 15.0)},
+    ),
+    (  # the presidents' meeting is a round of the talks
+        "习近平同美国总统特朗普在河内举行会谈",
+        "新华社河内6月9日电 两国元首就双边关系交换意见。",
+        {(TALKS, "held")},
+    ),
+    (  # a truce extended by a stated span
+        "中美宣布关税暂停安排再延长六个月",
+        "中美双方经贸牵头人通话后宣布，双方同意将各自加征关税的暂停期再延长六个月。",
+        {(TALKS, "agreement")},
+    ),
+    (  # a meeting still ahead with the other side
+        "贝森特宣布",
+        "美国财政部长贝森特表示，他将于下周在奥斯陆与何立峰会谈。",
+        {(TALKS, "scheduled")},
+    ),
+]
+
+TRAPS = [
+    # talks about an extension are no extension
+    ("商务部答记者问", "答：双方在会谈中就关税暂停期的延期问题交换了意见。"),
+    # what accounts online say is a rumour
+    ("网传消息", "近日，有境外自媒体账号称中方将放宽对芬太尼类物质的整类列管。"),
+    # a measure said to stand is no new measure
+    ("禁毒办发言人表示", "发言人强调，我国对前体化学品的列管和管控不受影响。"),
+    # a correction retells the error it corrects
+    ("更正", "本网6月2日刊发的报道中，将磋商举行地误写为曼谷，应为河内。特此更正。"),
+    # a bureau is no person: 由公安部禁毒局负责人率领
+    (
+        "中美禁毒合作工作组召开视频会议",
+        "中方代表团由公安部禁毒局负责人率领，双方就芬太尼管控交流意见。",
+    ),
+    # a broker's note is a forecast
+    ("券商策略：暂停期若到期未延，关税将跳升", "报告的基准情形仍是暂停期再延长一年。"),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), MOVES)
+def test_what_moves_a_fact(
+    analyser: RuleAnalyser, title: str, body: str, expected: set[tuple[str, object]]
+) -> None:
+    assert firm(claims(analyser, title, body)) >= expected
+
+
+def test_a_pointing_phrase_is_not_the_whole(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "答记者问", "答：美方将取消5%的所谓芬太尼关税，相关关税由15%降至10%。")
+    assert not [c for c in found if c.fact_id == US]
+
+
+@pytest.mark.parametrize(("title", "body"), TRAPS)
+def test_traps_move_nothing(analyser: RuleAnalyser, title: str, body: str) -> None:
+    assert firm(claims(analyser, title, body)) == set()
