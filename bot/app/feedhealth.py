@@ -26,8 +26,8 @@ from bot.feeds.policy import next_poll_delay
 from bot.store import polls, repo
 from bot.store.cards import add_card
 from bot.store.db import Unit
-from bot.store.models import FeedRow
-from bot.store.polls import PollSuccess
+from bot.store.feeds import FeedRecord
+from bot.store.polls import FailureCount, PollSuccess
 
 log = logging.getLogger("bot.app.worker")
 FAILING_ALERT_AFTER = timedelta(days=1)
@@ -38,7 +38,9 @@ class FeedHealth:
         self.ctx = ctx
         self._rng = rng or random.Random()
 
-    def _delay(self, feed: FeedRow, failures: int, result: FetchResult, **extra: object) -> float:
+    def _delay(
+        self, feed: FeedRecord, failures: int, result: FetchResult, **extra: object
+    ) -> float:
         schedule = self.ctx.config.schedule
         pushed = feed.websub_expires_at is not None and feed.websub_expires_at > repo.utcnow()
         interval = feed.interval_seconds or schedule.poll_interval_seconds
@@ -56,7 +58,7 @@ class FeedHealth:
 
     def success(
         self,
-        feed: FeedRow,
+        feed: FeedRecord,
         result: FetchResult,
         parsed: ParsedFeed,
         *,
@@ -86,7 +88,7 @@ class FeedHealth:
     def record(
         self,
         successes: Sequence[PollSuccess] = (),
-        failures: Sequence[tuple[FeedRow, FetchResult]] = (),
+        failures: Sequence[tuple[FeedRecord, FetchResult]] = (),
     ) -> None:
         """Write polls' results in one transaction (successes in one statement)."""
         now = repo.utcnow()
@@ -99,33 +101,44 @@ class FeedHealth:
                 self._failed(session, feed, result, now)
 
     def record_success(
-        self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed, *, new: bool, complete: bool
+        self,
+        feed: FeedRecord,
+        result: FetchResult,
+        parsed: ParsedFeed,
+        *,
+        new: bool,
+        complete: bool,
     ) -> None:
         """``new``: some entry was new; ``complete``: every entry was judged."""
         self.record([self.success(feed, result, parsed, new=new, complete=complete)])
 
-    def record_failure(self, feed: FeedRow, result: FetchResult) -> None:
+    def record_failure(self, feed: FeedRecord, result: FetchResult) -> None:
         self.record(failures=[(feed, result)])
 
-    def _failed(self, session: Unit, feed: FeedRow, result: FetchResult, now: datetime) -> None:
-        row = polls.count_failure(
+    def _failed(self, session: Unit, feed: FeedRecord, result: FetchResult, now: datetime) -> None:
+        streak = polls.count_failure(
             session,
             feed.id,
             reason=result.error or "unknown error",
             kind=result.error_kind or "error",
             now=now,
         )
-        if row is None:
+        if streak is None:
             return
-        delay = self._delay(feed, row.consecutive_failures, result)
+        delay = self._delay(feed, streak.consecutive_failures, result)
         next_poll_at = now + timedelta(seconds=delay)
-        alerted = row.admin_alerted
-        if now - (row.failing_since or now) > FAILING_ALERT_AFTER and not alerted:
-            alerted = self._alert_failing_feed(session, row, now)
-        polls.retry_after_failure(row, next_poll_at=next_poll_at, admin_alerted=alerted)
-        repo.release_feed(session, feed.id, self.ctx.instance_id)
+        alerted = streak.admin_alerted
+        if now - (streak.failing_since or now) > FAILING_ALERT_AFTER and not alerted:
+            alerted = self._alert_failing_feed(session, streak, now)
+        polls.retry_after_failure(
+            session,
+            feed.id,
+            next_poll_at=next_poll_at,
+            admin_alerted=alerted,
+            owner=self.ctx.instance_id,
+        )
 
-    def _alert_failing_feed(self, session: Unit, row: FeedRow, now: datetime) -> bool:
+    def _alert_failing_feed(self, session: Unit, row: FailureCount, now: datetime) -> bool:
         destinations = destinations_for(session, self.ctx.config.routes, "admin", ())
         if self.ctx.config.admin_route:
             destinations.add(self.ctx.config.admin_route)
@@ -133,7 +146,7 @@ class FeedHealth:
             return False
         since = row.failing_since.strftime("%Y-%m-%d %H:%M UTC") if row.failing_since else "?"
         card = Card(
-            id=f"feed-failing-{row.id}-{int((row.failing_since or now).timestamp())}",
+            id=f"feed-failing-{row.feed_id}-{int((row.failing_since or now).timestamp())}",
             kind=CardKind.ADMIN,
             title=f"Feed {row.name} has been failing since {since}",
             body=f"Last error: {row.last_error}. {row.consecutive_failures} failed polls.",

@@ -21,7 +21,7 @@ from bot.feeds.fetch import FetchResult, Validators
 from bot.feeds.parse import ParsedFeed
 from bot.news.analysis import Analysis
 from bot.store import repo
-from bot.store.models import FeedRow
+from bot.store.feeds import FeedRecord
 from bot.store.polls import PollSuccess
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ log = logging.getLogger("bot.app.worker")
 
 @dataclass(eq=False)
 class FeedPoll:
-    feed: FeedRow
+    feed: FeedRecord
     result: FetchResult
     parsed: ParsedFeed
     waiting: int = 0  # entries not judged yet
@@ -51,7 +51,7 @@ PUSHED = FetchResult(url="", final_url="", outcome="new", body=None, validators=
 """The result a body pushed by a WebSub hub stands in for (nothing of it is recorded)."""
 
 
-async def fetch_and_parse(worker: Worker, feed: FeedRow) -> FeedPoll | FetchResult:
+async def fetch_and_parse(worker: Worker, feed: FeedRecord) -> FeedPoll | FetchResult:
     """Fetch and parse one feed: its poll, or the failed result to record."""
     validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
     try:
@@ -148,7 +148,7 @@ class PollResults:
 
     worker: Worker
     successes: list[PollSuccess] = field(default_factory=list)
-    failures: list[tuple[FeedRow, FetchResult]] = field(default_factory=list)
+    failures: list[tuple[FeedRecord, FetchResult]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.successes) + len(self.failures)
@@ -166,7 +166,7 @@ class PollResults:
             )
         )
 
-    def failure(self, feed: FeedRow, result: FetchResult) -> None:
+    def failure(self, feed: FeedRecord, result: FetchResult) -> None:
         self.failures.append((feed, result))
 
     async def write(self) -> set[int]:

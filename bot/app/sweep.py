@@ -54,7 +54,7 @@ from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import ParsedFeed
 from bot.store import repo
 from bot.store.db import StoreError
-from bot.store.models import FeedRow
+from bot.store.feeds import FeedRecord
 
 if TYPE_CHECKING:
     from bot.app.worker import CycleStats, Worker
@@ -174,7 +174,7 @@ class Sweep:
         self.stats.feeds += len(feeds)
         return bool(feeds)
 
-    async def _fetch(self, feed: FeedRow) -> None:
+    async def _fetch(self, feed: FeedRecord) -> None:
         """Fetch and parse one feed; a failure is recorded with the sweep's results."""
         try:
             polled = await fetch_and_parse(self.worker, feed)
@@ -186,7 +186,7 @@ class Sweep:
             self._fetching -= 1
             self._steps.wake()
 
-    def _fail(self, feed: FeedRow, result: FetchResult) -> None:
+    def _fail(self, feed: FeedRecord, result: FetchResult) -> None:
         self.stats.failed_feeds += 1
         self._results.failure(feed, result)
         self.on_feed(1)
@@ -334,7 +334,7 @@ class Sweep:
 
     # --- a body pushed by a WebSub hub ----------------------------------------------------
 
-    async def judge_pushed(self, feed: FeedRow, parsed: ParsedFeed) -> None:
+    async def judge_pushed(self, feed: FeedRecord, parsed: ParsedFeed) -> None:
         """Judge the new entries of a pushed body (the feed's poll schedule is left as it is:
         nothing is recorded of it)."""
         self._parsed.append(FeedPoll(feed, PUSHED, parsed))

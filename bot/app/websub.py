@@ -29,7 +29,7 @@ from bot.feeds.websub import (
 )
 from bot.store import repo
 from bot.store import websub as stored
-from bot.store.models import FeedRow
+from bot.store.feeds import FeedRecord
 
 log = logging.getLogger(__name__)
 RENEW_BEFORE = timedelta(days=1)
@@ -48,13 +48,13 @@ class WebSubManager:
     def enabled(self) -> bool:
         return bool(self.callback_base)
 
-    def _row(self, feed_id: str) -> FeedRow | None:
+    def _row(self, feed_id: str) -> FeedRecord | None:
         if not feed_id.isdigit():
             return None
         with self.ctx.db.unit() as session:
             return repo.feed_by_id(session, int(feed_id))
 
-    def _subscription(self, row: FeedRow) -> Subscription | None:
+    def _subscription(self, row: FeedRecord) -> Subscription | None:
         if not (row.hub_url and row.websub_secret and row.enabled):
             return None
         return Subscription(
@@ -107,7 +107,7 @@ class WebSubManager:
 
         return install
 
-    def _due(self) -> list[FeedRow]:
+    def _due(self) -> list[FeedRecord]:
         now = repo.utcnow()
         recent = {i for i, at in self._requested.items() if now - at < REQUEST_AGAIN_AFTER}
         with self.ctx.db.unit() as session:

@@ -37,7 +37,7 @@ from bot.feeds.source import SourceSpec
 from bot.news.analysis import Analysis, RuleAnalyser
 from bot.store import repo
 from bot.store.db import StoreError, error_reason
-from bot.store.models import FeedRow
+from bot.store.feeds import FeedRecord
 from bot.store.status import feed_health
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class Worker:
             repo.sync_feeds(session, specs)
         take_back_dead_leases(self.ctx)
 
-    def claim(self, limit: int, after_id: int | None, exclude: list[int]) -> list[FeedRow]:
+    def claim(self, limit: int, after_id: int | None, exclude: list[int]) -> list[FeedRecord]:
         """Lease up to ``limit`` feeds: every feed after ``after_id`` by id (a sweep over all
         feeds), or, with ``after_id`` None, the due ones not in ``exclude``."""
         with self.ctx.db.unit() as session:
@@ -187,7 +187,7 @@ class Worker:
         log.log(logging.DEBUG if repeated else logging.ERROR, "%s: %s", what, error)
 
     async def parse(
-        self, feed: FeedRow, body: bytes, content_type: str | None = None
+        self, feed: FeedRecord, body: bytes, content_type: str | None = None
     ) -> ParsedFeed:
         spec = self.sources.get(feed.name) if feed.origin == "config" else None
         parsed = await self.parser.parse(body, feed.name, spec=spec, content_type=content_type)
@@ -205,7 +205,7 @@ class Worker:
         with self.ctx.db.unit() as session:
             return repo.seen_uids(session, uids)
 
-    async def ingest(self, feed: FeedRow, body: bytes) -> CycleStats:
+    async def ingest(self, feed: FeedRecord, body: bytes) -> CycleStats:
         """Parse a body pushed by a WebSub hub and judge its new entries."""
         parsed = await self.parse(feed, body)
         stats = CycleStats()

@@ -1,17 +1,70 @@
 """Feeds: the config's feeds synced, due feeds claimed with a lease and released, chat users'
-feeds added and removed, feeds listed."""
+feeds added and removed, feeds listed.
+
+What the worker reads of a feed comes back as a :class:`FeedRecord`, a plain frozen value read
+with one statement (no ORM object is built: a claim of a page of feeds costs the query and the
+tuples, about a fifth of loading rows).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.store.common import FEED_SYNC_LOCK, lease_rows, one_writer_at_a_time
 from bot.store.models import FeedRow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRecord:
+    """A feed as the worker polls it: where it is, how it may be fetched, the validators of
+    its last complete poll, and its WebSub subscription."""
+
+    id: int
+    name: str
+    url: str
+    origin: str = "config"  # config | chat
+    enabled: bool = True
+    allow_file: bool = False
+    interval_seconds: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    first_polled_at: datetime | None = None
+    hub_url: str | None = None
+    websub_secret: str | None = None
+    websub_expires_at: datetime | None = None
+    lease_owner: str | None = None
+
+
+_RECORD_COLUMNS = (
+    FeedRow.id,
+    FeedRow.name,
+    FeedRow.url,
+    FeedRow.origin,
+    FeedRow.enabled,
+    FeedRow.allow_file,
+    FeedRow.interval_seconds,
+    FeedRow.etag,
+    FeedRow.last_modified,
+    FeedRow.content_hash,
+    FeedRow.first_polled_at,
+    FeedRow.hub_url,
+    FeedRow.websub_secret,
+    FeedRow.websub_expires_at,
+    FeedRow.lease_owner,
+)
+
+
+def feed_records(session: Session, *conditions: Any) -> list[FeedRecord]:
+    """The feeds matching ``conditions`` (SQL conditions on the feeds), by id."""
+    query = select(*_RECORD_COLUMNS).where(*conditions).order_by(FeedRow.id)
+    return [FeedRecord(*row) for row in session.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +122,7 @@ def claim_due_feeds(
     exclude_ids: Sequence[int] = (),
     after_id: int | None = None,
     ignore_schedule: bool = False,
-) -> list[FeedRow]:
+) -> list[FeedRecord]:
     """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped.
     ``after_id``: only feeds with a higher id, in id order (a sweep over every feed, once
     each); otherwise the longest overdue first."""
@@ -94,21 +147,13 @@ def claim_due_feeds(
     claimed = lease_rows(session, FeedRow, query, free, owner=owner, until=now + lease)
     if not claimed:
         return []
-    rows = {row.id: row for row in session.scalars(select(FeedRow).where(FeedRow.id.in_(claimed)))}
-    return [rows[row_id] for row_id in claimed if row_id in rows]
+    records = {r.id: r for r in feed_records(session, FeedRow.id.in_(claimed))}
+    return [records[row_id] for row_id in claimed if row_id in records]
 
 
 def next_due_at(session: Session) -> datetime | None:
     """When the next enabled feed is due (``None``: no feed)."""
     return session.scalar(select(func.min(FeedRow.next_poll_at)).where(FeedRow.enabled.is_(True)))
-
-
-def release_feed(session: Session, feed_id: int, owner: str) -> None:
-    session.execute(
-        update(FeedRow)
-        .where(FeedRow.id == feed_id, FeedRow.lease_owner == owner)
-        .values(lease_owner=None, lease_until=None)
-    )
 
 
 def add_chat_feed(session: Session, name: str, url: str) -> FeedRow | None:
@@ -143,8 +188,9 @@ def all_feeds(session: Session) -> list[FeedRow]:
     return list(session.scalars(select(FeedRow).order_by(FeedRow.name)))
 
 
-def feed_by_id(session: Session, feed_id: int) -> FeedRow | None:
-    return session.get(FeedRow, feed_id)
+def feed_by_id(session: Session, feed_id: int) -> FeedRecord | None:
+    found = feed_records(session, FeedRow.id == feed_id)
+    return found[0] if found else None
 
 
 def get_feed(session: Session, name: str) -> FeedRow | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Boolean, Integer, Table, Text, bindparam, case, select, update
+from sqlalchemy import Boolean, Integer, Table, Text, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import FeedRow, OutboxRow, UTCDateTime
@@ -35,28 +35,68 @@ class PollSuccess:
     backlog_entries: int = 0  # entries beyond the per-poll cap, judged without alerts
 
 
+@dataclass(frozen=True, slots=True)
+class FailureCount:
+    """A feed's failing streak once a failed poll is counted (what the retry's delay and the
+    admin alert are decided on)."""
+
+    feed_id: int
+    name: str
+    url: str
+    consecutive_failures: int
+    failing_since: datetime | None
+    last_error: str | None
+    admin_alerted: bool
+
+
 def count_failure(
     session: Session, feed_id: int, *, reason: str, kind: str, now: datetime
-) -> FeedRow | None:
+) -> FailureCount | None:
     """Count a failed poll in the feed's row: one more consecutive failure, failing since
-    ``now`` unless it already was, the reason and its kind, polled at ``now``. The row (for the
-    retry's delay and the admin alert), or ``None`` when the feed is gone."""
-    row = session.get(FeedRow, feed_id)
-    if row is None:
-        return None
-    row.consecutive_failures += 1
-    row.failing_since = row.failing_since or now
-    row.last_error = reason[:1000]
-    row.last_error_kind = kind[:40]
-    row.last_polled_at = now
-    return row
+    ``now`` unless it already was, the reason and its kind, polled at ``now``. The streak (for
+    the retry's delay and the admin alert), or ``None`` when the feed is gone."""
+    c = FeedRow
+    counted = session.execute(
+        update(FeedRow)
+        .where(c.id == feed_id)
+        .values(
+            consecutive_failures=c.consecutive_failures + 1,
+            failing_since=func.coalesce(c.failing_since, bindparam("now", now, UTCDateTime())),
+            last_error=reason[:1000],
+            last_error_kind=kind[:40],
+            last_polled_at=now,
+        )
+        .returning(
+            c.id,
+            c.name,
+            c.url,
+            c.consecutive_failures,
+            c.failing_since,
+            c.last_error,
+            c.admin_alerted,
+        )
+        .execution_options(synchronize_session=False)
+    ).first()
+    return FailureCount(*counted) if counted is not None else None
 
 
-def retry_after_failure(row: FeedRow, *, next_poll_at: datetime, admin_alerted: bool) -> None:
-    """When a failed feed (the row :func:`count_failure` gave) is polled again, and whether
-    its admin alert has been raised."""
-    row.next_poll_at = next_poll_at
-    row.admin_alerted = admin_alerted
+def retry_after_failure(
+    session: Session, feed_id: int, *, next_poll_at: datetime, admin_alerted: bool, owner: str
+) -> None:
+    """When a failed feed (counted by :func:`count_failure`) is polled again, and whether its
+    admin alert has been raised; ``owner``'s lease on it is released."""
+    ours = FeedRow.lease_owner == owner
+    session.execute(
+        update(FeedRow)
+        .where(FeedRow.id == feed_id)
+        .values(
+            next_poll_at=next_poll_at,
+            admin_alerted=admin_alerted,
+            lease_owner=case((ours, None), else_=FeedRow.lease_owner),
+            lease_until=case((ours, None), else_=FeedRow.lease_until),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def record_successes(

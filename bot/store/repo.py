@@ -20,6 +20,7 @@ from bot.store.alerts import (
 from bot.store.common import FEED_SYNC_LOCK, SEED_LOCK, entry_uid, utcnow
 from bot.store.entries import EntryRows, get_entry, latest_entries, seen_uids
 from bot.store.feeds import (
+    FeedRecord,
     FeedSpec,
     add_chat_feed,
     all_feeds,
@@ -27,7 +28,6 @@ from bot.store.feeds import (
     feed_by_id,
     get_feed,
     next_due_at,
-    release_feed,
     remove_chat_feed,
     sync_feeds,
 )
@@ -44,6 +44,7 @@ __all__ = [
     "FEED_SYNC_LOCK",
     "SEED_LOCK",
     "EntryRows",
+    "FeedRecord",
     "FeedSpec",
     "add_alert",
     "add_chat_feed",
@@ -63,7 +64,6 @@ __all__ = [
     "outbox_rows",
     "read_subscriptions_once",
     "recent_alerts",
-    "release_feed",
     "remove_chat_feed",
     "retry_failed",
     "revise_alert_card",

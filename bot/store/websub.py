@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Container
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
+from bot.store.feeds import FeedRecord, feed_records
 from bot.store.models import FeedRow
 
 
 def feeds_to_subscribe(
     session: Session, *, before: datetime, skip: Container[int], new_secret: Callable[[], str]
-) -> list[FeedRow]:
+) -> list[FeedRecord]:
     """Enabled feeds with a hub whose subscription is missing or ends before ``before``
     (except the ids in ``skip``), each given a fresh secret for its request."""
-    rows = session.scalars(
-        select(FeedRow).where(FeedRow.enabled.is_(True), FeedRow.hub_url.is_not(None))
-    ).all()
+    expiring = or_(FeedRow.websub_expires_at.is_(None), FeedRow.websub_expires_at < before)
+    found = feed_records(session, FeedRow.enabled.is_(True), FeedRow.hub_url.is_not(None), expiring)
     due = []
-    for row in rows:
-        expiring = row.websub_expires_at is None or row.websub_expires_at < before
-        if expiring and row.id not in skip:
-            row.websub_secret = new_secret()
-            due.append(row)
-    session.flush()
+    for record in found:
+        if record.id in skip:
+            continue
+        secret = new_secret()
+        session.execute(
+            update(FeedRow)
+            .where(FeedRow.id == record.id)
+            .values(websub_secret=secret)
+            .execution_options(synchronize_session=False)
+        )
+        due.append(replace(record, websub_secret=secret))
     return due
 
 
