@@ -2,7 +2,9 @@
 
 Per fact, at most one change per entry. The rules, in order (the first that applies decides):
 
-1. Historical claims say nothing about now and yield nothing. Asserted claims win over proposed
+1. Historical claims say nothing about now and yield nothing, unless one tells a move from the
+   value in force that the fact never made (a change missed, told late: weak, it waits for a
+   second source). Asserted claims win over proposed
    ones; among several asserted values ``hints.precedence`` decides for states (the most
    advanced event), the latest month for months, otherwise a level moved from the value in
    force ("to 30% from 145%" while 145% is), else the value stated most often (on a
@@ -105,10 +107,10 @@ class Judgement:
 
 def _pick(fact: Fact, claims: Sequence[Claim], current: FactValue) -> Claim:
     """The entry's value for a fact: the most advanced state (``hints.precedence``), the latest
-    month, else one whose stated prior is the value in force ("to 30% from 145%" while 145% is:
-    this fact's own move, where the item gives other layers' rates too), else the value stated
-    most often; among claims of that value a firm one, then one stating a change, then the
-    first."""
+    month, else a value some claim moves from the value in force ("to 30% from 145%" while 145%
+    is: this fact's own move, where the item gives other layers' rates too), else the value
+    stated most often; among claims of that value a firm one, then one stating a change, then
+    the first."""
     if fact.kind is FactKind.STATE:
         rank = {state: i for i, state in enumerate(fact.hints.precedence)}
         best = min(rank.get(str(c.value), len(rank)) for c in claims)
@@ -117,10 +119,11 @@ def _pick(fact: Fact, claims: Sequence[Claim], current: FactValue) -> Claim:
         latest = max(str(c.value) for c in claims)
         claims = [c for c in claims if str(c.value) == latest]
     counts = Counter((value_key(c.value), c.relative) for c in claims)
+    moved = {(value_key(c.value), c.relative) for c in claims if _from_current(c, current)}
     return min(
         enumerate(claims),
         key=lambda ic: (
-            not _from_current(ic[1], current),
+            (value_key(ic[1].value), ic[1].relative) not in moved,
             -counts[(value_key(ic[1].value), ic[1].relative)],
             ic[1].strength is not Strength.FIRM,
             not ic[1].event,
@@ -226,6 +229,20 @@ def _status(
     return ChangeStatus.NOTED, support
 
 
+def _told_late(claims: Sequence[Claim], current: FactValue) -> list[Claim]:
+    """Past moves from the value in force that the fact never made ("last month the US cut its
+    levies to 30% from 145%" while 145% is): a change missed, now told; weak, so it waits for a
+    second source."""
+    return [
+        replace(c, modality=Modality.ASSERTED, strength=Strength.WEAK, event=True)
+        for c in claims
+        if c.relative is None
+        and c.previous is not None
+        and same_value(c.previous, current)
+        and not same_value(c.value, current)
+    ]
+
+
 def _against_its_verb(claim: Claim, value: FactValue, current: FactValue) -> bool:
     """A level whose verb moves it the other way from the value in force ("cut to 47%" while
     30% is): it counts something else."""
@@ -243,7 +260,9 @@ def _judge_fact(
     how: Judgement,
     floor: float | None = None,
 ) -> Change | None:
-    mine = [c for c in claims if c.modality is not Modality.HISTORICAL]
+    mine = [c for c in claims if c.modality is not Modality.HISTORICAL] or _told_late(
+        claims, state.value
+    )
     if not mine:
         return None
     asserted = [c for c in mine if c.modality is Modality.ASSERTED]

@@ -168,7 +168,8 @@ class ClaimExtractor:
         if self.is_opinion(title, link):
             claims = [proposed(c) for c in claims]
         if self.lexicon.any(self.roles.correction, " ".join(units[:3])):
-            claims = [replace(c, correction=True) for c in claims]
+            retold = {_evidence(u) for u in units if self.lexicon.any(self.roles.retold_error, u)}
+            claims = [replace(c, correction=True) for c in claims if c.evidence not in retold]
         return claims
 
     # --- claims ---------------------------------------------------------------------------

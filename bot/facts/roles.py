@@ -79,6 +79,7 @@ class Roles(RoleSet):
     interim: str = "interim_rulings"
     layers: str = "whole_layers"
     denial: str = "denial_markers"
+    retold_error: str = "retold_error"  # a correction's sentence retelling the error
     lowering: str = "lowering_verbs"
     raising: str = "raising_verbs"
 

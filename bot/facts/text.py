@@ -216,6 +216,10 @@ _ARROW = re.compile(
     rf"(?<![\w.])({_DIGITS}){_UNIT}?\s*(?:->|→|⟶|=>|-->)\s*({_DIGITS}){_UNIT}", re.IGNORECASE
 )
 _FIGURE = re.compile(rf"(?<![\w.])({_DIGITS}){_UNIT}(?![\w-]*\s*points?\b)", re.IGNORECASE)
+# a unit joined by a hyphen, as an adjective: "the 10-percent tariff", "a 5-percentage-point cut"
+_HYPHEN_UNIT = re.compile(
+    rf"(?<![\w.])({_DIGITS})-(per-?cent|pct|percentage-points?)\b", re.IGNORECASE
+)
 
 
 class Role(StrEnum):
@@ -270,9 +274,9 @@ _TO_ZERO = re.compile(r"\b((?:down\s+)?to|at)\s+zero\b(?!\s*(?:-|\s)?(?:percent|
 
 
 def normalise_figures(text: str) -> str:
-    """Number words before a percent unit or "(percentage) points" become digits; bare range
-    ends get the unit; an arrow between two rates ("10% -> 20%", a note's shorthand) reads
-    "from 10% to 20%"."""
+    """A unit joined by a hyphen stands apart ("10-percent"); number words before a percent unit
+    or "(percentage) points" become digits; bare range ends get the unit; an arrow between two
+    rates ("10% -> 20%", a note's shorthand) reads "from 10% to 20%"."""
 
     def to_digits(match: re.Match[str]) -> str:
         tail = text[match.end() : match.end() + 20]
@@ -281,6 +285,7 @@ def normalise_figures(text: str) -> str:
         number = words_to_number(match.group(0))
         return match.group(0) if number is None else f"{number:g}"
 
+    text = _HYPHEN_UNIT.sub(lambda m: f"{m.group(1)} {m.group(2).replace('-', ' ')}", text)
     text = _TO_ZERO.sub(lambda m: f"{m.group(1)} 0%", text)
     text = _with_range_units(_WORD_NUMBER.sub(to_digits, text))
     return _ARROW.sub(r"from \1% to \2%", text)

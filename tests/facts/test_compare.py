@@ -328,3 +328,24 @@ def test_a_level_its_verb_moves_the_other_way_is_another_measure(catalogue: Cata
     assert judged(catalogue, [down_by_a_cut], us_tariff_china=40.0) == [(US, 40.0, 25.0, CHANGED)]
     down_by_a_raise = replace(claim(CN, 15.0), direction=1)
     assert judged(catalogue, [down_by_a_raise], china_tariff_us=40.0)[0][3] is NOTED
+
+
+def test_a_move_missed_and_told_late_waits_for_a_second_source(catalogue: Catalogue) -> None:
+    """ "Last month the US cut its levies to 40% from 90%" while 90% is in force: a change the
+    fact never made, reported (weak) until a second source; a past move from another value, or
+    to a value the fact had before, says nothing."""
+    told = claim(US, 40.0, H, previous=90.0)
+    assert judged(catalogue, [told], us_tariff_china=90.0) == [(US, 90.0, 40.0, REPORTED)]
+    other = report(40.0, "second.example")
+    assert judged(catalogue, [told], reports=(other,), us_tariff_china=90.0)[0][3] is CHANGED
+    assert judged(catalogue, [claim(US, 40.0, H, previous=70.0)], us_tariff_china=90.0) == []
+
+
+def test_the_value_moved_from_the_value_in_force_takes_its_firmest_claim(
+    catalogue: Catalogue,
+) -> None:
+    """A firm headline "to 30%" and a weak body "said he would cut it to 30% from 145%": the
+    value is the move from the value in force; its firm claim decides, with the body's prior."""
+    headline = claim(US, 30.0)
+    body = claim(US, 30.0, strength=WEAK, previous=145.0)
+    assert judged(catalogue, [body, headline]) == [(US, 145.0, 30.0, CHANGED)]

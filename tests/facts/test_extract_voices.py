@@ -10,6 +10,7 @@ import pytest
 
 from bot.facts.extract import ClaimExtractor
 from bot.facts.model import Modality, Strength
+from bot.facts.text import normalise_figures
 from tests.facts.test_extract import claims_of
 
 A, P = Modality.ASSERTED, Modality.PROPOSED
@@ -101,6 +102,41 @@ VOICES = [
         "to 5 percent from 15 percent.",
         {FENT: {(5.0, A, F)}, US: None},
     ),
+    # a call is no round of talks
+    ("Xi holds phone talks with Trump", "The two presidents spoke for an hour.", {TALKS: None}),
+    # "the 10-percent tariff": a unit joined by a hyphen is a figure; cancelling it is relative
+    (
+        "Statement",
+        "The ministry said the US would cancel the 5-percent so-called fentanyl tariff on Chinese "
+        "goods.",
+        {FENT: {(-5.0, A, F)}},
+    ),
+    # a correction notice's sentence retelling the error claims nothing
+    (
+        "Correction: fentanyl levy figure",
+        "An item in Tuesday's market wrap said the US had removed its fentanyl tariff on Chinese "
+        "goods. We regret the error.",
+        {FENT: None},
+    ),
+    # the tariff truce continued, in the order's own title; a push to extend it is not yet that
+    (
+        "Continuing the Suspension of Heightened Reciprocal Tariffs on the People's Republic of "
+        "China",
+        "After talks between the United States and China, the suspension of the heightened "
+        "reciprocal tariff is continued until June 1, 2028.",
+        {TALKS: {("agreement", A, F)}},
+    ),
+    (
+        "US-China talks in Oslo end with a push to extend the tariff pause",
+        "",
+        {TALKS: {("held", A, W)}},
+    ),
+    # both parties named as one ("US and Chinese teams") in an item on trade
+    (
+        "Live: US and Chinese teams begin talks in Oslo",
+        "Bessent and He Lifeng went in at nine.",
+        {TALKS: {("held", A, F)}},
+    ),
 ]
 
 
@@ -121,3 +157,9 @@ def test_a_level_keeps_the_way_its_verb_moves_it(extractor: ClaimExtractor) -> N
     assert [c.direction for c in cut] == [-1]
     assert [c.direction for c in raised] == [1]
     assert [c.direction for c in said] == [0]
+
+
+def test_a_hyphenated_unit_is_a_figure() -> None:
+    assert normalise_figures("the 10-percent duty and a 5-percentage-point cut") == (
+        "the 10 percent duty and a 5 percentage point cut"
+    )

@@ -47,9 +47,23 @@ MOVES = [
         "美国财政部长贝森特表示，他将于下周在奥斯陆与何立峰会谈。",
         {(TALKS, "scheduled")},
     ),
+    (  # 将访英并举行: the visit and its meeting are still ahead
+        "外交部：何立峰将访英并举行中美经贸磋商机制会议",
+        "外交部发言人宣布，何立峰将于6月8日至13日访问英国。",
+        {(TALKS, "scheduled")},
+    ),
+    (  # both parties to meet on a date
+        "新华社电",
+        "特朗普称，美中代表团将于6月9日在奥斯陆会面，讨论经贸问题。",
+        {(TALKS, "scheduled")},
+    ),
 ]
 
 TRAPS = [
+    # a call between the presidents is no round of talks; progress as a thing is no progress made
+    ("习近平同美国总统特朗普通电话", "习近平指出，日内瓦经贸会谈取得的进展来之不易。"),
+    # a tariff on imports from everywhere is not the tariff on China
+    ("特朗普宣布对全球进口商品加征15%临时关税", "白宫称该关税最长实施150天。"),
     # talks about an extension are no extension
     ("商务部答记者问", "答：双方在会谈中就关税暂停期的延期问题交换了意见。"),
     # what accounts online say is a rumour
