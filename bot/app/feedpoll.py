@@ -10,12 +10,13 @@ than ``schedule.first_run_backlog_hours``); the rest of an archive is judged lat
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.app.pipeline import Item, entry_is_backlog
+from bot.config import BotConfig
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import FetchResult, Validators
 from bot.feeds.parse import ParsedFeed
@@ -51,16 +52,22 @@ PUSHED = FetchResult(url="", final_url="", outcome="new", body=None, validators=
 """The result a body pushed by a WebSub hub stands in for (nothing of it is recorded)."""
 
 
-async def fetch_and_parse(worker: Worker, feed: FeedRecord) -> FeedPoll | FetchResult:
-    """Fetch and parse one feed: its poll, or the failed result to record."""
+async def fetch_and_parse(
+    worker: Worker, feed: FeedRecord, fetched: Callable[[], None] = lambda: None
+) -> FeedPoll | FetchResult:
+    """Fetch and parse one feed: its poll, or the failed result to record. ``fetched`` is
+    called once the fetch is over, before the body is parsed."""
     validators = Validators(feed.etag, feed.last_modified, feed.content_hash)
     try:
-        result = await worker.fetcher.fetch(
-            feed.url,
-            validators,
-            allow_file=feed.allow_file and feed.origin == "config",
-            untrusted=feed.origin == "chat",
-        )
+        try:
+            result = await worker.fetcher.fetch(
+                feed.url,
+                validators,
+                allow_file=feed.allow_file and feed.origin == "config",
+                untrusted=feed.origin == "chat",
+            )
+        finally:
+            fetched()
         if result.outcome == "error":
             return result
         parsed = ParsedFeed()
@@ -68,7 +75,7 @@ async def fetch_and_parse(worker: Worker, feed: FeedRecord) -> FeedPoll | FetchR
             parsed = await worker.parse(feed, result.body, result.content_type)
         if parsed.failure:  # a body that cannot be read (charset, a listing's layout)
             return replace(result, outcome="error", error=parsed.failure, error_kind="parse")
-        return FeedPoll(feed, replace(result, body=None), parsed)
+        return FeedPoll(feed, result if result.body is None else replace(result, body=None), parsed)
     except Exception as exc:  # one feed's bug must not stop the others
         log.exception("feed %s: poll failed", feed.name, extra={"feed": feed.name})
         return FetchResult(
@@ -83,15 +90,13 @@ async def fetch_and_parse(worker: Worker, feed: FeedRecord) -> FeedPoll | FetchR
 
 
 def new_entries(
-    poll: FeedPoll,
-    seen: Collection[str],
-    *,
-    cap: int,
-    backlog_hours: float | None,
-    now: datetime,
+    poll: FeedPoll, seen: Collection[str], config: BotConfig, now: datetime
 ) -> tuple[list[tuple[Entry, bool]], list[Entry]]:
-    """The poll's entries not in ``seen`` (stored uids): the newest ``cap`` to judge now, each
-    with whether it is backlog, and the rest (newest first), to judge later as backlog."""
+    """The poll's entries not in ``seen`` (stored uids): the newest ``fetch.max_entries_per_poll``
+    to judge now, each with whether it is backlog, and the rest (newest first), to judge later
+    as backlog."""
+    cap = config.fetch.max_entries_per_poll
+    backlog_hours = config.schedule.first_run_backlog_hours
     fresh: dict[str, Entry] = {}
     for entry in poll.parsed.entries:
         uid = repo.entry_uid(entry.feed, entry.entry_id)

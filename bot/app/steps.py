@@ -21,6 +21,7 @@ class Steps:
         self.error: BaseException | None = None  # why a step failed: the sweep stops
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._cancelled = False
 
     def start(self, step: str, coroutine: Coroutine[Any, Any, object]) -> None:
         """Run one step while the coordinator goes on; one step of each kind at a time."""
@@ -38,6 +39,10 @@ class Steps:
         self.spawn(run())
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """Run a task (not once :meth:`cancel` was called: the sweep is over)."""
+        if self._cancelled:
+            coroutine.close()
+            return
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -52,5 +57,6 @@ class Steps:
         self._wake.clear()
 
     def cancel(self) -> None:
+        self._cancelled = True
         for task in list(self._tasks):
             task.cancel()

@@ -1,18 +1,19 @@
 """One sweep over the due feeds, as a stream: no feed waits for another.
 
-Feeds are claimed a page at a time (one transaction, one UPDATE) and fetched concurrently under
-the fetcher's limits; each body is parsed as soon as it arrives (in the pool's worker
-processes), its entries not stored yet are found in bulk and analysed in the pool. Ready
-entries are judged together in published order, a batch per transaction
-(``bot/app/pipeline.py``), once every feed claimed so far is ready, or once they have waited
-``GATHER_SECONDS`` for the slower ones, or once ``GATHER_ENTRIES`` are ready: the entries of the
-feeds polled together are judged in published order across feeds (the first report of a change
-is the one credited with it), and a slow feed holds the others back a second at most. A feed's
-poll result is written once its last entry is judged, with the other feeds' results in batches
-(one transaction, one statement: an unchanged feed costs one row). The coordinator never waits
-for the store: a claim, a look-up of the entries seen, a batch judged and a batch of results
-written are each a step of their own (``bot/app/steps.py``: one of each kind at a time), so
-fetches go on meanwhile; a feed not modified (or without entries) is done without a look-up.
+Feeds are claimed a page at a time (one transaction, one UPDATE) and fetched concurrently as the
+fetcher has connections for them (``bot/app/fetchslots.py``); each body is parsed as soon as it
+arrives (in the pool's worker processes), its entries not stored yet are found in bulk and
+analysed in the pool. Ready entries are judged together in published order, a batch per
+transaction (``bot/app/pipeline.py``), once every feed claimed so far is ready, or once they
+have waited ``GATHER_SECONDS`` for the slower ones, or once ``GATHER_ENTRIES`` are ready: the
+entries of the feeds polled together are judged in published order across feeds (the first
+report of a change is the one credited with it), and a slow feed holds the others back a second
+at most. A feed's poll result is written once its last entry is judged, with the other feeds'
+results in batches (one transaction, one statement: an unchanged feed costs one row). The
+coordinator never waits for the store: a claim, a look-up of the entries seen, a batch judged
+and a batch of results written are each a step of their own (``bot/app/steps.py``: one of each
+kind at a time), so fetches go on meanwhile; a feed not modified (or without entries) is done
+without a look-up.
 
 Fairness. At most ``fetch.max_entries_per_poll`` entries of a feed, its newest, are judged as
 new; the rest of an archive is judged as backlog (stored and judged for the facts' history,
@@ -47,10 +48,10 @@ from bot.app.feedpoll import (
     new_entries,
     with_article,
 )
+from bot.app.fetchslots import FetchSlots
 from bot.app.pipeline import Failed, Item
 from bot.app.steps import Steps
 from bot.feeds.entry import Entry
-from bot.feeds.fetch import FetchResult
 from bot.feeds.parse import ParsedFeed
 from bot.store import repo
 from bot.store.db import StoreError
@@ -76,7 +77,8 @@ class Sweep:
     ignore_schedule: bool = False
     on_feed: Callable[[int], None] = lambda _n: None
     _active: set[int] = field(default_factory=set)  # claimed, result not written yet
-    _fetching: int = 0
+    _fetching: int = 0  # claimed feeds not fetched and parsed yet (started or not)
+    _slots: FetchSlots = field(init=False)  # claimed feeds waiting for a connection
     _parsed: list[FeedPoll] = field(default_factory=list)
     _analysing: int = 0  # analysis jobs in flight (new entries)
     _analysing_backlog: int = 0  # analysis jobs in flight (an archive's older entries)
@@ -93,6 +95,12 @@ class Sweep:
 
     def __post_init__(self) -> None:
         self._results = PollResults(self.worker)
+        fetch = self.worker.ctx.config.fetch
+        self._slots = FetchSlots(
+            fetch.concurrency,
+            fetch.per_host_concurrency,
+            lambda feed, fetched: self._steps.spawn(self._fetch(feed, fetched)),
+        )
 
     # --- the coordinator ------------------------------------------------------------------
 
@@ -145,7 +153,7 @@ class Sweep:
     # --- claiming and fetching -------------------------------------------------------------
 
     def _capacity(self) -> int:
-        return self.worker.ctx.config.fetch.concurrency * 2 - self._fetching
+        return self._slots.total * 2 - self._fetching
 
     def _may_claim(self) -> bool:
         """A sweep over every feed claims page after page; a scheduled one claims the feeds
@@ -167,29 +175,27 @@ class Sweep:
             self._exhausted = len(feeds) < limit
         else:
             self._exhausted = not feeds
-        for feed in feeds:
-            self._active.add(feed.id)
-            self._fetching += 1
-            self._steps.spawn(self._fetch(feed))
+        self._active.update(feed.id for feed in feeds)
+        self._fetching += len(feeds)
+        self._slots.add(feeds)  # started as the fetcher has connections for them
         self.stats.feeds += len(feeds)
         return bool(feeds)
 
-    async def _fetch(self, feed: FeedRecord) -> None:
-        """Fetch and parse one feed; a failure is recorded with the sweep's results."""
+    async def _fetch(self, feed: FeedRecord, fetched: Callable[[], None]) -> None:
+        """Fetch and parse one feed (``fetched``: its connection may serve another feed); a
+        failure is recorded with the sweep's results."""
         try:
-            polled = await fetch_and_parse(self.worker, feed)
+            polled = await fetch_and_parse(self.worker, feed, fetched)
             if isinstance(polled, FeedPoll):
                 self._parsed.append(polled)
-            else:
-                self._fail(feed, polled)
+            else:  # recorded with the sweep's results
+                self.stats.failed_feeds += 1
+                self._results.failure(feed, polled)
+                self.on_feed(1)
         finally:
+            fetched()
             self._fetching -= 1
             self._steps.wake()
-
-    def _fail(self, feed: FeedRecord, result: FetchResult) -> None:
-        self.stats.failed_feeds += 1
-        self._results.failure(feed, result)
-        self.on_feed(1)
 
     # --- which entries are new -------------------------------------------------------------
 
@@ -210,12 +216,9 @@ class Sweep:
                 poll.failures += 1
                 self._done(poll)
             return True
-        config = self.worker.ctx.config
-        hours = config.schedule.first_run_backlog_hours
         now = repo.utcnow()
-        cap = config.fetch.max_entries_per_poll
         for poll in polls:
-            items, rest = new_entries(poll, seen, cap=cap, backlog_hours=hours, now=now)
+            items, rest = new_entries(poll, seen, self.worker.ctx.config, now)
             poll.waiting = len(items) + len(rest)
             poll.backlog_entries = len(rest)
             self._waiting += len(items)
@@ -238,14 +241,12 @@ class Sweep:
             return
         batch, self._leftovers = self._leftovers[:JUDGE_BATCH], self._leftovers[JUDGE_BATCH:]
         self._waiting += len(batch)
-        by_poll: dict[int, list[tuple[Entry, bool]]] = {}
-        polls: dict[int, FeedPoll] = {}
+        by_poll: dict[FeedPoll, list[tuple[Entry, bool]]] = {}  # a poll hashes as itself
         for poll, entry in batch:
-            by_poll.setdefault(id(poll), []).append((entry, True))
-            polls[id(poll)] = poll
-        for key, items in by_poll.items():
+            by_poll.setdefault(poll, []).append((entry, True))
+        for poll, items in by_poll.items():
             self._analysing_backlog += 1
-            self._steps.spawn(self._analyse(polls[key], items, backlog_lane=True))
+            self._steps.spawn(self._analyse(poll, items, backlog_lane=True))
 
     async def _analyse(
         self, poll: FeedPoll, items: list[tuple[Entry, bool]], *, backlog_lane: bool = False
