@@ -116,10 +116,13 @@ class PatternFinder:
                 continue
             found: list[PatternHit] = []
             mentions: list[PatternHit] = []
+            lead = next((u for u in units if not (title and u.strip() in title)), "")
             for sentence in units:
-                if not self.meets(rule.sentence_requires, f"{sentence} {title}"):
-                    continue  # the title frames every sentence under it
                 headline = bool(title) and sentence.strip() in title
+                # the title frames every sentence under it; the lead sentence frames the title
+                context = f"{sentence} {lead}" if headline else f"{sentence} {title}"
+                if not self.meets(rule.sentence_requires, context):
+                    continue
                 for clause in parts[sentence]:
                     found += self._matches(
                         rule, sentence, clause, day, retrospective, published, headline

@@ -16,6 +16,7 @@ from tests.facts.test_extract import claims_of
 A, P = Modality.ASSERTED, Modality.PROPOSED
 F, W = Strength.FIRM, Strength.WEAK
 US, FENT, TALKS = "us-tariff-china", "us-fentanyl-tariff-china", "trade-talks"
+CN = "china-tariff-us"
 ENVOY, SANCTIONS = "china-fentanyl-envoy", "forensics-institute-sanctions"
 COOPERATION = "counternarcotics-cooperation"
 
@@ -136,6 +137,41 @@ VOICES = [
         "Live: US and Chinese teams begin talks in Oslo",
         "Bessent and He Lifeng went in at nine.",
         {TALKS: {("held", A, F)}},
+    ),
+    # a live headline takes its trade context from the lead sentence under it
+    (
+        "LIVE: Oslo round begins at the city hall",
+        "Cars carrying Bessent and He Lifeng pulled up at nine and the teams are now inside.",
+        {TALKS: {("held", A, F)}},
+    ),
+    (
+        "LIVE: US and Chinese negotiators sit down at the Oslo city hall",
+        "",
+        {TALKS: {("held", A, W)}},
+    ),
+    (
+        "He Lifeng to lead delegation to Norway for China-US consultations",
+        "",
+        {TALKS: {("scheduled", A, W)}},
+    ),
+    # another country's own deal is not the talks' deal
+    (
+        "Aluminium duties rise for most suppliers",
+        "Norway was spared for now while it finalises its own arrangement with Washington on "
+        "Chinese-made parts.",
+        {TALKS: None},
+    ),
+    # leaders agreeing to end a duty close a deal; a fentanyl tariff is a trade measure
+    (
+        "Trump and Xi agree to end the fentanyl tariff in a Hanoi deal",
+        "The White House said the last 5 percent fentanyl duty on Chinese goods goes on June 1.",
+        {TALKS: {("agreement", A, F)}},
+    ),
+    # what a president would love is a wish
+    (
+        "Trump says he'd 'love' China to cut its tariffs on US goods to zero",
+        "",
+        {CN: {(0.0, P, W)}},
     ),
 ]
 

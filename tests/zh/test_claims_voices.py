@@ -57,9 +57,28 @@ MOVES = [
         "特朗普称，美中代表团将于6月9日在奥斯陆会面，讨论经贸问题。",
         {(TALKS, "scheduled")},
     ),
+    (  # conditions for holding the talks not there: stalled, whatever was planned
+        "商务部：原定10月举行的中美经贸磋商“暂不具备条件”",
+        "发言人说，原计划于10月进行的磋商目前不具备举行的条件。",
+        {(TALKS, "stalled")},
+    ),
+    (  # the talks open (开场, 登场, 展开)
+        "中美经贸会谈在奥斯陆开场",
+        "双方代表团下午进入会场，会谈预计持续两天。",
+        {(TALKS, "held")},
+    ),
+    (  # a truce extended again (再延一年)
+        "白宫：对华对等关税暂停期再延一年",
+        "白宫发布行政令宣布上述安排。",
+        {(TALKS, "agreement")},
+    ),
 ]
 
 TRAPS = [
+    # a bill's aim is a proposal
+    ("参议员提出议案", "数名美国参议员提出议案，主张在五年内把对华关税提高到至少40%。"),
+    # an event as a point in time past (中断后…首次) states nothing now
+    ("新华社电", "这是3月磋商中断后双方首次恢复面对面接触。"),
     # a call between the presidents is no round of talks; progress as a thing is no progress made
     ("习近平同美国总统特朗普通电话", "习近平指出，日内瓦经贸会谈取得的进展来之不易。"),
     # a tariff on imports from everywhere is not the tariff on China

@@ -37,6 +37,8 @@ from bot.facts.zh.text import time_refs
 # an opening "together with ...," phrase (连同此前加征的20%，...): its past is the part's, not
 # the level that follows
 _WITH_OPENING = re.compile(r"^(?:连同|加上|算上)[^，,。；;]*[，,]")
+# an event followed by 后, 以来: a point in time behind the sentence's own news
+_SINCE = re.compile(r"(?:之后|以后|后|以来)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +92,8 @@ def judge(
         return None
     if scope.core_is_pattern and markers.unchanged.search(scope.after):
         return None  # 前体化学品管控不受影响: the measure stands, nothing new
-    if scope.background or retrospective:
-        return Verdict(Modality.HISTORICAL)
+    if scope.background or retrospective or (scope.core_is_pattern and _SINCE.match(scope.after)):
+        return Verdict(Modality.HISTORICAL)  # 磋商中断后…首次: the event marks a time past
     sentence = scope.sentence
     core_words = "" if scope.core_is_pattern else scope.core
     near = scope.before + core_words + scope.after
