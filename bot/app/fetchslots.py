@@ -13,6 +13,7 @@ hold whatever happens here (a redirect to another host): this only orders the st
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from bot.store.feeds import FeedRecord
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a sweep asks for each feed's URL again and again
 def host_of(url: str) -> str:
     """The key aiohttp's per-host limit counts ``url`` under (``""``: not a network URL)."""
     try:

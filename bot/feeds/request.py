@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,12 +74,17 @@ def looks_like_ip(host: str) -> bool:
     return ":" in host or host.replace(".", "").isdigit()
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a feed's URL is parsed once, not at each poll
+def _parsed(url: str) -> URL:
+    return URL(url)
+
+
 def check_url(url: str | URL, guard: AddressGuard) -> URL:
     """``url`` parsed, if it may be requested: http(s), a host, and an IP literal host that
     ``guard`` lets through. Raises :class:`FetchFailure` (kind ``url``, ``scheme`` or
     ``blocked``) otherwise."""
     try:
-        parsed = url if isinstance(url, URL) else URL(url)
+        parsed = url if isinstance(url, URL) else _parsed(url)
     except (ValueError, TypeError) as exc:
         raise FetchFailure("invalid url", "url") from exc
     if parsed.scheme.lower() not in ALLOWED_SCHEMES:

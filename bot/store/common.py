@@ -9,9 +9,11 @@ over.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, text, update
+from sqlalchemy import ColumnElement, Row, Select, text, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import FeedRow, OutboxRow
@@ -59,6 +61,24 @@ def lease_rows(
     the lease is one conditional UPDATE that takes only the rows where ``still_free`` still
     holds.
     """
+    leased = lease_rows_returning(
+        session, table, candidates, still_free, owner=owner, until=until, columns=(table.id,)
+    )
+    return [row[0] for row in leased]
+
+
+def lease_rows_returning(
+    session: Session,
+    table: type[FeedRow] | type[OutboxRow],
+    candidates: Select[int],
+    still_free: ColumnElement[bool],
+    *,
+    owner: str,
+    until: datetime,
+    columns: Sequence[Any],
+) -> list[Row[Any]]:
+    """:func:`lease_rows`, giving the leased rows' ``columns`` (the first one the id) as the
+    UPDATE returns them, in the candidates' order."""
     if is_postgres(session):
         candidates = candidates.with_for_update(skip_locked=True)
     wanted = list(session.scalars(candidates))
@@ -68,8 +88,8 @@ def lease_rows(
         update(table)
         .where(table.id.in_(wanted), still_free)
         .values(lease_owner=owner, lease_until=until)
-        .returning(table.id)
+        .returning(*columns)
         .execution_options(synchronize_session=False)
     )
-    leased = set(result.scalars())
-    return [row_id for row_id in wanted if row_id in leased]
+    leased = {row[0]: row for row in result}
+    return [leased[row_id] for row_id in wanted if row_id in leased]
