@@ -96,9 +96,12 @@ def _reported_would(sentence: str, scope: str, markers: Markers) -> bool:
 
 
 def _proposal(text: str, sentence: str, scope: str, markers: Markers) -> bool:
-    for pattern in (markers.rumour, markers.forecast, markers.wish):
+    for pattern in (markers.rumour, markers.forecast):
         if pattern.search(sentence):
             return True
+    wish = markers.wish.search(sentence)
+    if wish and not markers.decision.search(sentence[: wish.start()]):
+        return True  # not a rule announced: "announced that exporters must obtain a licence"
     for match in markers.proposal.finditer(text):
         if match.group(0).lower() == "would" and _reported_would(sentence, scope, markers):
             continue

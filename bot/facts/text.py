@@ -49,7 +49,8 @@ _CLAUSE_BREAK = re.compile(
     r"in response to|although|though|even as)\s)"
     rf"|\s+(?<!such )(?<!as well )(?<!known )(?<!same )(?<!seen )(?<!so )(?<!designated )"
     rf"(?<!named )(?<!appointed )(?<!chosen )(?<!selected )(?<!tapped )(?<!picked )(?<!serve )"
-    rf"(?<!serves )(?<!served )(?<!acting )(?<!confirmed )(?<!installed )"
+    rf"(?<!serves )(?<!served )(?<!acting )(?<!confirmed )(?<!installed )(?<!take over )"
+    rf"(?<!takes over )(?<!took over )(?<!taking over )"
     rf"(?=as\s+(?!(?:{_AS_NOT_CLAUSE})\b))",
     re.IGNORECASE,
 )

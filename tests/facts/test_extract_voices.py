@@ -167,6 +167,44 @@ VOICES = [
         "The White House said the last 5 percent fentanyl duty on Chinese goods goes on June 1.",
         {TALKS: {("agreement", A, F)}},
     ),
+    # more ways a live blog tells a round begun; a state visit ahead is a summit ahead
+    (
+        "Live: Oslo talks get under way at the city hall",
+        "The US and Chinese teams began their sixth round shortly after ten.",
+        {TALKS: {("held", A, F)}},
+    ),
+    (
+        "Foreign Ministry confirms",
+        "President Trump will pay a state visit to China from June 3 to 5, a spokesperson said.",
+        {TALKS: {("scheduled", A, F)}},
+    ),
+    # a deal reached, told in the passive; a summit that yields a package
+    (
+        "Hanoi summit",
+        "Trump said a one-year deal on rare earths had been reached with Xi.",
+        {TALKS: {("agreement", A, F)}},
+    ),
+    ("Hanoi summit yields trade package for Trump and Xi", "", {TALKS: {("agreement", A, W)}}),
+    # a working group on drugs meeting is no round of trade talks
+    (
+        "US and China agree to reconvene their drug working group",
+        "The bilateral working group will meet this month, the State Department said.",
+        {TALKS: None},
+    ),
+    # a rule announced with "must" is a rule, not a wish
+    (
+        "China requires licences for precursor exports to North America",
+        "The commerce ministry announced that, from today, exporters must obtain a licence before "
+        "shipping 9 listed precursor chemicals to the United States.",
+        {"china-precursor-controls": {("2025-06", A, F)}},
+    ),
+    # a hand-over "as the lead" keeps its clause
+    (
+        "Drug talks",
+        "The ministry said Vice Minister Zhou Lan will take over as the Chinese lead for fentanyl "
+        "talks with the United States.",
+        {ENVOY: {("Zhou Lan", A, F)}},
+    ),
     # what a president would love is a wish
     (
         "Trump says he'd 'love' China to cut its tariffs on US goods to zero",
