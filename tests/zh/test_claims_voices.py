@@ -72,6 +72,21 @@ MOVES = [
         "白宫发布行政令宣布上述安排。",
         {(TALKS, "agreement")},
     ),
+    (  # agreed now on an extension ahead: the agreement is made
+        "中美商定对等关税暂停期",
+        "双方商定将对华对等关税24%部分的暂停期再延长一年。",
+        {(TALKS, "agreement")},
+    ),
+    (  # what was planned no longer has the conditions to be held
+        "商务部答记者问",
+        "发言人说，原定本月举行的新一轮中美经贸磋商已不具备举行条件。",
+        {(TALKS, "stalled")},
+    ),
+    (  # a state visit ahead is a summit ahead
+        "外交部发言人宣布",
+        "应国家主席习近平邀请，美国总统特朗普将于6月3日至5日对中国进行国事访问。",
+        {(TALKS, "scheduled")},
+    ),
 ]
 
 TRAPS = [

@@ -33,6 +33,8 @@ _INSTITUTION_AFTER = re.compile(
     r"局(?!长)|部(?!长)|司(?!长)|处(?!长)|厅(?!长)|委(?!员)|办|院(?!长)|中心|组(?!长)|署(?!长)"
 )
 _PARTY_NEAR = 30
+# agreed now on what comes later (同意将…延长): the agreement is made, its terms are ahead
+_AGREED_AHEAD = re.compile(r"(?:同意|商定|约定|决定)(?:将|把|于)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,8 @@ class ZhPatternFinder:
                                         answer)  # fmt: skip
                 if verdict is None:
                     continue
-                value = _later_state(rule, value, verdict)
+                agreed = _AGREED_AHEAD.search(sentence[: clause.start + match.start()])
+                value = value if agreed else _later_state(rule, value, verdict)
                 ahead = str(value) in {later for _, later in rule.future}
                 hits.append(PatternHit(rule.fact_id, value, verdict, False, sentence, ahead))
         return hits
