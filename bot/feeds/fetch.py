@@ -22,6 +22,7 @@ and on the bytes produced by decompression.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Iterable
@@ -200,8 +201,13 @@ class Fetcher:
     @staticmethod
     def _record(result: FetchResult, target: Target) -> FetchResult:
         if target == "feed":
-            metrics.FEED_POLLS.labels(result.outcome).inc()
+            _polls(result.outcome).inc()
         if result.error_kind is not None:
             metrics.FETCH_FAILURES.labels(target, result.error_kind).inc()
-        metrics.FETCH_SECONDS.labels(target).observe(result.elapsed)
+        _seconds(target).observe(result.elapsed)
         return result
+
+
+# each fetch counts under a handful of labels: their children are looked up once
+_polls = functools.cache(metrics.FEED_POLLS.labels)
+_seconds = functools.cache(metrics.FETCH_SECONDS.labels)
