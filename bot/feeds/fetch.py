@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from types import TracebackType
+from typing import Any
 
 from aiohttp.abc import AbstractResolver
 
@@ -209,5 +210,11 @@ class Fetcher:
 
 
 # each fetch counts under a handful of labels: their children are looked up once
-_polls = functools.cache(metrics.FEED_POLLS.labels)
-_seconds = functools.cache(metrics.FETCH_SECONDS.labels)
+@functools.cache
+def _polls(outcome: str) -> Any:
+    return metrics.FEED_POLLS.labels(outcome)
+
+
+@functools.cache
+def _seconds(target: str) -> Any:
+    return metrics.FETCH_SECONDS.labels(target)
