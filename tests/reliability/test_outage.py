@@ -78,17 +78,19 @@ def test_a_post_whose_fate_is_unknown_is_not_repeated_while_history_is_unreadabl
     deployment.feeds.publish("wire-blind", items)
     deployment.write_config()
     rows = len(items) * len(deployment.channels)
-    began = time.monotonic()
-    posts_fail_until, history_fails_until = began + 6, began + 16
-    deployment.slack.outages += [
-        Outage(until=posts_fail_until, pattern=("recorded-500",), methods=("chat.postMessage",)),
-        Outage(until=history_fails_until, pattern=("429",), methods=("conversations.history",)),
-    ]
+    # the windows open when the first post arrives, however long the worker takes to start
+    posts = Outage(until=time.monotonic() + 600, pattern=("recorded-500",),
+                   methods=("chat.postMessage",))  # fmt: skip
+    history = Outage(until=time.monotonic() + 600, pattern=("429",),
+                     methods=("conversations.history",))  # fmt: skip
+    deployment.slack.outages += [posts, history]
 
     process = deployment.start("replica-a")
     try:
-        assert wait_for(lambda: time.monotonic() >= history_fails_until, 20)
-        assert deployment.slack.failures["chat.postMessage:recorded-500"] > 0
+        assert wait_for(lambda: deployment.slack.failures["chat.postMessage:recorded-500"] > 0, 120)
+        first_post = time.monotonic()
+        posts.until, history.until = first_post + 6, first_post + 16
+        assert wait_for(lambda: time.monotonic() >= history.until, 30)
         assert wait_for(lambda: outbox_statuses(deployment.database_url)["sent"] == rows, 180)
     finally:
         kill(process)
