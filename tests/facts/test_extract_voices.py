@@ -205,6 +205,15 @@ VOICES = [
         "talks with the United States.",
         {ENVOY: {("Zhou Lan", A, F)}},
     ),
+    # a truce mentioned is no deal made; a round that runs into the evening is held
+    (
+        "Bessent and He Lifeng to meet in Oslo next week as truce deadline looms",
+        "",
+        {TALKS: {("scheduled", A, W)}},
+    ),
+    ("The week in trade: the Geneva truce holds, but the mood sours", "", {TALKS: None}),
+    ("LIVE: US-China talks in Oslo run into the evening", "", {TALKS: {("held", A, W)}}),
+    ("US and China extend tariff truce by 90 days", "", {TALKS: {("agreement", A, W)}}),
     # what a president would love is a wish
     (
         "Trump says he'd 'love' China to cut its tariffs on US goods to zero",

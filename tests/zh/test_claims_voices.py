@@ -87,9 +87,16 @@ MOVES = [
         "应国家主席习近平邀请，美国总统特朗普将于6月3日至5日对中国进行国事访问。",
         {(TALKS, "scheduled")},
     ),
+    (  # agreed to extend the suspended measures by a stated span
+        "李成钢：中美同意将暂停安排再延长一年",
+        "李成钢表示，双方同意将各自暂停实施的24%加征关税及相关措施再延长一年。",
+        {(TALKS, "agreement")},
+    ),
 ]
 
 TRAPS = [
+    # what a post online says is a rumour
+    ("禁毒局辟谣", "近日有网络帖文称，我国将放宽芬太尼类物质整类列管。"),
     # a bill's aim is a proposal
     ("参议员提出议案", "数名美国参议员提出议案，主张在五年内把对华关税提高到至少40%。"),
     # an event as a point in time past (中断后…首次) states nothing now
