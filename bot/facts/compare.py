@@ -46,13 +46,13 @@ part's change implies.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.facts.catalogue import Catalogue
+from bot.facts.choosing import against_its_verb, pick_claim, told_late
 from bot.facts.evidence import (
     EvidencePolicy,
     Prior,
@@ -103,43 +103,6 @@ class Judgement:
     source: Source
     record: Record = field(default_factory=Reports)
     policy: EvidencePolicy = field(default_factory=EvidencePolicy)
-
-
-def _pick(fact: Fact, claims: Sequence[Claim], current: FactValue) -> Claim:
-    """The entry's value for a fact: the most advanced state (``hints.precedence``), the latest
-    month, else a value some claim moves from the value in force ("to 30% from 145%" while 145%
-    is: this fact's own move, where the item gives other layers' rates too), else the value
-    stated most often; among claims of that value a firm one, then one stating a change, then
-    the first."""
-    if fact.kind is FactKind.STATE:
-        rank = {state: i for i, state in enumerate(fact.hints.precedence)}
-        best = min(rank.get(str(c.value), len(rank)) for c in claims)
-        claims = [c for c in claims if rank.get(str(c.value), len(rank)) == best]
-    elif fact.kind is FactKind.MONTH:
-        latest = max(str(c.value) for c in claims)
-        claims = [c for c in claims if str(c.value) == latest]
-    counts = Counter((value_key(c.value), c.relative) for c in claims)
-    moved = {(value_key(c.value), c.relative) for c in claims if _from_current(c, current)}
-    return min(
-        enumerate(claims),
-        key=lambda ic: (
-            (value_key(ic[1].value), ic[1].relative) not in moved,
-            -counts[(value_key(ic[1].value), ic[1].relative)],
-            ic[1].strength is not Strength.FIRM,
-            not ic[1].event,
-            ic[0],
-        ),
-    )[1]
-
-
-def _from_current(claim: Claim, current: FactValue) -> bool:
-    previous = claim.previous
-    return (
-        claim.relative is None
-        and previous is not None
-        and same_value(previous, current)
-        and not same_value(claim.value, current)
-    )
 
 
 def resolve(fact: Fact, claim: Claim, current: FactValue) -> FactValue | None:
@@ -211,7 +174,7 @@ def _status(
         if (enough and stated) or official_firm:
             return ChangeStatus.CORRECTED, support
         return ChangeStatus.REPORTED, support
-    if _against_its_verb(claim, value, state.value):
+    if against_its_verb(claim, value, state.value):
         return ChangeStatus.NOTED, support  # "cuts tariffs to 47%" while 30% is: another measure
     if state.implied is not None and same_value(value, state.implied):
         return ChangeStatus.CHANGED, support
@@ -229,30 +192,6 @@ def _status(
     return ChangeStatus.NOTED, support
 
 
-def _told_late(claims: Sequence[Claim], current: FactValue) -> list[Claim]:
-    """Past moves from the value in force that the fact never made ("last month the US cut its
-    levies to 30% from 145%" while 145% is): a change missed, now told; weak, so it waits for a
-    second source."""
-    return [
-        replace(c, modality=Modality.ASSERTED, strength=Strength.WEAK, event=True)
-        for c in claims
-        if c.relative is None
-        and c.previous is not None
-        and same_value(c.previous, current)
-        and not same_value(c.value, current)
-    ]
-
-
-def _against_its_verb(claim: Claim, value: FactValue, current: FactValue) -> bool:
-    """A level whose verb moves it the other way from the value in force ("cut to 47%" while
-    30% is): it counts something else."""
-    if not claim.direction or claim.relative is not None:
-        return False
-    if not isinstance(value, int | float) or not isinstance(current, int | float):
-        return False
-    return (value - current) * claim.direction < 0
-
-
 def _judge_fact(
     fact: Fact,
     claims: Sequence[Claim],
@@ -260,14 +199,14 @@ def _judge_fact(
     how: Judgement,
     floor: float | None = None,
 ) -> Change | None:
-    mine = [c for c in claims if c.modality is not Modality.HISTORICAL] or _told_late(
+    mine = [c for c in claims if c.modality is not Modality.HISTORICAL] or told_late(
         claims, state.value
     )
     if not mine:
         return None
     asserted = [c for c in mine if c.modality is Modality.ASSERTED]
     levels = [c for c in asserted if c.relative is None]
-    claim = _pick(fact, levels or asserted or mine, state.value)  # a level says the result
+    claim = pick_claim(fact, levels or asserted or mine, state.value)  # a level says the result
     if claim.previous is None:  # a headline's "to 125%" and its body's "to 125% from 84%"
         prior = next(
             (
