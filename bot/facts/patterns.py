@@ -111,17 +111,18 @@ class PatternFinder:
         hits: list[PatternHit] = []
         day = published.date()
         parts = {sentence: clauses(sentence) for sentence in units}
+        headlines = {s: bool(title) and s.strip() in title for s in units}
+        lead = next((u for u in units if not headlines[u]), "")
+        # the title frames every sentence under it; the lead sentence frames the title
+        contexts = {s: f"{s} {lead}" if headlines[s] else f"{s} {title}" for s in units}
         for rule in self.rules:
             if not self.meets(rule.entry_requires, entry):
                 continue
             found: list[PatternHit] = []
             mentions: list[PatternHit] = []
-            lead = next((u for u in units if not (title and u.strip() in title)), "")
             for sentence in units:
-                headline = bool(title) and sentence.strip() in title
-                # the title frames every sentence under it; the lead sentence frames the title
-                context = f"{sentence} {lead}" if headline else f"{sentence} {title}"
-                if not self.meets(rule.sentence_requires, context):
+                headline = headlines[sentence]
+                if not self.meets(rule.sentence_requires, contexts[sentence]):
                     continue
                 for clause in parts[sentence]:
                     found += self._matches(
