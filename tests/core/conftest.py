@@ -1,8 +1,7 @@
-"""Fixtures for the core tests: a migrated SQLite store, the catalogue, a local feed host."""
+"""Fixtures for the core tests: the shared SQLite store under the name ``db``, a local feed host."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -10,55 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
-from bot.facts.catalogue import Catalogue
-from bot.store import ledger
-from bot.store.db import Database, normalise_url
+from bot.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of this test session's own on the TEST_DATABASE_URL server, dropped after."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set (no PostgreSQL for this run)")
-    name = f"bot_core_{os.getpid()}"
-    admin = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield str(make_url(normalise_url(url)).set(database=name).render_as_string(hide_password=False))
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
-
-
-def _fresh_postgres(url: str) -> Database:
-    database = Database(url)
-    with database.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    return database
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_db(
-    request: pytest.FixtureRequest, tmp_path: Path, catalogue: Catalogue
-) -> Iterator[Database]:
-    """A migrated store with the baselines seeded, on SQLite and (with TEST_DATABASE_URL) on
-    PostgreSQL."""
-    if request.param == "postgres":
-        database = _fresh_postgres(request.getfixturevalue("postgres_url"))
-    else:
-        database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
-    database.migrate()
-    with database.session() as session:
-        ledger.seed_fact_states(session, catalogue)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

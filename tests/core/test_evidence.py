@@ -9,90 +9,48 @@ names the alert it corrects, and an old story retold moves nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from bot.app.pipeline import Item, Outcome, Pipeline
+from bot.app.pipeline import Item, Outcome
 from bot.config import BotConfig, RouteConfig
 from bot.config.settings import SourcesConfig
 from bot.facts.catalogue import Catalogue
-from bot.feeds.entry import Entry
-from bot.news.analysis import Analyser, build_analyser
+from bot.news.analysis import Analyser
 from bot.store import ledger
 from bot.store.db import Database
 from bot.store.models import AlertRow, ClaimRow
-
-ROOT = Path(__file__).resolve().parents[2]
-T0 = datetime(2025, 7, 1, 9, tzinfo=UTC)
-US = "us-tariff-china"
-
-
-@pytest.fixture(scope="module")
-def analyser(catalogue: Catalogue) -> Analyser:
-    return build_analyser(catalogue, ROOT / "config" / "topics.yaml")
+from tests.stories import US, Story, make_story, news_entry
 
 
 @pytest.fixture
-def pipeline(store_db: Database, catalogue: Catalogue) -> Pipeline:
+def story(store_db: Database, catalogue: Catalogue, analyser: Analyser) -> Story:
     routes = [RouteConfig(to="console", kinds=["changes", "reports", "news"])]
     config = BotConfig(routes=routes, sources=SourcesConfig(official=["ustr.example"]))
-    return Pipeline(store_db, catalogue, config)
-
-
-def item(domain: str, key: str, title: str, body: str = "", hours: float = 0) -> Entry:
-    return Entry(
-        feed=domain,
-        entry_id=key,
-        link=f"https://{domain}/news/{key}",
-        title=title,
-        published=T0 + timedelta(hours=hours),
-        text=body,
-    )
-
-
-def run(pipeline: Pipeline, analyser: Analyser, entry: Entry) -> Outcome:
-    outcome = pipeline.process(entry, analyser.analyse(entry))
-    assert outcome is not None
-    return outcome
+    return make_story(store_db, catalogue, analyser, config)
 
 
 def statuses(outcome: Outcome) -> dict[str, tuple[object, str]]:
     return {c.fact_id: (c.new, c.status.value) for c in outcome.changes}
 
 
-def value(db: Database, fact: str) -> object:
-    with db.session() as session:
-        return ledger.fact_states(session)[fact].value
-
-
-def test_a_lone_weak_report_waits_and_a_second_source_moves_the_fact(
-    pipeline: Pipeline, analyser: Analyser, store_db: Database
-) -> None:
-    first = run(
-        pipeline, analyser, item("alpha.example", "a1", "US duties on Chinese goods cut to 40%")
-    )
+def test_a_lone_weak_report_waits_and_a_second_source_moves_the_fact(story: Story) -> None:
+    first = story.judge("alpha.example", "a1", "US duties on Chinese goods cut to 40%")
     assert statuses(first)[US] == (40.0, "reported")
     assert first.new_alert and first.alert_kind == "reports"
-    assert value(store_db, US) == 145
+    assert story.value() == 145
     # the same claim from the same domain is no corroboration
-    again = run(
-        pipeline, analyser, item("alpha.example", "a2", "Tariffs on China lowered to 40%", hours=1)
-    )
+    again = story.judge("alpha.example", "a2", "Tariffs on China lowered to 40%", hours=1)
     assert statuses(again)[US] == (40.0, "reported")
-    assert value(store_db, US) == 145
+    assert story.value() == 145
     # another domain, other words, within the window: the fact moves and the first alert
     # is followed up instead of a new one being raised
-    second = run(
-        pipeline, analyser, item("beta.example", "b1", "Levies on Chinese imports now 40%", hours=3)
-    )
+    second = story.judge("beta.example", "b1", "Levies on Chinese imports now 40%", hours=3)
     assert statuses(second)[US] == (40.0, "changed")
     assert not second.new_alert
     assert second.update_of == "a1"
-    assert value(store_db, US) == 40
-    with store_db.session() as session:
+    assert story.value() == 40
+    with story.db.session() as session:
         rows = {r.entry_uid: r.status for r in session.scalars(select(ClaimRow))}
         follow_up = session.scalars(
             select(AlertRow).where(AlertRow.id == second.alert_ids[0])
@@ -104,56 +62,48 @@ def test_a_lone_weak_report_waits_and_a_second_source_moves_the_fact(
     assert sorted(rows.values()).count("corroborated") >= 1
 
 
-def test_a_copy_on_another_domain_is_one_source(
-    pipeline: Pipeline, analyser: Analyser, store_db: Database
-) -> None:
+def test_a_copy_on_another_domain_is_one_source(story: Story) -> None:
     words = "Washington trims its levy on Chinese goods to 35% in a surprise move"
-    run(pipeline, analyser, item("alpha.example", "c1", words))
-    copy = run(pipeline, analyser, item("syndicate.example", "c2", words, hours=1))
+    story.judge("alpha.example", "c1", words)
+    copy = story.judge("syndicate.example", "c2", words, hours=1)
     assert statuses(copy)[US] == (35.0, "reported")
-    assert value(store_db, US) == 145
+    assert story.value() == 145
 
 
-def test_a_firm_claim_from_an_outlet_moves_the_fact_alone(
-    pipeline: Pipeline, analyser: Analyser, store_db: Database
-) -> None:
-    firm = item(
+def test_a_firm_claim_from_an_outlet_moves_the_fact_alone(story: Story) -> None:
+    firm = news_entry(
         "daily.example",
         "d1",
         "US lowers China tariffs",
         "The White House said it lowered the tariff on Chinese imports to 30 percent from 145 "
         "percent on Monday.",
     )
-    outcome = run(pipeline, analyser, firm)
+    outcome = story.process(firm)
     assert statuses(outcome)[US] == (30.0, "changed")
     assert outcome.new_alert and outcome.alert_kind == "changes"
-    assert value(store_db, US) == 30
+    assert story.value() == 30
 
 
-def test_a_wrong_value_is_corrected_with_an_alert_naming_the_one_it_corrects(
-    pipeline: Pipeline, analyser: Analyser, store_db: Database
-) -> None:
-    wrong = item(
+def test_a_wrong_value_is_corrected_with_an_alert_naming_the_one_it_corrects(story: Story) -> None:
+    wrong = news_entry(
         "daily.example",
         "w1",
         "US cuts tariffs",
         "The administration cut the tariff on Chinese goods to 75 percent from 145 percent on "
         "Friday, officials said.",
     )
-    assert statuses(run(pipeline, analyser, wrong))[US] == (75.0, "changed")
+    assert statuses(story.process(wrong))[US] == (75.0, "changed")
     right = (
         "The tariff on imports from China was lowered to 30 percent from 145 percent, the "
         "trade representative's office said."
     )
-    one = run(pipeline, analyser, item("wire.example", "r1", "Rate confirmed", right, hours=2))
+    one = story.judge("wire.example", "r1", "Rate confirmed", right, hours=2)
     assert statuses(one)[US] == (30.0, "reported")  # one source contradicting: not yet
-    official = run(
-        pipeline, analyser, item("ustr.example", "r2", "Statement on tariffs", right, hours=3)
-    )
+    official = story.judge("ustr.example", "r2", "Statement on tariffs", right, hours=3)
     assert statuses(official)[US] == (30.0, "corrected")
     assert official.update_of == "w1"
-    assert value(store_db, US) == 30
-    with store_db.session() as session:
+    assert story.value() == 30
+    with story.db.session() as session:
         correction = session.scalars(
             select(AlertRow).where(AlertRow.parent_id.is_not(None), AlertRow.kind == "changes")
         ).one()
@@ -162,35 +112,29 @@ def test_a_wrong_value_is_corrected_with_an_alert_naming_the_one_it_corrects(
         assert correction.card["lines"][0].startswith("Corrects the alert: US tariff on most")
 
 
-def test_an_old_transition_retold_moves_nothing(
-    pipeline: Pipeline, analyser: Analyser, store_db: Database
-) -> None:
-    cut = item(
+def test_an_old_transition_retold_moves_nothing(story: Story) -> None:
+    cut = news_entry(
         "daily.example",
         "o1",
         "Tariff cut",
         "The US cut the tariff on Chinese goods to 30 percent from 145 percent on Monday, the "
         "White House said.",
     )
-    run(pipeline, analyser, cut)
-    stale = item(
+    story.process(cut)
+    stale = news_entry(
         "other.example",
         "o2",
         "Washington raises tariff",
         "The US raised its tariff on Chinese goods to 145 percent from 125 percent on Thursday.",
         hours=24 * 40,
     )
-    assert US not in statuses(run(pipeline, analyser, stale))
-    assert value(store_db, US) == 30
+    assert US not in statuses(story.process(stale))
+    assert story.value() == 30
 
 
-def test_a_part_implies_its_whole(
-    pipeline: Pipeline, analyser: Analyser, store_db: Database
-) -> None:
-    run(
-        pipeline,
-        analyser,
-        item(
+def test_a_part_implies_its_whole(story: Story) -> None:
+    story.process(
+        news_entry(
             "daily.example",
             "i1",
             "Fentanyl levy cut",
@@ -198,29 +142,27 @@ def test_a_part_implies_its_whole(
             "from 20 percent.",
         ),
     )
-    with store_db.session() as session:
+    with story.db.session() as session:
         assert ledger.fact_states(session)[US].implied == 135.0
-    level = item(
+    level = news_entry(
         "other.example",
         "i2",
         "What importers pay",
         "Most goods from China now face a combined 135 percent in tariffs.",
         hours=5,
     )
-    assert statuses(run(pipeline, analyser, level))[US] == (135.0, "changed")
+    assert statuses(story.process(level))[US] == (135.0, "changed")
 
 
-def test_a_batch_is_judged_as_its_entries_one_by_one(
-    pipeline: Pipeline, analyser: Analyser, store_db: Database
-) -> None:
+def test_a_batch_is_judged_as_its_entries_one_by_one(story: Story) -> None:
     """One transaction for several entries (a sweep's batch) ends as judging them one after
     another: the later entries see the reports and the story the earlier ones stored."""
     entries = [
-        item("alpha.example", "e1", "US duties on Chinese goods cut to 40%"),
-        item("alpha.example", "e2", "Tariffs on China lowered to 40%", hours=1),
-        item("beta.example", "e3", "Levies on Chinese imports now 40%", hours=3),
+        news_entry("alpha.example", "e1", "US duties on Chinese goods cut to 40%"),
+        news_entry("alpha.example", "e2", "Tariffs on China lowered to 40%", hours=1),
+        news_entry("beta.example", "e3", "Levies on Chinese imports now 40%", hours=3),
     ]
-    judged = pipeline.process_batch([Item(e, analyser.analyse(e)) for e in entries])
+    judged = story.pipeline.process_batch([Item(e, story.analyser.analyse(e)) for e in entries])
     first, again, second = (o for o in judged if isinstance(o, Outcome))
     assert [statuses(o)[US] for o in (first, again, second)] == [
         (40.0, "reported"),
@@ -228,6 +170,7 @@ def test_a_batch_is_judged_as_its_entries_one_by_one(
         (40.0, "changed"),
     ]
     assert first.new_alert and not second.new_alert and second.update_of == "e1"
-    assert value(store_db, US) == 40
+    assert story.value() == 40
     # judged again (a feed read twice), the batch stores nothing more
-    assert pipeline.process_batch([Item(e, analyser.analyse(e)) for e in entries]) == [None] * 3
+    twice = story.pipeline.process_batch([Item(e, story.analyser.analyse(e)) for e in entries])
+    assert twice == [None] * 3

@@ -28,20 +28,6 @@ APPLICATION_ID = "800000000000000001"
 CHANNEL = "700000000000000001"
 
 
-@pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
-
-
 def signed(key: SigningKey, payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
     body = json.dumps(payload).encode()
     stamp = str(int(time.time()))

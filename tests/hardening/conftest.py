@@ -15,8 +15,6 @@ import pytest
 import yaml
 
 from tests.core.conftest import FeedHost, feed_host  # noqa: F401  (fixtures)
-from tests.discord.conftest import fake_discord  # noqa: F401
-from tests.slack.conftest import fake_slack  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_VARIABLES = ("DATABASE_URL", "SLACK_", "DISCORD_", "BOT_", "PG")

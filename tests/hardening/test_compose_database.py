@@ -5,14 +5,13 @@ PGPASSWORD, ...), and DATABASE_URL_FILE wins over them."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import create_engine, inspect, make_url
 
-from bot.store.db import normalise_url
+from tests.postgres import own_database
 
 from .conftest import ROOT, clean_env, run_bot
 
@@ -20,29 +19,16 @@ DEMO = str(ROOT / "config" / "demo.yaml")
 
 
 @pytest.fixture
-def own_postgres_database() -> Iterator[tuple[str, str]]:
-    """A database of this test's own on the TEST_DATABASE_URL server: (admin URL, name)."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set (no PostgreSQL for this run)")
-    name = f"bot_compose_{os.getpid()}"
-    admin = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield url, name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+def own_postgres_database() -> Iterator[str]:
+    """A database of this test's own on the TEST_DATABASE_URL server: its URL."""
+    with own_database("bot_compose") as url:
+        yield url
 
 
-def test_the_libpq_variables_reach_postgresql_without_a_url(
-    own_postgres_database: tuple[str, str],
-) -> None:
-    url, name = own_postgres_database
-    server = make_url(normalise_url(url))
+def test_the_libpq_variables_reach_postgresql_without_a_url(own_postgres_database: str) -> None:
+    server = make_url(own_postgres_database)
+    name = server.database
+    assert name
     env = clean_env(
         PGHOST=server.host or "127.0.0.1",
         PGPORT=str(server.port or 5432),
@@ -54,7 +40,7 @@ def test_the_libpq_variables_reach_postgresql_without_a_url(
     assert completed.returncode == 0, completed.stderr[-2000:]
     status = run_bot("status", env=env)
     assert status.returncode == 0 and "feeds: 3, failing: 0" in status.stdout
-    engine = create_engine(normalise_url(str(server.set(database=name))))
+    engine = create_engine(own_postgres_database)
     try:
         assert {"entries", "feeds", "outbox"} <= set(inspect(engine).get_table_names())
     finally:

@@ -15,8 +15,9 @@ from bot.store import decisions as stored
 from bot.store import ledger
 from bot.store.db import Database
 from bot.store.models import ClaimRow, DecisionRow, FactHistoryRow, OutboxRow
+from tests.stories import US, Story, make_story
 
-from .conftest import DISCORD, SLACK, US, Story, make_story, review_config
+from .conftest import DISCORD, SLACK, review_config
 
 ALICE = Reviewer("slack", "U0REVIEWER", "alice")
 BOB = Reviewer("discord", "500000000000000009", "bob")

@@ -32,8 +32,9 @@ from bot.facts.catalogue import Catalogue
 from bot.store.db import Database
 from bot.store.models import DecisionRow
 from tests.discord.fake_discord import TOKEN, FakeDiscord
+from tests.stories import US, Story
 
-from .conftest import DISCORD, US, Story, services_for
+from .conftest import DISCORD, services_for
 
 CHANNEL = DISCORD.partition(":")[2]
 APPLICATION_ID = "800000000000000001"

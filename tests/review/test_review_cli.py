@@ -20,8 +20,9 @@ from bot.chat.discord_commands import command_definitions
 from bot.chat.discord_invocation import invocation_from
 from bot.facts.catalogue import Catalogue
 from bot.store.db import Database
+from tests.stories import US, Story
 
-from .conftest import ROOT, US, Story, services_for
+from .conftest import ROOT, services_for
 
 
 def bot(*args: str, user: str = "alice") -> subprocess.CompletedProcess[str]:

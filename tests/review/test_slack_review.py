@@ -28,8 +28,9 @@ from bot.store.models import DecisionRow
 from tests.slack.conftest import SIGNING_SECRET, signed_headers
 from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.slack.test_slack_app import command_body
+from tests.stories import US, Story
 
-from .conftest import US, Story, services_for
+from .conftest import services_for
 
 CHANNEL = "C0REVIEW"
 ALICE = {"id": "U0REVIEWER", "username": "alice", "name": "alice", "team_id": "T1"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ import pytest
 from bot.chat.commands import CommandServices
 from bot.facts.catalogue import Catalogue
 from bot.store.db import Database
-from tests.slack.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "test-signing-secret"
@@ -33,15 +31,6 @@ def signed_headers(
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": slack_signature(secret, stamp, body),
     }
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 @pytest.fixture
