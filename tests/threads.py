@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from bot.alerts.card import Card, CardKind
 from bot.store import repo
+from bot.store.cards import add_card
 from bot.store.db import Database
 from bot.store.models import OutboxRow
 
@@ -20,19 +21,18 @@ PARENT_ID = "al-story-first"
 
 
 def first_alert(alert_id: str = PARENT_ID, **changes: Any) -> Card:
-    values: dict[str, Any] = {
-        "id": alert_id,
-        "kind": CardKind.REPORT,
-        "title": "US tariff on most Chinese goods: 145% → 30% (unconfirmed)",
-        "lines": ("US tariff on most Chinese goods: 145% → 30% (baseline 145% as of 2025-05-02)",),
-        "body": "The United States will cut its tariff on most goods from China to 30 percent.",
-        "link": "https://wire.example/tariff-truce",
-        "source": "Example Wire: Tariff truce",
-        "published": PUBLISHED,
-        "footer": "unconfirmed, 1 source",
-    }
-    values.update(changes)
-    return Card(**values)
+    card = Card(
+        id=alert_id,
+        kind=CardKind.REPORT,
+        title="US tariff on most Chinese goods: 145% → 30% (unconfirmed)",
+        lines=("US tariff on most Chinese goods: 145% → 30% (baseline 145% as of 2025-05-02)",),
+        body="The United States will cut its tariff on most goods from China to 30 percent.",
+        link="https://wire.example/tariff-truce",
+        source="Example Wire: Tariff truce",
+        published=PUBLISHED,
+        footer="unconfirmed, 1 source",
+    )
+    return replace(card, **changes)
 
 
 def revised(card: Card, **changes: Any) -> Card:
@@ -44,48 +44,30 @@ def revised(card: Card, **changes: Any) -> Card:
 
 
 def follow_up(alert_id: str, parent: str = PARENT_ID, **changes: Any) -> Card:
-    values: dict[str, Any] = {
-        "id": alert_id,
-        "kind": CardKind.CHANGE,
-        "title": "Confirmed: US tariff on most Chinese goods is now 30%",
-        "lines": ("US tariff on most Chinese goods: 145% → 30% (confirmed by a second source)",),
-        "link": "https://official.example/statement",
-        "source": "Official Gazette: Tariff notice",
-        "published": PUBLISHED + timedelta(hours=1),
-        "footer": "3 sources",
-        "parent_id": parent,
-    }
-    values.update(changes)
-    return Card(**values)
+    card = Card(
+        id=alert_id,
+        kind=CardKind.CHANGE,
+        title="Confirmed: US tariff on most Chinese goods is now 30%",
+        lines=("US tariff on most Chinese goods: 145% → 30% (confirmed by a second source)",),
+        link="https://official.example/statement",
+        source="Official Gazette: Tariff notice",
+        published=PUBLISHED + timedelta(hours=1),
+        footer="3 sources",
+        parent_id=parent,
+    )
+    return replace(card, **changes)
 
 
 def store_alert(db: Database, card: Card, destinations: list[str]) -> None:
     with db.session() as session:
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind=card.kind.value,
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=destinations,
-        )
+        add_card(session, card, uid=None, destinations=destinations)
 
 
 def store_follow_up(db: Database, child: Card, parent_card: Card, destinations: list[str]) -> None:
     """What the pipeline does in one transaction: the follow-up and its rows, and the parent's
     revised card."""
     with db.session() as session:
-        repo.add_alert(
-            session,
-            alert_id=child.id,
-            kind=child.kind.value,
-            uid=None,
-            card=child.to_json(),
-            topics=(),
-            destinations=destinations,
-            parent_id=child.parent_id,
-        )
+        add_card(session, child, uid=None, destinations=destinations, parent_id=child.parent_id)
         assert repo.revise_alert_card(session, parent_card.id, parent_card.to_json())
 
 

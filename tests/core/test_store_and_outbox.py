@@ -13,6 +13,7 @@ from bot.alerts.card import Card, CardKind
 from bot.delivery.base import FollowUp, SendResult
 from bot.delivery.outbox import Dispatcher
 from bot.store import ledger, polls, repo
+from bot.store.cards import add_card
 from bot.store.db import Database
 from bot.store.models import FeedRow, OutboxRow
 
@@ -76,15 +77,7 @@ def test_feeds_removed_from_config_are_disabled_not_deleted(db: Database) -> Non
 def _queue(db: Database, alert_id: str, destinations: list[str]) -> Card:
     card = Card(id=alert_id, kind=CardKind.CHANGE, title="US tariff: 145% → 30%")
     with db.session() as session:
-        repo.add_alert(
-            session,
-            alert_id=alert_id,
-            kind="changes",
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=destinations,
-        )
+        add_card(session, card, uid=None, destinations=destinations)
     return card
 
 

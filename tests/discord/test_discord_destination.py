@@ -7,6 +7,7 @@ import json
 import re
 import socket
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from bot.delivery import discord as discord_dest
 from bot.delivery.discord import DiscordDestination, HistoryUnavailable, build_embed, nonce_for
 from bot.delivery.outbox import Dispatcher
 from bot.store import repo
+from bot.store.cards import add_card
 from bot.store.db import Database
 from bot.store.models import OutboxRow
 from tests.discord.conftest import CHANNEL
@@ -28,19 +30,18 @@ LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>")
 
 
 def alert(**changes: Any) -> Card:
-    base: dict[str, Any] = {
-        "id": "al-0123456789abcdef01234567",
-        "kind": CardKind.CHANGE,
-        "title": "US tariff on Chinese goods: 145% → 30%",
-        "body": "Officials said the reduction takes effect on Wednesday.",
-        "lines": ("US tariff on most Chinese goods: 145% → 30% (baseline 145% as of 2025-05-02)",),
-        "link": "https://news.example/story",
-        "source": "Example Wire: Tariffs cut",
-        "published": datetime(2025, 5, 12, 9, 0, tzinfo=UTC),
-        "footer": "2 sources",
-    }
-    base.update(changes)
-    return Card(**base)
+    card = Card(
+        id="al-0123456789abcdef01234567",
+        kind=CardKind.CHANGE,
+        title="US tariff on Chinese goods: 145% → 30%",
+        body="Officials said the reduction takes effect on Wednesday.",
+        lines=("US tariff on most Chinese goods: 145% → 30% (baseline 145% as of 2025-05-02)",),
+        link="https://news.example/story",
+        source="Example Wire: Tariffs cut",
+        published=datetime(2025, 5, 12, 9, 0, tzinfo=UTC),
+        footer="2 sources",
+    )
+    return replace(card, **changes)
 
 
 def huge_card() -> Card:
@@ -245,15 +246,7 @@ async def test_dispatcher_keeps_rows_pending_on_missing_access_then_delivers_onc
 ) -> None:
     card = alert()
     with database.session() as session:
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind=card.kind.value,
-            uid=None,
-            card=card.to_json(),
-            topics=[],
-            destinations=[f"discord:{CHANNEL}"],
-        )
+        add_card(session, card, uid=None, destinations=[f"discord:{CHANNEL}"])
     fake_discord.plan(CHANNEL, [403])
     destination = DiscordDestination(fake_discord.token, fake_discord.api_url)
     dispatcher = Dispatcher(database, {"discord": destination}, owner="test")

@@ -30,6 +30,7 @@ from bot.delivery.console import ConsoleDestination
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
 from bot.store import repo
+from bot.store.cards import add_card
 from bot.store.db import Database
 from tests.core.conftest import FeedHost
 from tests.core.feeds import TARIFF_CUT, rss
@@ -153,10 +154,7 @@ async def test_stuck_and_failed_deliveries_degrade_health(
     ctx = build_context(None, f"sqlite:///{tmp_path / 'bot.db'}")
     card = Card(id="al-stuck", kind=CardKind.CHANGE, title="t")
     with ctx.db.session() as session:
-        repo.add_alert(
-            session, alert_id=card.id, kind="changes", uid=None, card=card.to_json(),
-            topics=(), destinations=["slack:C1", "discord:2"],
-        )  # fmt: skip
+        add_card(session, card, uid=None, destinations=["slack:C1", "discord:2"])
         for row in repo.outbox_rows(session):
             row.created_at = repo.utcnow() - timedelta(hours=2)
             if row.destination == "discord:2":
@@ -181,10 +179,7 @@ async def test_delivery_latency_and_failures_are_measured(
     fake_slack.channel_errors["CGONE"] = "channel_not_found"
     card = Card(id="al-metrics", kind=CardKind.NEWS, title="Talks resume")
     with database.session() as session:
-        repo.add_alert(
-            session, alert_id=card.id, kind="news", uid=None, card=card.to_json(),
-            topics=(), destinations=["console", "slack:CGONE"],
-        )  # fmt: skip
+        add_card(session, card, uid=None, destinations=["console", "slack:CGONE"])
     before = (
         _value("bot_delivery_seconds_count", destination="console"),
         _value("bot_delivery_seconds_count", destination="slack"),

@@ -22,6 +22,7 @@ from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
 from bot.store import repo
+from bot.store.cards import add_card
 from bot.store.db import Database
 from tests.slack.conftest import SIGNING_SECRET, signed_headers
 from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
@@ -159,19 +160,12 @@ async def test_subscribe_then_an_alert_reaches_that_channel(
         lines=("China's tariff on most US goods: 125% → 10% (baseline 125% as of 2025-05-02)",),
         link="https://news.example/a",
         source="Example Wire",
+        topics=("us-china-tariffs",),
     )
     with database.session() as session:
         targets = destinations_for(session, [], "changes", ["us-china-tariffs"])
         assert targets == {"slack:C777"}
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind="changes",
-            uid=None,
-            card=card.to_json(),
-            topics=["us-china-tariffs"],
-            destinations=targets,
-        )
+        add_card(session, card, uid=None, destinations=targets)
     slack = SlackDestination(BOT_TOKEN, fake_slack.api_url)
     stats = await Dispatcher(database, {"slack": slack}, owner="t").run_once()
     assert stats.sent == 1

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -21,6 +22,7 @@ from bot.delivery.slack import (
     safe_url,
 )
 from bot.store import repo
+from bot.store.cards import add_card
 from bot.store.db import Database
 from bot.store.models import OutboxRow
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
@@ -29,22 +31,21 @@ PUBLISHED = datetime(2025, 5, 12, 8, 30, tzinfo=UTC)
 
 
 def change_card(card_id: str = "al-test-1", **overrides: Any) -> Card:
-    values: dict[str, Any] = {
-        "id": card_id,
-        "kind": CardKind.CHANGE,
-        "title": "US tariff on most goods from China: 145% → 30%",
-        "body": "Both sides agreed in Geneva to cut tariffs for 90 days.",
-        "lines": (
+    card = Card(
+        id=card_id,
+        kind=CardKind.CHANGE,
+        title="US tariff on most goods from China: 145% → 30%",
+        body="Both sides agreed in Geneva to cut tariffs for 90 days.",
+        lines=(
             "US tariff on most goods from China: 145% → 30% (baseline 145% as of 2025-05-02)",
             "China's tariff on most US goods: 125% → 10% (baseline 125% as of 2025-05-02)",
         ),
-        "link": "https://news.example/geneva?id=1&lang=en",
-        "source": "Example Wire: Geneva deal",
-        "published": PUBLISHED,
-        "footer": "3 sources",
-    }
-    values.update(overrides)
-    return Card(**values)
+        link="https://news.example/geneva?id=1&lang=en",
+        source="Example Wire: Geneva deal",
+        published=PUBLISHED,
+        footer="3 sources",
+    )
+    return replace(card, **overrides)
 
 
 def destination(fake: FakeSlack, **options: Any) -> SlackDestination:
@@ -175,15 +176,7 @@ async def test_429_then_success_through_the_dispatcher_posts_once(
     )
     card = change_card()
     with database.session() as session:
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind="changes",
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=["slack:C200"],
-        )
+        add_card(session, card, uid=None, destinations=["slack:C200"])
     dest = destination(fake_slack)
     dispatcher = Dispatcher(database, {"slack": dest}, owner="test")
     before = repo.utcnow()
@@ -249,15 +242,7 @@ async def test_permanent_errors_keep_the_row_pending(
     assert result.error.startswith("slack: invalid_auth")
 
     with database.session() as session:
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind="changes",
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=["slack:C404"],
-        )
+        add_card(session, card, uid=None, destinations=["slack:C404"])
     await Dispatcher(database, {"slack": dest}, owner="test").run_once()
     with database.session() as session:
         row = session.query(OutboxRow).one()
@@ -284,15 +269,7 @@ async def test_a_row_left_sending_is_reconciled_not_resent(
     dest = destination(fake_slack)
     await dest.send(card, "C600")  # posted, then the worker "crashed" before marking it sent
     with database.session() as session:
-        repo.add_alert(
-            session,
-            alert_id=card.id,
-            kind="changes",
-            uid=None,
-            card=card.to_json(),
-            topics=(),
-            destinations=["slack:C600"],
-        )
+        add_card(session, card, uid=None, destinations=["slack:C600"])
         row = session.query(OutboxRow).one()
         row.status = "sending"
         row.lease_owner = "dead-replica"
