@@ -2,7 +2,8 @@
 phrase (该项关税) naming the tariff just named, the one layer left as the whole, a total of the
 emergency duties, the presidents' meeting as a round of talks, a truce extended by a span,
 accounts online as rumour, a measure said to stand, a correction retelling its error, a bureau
-that is no person's name."""
+that is no person's name; then a report called untrue, a clause opened by 如 (if), a product
+tariff naming no country, an order's end date, a title not cut into a name."""
 
 from __future__ import annotations
 
@@ -92,6 +93,32 @@ MOVES = [
         "李成钢表示，双方同意将各自暂停实施的24%加征关税及相关措施再延长一年。",
         {(TALKS, "agreement")},
     ),
+    (  # agreed to push for the suspension to run on by a span (展期)
+        "商务部答记者问",
+        "答：中美双方同意推动暂停实施的关税措施如期展期六个月。",
+        {(TALKS, "agreement")},
+    ),
+    (  # an order signed: the extension is decided, its end date ahead is no start ahead
+        "白宫发布",
+        "特朗普签署行政令，自12月1日起将对中国商品加征的芬太尼关税降回5%，并将中美关税暂停期延长至"
+        "2027年5月1日。",
+        {(FENT, 5.0), (TALKS, "agreement")},
+    ),
+    (  # a title (副部长) is not cut into a name
+        "禁毒委通报",
+        "国务院决定由公安部副部长李明远担任中美禁毒合作中方牵头人。",
+        {("china-fentanyl-envoy", "Li Mingyuan")},
+    ),
+]
+
+# the claims an item holds, and nothing else: the words near a pattern that name another matter
+EXACTLY = [
+    # talks on the suspension period (围绕暂停期…展开磋商) are talks held, not suspended
+    ("快讯", "中美经贸会谈在维也纳举行，双方围绕关税暂停期的安排展开磋商。", {(TALKS, "held")}),
+    # 中断后…首次 marks a time past: the round is held
+    ("新华社电", "中美经贸磋商在河内举行，这是磋商中断后双方首次面对面会谈。", {(TALKS, "held")}),
+    # a list of topics (暂停安排及禁毒合作) freezes nothing
+    ("新华社电", "何立峰与贝森特就关税暂停安排及禁毒合作等问题交换意见。", set()),
 ]
 
 TRAPS = [
@@ -118,6 +145,20 @@ TRAPS = [
         "中美禁毒合作工作组召开视频会议",
         "中方代表团由公安部禁毒局负责人率领，双方就芬太尼管控交流意见。",
     ),
+    # a report the ministry calls untrue (…的报道不实) is denied, in the title and the body
+    (
+        "外交部：所谓中方暂停中美禁毒合作的报道不实",
+        "针对有境外媒体报道称中方已暂停中美禁毒合作工作组机制，发言人表示，该报道不实。",
+    ),
+    # a tariff on one product, no country named: not the tariff on China
+    (
+        "特朗普宣布自下月起对进口品牌药征收100%关税",
+        "白宫称，自下月起对进口品牌药和专利药征收100%关税，此举被视为对中美谈判施压。",
+    ),
+    # 如 opening a clause is "if": a threat
+    ("【滚动】特朗普：如北京不放宽出口管制，将对华再加征50%关税", ""),
+    # what a blogger says is a rumour
+    ("博主热议", "有博主据此称中美经贸谈判已经破裂。"),
     # a broker's note is a forecast
     ("券商策略：暂停期若到期未延，关税将跳升", "报告的基准情形仍是暂停期再延长一年。"),
 ]
@@ -133,6 +174,18 @@ def test_what_moves_a_fact(
 def test_a_pointing_phrase_is_not_the_whole(analyser: RuleAnalyser) -> None:
     found = claims(analyser, "答记者问", "答：美方将取消5%的所谓芬太尼关税，相关关税由15%降至10%。")
     assert not [c for c in found if c.fact_id == US]
+
+
+@pytest.mark.parametrize(("title", "body", "expected"), EXACTLY)
+def test_the_words_near_a_pattern(
+    analyser: RuleAnalyser, title: str, body: str, expected: set[tuple[str, object]]
+) -> None:
+    assert firm(claims(analyser, title, body)) == expected
+
+
+def test_said_back_to_a_level_is_a_change(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "快讯：中美达成协议，美方将对华芬太尼关税降回5%", "")
+    assert [c.event for c in found if c.fact_id == FENT] == [True]
 
 
 @pytest.mark.parametrize(("title", "body"), TRAPS)

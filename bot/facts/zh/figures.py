@@ -31,10 +31,10 @@ from bot.facts.model import Relative
 from bot.facts.rules import FigureRule, qualified_only
 from bot.facts.text import Role
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
+from bot.facts.zh.parties import ZhParties
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
 
-_TARGET = r"(?:对|针对|原产于|来自|输往|进口自|自)\s*(?:原产于)?\s*"
 # a quoted headline or claim called wrong (“…”不实, 《…》标题有误)
 QUOTED_DENIED = re.compile(
     r"[“\"「《]([^”\"」》]{2,60})[”\"」》]\s*(?:的?标题)?[，,]?\s*(?:表述|说法|内容)?"
@@ -44,11 +44,6 @@ QUOTED_DENIED = re.compile(
 _ANAPHORA = re.compile(r"(?:该项|该|相关|上述|这一|此项|这项)(?:加征)?$")
 # all that is left of the whole (仅保留10%的对等关税, 将只剩10%的对等关税)
 _SOLE = re.compile(r"(?:仅|只)(?:保留|剩下?|余下?)[^，。；]{0,4}$")
-# goods bound for a country (输美, 对美出口, 出口到美国) pay that country's tariff
-_BOUND_FOR = re.compile(
-    r"(?:输|出口到|出口至|销往|运往)(?P<dest>美国?|华|中国)(?:的)?(?:商品|产品|货物)"
-    r"|对(?P<to>美国?|华|中国)出口"
-)
 # not across a bracket: "20%（含芬太尼相关关税10%）" breaks the 20% down, it is not the part's
 _NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(\s]{0,14}?$")
 _REMOVAL_GAP = 24
@@ -73,12 +68,9 @@ class ZhFigureFinder:
         self.roles = roles
         self.markers = markers
         named = [n for r in self.rules for n in (r.actor, r.target) if n]
-        self.parties = tuple(dict.fromkeys([*named, roles.others]))
+        self._parties = ZhParties(lexicon, (*dict.fromkeys([*named, roles.others]),), roles.others)
         self._nouns = sorted({r.nouns for r in self.rules})
         src = lexicon.sources
-        self._targets = {
-            p: re.compile(rf"{_TARGET}(?:{src[p]})|(?=对)(?:{src[p]})") for p in self.parties
-        }
         self._removal = re.compile(src[roles.removal])
         self._whole = re.compile(src[roles.whole])
         self._keeping = re.compile(src[roles.keeping])
@@ -86,41 +78,6 @@ class ZhFigureFinder:
         self._suspension = re.compile(src[roles.suspension])
 
     # --- binding --------------------------------------------------------------------------
-
-    def _target(self, text: str) -> tuple[str, int] | None:
-        hits = [
-            (match.start(), party)
-            for party, pattern in self._targets.items()
-            if (match := pattern.search(text)) is not None
-        ]
-        if not hits:
-            return None
-        own = [h for h in hits if h[1] != self.roles.others]
-        start, party = min(own or hits)
-        return party, start
-
-    def _actor(self, text: str, before: int | None) -> str | None:
-        head = text if before is None else text[:before]
-        hits = [
-            (match.start(), party)
-            for party in self.parties
-            if (match := self.lexicon.compiled[party].search(head)) is not None
-            and not match.group(0).startswith("对")
-        ]
-        return min(hits)[1] if hits else None
-
-    def _parties_in(self, text: str) -> tuple[str | None, str | None]:
-        bound = _BOUND_FOR.search(text)
-        if bound is not None:  # "中国输美商品承担的关税": goods bound for the US pay its tariff
-            dest = bound.group("dest") or bound.group("to") or ""
-            place = "美国" if dest.startswith("美") else "中国"
-            taxer = next((p for p in self.parties if self.lexicon.any(p, place)), None)
-            taxed = next((p for p in self.parties if p != taxer), None)
-            if taxer is not None and taxed is not None:
-                return taxed, taxer
-        target = self._target(text)
-        actor = self._actor(text, target[1] if target else None)
-        return (target[0] if target else None), actor
 
     def _rules_for(self, target: str | None, actor: str | None, nouns: str) -> list[FigureRule]:
         return [
@@ -135,11 +92,11 @@ class ZhFigureFinder:
         self, local: str, sentence_clauses: list[ZhClause], index: int, nouns: str, title: str,
         entry: str,
     ) -> Binding | None:  # fmt: skip
-        target, actor = self._parties_in(local)
+        target, actor = self._parties.find(local)
         phrase, loose = local, False
         if target is None and actor is None:
             for clause in reversed(sentence_clauses[:index]):
-                target, actor = self._parties_in(clause.text)
+                target, actor = self._parties.find(clause.text)
                 if target or actor:
                     phrase = f"{clause.text} {local}"
                     loose = not self.lexicon.any(nouns, clause.text)
@@ -148,7 +105,7 @@ class ZhFigureFinder:
             qualified = qualified_only(self.rules, self.lexicon, local, entry)
             if qualified is not None:
                 return Binding(qualified, True, local)
-            target, actor = self._parties_in(title)
+            target, actor = self._parties.find(title)
             loose = True
         rules = self._rules_for(target, actor, nouns)
         if not rules:
@@ -160,6 +117,9 @@ class ZhFigureFinder:
         if not chosen:
             return None
         rule = chosen[0]
+        named = rule.target is None or self.lexicon.any(rule.target, entry + title)
+        if target is None and rule.target_named and not named:
+            return None  # 特朗普宣布对进口药品征收100%关税: no tariff on China
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
         if excluded and not (self._sole_layer(rule, local) or self._own_total(rule, local, phrase)):
             return None
@@ -334,7 +294,7 @@ class ZhFigureFinder:
                 match = pattern.search(clause.text)
                 if match is None or figures(match.group(0)):
                     continue
-                target, _actor = self._parties_in(clause.text)
+                target, _actor = self._parties.find(clause.text)
                 if target not in (None, rule.target) or any(
                     self.lexicon.any(name, match.group(0)) for name in rule.exclude
                 ):

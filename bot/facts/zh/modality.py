@@ -4,8 +4,9 @@ The English rules (``bot/facts/modality.py``) in Chinese words; the first that a
 decides:
 
 1. A negation in the clause before the claim or inside it (没有, 并未, 否认, 不实; but not
-   不再, 不断, and not the idioms that state the event: 没有改变) → no claim; so is an event
-   pattern the rest of its clause says stands as it was (管控不受影响).
+   不再, 不断, and not the idioms that state the event: 没有改变) → no claim; so is a claim the
+   rest of its sentence denies (…的报道不实) and an event pattern the rest of its clause says
+   stands as it was (管控不受影响).
 2. A background clause (继…之后, 鉴于…, …后) or an entry that looks back or is republished →
    historical.
 3. A condition (如果…将…, 一旦), a threat, plan or proposal (威胁, 警告, 拟, 考虑, 研究, 或将,
@@ -56,6 +57,7 @@ class ZhMarkers:
     historical: Pattern[str]
     future: Pattern[str]
     unchanged: Pattern[str]
+    denial: Pattern[str]
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, roles: ZhRoles) -> ZhMarkers:
@@ -90,6 +92,8 @@ def judge(
     core = markers.negated_idioms.sub("", scope.core)
     if markers.negation.search(scope.before) or markers.negation.search(core):
         return None
+    if markers.denial.search(scope.sentence[len(scope.lead) + len(scope.core) :]):
+        return None  # 所谓中方暂停合作的报道不实: the claim is named to be denied
     if scope.core_is_pattern and markers.unchanged.search(scope.after):
         return None  # 前体化学品管控不受影响: the measure stands, nothing new
     if scope.background or retrospective or (scope.core_is_pattern and _SINCE.match(scope.after)):

@@ -35,6 +35,10 @@ _INSTITUTION_AFTER = re.compile(
 _PARTY_NEAR = 30
 # agreed now on what comes later (同意将…延长): the agreement is made, its terms are ahead
 _AGREED_AHEAD = re.compile(r"(?:同意|商定|约定|决定)(?:将|把|于)")
+# an order signed, not one still to sign (签署行政令，将暂停期延长至…): its terms are decided
+_ORDER_SIGNED = re.compile(
+    r"^(?:(?!将|拟|计划|准备|即将)[^。])*?签署(?:了)?(?:一项|的)?(?:行政令|总统令)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +130,12 @@ class ZhPatternFinder:
                     value = f"{published:%Y-%m}"
                 elif rule.kind is FactKind.PERSON:
                     name = self._person(match.group("person"), zh_rule.names)
-                    if name is None or _INSTITUTION_AFTER.match(clause.text, match.end("person")):
-                        continue  # 由公安部禁毒局负责人率领: 禁毒 names a bureau, not a person
+                    if (
+                        name is None
+                        or _INSTITUTION_AFTER.match(clause.text, match.end("person"))
+                        or self._titles.match(clause.text[match.start("person") :])
+                    ):
+                        continue  # 禁毒局负责人: a bureau; 公安部副部长: a title cut, no name
                     value = name
                 else:
                     value = str(state)
@@ -135,7 +143,8 @@ class ZhPatternFinder:
                                         answer)  # fmt: skip
                 if verdict is None:
                     continue
-                agreed = _AGREED_AHEAD.search(sentence[: clause.start + match.start()])
+                prefix = sentence[: clause.start + match.start()]
+                agreed = _AGREED_AHEAD.search(prefix) or _ORDER_SIGNED.search(prefix)
                 value = value if agreed else _later_state(rule, value, verdict)
                 ahead = str(value) in {later for _, later in rule.future}
                 hits.append(PatternHit(rule.fact_id, value, verdict, False, sentence, ahead))

@@ -7,8 +7,8 @@ state an event (``negated_idioms``: 没有改变), conditions (``conditional``: 
 words naming both parties at once (``pair``: 中美), the opening words of a commentary
 (``opinion_voices``: 社评认为), verbs of keeping a rate (``keeping``: 保留, 维持), the
 words of a whole rate (``whole``: 剩余, 全部), the layers of a whole (``layers``: 对等关税), words
-saying a measure stands as it was (``unchanged``: 不受影响) and words of a correction retelling
-its error (``retold_error``: 误写为).
+saying a measure stands as it was (``unchanged``: 不受影响), words of a correction retelling
+its error (``retold_error``: 误写为) and a denial said after the claim (``denial``: 报道不实).
 """
 
 from __future__ import annotations
@@ -37,3 +37,4 @@ class ZhRoles(RoleSet):
     layers: str = "whole_layers"  # a layer all that is left of the whole gives its level
     unchanged: str = "unchanged_markers"  # 不受影响: a pattern said to stand, no new measure
     retold_error: str = "retold_error"  # 误写为, 表述有误: a correction retelling its error
+    denial: str = "denial_markers"  # after the claim: …的报道不实 (the claim is denied)

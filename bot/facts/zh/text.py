@@ -163,6 +163,10 @@ _DATE = re.compile(
     r"|(?P<rel>去年|前年|今年|明年|下月|下个月|上月|上个月|本月|下周|上周|下旬|近期|日前|近日)"
 )
 _DATELINE_AFTER = re.compile(r"^\s*电")
+# the end of a span (暂停期延长至2026年11月10日, 有效期至…): not when the news takes effect
+_SPAN_END_BEFORE = re.compile(
+    r"(?:(?:延长|延期|展期|延续|持续|有效期|为期)(?:了)?(?:至|到)|截至|直至|截止)$"
+)
 _RELATIVE = {"去年": -12, "前年": -24, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
 _AHEAD = frozenset({"明年", "下周", "下旬"})
 RECENT_DAYS = 45  # a date this close behind the entry's date is news, not history
@@ -200,6 +204,8 @@ def time_refs(text: str, published: date) -> list[ZhTime]:
     for match in _DATE.finditer(text):
         if _DATELINE_AFTER.match(text[match.end() :]):
             continue  # 新华社北京5月7日电: the dateline
+        if _SPAN_END_BEFORE.search(text, 0, match.start()):
+            continue
         start = match.start()
         if match.group("rel"):
             word = match.group("rel")
