@@ -5,7 +5,8 @@ The order (see also :mod:`bot.facts.figures`): the party the local phrase names 
 tariffs on China), else the party named before the noun as actor ("US duties", "China's
 tariffs"; "Trump cuts China's tariff" acts on China's tariff, so China is the target), else the
 clause's target, else a qualified fact the phrase names, else the qualified duty an order's title
-names, else the clause's, sentence's or title's first actor. Found only outside the phrase, a
+names, else the fact whose own duties the phrase names ("the emergency-law duties"), else the
+clause's, sentence's or title's first actor. Found only outside the phrase, a
 party binds *loosely*. Then qualifiers pick the qualified fact, an ``exclude`` vocabulary voids
 the figure, an aggregate counting outside duties voids it, and an actor-bound figure needs the
 fact's target named in the sentence or title and no other country there instead.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.facts.counting import counted_in, part_with
 from bot.facts.lexicon import Lexicon
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, qualified_only
@@ -189,6 +191,13 @@ class PartyBinder:
             titled = self._document_rule(title, local)
             if titled is not None:
                 return titled, True  # an order titled for one duty: its body speaks of it
+            by_name = [
+                r
+                for r in self.rules
+                if r.nouns == nouns and any(self.lexicon.any(name, local) for name in r.names)
+            ]
+            if by_name:
+                return by_name[0], False  # "the emergency-law duties on most goods": whose they are
             actor = self._subject(clause) or self._subject(foreground) or self._subject(title)
             loose = True
         if target is None and actor is None:
@@ -202,7 +211,7 @@ class PartyBinder:
         aggregate = self.lexicon.any(self.roles.aggregate, local)
         qualified = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
         plain = [r for r in rules if not r.qualifiers]
-        if aggregate or (qualified and _counted_in(local, clause, self.lexicon, qualified)):
+        if aggregate or (qualified and counted_in(local, clause, self.lexicon, qualified)):
             qualified = []  # "with the fentanyl levy, a combined 30%" is no part's level
         chosen = qualified or self._qualified_by_title(plain, rules, sentence, title) or plain
         if not chosen:
@@ -212,7 +221,7 @@ class PartyBinder:
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
         if excluded and not self._sole_layer(rule, local, sentence):
             return None
-        if self.counts_outside(_part_with(sentence, local)):
+        if self.counts_outside(part_with(sentence, local)):
             return None  # "a total of 55%, counting Section 301 duties": another measure
         if not rule.qualifiers and self._document_part(title, rule):
             return None  # an order titled for the reciprocal rate speaks of that part
@@ -323,28 +332,3 @@ _LEAVING = re.compile(
     re.IGNORECASE,
 )
 _AS_THE_ONLY = re.compile(r"^[^,;.]{0,50}?\bas\s+the\s+(?:only|sole)\b", re.IGNORECASE)
-
-
-def _part_with(sentence: str, phrase: str) -> str:
-    """The part of the sentence between semicolons that holds ``phrase`` (the whole sentence
-    when it is not found): "..., to 20%; counting older duties, 47%" are two statements."""
-    for part in sentence.split(";"):
-        if phrase.strip() and phrase.strip() in part:
-            return part
-    return sentence
-
-
-_COUNTING = re.compile(r"^\W*(?:with|including|counting|adding)\b[^,]*,", re.IGNORECASE)
-
-
-def _counted_in(local: str, clause: str, lexicon: Lexicon, qualified: list[FigureRule]) -> bool:
-    """Whether the parts qualifying ``local`` are named only in the clause's opening "With ...,"
-    (or "Including ...,") phrase: "With the duty over opioids, most goods pay 30%" gives the
-    level that counts the part in, not the part's."""
-    opening = _COUNTING.match(clause)
-    phrase = local.strip()
-    at = clause.find(phrase)
-    if opening is None or at < 0 or at >= opening.end():
-        return False
-    rest = phrase[opening.end() - at :]
-    return not any(lexicon.any_of(r.qualifiers, rest) for r in qualified)

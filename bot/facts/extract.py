@@ -42,6 +42,7 @@ from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
 from bot.facts.strength import (
     figure_claim,
     framed_by_title,
+    hedged_in_body,
     in_opinion_section,
     is_promise,
     pattern_claim,
@@ -151,8 +152,6 @@ class ClaimExtractor:
             if is_promise(found, self.kinds):
                 promises.append(claim)
             claims.append(claim)
-        if quoted_title:
-            claims = self._title_quoted(claims, head_units)
         if self.lexicon.any(self.roles.imperatives, title[:30]) and re.match(
             self.lexicon.sources[self.roles.imperatives], title, re.IGNORECASE
         ):
@@ -160,6 +159,9 @@ class ClaimExtractor:
         claims = self._other_measures(claims, units)
         claims = self._no_layer_left(claims)
         claims = framed_by_title(claims, {_evidence(u) for u in head_units})
+        claims = hedged_in_body(claims, {_evidence(u) for u in head_units})
+        if quoted_title:  # after the framing: a label frames the title, not the body's own words
+            claims = self._title_quoted(claims, head_units)
         claims = self._threat_in_title(claims, title)
         claims = [
             replace(c, modality=Modality.PROPOSED) if any(c is p for p in promises) else c

@@ -100,7 +100,8 @@ class FigureFinder:
         )
         layer = role[roles.layer]
         self._layer_before = re.compile(
-            rf"(?<!\bthe )(?<!\bits )(?<!\btheir )(?<!\bthis )(?<!\bthat )(?:{layer}|another)\s+$",
+            rf"(?<!\bthe )(?<!\bits )(?<!\btheir )(?<!\bthis )(?<!\bthat )"
+            rf"(?:{layer}|another|\badd(?:s|ed|ing)?(?:\s+an?)?)\s+$",
             re.IGNORECASE,
         )
         self._layer_after = re.compile(rf"^\s*{layer}\b", re.IGNORECASE)
@@ -243,7 +244,7 @@ class FigureFinder:
             self._layer_before.search(head)
             or (re.search(r"\ban?\s+$", head) and self._layer_after.search(text[figure.end :]))
         ):
-            relative, layer = Relative.ADD, True  # "an additional 100% tariff", "a 100% additional"
+            relative, layer = Relative.ADD, True  # "an additional 100% tariff", "add a 100% tariff"
         event = (
             previous is not None
             or verdict.effective is not None

@@ -33,7 +33,11 @@ from bot.facts.dates import Direction, time_refs
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Modality
 
-_CONDITIONAL = re.compile(r"\b(?:if|unless|whether|in case|provided that)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(
+    r"\b(?:if|unless|whether|in case|provided that|on condition that|conditional on|as long as"
+    r"|depending on)\b",
+    re.IGNORECASE,
+)
 # negations that state the event itself ("talks ended without a deal", "conditions for talks do
 # not exist"), not a denial of it
 _NEGATED_IDIOM = re.compile(

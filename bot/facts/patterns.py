@@ -6,14 +6,15 @@ there too ("exports to the United States, Mexico and Canada" is about the United
 month fact's value is the entry's month. A person is the run of capitalised words the pattern
 captures, titles dropped ("Vice Minister Chen Ping" → "Chen Ping"); a known name merely
 mentioned is a weak claim, and "former"/"replaced" make it history. A state stated as still
-ahead may count as another state (``future``: "will meet" is ``scheduled``).
+ahead may count as another state (``future``: "will meet" is ``scheduled``); one that gives
+neither place nor time ("will meet soon") is ``unset`` (a weak claim).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from bot.facts.lexicon import Lexicon
@@ -31,6 +32,16 @@ _FORMER = re.compile(
     re.IGNORECASE,
 )
 
+# where or when a step ahead is set ("in Geneva", "on Saturday", "next week"); "soon, at a
+# location to be determined" sets neither
+_SETTING = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+)|\b(?:visit\w*|(?:travel|fly|flew|head|go)\w*"
+    r"\s+to|delegation\s+to|trip\s+to)\s+(?:the\s+)?(?-i:[A-Z])|\bsidelines\b"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|tonight)\b"
+    r"|\b(?:this|next)\s+(?:week|weekend|month)\b|\blater this (?:week|month)\b",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class PatternHit:
@@ -40,6 +51,7 @@ class PatternHit:
     mention: bool  # a known name merely mentioned, not an event
     evidence: str
     ahead_by_nature: bool = False  # a state that is about what is ahead ("scheduled")
+    unset: bool = False  # such a step with no place or time given ("will meet soon")
 
 
 class PatternFinder:
@@ -132,8 +144,14 @@ class PatternFinder:
                         mentions += self._mentions(
                             rule, sentence, clause, day, retrospective, headline
                         )
-            hits += found or mentions
+            hits += [self._set_or_not(hit, title) for hit in found] or mentions
         return hits
+
+    @staticmethod
+    def _set_or_not(hit: PatternHit, title: str) -> PatternHit:
+        if not hit.ahead_by_nature or hit.verdict.effective is not None:
+            return hit
+        return replace(hit, unset=not _SETTING.search(f"{hit.evidence} {title}"))
 
     def _matches(
         self,

@@ -6,11 +6,12 @@ A claim is *firm* when it is asserted, first hand (no hearsay), not a bare headl
   a date), not a layer or an aggregate that may count other duties, and not a plan still ahead
   without a decision;
 - for a pattern (a state, a month, a person): not a known name merely mentioned, and not a step
-  still ahead without a decision, unless the state is about what is ahead by nature.
+  still ahead without a decision, unless the state is about what is ahead by nature (and then
+  its place or time is given: "will meet soon" is weak).
 
 Anything else asserted is *weak*: it cannot move a fact alone (see ``bot/facts/compare.py``).
 The title's framing then lowers claims to *proposed* (:func:`framed_by_title`,
-:func:`threatened`).
+:func:`threatened`), and so does the body's for the title's own (:func:`hedged_in_body`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 from bot.facts.figures import FigureHit
 from bot.facts.model import Claim, FactKind, Modality, Strength
 from bot.facts.patterns import PatternHit
+from bot.facts.values import value_key
 
 
 def figure_claim(hit: FigureHit, evidence: str, *, weak: bool) -> Claim:
@@ -60,6 +62,7 @@ def pattern_claim(hit: PatternHit, evidence: str, *, weak: bool) -> Claim:
         and not hit.mention
         and not verdict.hearsay
         and not ahead
+        and not hit.unset
     )
     return Claim(
         fact_id=hit.fact_id,
@@ -98,6 +101,20 @@ def framed_by_title(claims: list[Claim], titles: Collection[str]) -> list[Claim]
         c.fact_id for c in in_title if c.modality is Modality.ASSERTED
     }
     return [proposed(c) if c.fact_id in framed else c for c in claims]
+
+
+def hedged_in_body(claims: list[Claim], titles: Collection[str]) -> list[Claim]:
+    """A headline's figure that the body gives only as proposed (a condition, a threat, a plan:
+    "depending on what China does") is only proposed in the headline too: the headline shortens
+    the body, it does not firm it up. Figures only: a state's pattern is often hedged by another
+    clause of its sentence ("a framework reached, and the threatened tariff off the table")."""
+    body = [c for c in claims if c.evidence not in titles and isinstance(c.value, float)]
+    hedged = {(c.fact_id, value_key(c.value)) for c in body if c.modality is Modality.PROPOSED}
+    hedged -= {(c.fact_id, value_key(c.value)) for c in body if c.modality is Modality.ASSERTED}
+    return [
+        proposed(c) if c.evidence in titles and (c.fact_id, value_key(c.value)) in hedged else c
+        for c in claims
+    ]
 
 
 def threatened(claims: list[Claim], values: Collection[float]) -> list[Claim]:

@@ -1,0 +1,35 @@
+"""What a figure's phrase counts in: the part of a sentence that holds it (a semicolon parts two
+statements), and a clause's opening "With ...," phrase that counts a qualified part into the level
+that follows ("With the duty over opioids, most goods pay 30%")."""
+
+from __future__ import annotations
+
+import re
+
+from bot.facts.lexicon import Lexicon
+from bot.facts.rules import FigureRule
+
+
+def part_with(sentence: str, phrase: str) -> str:
+    """The part of the sentence between semicolons that holds ``phrase`` (the whole sentence
+    when it is not found): "..., to 20%; counting older duties, 47%" are two statements."""
+    for part in sentence.split(";"):
+        if phrase.strip() and phrase.strip() in part:
+            return part
+    return sentence
+
+
+_COUNTING = re.compile(r"^\W*(?:with|including|counting|adding)\b[^,]*,", re.IGNORECASE)
+
+
+def counted_in(local: str, clause: str, lexicon: Lexicon, qualified: list[FigureRule]) -> bool:
+    """Whether the parts qualifying ``local`` are named only in the clause's opening "With ...,"
+    (or "Including ...,") phrase: "With the duty over opioids, most goods pay 30%" gives the
+    level that counts the part in, not the part's."""
+    opening = _COUNTING.match(clause)
+    phrase = local.strip()
+    at = clause.find(phrase)
+    if opening is None or at < 0 or at >= opening.end():
+        return False
+    rest = phrase[opening.end() - at :]
+    return not any(lexicon.any_of(r.qualifiers, rest) for r in qualified)
