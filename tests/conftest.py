@@ -1,5 +1,6 @@
 """Fixtures every test room shares: the shipped fact catalogue and its analyser, a migrated
-store (SQLite, and PostgreSQL with TEST_DATABASE_URL), and the Slack and Discord stand-ins."""
+store (SQLite, and PostgreSQL with TEST_DATABASE_URL), the Slack and Discord stand-ins, and a
+local feed host (``feed_host``, from tests/serving.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.store import ledger
 from bot.store.db import Database
 from tests.discord.fake_discord import FakeDiscord
 from tests.postgres import emptied, own_database
+from tests.serving import feed_host
 from tests.slack.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,3 +94,6 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 def signing_key() -> SigningKey:
     """The Ed25519 key Discord's interactions are signed with in this test run."""
     return SigningKey.generate()
+
+
+__all__ = ["feed_host"]  # a fixture of tests/serving.py, for every room

@@ -8,24 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app.routing import destinations_for
-from bot.chat.commands import CommandServices, Invocation, Reviewers, handle, parse_command
+from bot.chat.commands import CommandServices, Invocation, handle, parse_command
 from bot.config import RouteConfig
-from bot.facts.catalogue import Catalogue
 from bot.facts.model import Change, ChangeStatus
 from bot.store import ledger, repo
 from bot.store.db import Database
 
-REVIEWER = "UREVIEW"
-
-
-@pytest.fixture
-def services(db: Database, catalogue: Catalogue) -> CommandServices:
-    return CommandServices(
-        db=db,
-        catalogue=catalogue,
-        topics=("fentanyl", "us-china-tariffs"),
-        reviewers=Reviewers(slack_users=frozenset({REVIEWER})),
-    )
+from .conftest import REVIEWER
 
 
 @pytest.mark.parametrize(

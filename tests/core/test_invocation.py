@@ -8,24 +8,15 @@ from typing import Any
 
 import pytest
 
-from bot.chat.commands import CommandServices, Reviewers, handle, parse_command
+from bot.chat.commands import CommandServices, handle, parse_command
 from bot.chat.discord_invocation import invocation_from
 from bot.chat.invocation import Value, options_of
-from bot.facts.catalogue import Catalogue
-from bot.store.db import Database
 
-USER, CHANNEL = "U0REVIEW", "42"
+from .conftest import REVIEWER as USER
+from .conftest import REVIEWER_ROLE
+
+CHANNEL = "42"
 TYPES = {bool: 5, int: 4, str: 3}
-
-
-@pytest.fixture
-def services(db: Database, catalogue: Catalogue) -> CommandServices:
-    return CommandServices(
-        db=db,
-        catalogue=catalogue,
-        topics=("fentanyl", "us-china-tariffs"),
-        reviewers=Reviewers(slack_users=frozenset({USER}), discord_roles=frozenset({"7"})),
-    )
 
 
 def discord(command: str, sub: str = "", /, **options: Value) -> dict[str, Any]:
@@ -34,7 +25,7 @@ def discord(command: str, sub: str = "", /, **options: Value) -> dict[str, Any]:
     data = {"name": command, "options": [{"type": 1, "name": sub, "options": values}]}
     if not sub:
         data["options"] = values
-    member = {"user": {"id": USER, "username": "rev"}, "roles": ["7"], "permissions": "0"}
+    member = {"user": {"id": USER, "username": "rev"}, "roles": [REVIEWER_ROLE], "permissions": "0"}
     return {"type": 2, "channel_id": CHANNEL, "member": member, "data": data}
 
 

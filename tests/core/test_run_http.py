@@ -3,35 +3,17 @@ SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import yaml
 
-from .conftest import ROOT, FeedHost
+from tests.serving import FeedHost, free_port
+from tests.worker import read_until, start_worker
+
 from .feeds import TARIFF_CUT, rss
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def test_health_and_metrics_while_running(tmp_path: Path, feed_host: FeedHost) -> None:
@@ -47,37 +29,25 @@ def test_health_and_metrics_while_running(tmp_path: Path, feed_host: FeedHost) -
             }
         )
     )
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "BOT_HTTP_PORT": str(port),
         "BOT_HTTP_HOST": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    worker = start_worker(config, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        health: dict[str, object] = {}
-        metrics = ""
-        while time.monotonic() < deadline:
-            try:
-                status, body = _get(f"http://127.0.0.1:{port}/healthz")
-                _, metrics = _get(f"http://127.0.0.1:{port}/metrics")
-            except OSError:
-                time.sleep(0.2)
-                continue
-            health = json.loads(body)
-            cycled = health.get("last_cycle_age_seconds") is not None  # the cycle has ended
-            if status == 200 and cycled and 'bot_alerts_total{kind="changes"} 1.0' in metrics:
-                break
-            time.sleep(0.2)
+        reading = read_until(
+            port,
+            lambda r: (
+                r.status == 200
+                and r.health.get("last_cycle_age_seconds") is not None  # the cycle has ended
+                and 'bot_alerts_total{kind="changes"} 1.0' in r.metrics
+            ),
+            30,
+        )
+        health, metrics = reading.health, reading.metrics
         assert health["status"] == "ok" and health["database"] is True
         assert health["scheduler"] is True and health["last_cycle_age_seconds"] is not None
         assert 'bot_feed_polls_total{outcome="new"} 1.0' in metrics

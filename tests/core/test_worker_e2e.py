@@ -20,8 +20,9 @@ from bot.feeds.fetch import Fetcher
 from bot.news.analysis import Analyser, Analysis
 from bot.store import ledger, repo
 from bot.store.models import AlertRow
+from tests.serving import FeedHost
 
-from .conftest import ROOT, FeedHost
+from .conftest import ROOT
 from .feeds import OFF_TOPIC, TARIFF_CUT, TARIFF_CUT_ECHO, rss
 
 

@@ -3,17 +3,16 @@ generated per test run, and the interactions endpoint served on a real local por
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from nacl.signing import SigningKey
 
 from bot.chat.commands import CommandServices
@@ -22,6 +21,7 @@ from bot.facts.catalogue import Catalogue
 from bot.news.topics import load_topics
 from bot.store.db import Database
 from tests.discord.fake_discord import TOKEN, FakeDiscord
+from tests.serving import installed
 
 ROOT = Path(__file__).resolve().parents[2]
 APPLICATION_ID = "800000000000000001"
@@ -80,30 +80,32 @@ class InteractionsServer:
         return await self.session.post(self.url, data=body, headers=headers)
 
 
+def discord_env(fake: FakeDiscord, key: SigningKey) -> Environment:
+    """The settings of a bot talking to ``fake`` and checking signatures with ``key``."""
+    return Environment(
+        DISCORD_BOT_TOKEN=TOKEN,
+        DISCORD_APPLICATION_ID=APPLICATION_ID,
+        DISCORD_PUBLIC_KEY=key.verify_key.encode().hex(),
+        DISCORD_API_URL=fake.api_url,
+    )
+
+
+@asynccontextmanager
+async def interactions_endpoint(ctx: object) -> AsyncIterator[str]:
+    """``POST /discord/interactions`` mounted for ``ctx`` (an ``AppContext``, or a stand-in with
+    the parts the adapter reads) as the worker mounts it, on a local port: its URL."""
+    from bot.chat.discord_app import http_installer
+
+    async with installed(http_installer(ctx)) as base:  # type: ignore[arg-type]
+        yield f"{base}/discord/interactions"
+
+
 @pytest.fixture
 async def interactions_server(
     fake_discord: FakeDiscord, database: Database, catalogue: Catalogue, signing_key: SigningKey
 ) -> AsyncIterator[InteractionsServer]:
-    from bot.chat.discord_app import http_installer
-
-    env = Environment(
-        DISCORD_BOT_TOKEN=TOKEN,
-        DISCORD_APPLICATION_ID=APPLICATION_ID,
-        DISCORD_PUBLIC_KEY=signing_key.verify_key.encode().hex(),
-        DISCORD_API_URL=fake_discord.api_url,
+    ctx = StandInContext(
+        env=discord_env(fake_discord, signing_key), db=database, catalogue=catalogue
     )
-    ctx = StandInContext(env=env, db=database, catalogue=catalogue)
-    app = web.Application()
-    http_installer(ctx)(app)  # type: ignore[arg-type]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
-    port = server.sockets[0].getsockname()[1]
-    async with aiohttp.ClientSession() as session:
-        yield InteractionsServer(
-            f"http://127.0.0.1:{port}/discord/interactions", fake_discord, session, signing_key
-        )
-    await runner.cleanup()
+    async with interactions_endpoint(ctx) as url, aiohttp.ClientSession() as session:
+        yield InteractionsServer(url, fake_discord, session, signing_key)

@@ -18,7 +18,6 @@ a worker process at that moment.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from collections.abc import Callable
@@ -26,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.serving import start
 
 PREFIX = "/api/v10"
 BOT_USER_ID = "900000000000000001"
@@ -78,13 +79,13 @@ class FakeDiscord:
     callbacks: list[Recorded] = field(default_factory=list)  # interaction callbacks
     originals: list[Recorded] = field(default_factory=list)  # PATCHes of @original
     hook: Hook | None = None
-    port: int = 0
+    base: str = ""  # http://127.0.0.1:<port> once started
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{PREFIX}"
+        return f"{self.base}{PREFIX}"
 
     def plan(self, channel: str, statuses: list[int]) -> None:
         self.plans.setdefault(channel, []).extend(statuses)
@@ -142,13 +143,7 @@ class FakeDiscord:
         app.router.add_put(PREFIX + "/applications/{app}/guilds/{guild}/commands", self._commands)
         app.router.add_post(PREFIX + "/interactions/{id}/{token}/callback", self._callback)
         app.router.add_patch(PREFIX + "/webhooks/{app}/{token}/messages/@original", self._edit)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
-        self.port = server.sockets[0].getsockname()[1]
+        self._runner, self.base = await start(app)
         return self
 
     async def stop(self) -> None:

@@ -8,11 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import sys
-import threading
-from collections.abc import Awaitable, Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -20,8 +16,10 @@ import pytest
 from nacl.signing import SigningKey
 
 from bot.facts.catalogue import Catalogue
-from tests.discord.conftest import APPLICATION_ID, CHANNEL, ROOT, command, signed
+from tests.discord.conftest import APPLICATION_ID, CHANNEL, command, signed
 from tests.discord.fake_discord import FakeDiscord
+from tests.serving import FeedHost, free_port
+from tests.worker import spawn_worker
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Local wire</title><link>http://local.test/</link>
@@ -39,30 +37,9 @@ FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 @pytest.fixture
-def feed_url() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(FEED)))
-            self.end_headers()
-            self.wfile.write(FEED)
-
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
-    server.shutdown()
-    server.server_close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def feed_url(feed_host: FeedHost) -> str:
+    feed_host.bodies["/feed.xml"] = FEED
+    return feed_host.url("/feed.xml")
 
 
 async def until(
@@ -110,10 +87,7 @@ schedule:
     }
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
-        worker = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(config),
-            cwd=ROOT, env=env, stdout=out, stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
+        worker = await spawn_worker(config, env, stdout=out, stderr=asyncio.subprocess.STDOUT)
     try:
 
         async def posted() -> bool:

@@ -27,6 +27,7 @@ from tests.discord.conftest import (
     InteractionsServer,
     StandInContext,
     command,
+    interactions_endpoint,
     signed,
 )
 from tests.discord.fake_discord import FakeDiscord
@@ -303,20 +304,9 @@ async def test_start_gateway_constructs_and_survives_a_refused_token(
 async def test_without_a_bot_token_history_is_answered_inline_with_the_chart(
     database: Database, catalogue: Catalogue, signing_key: SigningKey
 ) -> None:
-    from aiohttp import MultipartReader, web
-
-    from bot.chat.discord_app import http_installer
+    from aiohttp import MultipartReader
 
     env = Environment(DISCORD_PUBLIC_KEY=signing_key.verify_key.encode().hex())
-    app = web.Application()
-    http_installer(StandInContext(env, database, catalogue))(app)  # type: ignore[arg-type]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
-    port = server.sockets[0].getsockname()[1]
     history = [
         {
             "type": 1,
@@ -326,17 +316,16 @@ async def test_without_a_bot_token_history_is_answered_inline_with_the_chart(
     ]
     body, headers = signed(signing_key, command("fentanyl", history))
     parts: dict[str, tuple[str | None, bytes]] = {}
-    try:
-        async with aiohttp.ClientSession() as session:
-            url = f"http://127.0.0.1:{port}/discord/interactions"
-            async with session.post(url, data=body, headers=headers) as response:
-                assert response.status == 200
-                reader = MultipartReader.from_response(response)
-                while (part := await reader.next()) is not None:
-                    assert isinstance(part, aiohttp.BodyPartReader)
-                    parts[part.name or ""] = (part.filename, await part.read())
-    finally:
-        await runner.cleanup()
+    async with (
+        interactions_endpoint(StandInContext(env, database, catalogue)) as url,
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        assert response.status == 200
+        reader = MultipartReader.from_response(response)
+        while (part := await reader.next()) is not None:
+            assert isinstance(part, aiohttp.BodyPartReader)
+            parts[part.name or ""] = (part.filename, await part.read())
     payload = json.loads(parts["payload_json"][1])
     assert payload["type"] == 4 and payload["data"]["flags"] == EPHEMERAL
     assert payload["data"]["embeds"][0]["image"]["url"] == "attachment://trade-talks.png"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -25,6 +24,7 @@ from bot.store.db import Database
 from bot.store.models import OutboxRow
 from tests.discord.conftest import CHANNEL
 from tests.discord.fake_discord import BOT_USER_ID, FakeDiscord
+from tests.serving import free_port
 
 LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>")
 
@@ -279,10 +279,7 @@ def test_discord_py_embed_length_agrees_with_our_count() -> None:
 async def test_an_unreadable_channel_is_never_taken_for_not_sent() -> None:
     """Discord unreachable: whether the alert arrived is unknown, so the check raises and the
     dispatcher asks again later instead of posting blind."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    down = DiscordDestination("token", f"http://127.0.0.1:{closed_port}/api/v10")
+    down = DiscordDestination("token", f"http://127.0.0.1:{free_port()}/api/v10")
     try:
         with pytest.raises(HistoryUnavailable):
             await down.already_sent(alert(), CHANNEL)

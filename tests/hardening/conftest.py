@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.core.conftest import FeedHost, feed_host  # noqa: F401  (fixtures)
-
 ROOT = Path(__file__).resolve().parents[2]
 BOT_VARIABLES = ("DATABASE_URL", "SLACK_", "DISCORD_", "BOT_", "PG")
 
@@ -52,12 +50,6 @@ def assert_one_clear_line(completed: subprocess.CompletedProcess[str], code: int
     assert "Traceback" not in completed.stderr
     assert len(lines) == 1, completed.stderr[-3000:]
     return lines[0]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def write_config(path: Path, config: dict[str, Any]) -> Path:

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
-from aiohttp import web
 from nacl.signing import SigningKey
 
 from bot.app.context import AppContext
@@ -28,8 +27,9 @@ from bot.news.analysis import build_analyser
 from bot.news.topics import load_topics
 from bot.store import repo
 from bot.store.db import Database
-from tests.discord.conftest import APPLICATION_ID, command
-from tests.discord.fake_discord import TOKEN, FakeDiscord
+from tests.discord.conftest import command, discord_env, interactions_endpoint
+from tests.discord.fake_discord import FakeDiscord
+from tests.serving import installed
 from tests.slack.conftest import SIGNING_SECRET, signed_headers, slack_signature
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
 
@@ -56,14 +56,6 @@ def app_context(database: Database, catalogue: Catalogue, env: Environment) -> A
         instance_id="test",
         topic_ids=tuple(t.id for t in load_topics(config.topics_file).topics),
     )
-
-
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
 
 
 def feed_names(database: Database) -> list[str]:
@@ -109,12 +101,9 @@ async def slack_endpoint(
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack.api_url,
     )
-    app = web.Application()
-    http_installer(app_context(database, catalogue, env))(app)
-    runner, base = await serve(app)
-    async with aiohttp.ClientSession() as session:
+    ctx = app_context(database, catalogue, env)
+    async with installed(http_installer(ctx)) as base, aiohttp.ClientSession() as session:
         yield SlackEndpoint(f"{base}/slack/events", fake_slack, session)
-    await runner.cleanup()
 
 
 @pytest.mark.parametrize(
@@ -223,21 +212,10 @@ class DiscordEndpoint:
 async def discord_endpoint(
     fake_discord: FakeDiscord, database: Database, catalogue: Catalogue, tmp_path: Path
 ) -> AsyncIterator[DiscordEndpoint]:
-    from bot.chat.discord_app import http_installer
-
     key = SigningKey.generate()
-    env = Environment(
-        DISCORD_BOT_TOKEN=TOKEN,
-        DISCORD_APPLICATION_ID=APPLICATION_ID,
-        DISCORD_PUBLIC_KEY=key.verify_key.encode().hex(),
-        DISCORD_API_URL=fake_discord.api_url,
-    )
-    app = web.Application()
-    http_installer(app_context(database, catalogue, env))(app)
-    runner, base = await serve(app)
-    async with aiohttp.ClientSession() as session:
-        yield DiscordEndpoint(f"{base}/discord/interactions", key, session)
-    await runner.cleanup()
+    ctx = app_context(database, catalogue, discord_env(fake_discord, key))
+    async with interactions_endpoint(ctx) as url, aiohttp.ClientSession() as session:
+        yield DiscordEndpoint(url, key, session)
 
 
 async def test_a_signed_nesting_bomb_gets_400_not_500(

@@ -21,9 +21,9 @@ from bot.chat.commands import Invocation, handle
 from bot.delivery.console import ConsoleDestination
 from bot.feeds.fetch import Fetcher
 from bot.store import repo
-from tests.core.conftest import FeedHost
 from tests.core.feeds import rss
 from tests.core.test_worker_e2e import ARTICLE_PAGE
+from tests.serving import FeedHost, served
 
 from .conftest import ROOT, write_config
 
@@ -41,11 +41,8 @@ async def outside() -> AsyncIterator[tuple[str, dict[str, bytes]]]:
 
     app = web.Application()
     app.router.add_get("/{path:.*}", serve)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.2", 0).start()
-    yield f"http://127.0.0.2:{runner.addresses[0][1]}", bodies
-    await runner.cleanup()
+    async with served(app, "127.0.0.2") as base:
+        yield base, bodies
 
 
 def teaser_feed(link: str, hub: str | None = None) -> bytes:

@@ -3,13 +3,14 @@ time), never a traceback, and read-only commands create nothing."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, assert_one_clear_line, clean_env, free_port, run_bot, write_config
+from tests.serving import free_port
+
+from .conftest import ROOT, assert_one_clear_line, clean_env, run_bot, write_config
 
 DEMO = str(ROOT / "config" / "demo.yaml")
 
@@ -44,9 +45,7 @@ def test_status_reads_the_demo_database_without_migration_chatter(tmp_path: Path
 
 
 def test_an_unreachable_database_is_one_line_with_the_password_masked(tmp_path: Path) -> None:
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
+    port = free_port()
     url = f"postgresql://bot:s3cr3t-pw@127.0.0.1:{port}/bot"
     completed = run_bot("run", "--once", "--config", DEMO, env=clean_env(DATABASE_URL=url))
     line = assert_one_clear_line(completed, 1)

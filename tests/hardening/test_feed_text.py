@@ -17,9 +17,9 @@ from bot.delivery.console import ConsoleDestination
 from bot.delivery.discord import DiscordDestination
 from bot.delivery.slack import SlackDestination
 from bot.feeds.fetch import Fetcher
-from tests.core.conftest import FeedHost
 from tests.core.feeds import TARIFF_CUT, rss
 from tests.discord.fake_discord import TOKEN, FakeDiscord
+from tests.serving import FeedHost
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
 
 from .conftest import ROOT, write_config

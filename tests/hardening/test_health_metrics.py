@@ -5,18 +5,12 @@ the database or the scheduler is down."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import REGISTRY
@@ -32,19 +26,12 @@ from bot.delivery.slack import SlackDestination
 from bot.store import repo
 from bot.store.cards import add_card
 from bot.store.db import Database
-from tests.core.conftest import FeedHost
 from tests.core.feeds import TARIFF_CUT, rss
+from tests.serving import FeedHost, free_port
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.worker import read_until, start_worker
 
-from .conftest import ROOT, clean_env, free_port, write_config
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+from .conftest import ROOT, clean_env, write_config
 
 
 def _sample(text: str, name: str) -> float | None:
@@ -78,36 +65,25 @@ def test_a_worker_whose_feeds_fail_says_so_in_metrics_and_health(
         BOT_HTTP_HOST="127.0.0.1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    health: dict[str, Any] = {}  # the JSON of /healthz
-    status, text = 0, ""
+    worker = start_worker(config, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            try:
-                status, body = _get(f"http://127.0.0.1:{port}/healthz")
-                _, text = _get(f"http://127.0.0.1:{port}/metrics")
-            except OSError:
-                time.sleep(0.2)
-                continue
-            health = json.loads(body)
-            delivered = _sample(text, 'bot_delivery_seconds_count{destination="console"}')
-            if _sample(text, "bot_feeds_failing") == 2.0 and delivered and health["status"] != "ok":
-                break
-            time.sleep(0.3)
+        reading = read_until(
+            port,
+            lambda r: (
+                _sample(r.metrics, "bot_feeds_failing") == 2.0
+                and bool(_sample(r.metrics, 'bot_delivery_seconds_count{destination="console"}'))
+                and r.health["status"] != "ok"
+            ),
+            40,
+            pause=0.3,
+        )
     finally:
         worker.send_signal(signal.SIGTERM)
         _, err = worker.communicate(timeout=40)
     assert worker.returncode == 0, err[-2000:]
+    text, health = reading.metrics, reading.health
     assert _sample(text, "bot_feeds_failing") == 2.0
-    assert status == 200 and health["status"] == "degraded", health
+    assert reading.status == 200 and health["status"] == "degraded", health
     assert "2 of 3 feeds are failing" in health["reasons"]
     assert _sample(text, 'bot_delivery_seconds_count{destination="console"}') == 1.0
 

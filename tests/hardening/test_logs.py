@@ -9,7 +9,6 @@ import json
 import logging
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -17,12 +16,13 @@ from urllib.parse import quote, urlencode
 import aiohttp
 
 from bot.app.logs import configure_logging
-from tests.core.conftest import FeedHost
 from tests.core.feeds import TARIFF_CUT, rss
+from tests.serving import FeedHost, free_port
 from tests.slack.conftest import SIGNING_SECRET, signed_headers
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.worker import spawn_worker, start_worker
 
-from .conftest import ROOT, clean_env, free_port, write_config
+from .conftest import clean_env, write_config
 
 
 def worker_config(tmp_path: Path, feed_host: FeedHost) -> Path:
@@ -47,13 +47,8 @@ def run_until_cycle(config: Path, log: Path, **env: str) -> tuple[int, str]:
     """Run the worker until its first cycle is logged, a few more scheduler ticks (where the
     chatter was), then SIGTERM; its exit code and stderr."""
     with log.open("w") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--config", str(config)],
-            cwd=ROOT,
-            env=clean_env(BOT_HTTP_PORT="0", **env),
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            text=True,
+        process = start_worker(
+            config, clean_env(BOT_HTTP_PORT="0", **env), stdout=subprocess.DEVNULL, stderr=err
         )
         deadline = time.monotonic() + 60
         while "cycle done" not in log.read_text() and time.monotonic() < deadline:
@@ -126,10 +121,9 @@ async def test_debug_logs_never_show_a_response_url_or_token(
             "trigger_id": "1.2.3",
         }
     ).encode()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await spawn_worker(
+        config, env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
     try:
         deadline = asyncio.get_running_loop().time() + 40
         async with aiohttp.ClientSession() as session:

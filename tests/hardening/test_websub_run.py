@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -18,8 +17,10 @@ from aiohttp import web
 
 from bot.feeds.websub import sign
 from tests.core.feeds import OFF_TOPIC, TARIFF_CUT, rss
+from tests.serving import free_port, start
+from tests.worker import spawn_worker
 
-from .conftest import ROOT, clean_env, free_port, write_config
+from .conftest import clean_env, write_config
 
 
 def with_hub(body: bytes, hub: str) -> bytes:
@@ -48,10 +49,7 @@ async def test_a_hub_feed_is_subscribed_verified_and_pushed_to(tmp_path: Path) -
     outside = web.Application()
     outside.router.add_post("/hub", hub)
     outside.router.add_get("/feed.xml", feed)
-    runner = web.AppRunner(outside, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    runner, base = await start(outside)
     feed_body = with_hub(rss([OFF_TOPIC]), f"{base}/hub")
 
     port = free_port()
@@ -73,10 +71,7 @@ async def test_a_hub_feed_is_subscribed_verified_and_pushed_to(tmp_path: Path) -
     )
     out_path = tmp_path / "out.txt"
     with out_path.open("wb") as out:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(config),
-            cwd=ROOT, env=env, stdout=out, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        process = await spawn_worker(config, env, stdout=out, stderr=asyncio.subprocess.PIPE)
         try:
             await wait_for(lambda: subscriptions, 40)
             (form,) = subscriptions

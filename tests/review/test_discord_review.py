@@ -14,16 +14,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 import discord
 import pytest
-from aiohttp import web
 from discord.http import Route
 from nacl.signing import SigningKey
 from sqlalchemy import select
 
 from bot.chat.commands import CommandServices
-from bot.chat.discord_app import Interactions, http_installer
+from bot.chat.discord_app import Interactions
 from bot.chat.discord_gateway import GatewayClient
 from bot.config import Environment
 from bot.delivery.discord import DiscordConnection, DiscordDestination
@@ -31,13 +29,14 @@ from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.facts.catalogue import Catalogue
 from bot.store.db import Database
 from bot.store.models import DecisionRow
+from tests.discord.conftest import APPLICATION_ID, discord_env, interactions_endpoint
 from tests.discord.fake_discord import TOKEN, FakeDiscord
+from tests.serving import timed_post
 from tests.stories import US, Story
 
 from .conftest import DISCORD, services_for
 
 CHANNEL = DISCORD.partition(":")[2]
-APPLICATION_ID = "800000000000000001"
 GUILD = "300000000000000001"
 REVIEWER_ROLE = "400000000000000001"
 BOB = {"id": "500000000000000009", "username": "bob", "global_name": "Bob"}
@@ -70,14 +69,8 @@ class Bot:
     tokens: int = 0
 
     async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, Any, float]:
-        started = time.monotonic()
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(self.url, data=body, headers=headers) as response,
-        ):
-            text = await response.text()
-        answer = json.loads(text) if response.status == 200 else text
-        return response.status, answer, time.monotonic() - started
+        status, text, elapsed = await timed_post(self.url, body, headers)
+        return status, json.loads(text) if status == 200 else text, elapsed
 
     def signed(self, payload: dict[str, Any], stamp: int | None = None) -> tuple[bytes, dict]:
         body = json.dumps(payload).encode()
@@ -138,27 +131,9 @@ async def _sleep() -> None:
 async def bot(
     fake_discord: FakeDiscord, chat_story: Story, catalogue: Catalogue, signing_key: SigningKey
 ) -> AsyncIterator[Bot]:
-    env = Environment(
-        DISCORD_BOT_TOKEN=TOKEN,
-        DISCORD_APPLICATION_ID=APPLICATION_ID,
-        DISCORD_PUBLIC_KEY=signing_key.verify_key.encode().hex(),
-        DISCORD_API_URL=fake_discord.api_url,
-    )
-    app = web.Application()
-    http_installer(StandIn(env, services_for(chat_story, catalogue)))(app)  # type: ignore[arg-type]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield Bot(
-            f"http://127.0.0.1:{port}/discord/interactions", fake_discord, chat_story, signing_key
-        )
-    finally:
-        await runner.cleanup()
+    stand_in = StandIn(discord_env(fake_discord, signing_key), services_for(chat_story, catalogue))
+    async with interactions_endpoint(stand_in) as url:
+        yield Bot(url, fake_discord, chat_story, signing_key)
 
 
 async def posted(bot: Bot, alert: str) -> dict[str, Any]:

@@ -14,20 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import select
 
 from bot.chat.commands import CommandServices
-from bot.chat.slack_app import build_bolt_app, install_events_route, open_socket_mode
+from bot.chat.slack_app import open_socket_mode
 from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
 from bot.store.models import DecisionRow
-from tests.slack.conftest import SIGNING_SECRET, signed_headers
+from tests.serving import timed_post
+from tests.slack.conftest import command_body, events_endpoint, signed_headers
 from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
-from tests.slack.test_slack_app import command_body
 from tests.stories import US, Story
 
 from .conftest import services_for
@@ -44,13 +42,7 @@ class Bot:
     story: Story
 
     async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str, float]:
-        started = time.monotonic()
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(self.url, data=body, headers=headers) as response,
-        ):
-            text = await response.text()
-        return response.status, text, time.monotonic() - started
+        return await timed_post(self.url, body, headers)
 
     async def send(self, payload: dict[str, Any]) -> tuple[int, str, float]:
         body = urlencode({"payload": json.dumps(payload)}).encode()
@@ -66,21 +58,8 @@ class Bot:
 
 @pytest.fixture
 async def bot(fake_slack: FakeSlack, chat_story: Story, catalogue: Catalogue) -> AsyncIterator[Bot]:
-    services = services_for(chat_story, catalogue)
-    bolt = build_bolt_app(
-        services, token=BOT_TOKEN, api_url=fake_slack.api_url, signing_secret=SIGNING_SECRET
-    )
-    app = web.Application()
-    install_events_route(app, bolt)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield Bot(f"http://127.0.0.1:{port}/slack/events", fake_slack, chat_story)
-    finally:
-        await runner.cleanup()
+    async with events_endpoint(services_for(chat_story, catalogue), fake_slack) as url:
+        yield Bot(url, fake_slack, chat_story)
 
 
 async def posted_report(bot: Bot) -> tuple[str, dict[str, Any]]:

@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.serving import start
+
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 
@@ -77,12 +79,7 @@ class FakeSlack:
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket_view)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base = f"http://127.0.0.1:{port}"
+        self._runner, self.base = await start(app)
         return self
 
     async def stop(self) -> None:
@@ -152,6 +149,12 @@ class FakeSlack:
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError("the Slack stand-in did not see the expected calls")
             await asyncio.sleep(0.05)
+
+    async def answer(self, name: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The one answer posted to the response URL ``name``, once it has come."""
+        await self.wait_for(lambda: self.responses_to(name), timeout)
+        [answer] = self.responses_to(name)
+        return answer
 
     # --- Web API --------------------------------------------------------------------------
 

@@ -7,24 +7,23 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
-import aiohttp
 import pytest
-from aiohttp import web
 from slack_sdk.models.blocks import Block
 
 from bot.alerts.card import Card, CardKind
 from bot.app.routing import destinations_for
 from bot.chat.commands import CommandServices
-from bot.chat.slack_app import build_bolt_app, install_events_route, open_socket_mode
+from bot.chat.slack_app import open_socket_mode
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
 from bot.store import repo
 from bot.store.cards import add_card
 from bot.store.db import Database
-from tests.slack.conftest import SIGNING_SECRET, signed_headers
+from tests.serving import timed_post
+from tests.slack.conftest import command_body, events_endpoint, signed_headers
 from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 
 
@@ -33,47 +32,24 @@ class BotServer:
         self.url = url
 
     async def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(self.url, data=body, headers=headers) as response,
-        ):
-            return response.status, await response.text()
+        status, text, _ = await timed_post(self.url, body, headers)
+        return status, text
+
+    async def slash(
+        self, fake: FakeSlack, command: str, text: str, *, channel: str, name: str
+    ) -> dict[str, Any]:
+        """``command text`` typed in ``channel``, signed and accepted: the answer posted to its
+        response URL ``name``."""
+        body = command_body(fake, command, text, channel=channel, name=name)
+        status, _ = await self.post(body, signed_headers(body))
+        assert status == 200
+        return await fake.answer(name)
 
 
 @pytest.fixture
 async def bot_server(fake_slack: FakeSlack, services: CommandServices) -> AsyncIterator[BotServer]:
-    bolt = build_bolt_app(
-        services, token=BOT_TOKEN, api_url=fake_slack.api_url, signing_secret=SIGNING_SECRET
-    )
-    app = web.Application()
-    install_events_route(app, bolt)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield BotServer(f"http://127.0.0.1:{port}/slack/events")
-    finally:
-        await runner.cleanup()
-
-
-def command_body(fake: FakeSlack, command: str, text: str, *, channel: str, name: str) -> bytes:
-    return urlencode(
-        {
-            "token": "legacy-verification-token",
-            "team_id": "T1",
-            "channel_id": channel,
-            "channel_name": "trade",
-            "user_id": "U42",
-            "user_name": "analyst",
-            "command": command,
-            "text": text,
-            "response_url": fake.response_url(name),
-            "trigger_id": "1.2.3",
-            "api_app_id": "A1",
-        }
-    ).encode()
+    async with events_endpoint(services, fake_slack) as url:
+        yield BotServer(url)
 
 
 def block_text(blocks: list[dict[str, Any]]) -> str:
@@ -102,8 +78,7 @@ async def test_status_lists_all_ten_facts(
     status, text = await bot_server.post(body, signed_headers(body))
     assert status == 200
     assert text == ""
-    await fake_slack.wait_for(lambda: fake_slack.responses_to("status"))
-    [answer] = fake_slack.responses_to("status")
+    answer = await fake_slack.answer("status")
     assert answer["response_type"] == "ephemeral"
     shown = block_text(answer["blocks"])
     assert len(catalogue) == 10
@@ -145,11 +120,9 @@ async def test_stale_timestamp_is_refused_and_not_processed(
 async def test_subscribe_then_an_alert_reaches_that_channel(
     bot_server: BotServer, fake_slack: FakeSlack, database: Database
 ) -> None:
-    body = command_body(fake_slack, "/fentanyl", "subscribe changes", channel="C777", name="sub")
-    status, _ = await bot_server.post(body, signed_headers(body))
-    assert status == 200
-    await fake_slack.wait_for(lambda: fake_slack.responses_to("sub"))
-    [answer] = fake_slack.responses_to("sub")
+    answer = await bot_server.slash(
+        fake_slack, "/fentanyl", "subscribe changes", channel="C777", name="sub"
+    )
     assert answer["response_type"] == "in_channel"
     assert "Subscribed" in answer["text"]
 
@@ -193,11 +166,9 @@ async def test_history_uploads_a_png_chart(bot_server: BotServer, fake_slack: Fa
 async def test_unknown_subcommand_gets_a_helpful_ephemeral_answer(
     bot_server: BotServer, fake_slack: FakeSlack
 ) -> None:
-    body = command_body(fake_slack, "/fentanyl", "frobnicate now", channel="C1", name="unknown")
-    status, _ = await bot_server.post(body, signed_headers(body))
-    assert status == 200
-    await fake_slack.wait_for(lambda: fake_slack.responses_to("unknown"))
-    [answer] = fake_slack.responses_to("unknown")
+    answer = await bot_server.slash(
+        fake_slack, "/fentanyl", "frobnicate now", channel="C1", name="unknown"
+    )
     assert answer["response_type"] == "ephemeral"
     assert "Unknown command" in answer["text"] and "status" in answer["text"]
 

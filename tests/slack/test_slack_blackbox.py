@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -25,8 +23,10 @@ from aiohttp import web
 from slack_sdk.models.blocks import Block
 
 from bot.facts.catalogue import Catalogue
+from tests.serving import free_port, served
 from tests.slack.conftest import ROOT, SIGNING_SECRET, signed_headers
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.worker import spawn_worker
 
 pytestmark = pytest.mark.slow
 
@@ -54,19 +54,8 @@ async def feed_url() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/feed.xml", feed)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/feed.xml"
-    finally:
-        await runner.cleanup()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    async with served(app) as base:
+        yield f"{base}/feed.xml"
 
 
 def write_config(tmp_path: Path, feed_url: str) -> Path:
@@ -116,18 +105,7 @@ async def test_run_posts_alerts_and_answers_status(
     config = write_config(tmp_path, feed_url)
     log_path = tmp_path / "bot.log"
     with log_path.open("wb") as log_file:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--config",
-            str(config),
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        process = await spawn_worker(config, env, stdout=log_file, stderr=asyncio.subprocess.STDOUT)
         try:
             await fake_slack.wait_for(lambda: fake_slack.posted("C123"), timeout=60)
             message = fake_slack.posted("C123")[0]

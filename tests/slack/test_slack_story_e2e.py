@@ -15,6 +15,7 @@ from bot.app.worker import Worker
 from bot.delivery.slack import SlackDestination
 from bot.feeds.fetch import Fetcher
 from tests.core.feeds import TARIFF_CUT, TARIFF_CUT_ECHO, rss
+from tests.serving import served
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,11 +32,8 @@ async def feeds() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/{name}", serve)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    await runner.cleanup()
+    async with served(app) as base:
+        yield base
 
 
 def _config(tmp_path: Path, base: str) -> Path:
