@@ -177,17 +177,7 @@ def confirm_reports(work: Work, target: str) -> Decided:
         )
         ledger.pending_reports_superseded(work.session, [change])
         changes.append(change)
-        ids.append(
-            work.record(
-                action="confirm",
-                fact_id=fact_id,
-                alert_id=alert_id,
-                claim_ids=[r.id for r in rows],
-                value=first.value,
-                replaced=change.old,
-                claims_status=stored.PENDING,
-            )
-        )
+        ids.append(_record(work, "confirm", alert_id, rows, replaced=change.old))
     follow = _to_chat(work, alert_id, changes=changes, ids=ids)
     arrows = "; ".join(_arrow(work, c.fact_id, c.old, c.new) for c in changes)
     return Decided(f"Confirmed by {work.who.shown}: {arrows}.{_where(follow)}", ids, follow)
@@ -203,17 +193,7 @@ def dismiss_reports(work: Work, target: str) -> Decided:
         now = states[fact_id].value if fact_id in states else work.catalogue[fact_id].baseline
         for value_rows in _by_value(rows):
             dismissed.append((fact_id, value_rows[0].value, now))
-            ids.append(
-                work.record(
-                    action="dismiss",
-                    fact_id=fact_id,
-                    alert_id=alert_id,
-                    claim_ids=[r.id for r in value_rows],
-                    value=value_rows[0].value,
-                    replaced=None,
-                    claims_status=stored.PENDING,
-                )
-            )
+            ids.append(_record(work, "dismiss", alert_id, value_rows, replaced=None))
     follow = _to_chat(work, alert_id, dismissed=dismissed, ids=ids)
     parts = []
     for fact_id, value, now in dismissed:
@@ -224,6 +204,21 @@ def dismiss_reports(work: Work, target: str) -> Decided:
         )
     return Decided(
         f"Dismissed by {work.who.shown}: {'; '.join(parts)}.{_where(follow)}", ids, follow
+    )
+
+
+def _record(
+    work: Work, action: str, alert_id: str | None, rows: Sequence[ClaimRow], replaced: object
+) -> int:
+    """The decision ``action`` on pending reports of one fact and one value (``rows``); its id."""
+    return work.record(
+        action=action,
+        fact_id=rows[0].fact_id,
+        alert_id=alert_id,
+        claim_ids=[r.id for r in rows],
+        value=rows[0].value,
+        replaced=replaced,
+        claims_status=stored.PENDING,
     )
 
 
