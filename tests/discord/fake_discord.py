@@ -191,17 +191,24 @@ class FakeDiscord:
             }
         )
 
-    async def _post_message(self, request: web.Request) -> web.Response:
-        recorded = await self._record(request)
-        channel = request.match_info["channel"]
+    def _refused(self, request: web.Request, planned: list[int] | None) -> web.Response | None:
+        """The answer to a call without the bot's token (401), or the next status planned for
+        its channel if that is no success (a 429 with Retry-After, an error); else ``None``."""
         if not self._authorised(request):
             return self._error(401)
-        planned = self.plans.get(channel)
         status = planned.pop(0) if planned else 200
         if status == 429:
             return self._too_many()
         if status != 200:
             return self._error(status)
+        return None
+
+    async def _post_message(self, request: web.Request) -> web.Response:
+        recorded = await self._record(request)
+        channel = request.match_info["channel"]
+        refused = self._refused(request, self.plans.get(channel))
+        if refused is not None:
+            return refused
         payload = recorded.json or {}
         existing = self.messages.setdefault(channel, [])
         nonce = payload.get("nonce")
@@ -242,14 +249,9 @@ class FakeDiscord:
     async def _edit_channel_message(self, request: web.Request) -> web.Response:
         recorded = await self._record(request)
         channel = request.match_info["channel"]
-        if not self._authorised(request):
-            return self._error(401)
-        planned = self.edit_plans.get(channel)
-        status = planned.pop(0) if planned else 200
-        if status == 429:
-            return self._too_many()
-        if status != 200:
-            return self._error(status)
+        refused = self._refused(request, self.edit_plans.get(channel))
+        if refused is not None:
+            return refused
         message = self.message(channel, request.match_info["message"])
         if message is None:
             return _json(UNKNOWN_MESSAGE, status=404)
