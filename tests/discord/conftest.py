@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,16 +56,20 @@ def command(name: str, options: list[dict[str, Any]] | None = None, **extra: Any
 
 @dataclass
 class StandInContext:
-    """The parts of ``AppContext`` the Discord adapter reads, built from real objects."""
+    """The parts of ``AppContext`` the Discord adapter reads (its environment and the command
+    services), built from real objects."""
 
     env: Environment
-    db: Database
-    catalogue: Catalogue
-    config: BotConfig = field(default_factory=BotConfig)
+    services: CommandServices
 
     def command_services(self) -> CommandServices:
-        topics = tuple(t.id for t in load_topics(self.config.topics_file).topics)
-        return CommandServices(db=self.db, catalogue=self.catalogue, topics=topics)
+        return self.services
+
+
+def stand_in(env: Environment, db: Database, catalogue: Catalogue) -> StandInContext:
+    """The context of a bot on ``db`` with the default configuration's topics."""
+    topics = tuple(t.id for t in load_topics(BotConfig().topics_file).topics)
+    return StandInContext(env, CommandServices(db=db, catalogue=catalogue, topics=topics))
 
 
 @dataclass
@@ -104,8 +108,6 @@ async def interactions_endpoint(ctx: object) -> AsyncIterator[str]:
 async def interactions_server(
     fake_discord: FakeDiscord, database: Database, catalogue: Catalogue, signing_key: SigningKey
 ) -> AsyncIterator[InteractionsServer]:
-    ctx = StandInContext(
-        env=discord_env(fake_discord, signing_key), db=database, catalogue=catalogue
-    )
+    ctx = stand_in(discord_env(fake_discord, signing_key), database, catalogue)
     async with interactions_endpoint(ctx) as url, aiohttp.ClientSession() as session:
         yield InteractionsServer(url, fake_discord, session, signing_key)

@@ -25,10 +25,10 @@ from tests.discord.conftest import (
     APPLICATION_ID,
     CHANNEL,
     InteractionsServer,
-    StandInContext,
     command,
     interactions_endpoint,
     signed,
+    stand_in,
 )
 from tests.discord.fake_discord import FakeDiscord
 
@@ -240,7 +240,7 @@ async def test_gateway_answers_go_to_the_callback_endpoint(
         connection=DiscordConnection(fake_discord.token, fake_discord.api_url),
     )
     env = Environment(DISCORD_BOT_TOKEN=fake_discord.token, DISCORD_API_URL=fake_discord.api_url)
-    client = GatewayClient(interactions, StandInContext(env, database, catalogue))  # type: ignore[arg-type]
+    client = GatewayClient(interactions, stand_in(env, database, catalogue))  # type: ignore[arg-type]
     try:
         answer = await interactions.answer(command("fentanyl-status"))
         await interactions.post_callback("600000000000000001", "tok", answer)
@@ -278,7 +278,7 @@ def test_a_bad_public_key_is_refused_at_start(
 
     with pytest.raises(ValueError, match="DISCORD_PUBLIC_KEY"):  # the settings refuse it first
         env = Environment(DISCORD_PUBLIC_KEY=key)
-        http_installer(StandInContext(env, database, catalogue))  # type: ignore[arg-type]
+        http_installer(stand_in(env, database, catalogue))  # type: ignore[arg-type]
 
 
 async def test_start_gateway_constructs_and_survives_a_refused_token(
@@ -291,7 +291,7 @@ async def test_start_gateway_constructs_and_survives_a_refused_token(
     env = Environment(DISCORD_BOT_TOKEN="refused", DISCORD_API_URL=fake_discord.api_url)
     saved = Route.BASE
     try:
-        handle = await start_gateway(StandInContext(env, database, catalogue))  # type: ignore[arg-type]
+        handle = await start_gateway(stand_in(env, database, catalogue))  # type: ignore[arg-type]
         await asyncio.wait_for(asyncio.shield(handle.task), timeout=10)
         await handle.close()
     finally:
@@ -317,7 +317,7 @@ async def test_without_a_bot_token_history_is_answered_inline_with_the_chart(
     body, headers = signed(signing_key, command("fentanyl", history))
     parts: dict[str, tuple[str | None, bytes]] = {}
     async with (
-        interactions_endpoint(StandInContext(env, database, catalogue)) as url,
+        interactions_endpoint(stand_in(env, database, catalogue)) as url,
         aiohttp.ClientSession() as session,
         session.post(url, data=body, headers=headers) as response,
     ):

@@ -20,16 +20,19 @@ from discord.http import Route
 from nacl.signing import SigningKey
 from sqlalchemy import select
 
-from bot.chat.commands import CommandServices
 from bot.chat.discord_app import Interactions
 from bot.chat.discord_gateway import GatewayClient
 from bot.config import Environment
 from bot.delivery.discord import DiscordConnection, DiscordDestination
 from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.facts.catalogue import Catalogue
-from bot.store.db import Database
 from bot.store.models import DecisionRow
-from tests.discord.conftest import APPLICATION_ID, discord_env, interactions_endpoint
+from tests.discord.conftest import (
+    APPLICATION_ID,
+    StandInContext,
+    discord_env,
+    interactions_endpoint,
+)
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 from tests.serving import timed_post
 from tests.stories import US, Story
@@ -43,21 +46,6 @@ BOB = {"id": "500000000000000009", "username": "bob", "global_name": "Bob"}
 MALLORY = {"id": "500000000000000666", "username": "mallory"}
 USER_FIELDS = {"discriminator": "0", "avatar": None}  # what a gateway payload's user also has
 MANAGE_GUILD = str(1 << 5)
-
-
-@dataclass
-class StandIn:
-    """The parts of ``AppContext`` the Discord adapter reads."""
-
-    env: Environment
-    services: CommandServices
-
-    @property
-    def db(self) -> Database:
-        return self.services.db
-
-    def command_services(self) -> CommandServices:
-        return self.services
 
 
 @dataclass
@@ -131,7 +119,9 @@ async def _sleep() -> None:
 async def bot(
     fake_discord: FakeDiscord, chat_story: Story, catalogue: Catalogue, signing_key: SigningKey
 ) -> AsyncIterator[Bot]:
-    stand_in = StandIn(discord_env(fake_discord, signing_key), services_for(chat_story, catalogue))
+    stand_in = StandInContext(
+        discord_env(fake_discord, signing_key), services_for(chat_story, catalogue)
+    )
     async with interactions_endpoint(stand_in) as url:
         yield Bot(url, fake_discord, chat_story, signing_key)
 
@@ -301,7 +291,7 @@ async def test_the_gateway_client_hands_buttons_to_the_same_decisions(
         connection=DiscordConnection(fake_discord.token, fake_discord.api_url),
     )
     env = Environment(DISCORD_BOT_TOKEN=fake_discord.token, DISCORD_API_URL=fake_discord.api_url)
-    client = GatewayClient(interactions, StandIn(env, services_for(chat_story, catalogue)))  # type: ignore[arg-type]
+    client = GatewayClient(interactions, StandInContext(env, services_for(chat_story, catalogue)))  # type: ignore[arg-type]
     saved = Route.BASE
     try:
         Route.BASE = fake_discord.api_url  # as start_gateway points the client's own calls
