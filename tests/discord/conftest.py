@@ -17,6 +17,7 @@ from nacl.signing import SigningKey
 
 from bot.chat.commands import CommandServices
 from bot.config import BotConfig, Environment
+from bot.delivery.discord import DiscordDestination
 from bot.facts.catalogue import Catalogue
 from bot.news.topics import load_topics
 from bot.store.db import Database
@@ -82,6 +83,19 @@ class InteractionsServer:
     async def post(self, payload: dict[str, Any]) -> aiohttp.ClientResponse:
         body, headers = signed(self.key, payload)
         return await self.session.post(self.url, data=body, headers=headers)
+
+
+@asynccontextmanager
+async def connected(
+    fake: FakeDiscord, token: str | None = None, **options: Any
+) -> AsyncIterator[DiscordDestination]:
+    """The Discord destination talking to ``fake`` (with its token unless ``token`` is given),
+    closed after the block."""
+    destination = DiscordDestination(token or fake.token, fake.api_url, **options)
+    try:
+        yield destination
+    finally:
+        await destination.close()
 
 
 def discord_env(fake: FakeDiscord, key: SigningKey) -> Environment:

@@ -22,7 +22,7 @@ from bot.store import repo
 from bot.store.cards import add_card
 from bot.store.db import Database
 from bot.store.models import OutboxRow
-from tests.discord.conftest import CHANNEL
+from tests.discord.conftest import CHANNEL, connected
 from tests.discord.fake_discord import BOT_USER_ID, FakeDiscord
 from tests.serving import free_port
 
@@ -88,11 +88,8 @@ def strings(value: Any) -> list[str]:
 async def test_a_huge_alert_is_posted_as_one_embed_within_every_limit(
     fake_discord: FakeDiscord,
 ) -> None:
-    destination = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:
+    async with connected(fake_discord) as destination:
         result = await destination.send(huge_card(), CHANNEL)
-    finally:
-        await destination.close()
     assert result.ok, result.error
     [post] = fake_discord.posts(CHANNEL)
     [embed] = post.json["embeds"]
@@ -123,11 +120,8 @@ async def test_mentions_in_feed_text_stay_inert(fake_discord: FakeDiscord) -> No
         source=f"Wire {pings}",
         footer=f"footer {pings}",
     )
-    destination = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:
+    async with connected(fake_discord) as destination:
         assert (await destination.send(card, CHANNEL)).ok
-    finally:
-        await destination.close()
     [post] = fake_discord.posts(CHANNEL)
     assert post.json["allowed_mentions"] == {"parse": []}
     texts = strings(post.json["embeds"])
@@ -148,12 +142,9 @@ async def test_the_nonce_derives_from_the_alert_id_and_is_enforced(
     fake_discord: FakeDiscord,
 ) -> None:
     card = alert()
-    destination = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:
+    async with connected(fake_discord) as destination:
         first = await destination.send(card, CHANNEL)
         again = await destination.send(card, CHANNEL)  # a retry after a lost response
-    finally:
-        await destination.close()
     posts = fake_discord.posts(CHANNEL)
     assert [p.json["nonce"] for p in posts] == [nonce_for(card.id)] * 2
     assert all(p.json["enforce_nonce"] is True for p in posts)
@@ -164,11 +155,8 @@ async def test_the_nonce_derives_from_the_alert_id_and_is_enforced(
 
 async def test_429_then_success_posts_exactly_one_message(fake_discord: FakeDiscord) -> None:
     fake_discord.plan(CHANNEL, [429])
-    destination = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:
+    async with connected(fake_discord) as destination:
         result = await destination.send(alert(), CHANNEL)
-    finally:
-        await destination.close()
     assert result.ok, result.error
     assert len(fake_discord.posts(CHANNEL)) == 2
     assert len(fake_discord.messages[CHANNEL]) == 1
@@ -178,13 +166,8 @@ async def test_429_then_success_posts_exactly_one_message(fake_discord: FakeDisc
 async def test_a_long_rate_limit_comes_back_as_retry_after(fake_discord: FakeDiscord) -> None:
     fake_discord.retry_after = 120.0
     fake_discord.plan(CHANNEL, [429])
-    destination = DiscordDestination(
-        fake_discord.token, fake_discord.api_url, max_rate_limit_wait=30.0
-    )
-    try:
+    async with connected(fake_discord, max_rate_limit_wait=30.0) as destination:
         result = await destination.send(alert(), CHANNEL)
-    finally:
-        await destination.close()
     assert not result.ok and result.retryable
     assert result.retry_after == 120.0
     assert CHANNEL not in fake_discord.messages
@@ -194,14 +177,11 @@ async def test_permanent_errors_are_not_retryable_and_name_the_problem(
     fake_discord: FakeDiscord,
 ) -> None:
     fake_discord.plan(CHANNEL, [403, 404, 400])
-    destination = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:
+    async with connected(fake_discord) as destination:
         missing_access = await destination.send(alert(), CHANNEL)
         unknown_channel = await destination.send(alert(), CHANNEL)
         bad_request = await destination.send(alert(), CHANNEL)
         not_an_id = await destination.send(alert(), "general")
-    finally:
-        await destination.close()
     assert (missing_access.ok, missing_access.retryable) == (False, False)
     assert missing_access.error == "discord: missing access (code 50001, HTTP 403)"
     assert (unknown_channel.ok, unknown_channel.retryable) == (False, False)
@@ -212,11 +192,8 @@ async def test_permanent_errors_are_not_retryable_and_name_the_problem(
 
 
 async def test_a_refused_token_is_permanent(fake_discord: FakeDiscord) -> None:
-    destination = DiscordDestination("wrong-token", fake_discord.api_url)
-    try:
+    async with connected(fake_discord, "wrong-token") as destination:
         result = await destination.send(alert(), CHANNEL)
-    finally:
-        await destination.close()
     assert (result.ok, result.retryable) == (False, False)
     assert result.error == "discord: the bot token was refused (401)"
     assert fake_discord.posts(CHANNEL) == []
@@ -224,20 +201,14 @@ async def test_a_refused_token_is_permanent(fake_discord: FakeDiscord) -> None:
 
 async def test_already_sent_finds_the_alert_in_recent_messages(fake_discord: FakeDiscord) -> None:
     card, other = alert(), alert(id="al-ffffffffffffffffffffffff")
-    first = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:
+    async with connected(fake_discord) as first:
         sent = await first.send(card, CHANNEL)
-    finally:
-        await first.close()
     for message in fake_discord.messages[CHANNEL]:
         message["nonce"] = None  # Discord forgets nonces after a few minutes; the footer stays
-    restarted = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:
+    async with connected(fake_discord) as restarted:
         assert await restarted.already_sent(card, CHANNEL) == sent.external_id
         assert await restarted.already_sent(other, CHANNEL) is None
         assert await restarted.already_sent(card, "800000000000000009") is None
-    finally:
-        await restarted.close()
     assert fake_discord.messages[CHANNEL][0]["author"]["id"] == BOT_USER_ID
 
 

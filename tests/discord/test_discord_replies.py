@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.delivery.base import FollowUp
-from bot.delivery.discord import DiscordDestination
 from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.store.db import Database
 from bot.store.models import OutboxRow
-from tests.discord.conftest import CHANNEL
+from tests.discord.conftest import CHANNEL, connected
 from tests.discord.fake_discord import PREFIX, FakeDiscord
 from tests.threads import (
     PARENT_ID,
@@ -31,11 +30,8 @@ DEST = f"discord:{CHANNEL}"
 
 
 async def dispatch(database: Database, fake: FakeDiscord) -> DispatchStats:
-    destination = DiscordDestination(fake.token, fake.api_url)
-    try:
+    async with connected(fake) as destination:
         return await Dispatcher(database, {"discord": destination}, owner="test").run_once()
-    finally:
-        await destination.close()
 
 
 def footer_of(message: dict[str, Any]) -> str:
@@ -147,11 +143,9 @@ async def test_a_reply_left_sending_by_a_crash_is_found_then_the_edit_is_made(
     parent_id = await posted_parent(database, fake_discord)
     child = follow_up("al-story-2")
     store_follow_up(database, child, revised(first_alert()), [DEST])
-    destination = DiscordDestination(fake_discord.token, fake_discord.api_url)
-    try:  # the reply arrived, then the worker died before recording it
+    # the reply arrived, then the worker died before recording it
+    async with connected(fake_discord) as destination:
         await destination.send(child, CHANNEL, FollowUp(first_alert(), message_id=parent_id))
-    finally:
-        await destination.close()
     for message in fake_discord.messages[CHANNEL]:
         message["nonce"] = None  # long enough ago that Discord forgot it; the footer stays
     left_sending(database, "al-story-2", DEST)

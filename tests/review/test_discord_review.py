@@ -23,13 +23,14 @@ from sqlalchemy import select
 from bot.chat.discord_app import Interactions
 from bot.chat.discord_gateway import GatewayClient
 from bot.config import Environment
-from bot.delivery.discord import DiscordConnection, DiscordDestination
+from bot.delivery.discord import DiscordConnection
 from bot.delivery.outbox import Dispatcher, DispatchStats
 from bot.facts.catalogue import Catalogue
 from bot.store.models import DecisionRow
 from tests.discord.conftest import (
     APPLICATION_ID,
     StandInContext,
+    connected,
     discord_env,
     interactions_endpoint,
 )
@@ -94,11 +95,8 @@ class Bot:
         }
 
     async def deliver(self) -> DispatchStats:
-        destination = DiscordDestination(TOKEN, self.fake.api_url)
-        try:
+        async with connected(self.fake, TOKEN) as destination:
             return await Dispatcher(self.story.db, {"discord": destination}, owner="t").run_once()
-        finally:
-            await destination.close()
 
     async def original(self, token_number: int) -> dict[str, Any]:
         """The answer that replaced deferral number ``token_number``."""
