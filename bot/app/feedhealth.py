@@ -65,13 +65,15 @@ class FeedHealth:
         new: bool,
         complete: bool,
         backlog_entries: int = 0,
+        known_items: bytes | None = None,
     ) -> PollSuccess:
         """What a successful poll changes in the feed's row. ``new``: some entry was new;
         ``complete``: every entry was judged; ``backlog_entries``: entries beyond the per-poll
-        cap, judged without alerts."""
-        entry_times = [e.published for e in parsed.entries if e.dated]
+        cap, judged without alerts; ``known_items``: the items of the body whose entries are
+        stored (``bot/feeds/items.py``), None for none."""
+        times = parsed.entry_times()
         delay = self._delay(
-            feed, 0, result, ttl_minutes=parsed.ttl_minutes, recent_entry_times=entry_times
+            feed, 0, result, ttl_minutes=parsed.ttl_minutes, recent_entry_times=times
         )
         return PollSuccess(
             feed_id=feed.id,
@@ -83,6 +85,7 @@ class FeedHealth:
             new_entries=new,
             hub_url=parsed.hub_url,
             backlog_entries=backlog_entries,
+            known_items=known_items,
         )
 
     def record(

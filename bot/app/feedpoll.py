@@ -19,6 +19,7 @@ from bot.app.pipeline import Item, entry_is_backlog
 from bot.config import BotConfig
 from bot.feeds.entry import Entry
 from bot.feeds.fetch import FetchResult, Validators
+from bot.feeds.items import id_digest, keep, stored_ids
 from bot.feeds.parse import ParsedFeed
 from bot.news.analysis import Analysis
 from bot.store import repo
@@ -40,6 +41,14 @@ class FeedPoll:
     failures: int = 0  # entries that could not be analysed or judged
     new: bool = False  # some entry was stored
     backlog_entries: int = 0  # entries beyond the per-poll cap
+    stored: set[bytes] = field(default_factory=set)  # digests of the ids of entries stored
+
+    def known_items(self) -> bytes | None:
+        """The items of the feed's body whose entries are stored, to keep with the feed (see
+        ``bot/feeds/items.py``): those of a body read now, else those kept before."""
+        if self.result.outcome != "new":
+            return self.feed.known_items
+        return keep(self.parsed.items, self.stored | stored_ids(self.feed.known_items))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +81,8 @@ async def fetch_and_parse(
             return result
         parsed = ParsedFeed()
         if result.outcome == "new" and result.body is not None:
-            parsed = await worker.parse(feed, result.body, result.content_type)
+            known = feed.known_items or b""
+            parsed = await worker.parse(feed, result.body, result.content_type, known=known)
         if parsed.failure:  # a body that cannot be read (charset, a listing's layout)
             return replace(result, outcome="error", error=parsed.failure, error_kind="parse")
         return FeedPoll(feed, result if result.body is None else replace(result, body=None), parsed)
@@ -94,13 +104,15 @@ def new_entries(
 ) -> tuple[list[tuple[Entry, bool]], list[Entry]]:
     """The poll's entries not in ``seen`` (stored uids): the newest ``fetch.max_entries_per_poll``
     to judge now, each with whether it is backlog, and the rest (newest first), to judge later
-    as backlog."""
+    as backlog. The ids of the entries stored already are noted in ``poll.stored``."""
     cap = config.fetch.max_entries_per_poll
     backlog_hours = config.schedule.first_run_backlog_hours
     fresh: dict[str, Entry] = {}
     for entry in poll.parsed.entries:
         uid = repo.entry_uid(entry.feed, entry.entry_id)
-        if uid not in seen and uid not in fresh:
+        if uid in seen:
+            poll.stored.add(id_digest(entry.entry_id))
+        elif uid not in fresh:
             fresh[uid] = entry
     newest = sorted(fresh.values(), key=lambda e: e.published, reverse=True)
     kept, rest = newest[:cap], newest[cap:]
@@ -168,6 +180,7 @@ class PollResults:
                 new=poll.new,
                 complete=not poll.failures,
                 backlog_entries=poll.backlog_entries,
+                known_items=poll.known_items(),
             )
         )
 

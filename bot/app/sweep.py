@@ -52,6 +52,7 @@ from bot.app.fetchslots import FetchSlots
 from bot.app.pipeline import Failed, Item
 from bot.app.steps import Steps
 from bot.feeds.entry import Entry
+from bot.feeds.items import id_digest
 from bot.feeds.parse import ParsedFeed
 from bot.store import repo
 from bot.store.db import StoreError
@@ -306,6 +307,7 @@ class Sweep:
                 self.worker.count(outcome)
                 self.stats.add(outcome)
                 poll.new = True
+            poll.stored.add(id_digest(pending.item.entry.entry_id))
             self._judged(poll)
         return True
 

@@ -187,10 +187,18 @@ class Worker:
         log.log(logging.DEBUG if repeated else logging.ERROR, "%s: %s", what, error)
 
     async def parse(
-        self, feed: FeedRecord, body: bytes, content_type: str | None = None
+        self,
+        feed: FeedRecord,
+        body: bytes,
+        content_type: str | None = None,
+        *,
+        known: bytes | None = None,
     ) -> ParsedFeed:
+        """``known``: the feed's items read before, not read again (``bot/feeds/items.py``)."""
         spec = self.sources.get(feed.name) if feed.origin == "config" else None
-        parsed = await self.parser.parse(body, feed.name, spec=spec, content_type=content_type)
+        parsed = await self.parser.parse(
+            body, feed.name, spec=spec, content_type=content_type, known=known
+        )
         for problem in parsed.problems:
             log.warning("%s", problem, extra={"feed": feed.name})
         return parsed

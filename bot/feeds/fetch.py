@@ -27,13 +27,13 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import replace
-from types import TracebackType
 from typing import Any
 
 from aiohttp.abc import AbstractResolver
 
 from bot import metrics
 from bot.config.settings import FetchConfig
+from bot.feeds.closing import Closing
 from bot.feeds.errors import FetchFailure, classify_error
 from bot.feeds.request import (
     Target,
@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 READ_CHUNK = 64 * 1024
 
 
-class Fetcher:
+class Fetcher(Closing):
     """Fetches feeds and pages under the limits of :class:`FetchConfig`. Use as
     ``async with Fetcher(config) as fetcher`` or call :meth:`close`.
 
@@ -84,19 +84,11 @@ class Fetcher:
         }
         self._transport = Transport(config, guards, resolver)
 
-    async def __aenter__(self) -> Fetcher:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
-
     async def close(self) -> None:
         await self._transport.close()
+
+    async def aclose(self) -> None:
+        await self.close()
 
     async def fetch(
         self,

@@ -20,6 +20,7 @@ import lxml.html
 from lxml import etree
 
 from bot.feeds.entry import Entry
+from bot.feeds.items import NO_ID, Items, Known, find_items, id_digest, record
 
 MAX_TEXT_CHARS = 20_000
 MAX_TITLE_CHARS = 500
@@ -46,6 +47,13 @@ class ParsedFeed:
     version: str = ""  # feedparser's name of the format (rss20, atom10, ...); "" if none
     readable: bool = True  # False: not a feed at all (the reason is in ``problems``)
     failure: str | None = None  # set: the body marks its source failing, for this reason
+    items: bytes = b""  # the items read, for the next parse (``bot/feeds/items.py``); b"": none
+    known_times: list[datetime] = field(default_factory=list)  # of dated items not read again
+
+    def entry_times(self) -> list[datetime]:
+        """The published times of the dated entries, those of the items not read again
+        included."""
+        return [e.published for e in self.entries if e.dated] + self.known_times
 
 
 def html_to_text(markup: str) -> str:
@@ -146,12 +154,35 @@ def _links_of(parsed: Any) -> Iterable[tuple[str, str]]:
             yield str(link.get("rel", "")), str(link.get("href", ""))
 
 
-def parse_feed(body: bytes, feed_name: str, *, seen_at: datetime | None = None) -> ParsedFeed:
-    """Parse ``body`` (the raw bytes of a feed) into entries; never raises on bad input."""
+def _read(body: bytes, items: Items | None, known: bytes) -> tuple[Any, dict[int, Known]]:
+    """feedparser's reading of ``body``, without the items ``known`` holds when it can (see
+    ``bot/feeds/items.py``), and those items by position."""
+    reduced = items.reduce(known) if items is not None and known else None
+    if reduced is not None and items is not None:
+        parsed = feedparser.parse(reduced[0], sanitize_html=False, resolve_relative_uris=False)
+        if not parsed.get("bozo") and len(parsed.entries) + len(reduced[1]) == len(items.spans):
+            return parsed, reduced[1]
+    return feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False), {}
+
+
+def _in_order(raws: list[Any], left_out: dict[int, Known]) -> list[Any]:
+    if not left_out:
+        return raws
+    read = iter(raws)
+    return [left_out[i] if i in left_out else next(read) for i in range(len(raws) + len(left_out))]
+
+
+def parse_feed(
+    body: bytes, feed_name: str, *, seen_at: datetime | None = None, known: bytes | None = None
+) -> ParsedFeed:
+    """Parse ``body`` (the raw bytes of a feed) into entries; never raises on bad input.
+    ``known`` (not None): the items of the feed read before (a blob of ``result.items``, as
+    ``bot/feeds/items.py`` keeps it) are not read again, and ``result.items`` describes them."""
     seen_at = seen_at or datetime.now(UTC)
     result = ParsedFeed()
+    items = find_items(body) if known is not None else None
     try:
-        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+        parsed, left_out = _read(body, items, known or b"")
     except Exception as exc:  # feedparser should not raise, but a feed must never stop the worker
         result.problems.append(f"feed {feed_name}: unparseable: {exc}")
         result.readable = False
@@ -171,25 +202,47 @@ def parse_feed(body: bytes, feed_name: str, *, seen_at: datetime | None = None) 
             result.hub_url = href
         elif rel == "self" and href:
             result.self_url = href
-    seen_ids: set[str] = set()
+    raws = _in_order(parsed.entries, left_out)
+    described = items is not None and not parsed.get("bozo") and len(raws) == len(items.spans)
+    records: list[bytes] = []
+    seen_ids: set[bytes] = set()
     skipped: dict[str, int] = {}
-    for raw in parsed.entries:
-        entry = _entry_from(raw, feed_name, seen_at)
+    undated = 0
+    for index, raw in enumerate(raws):
+        entry = raw if isinstance(raw, Known) else _entry_from(raw, feed_name, seen_at)
+        if described and items is not None:
+            records.append(_record(items.digests[index], entry))
         if isinstance(entry, str):
             skipped[entry] = skipped.get(entry, 0) + 1
             continue
-        if entry.entry_id in seen_ids:
+        ident = entry.id if isinstance(entry, Known) else id_digest(entry.entry_id)
+        if ident in seen_ids:
             skipped["duplicate id within the feed skipped"] = (
                 skipped.get("duplicate id within the feed skipped", 0) + 1
             )
             continue
-        seen_ids.add(entry.entry_id)
+        seen_ids.add(ident)
+        if isinstance(entry, Known):
+            undated += entry.published is None
+            if entry.published is not None:
+                result.known_times.append(entry.published)
+            continue
+        undated += not entry.dated
         result.entries.append(entry)
-    undated = sum(1 for e in result.entries if not e.dated)
     if undated:
         skipped["entry without a date, dated when first seen"] = undated
     for reason, count in skipped.items():
         result.problems.append(f"feed {feed_name}: {count} × {reason}")
-    if not parsed.entries and not parsed.get("bozo"):
+    if not raws and not parsed.get("bozo"):
         result.problems.append(f"feed {feed_name}: empty feed (no entries)")
+    if described and items is not None:
+        result.items = items.context + b"".join(records)
     return result
+
+
+def _record(item: bytes, entry: Entry | Known | str) -> bytes:
+    if isinstance(entry, Known):
+        return record(item, entry.id, entry.published)
+    if isinstance(entry, str):
+        return record(item, NO_ID, None)
+    return record(item, id_digest(entry.entry_id), entry.published if entry.dated else None)

@@ -30,9 +30,9 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TypeVar
 
+from bot.feeds.closing import Closing
 from bot.feeds.parse import ParsedFeed
 from bot.feeds.source import SourceSpec, parse_source
 
@@ -86,7 +86,7 @@ def _init_worker(parent: int, setup: Callable[[], None] | None) -> None:
         setup()
 
 
-class ParsePool:
+class ParsePool(Closing):
     """``await pool.parse(body, feed_name)`` parses in a worker process; never raises for bad
     input (see :func:`parse_source`). ``await pool.run(fn, *args)`` runs another job there.
     ``setup`` runs once in each regular worker as it starts (to build what its jobs need).
@@ -109,15 +109,7 @@ class ParsePool:
     def workers(self) -> int:
         return self._workers
 
-    async def __aenter__(self) -> ParsePool:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def aclose(self) -> None:
         self.close()
 
     def _new_executor(self, workers: int, setup: Callable[[], None] | None) -> Executor:
@@ -163,21 +155,22 @@ class ParsePool:
         seen_at: datetime | None = None,
         spec: SourceSpec | None = None,
         content_type: str | None = None,
+        known: bytes | None = None,
     ) -> ParsedFeed:
         """``spec``: how the source is read (a listing page); ``content_type``: the HTTP
-        header, for its charset (see :func:`bot.feeds.source.parse_source`)."""
+        header, for its charset; ``known``: the items read before (see
+        :func:`bot.feeds.source.parse_source`)."""
         large = len(body) >= self._large_body_bytes
+        job = (body, feed_name, seen_at, spec, content_type, known)
         if not self._workers and not large:
-            return parse_source(body, feed_name, spec, content_type=content_type, seen_at=seen_at)
+            return _parse(*job)
         loop = asyncio.get_running_loop()
         pool = self._large_pool() if large else self._pool()
         try:
-            return await loop.run_in_executor(
-                pool, _parse, body, feed_name, seen_at, spec, content_type
-            )
+            return await loop.run_in_executor(pool, _parse, *job)
         except BrokenProcessPool:
             self._close(large=large)
-            return parse_source(body, feed_name, spec, content_type=content_type, seen_at=seen_at)
+            return _parse(*job)
 
     def _close(self, *, large: bool) -> None:
         executor = self._large if large else self._executor
@@ -199,5 +192,8 @@ def _parse(
     seen_at: datetime | None,
     spec: SourceSpec | None = None,
     content_type: str | None = None,
+    known: bytes | None = None,
 ) -> ParsedFeed:
-    return parse_source(body, feed_name, spec, content_type=content_type, seen_at=seen_at)
+    return parse_source(
+        body, feed_name, spec, content_type=content_type, seen_at=seen_at, known=known
+    )

@@ -33,8 +33,10 @@ def parse_source(
     *,
     content_type: str | None = None,
     seen_at: datetime | None = None,
+    known: bytes | None = None,
 ) -> ParsedFeed:
-    """Entries of ``body``; never raises on bad input (see the module docstring)."""
+    """Entries of ``body``; never raises on bad input (see the module docstring). ``known``:
+    a feed's items read before, not read again (``bot/feeds/items.py``)."""
     if not body.strip() and (spec is None or spec.listing is None):
         return parse_feed(body, feed_name, seen_at=seen_at)
     try:
@@ -49,7 +51,7 @@ def parse_source(
         return result
     if spec is not None and spec.listing is not None:
         return parse_listing(decoded.text, feed_name, spec.listing, spec.url, seen_at=seen_at)
-    parsed = parse_feed(as_utf8_xml(decoded, body), feed_name, seen_at=seen_at)
+    parsed = parse_feed(as_utf8_xml(decoded, body), feed_name, seen_at=seen_at, known=known)
     if decoded.overruled and parsed.readable:
         said = decoded.declared or "nothing"
         is_ = decoded.encoding

@@ -25,7 +25,8 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from types import SimpleNamespace, TracebackType
+from types import SimpleNamespace
+from typing import Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -57,15 +58,10 @@ class Deadline:
         await self._timeout.__aenter__()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: Any) -> None:
         assert self._timeout is not None and self._loop is not None
         self._stopped = self._loop.time()
-        await self._timeout.__aexit__(exc_type, exc, traceback)
+        await self._timeout.__aexit__(*exc_info)
 
     @property
     def elapsed(self) -> float:

@@ -40,6 +40,7 @@ class FeedRecord:
     websub_secret: str | None = None
     websub_expires_at: datetime | None = None
     lease_owner: str | None = None
+    known_items: bytes | None = None  # the items read before (``bot/feeds/items.py``)
 
 
 _RECORD_COLUMNS = (
@@ -58,6 +59,7 @@ _RECORD_COLUMNS = (
     FeedRow.websub_secret,
     FeedRow.websub_expires_at,
     FeedRow.lease_owner,
+    FeedRow.known_items,
 )
 
 
@@ -100,6 +102,7 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec]) -> None:
             continue
         if row.url != spec.url:
             row.url, row.etag, row.last_modified, row.content_hash = spec.url, None, None, None
+            row.known_items = None
         row.topics = list(spec.topics)
         row.interval_seconds = spec.interval_seconds
         row.allow_file = spec.allow_file

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -79,6 +80,9 @@ class FeedRow(Base):
     # entries of the last poll beyond fetch.max_entries_per_poll: judged for the facts'
     # history without alerts (`status` says so)
     backlog_entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the items of the feed's body whose entries are stored, so that a changed body is parsed
+    # only in its new items (bot/feeds/items.py); NULL: none known
+    known_items: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class EntryRow(Base):

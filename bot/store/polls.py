@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Boolean, Integer, Table, Text, bindparam, case, func, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    LargeBinary,
+    Table,
+    Text,
+    bindparam,
+    case,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.store.models import FeedRow, OutboxRow, UTCDateTime
@@ -33,6 +44,7 @@ class PollSuccess:
     new_entries: bool = False
     hub_url: str | None = None  # None: keep the stored one
     backlog_entries: int = 0  # entries beyond the per-poll cap, judged without alerts
+    known_items: bytes | None = None  # the items whose entries are stored (written as is)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +153,7 @@ def record_successes(
             ),
             next_poll_at=bindparam("b_next", type_=when),
             backlog_entries=bindparam("b_backlog", type_=Integer()),
+            known_items=bindparam("b_known", type_=LargeBinary()),
             lease_owner=case((ours, None), else_=c.lease_owner),
             lease_until=case((ours, None), else_=c.lease_until),
         )
@@ -160,6 +173,7 @@ def record_successes(
                 "b_hub": p.hub_url,
                 "b_next": p.next_poll_at,
                 "b_backlog": p.backlog_entries,
+                "b_known": p.known_items,
             }
             for p in polls
         ],
