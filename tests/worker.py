@@ -1,10 +1,13 @@
-"""The worker as a real process of its own (``python -m bot run --config CONFIG``, from the
-project's folder), and what its HTTP port says while it runs (``/healthz``, ``/metrics``)."""
+"""The bot as a real process of its own, from the project's folder: a command run to its end
+(``run_bot``, with an environment free of the bot's variables unless the test gives one), the
+worker started (``python -m bot run --config CONFIG``) and what its HTTP port says while it runs
+(``/healthz``, ``/metrics``), and the ``--config`` file written for it."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -15,8 +18,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 Pipe = int | IO[Any] | None  # where a process's output goes: a file, PIPE, DEVNULL, STDOUT
+BOT_VARIABLES = ("DATABASE_URL", "SLACK_", "DISCORD_", "BOT_", "PG")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The test process's environment without any of the bot's variables, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(BOT_VARIABLES)}
+    env.update(extra)
+    return env
+
+
+def run_bot(
+    *args: str, env: Mapping[str, str] | None = None, timeout: float = 120, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` run to its end (its environment ``env``, else :func:`clean_env`):
+    its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=dict(env if env is not None else clean_env()),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def write_config(path: Path, config: dict[str, Any]) -> Path:
+    """``config`` written to ``path`` as YAML (a ``--config`` file); ``path``."""
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
 
 
 def run_args(config: Path) -> list[str]:

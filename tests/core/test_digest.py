@@ -5,26 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import yaml
-
 from bot.alerts.card import Card
 from bot.app.context import build_context
 from bot.app.digest import queue_digest
 from bot.store import repo
+from tests.worker import write_config
 
 from .conftest import ROOT
 
 
 def test_digest_reaches_digest_subscribers_once_a_day(tmp_path: Path) -> None:
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "routes": [{"to": "console", "kinds": ["changes"]}],
-                "seeds_dir": str(ROOT / "seeds"),
-                "topics_file": str(ROOT / "config" / "topics.yaml"),
-            }
-        )
+    config = write_config(
+        tmp_path / "config.yaml",
+        {
+            "routes": [{"to": "console", "kinds": ["changes"]}],
+            "seeds_dir": str(ROOT / "seeds"),
+            "topics_file": str(ROOT / "config" / "topics.yaml"),
+        },
     )
     ctx = build_context(config, f"sqlite:///{tmp_path / 'bot.db'}")
     try:

@@ -8,26 +8,22 @@ import signal
 import subprocess
 from pathlib import Path
 
-import yaml
-
 from tests.serving import FeedHost, free_port
-from tests.worker import read_until, start_worker
+from tests.worker import read_until, start_worker, write_config
 
 from .feeds import TARIFF_CUT, rss
 
 
 def test_health_and_metrics_while_running(tmp_path: Path, feed_host: FeedHost) -> None:
     feed_host.bodies["/wire.xml"] = rss([TARIFF_CUT])
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "feeds": [{"name": "wire", "url": feed_host.url("/wire.xml")}],
-                "fetch": {"allow_private_networks": True, "full_text": False},
-                "routes": [{"to": "console", "kinds": ["changes"]}],
-                "schedule": {"first_run_backlog_hours": None},
-            }
-        )
+    config = write_config(
+        tmp_path / "config.yaml",
+        {
+            "feeds": [{"name": "wire", "url": feed_host.url("/wire.xml")}],
+            "fetch": {"allow_private_networks": True, "full_text": False},
+            "routes": [{"to": "console", "kinds": ["changes"]}],
+            "schedule": {"first_run_backlog_hours": None},
+        },
     )
     port = free_port()
     env = {

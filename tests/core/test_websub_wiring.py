@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
 
-import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -20,6 +19,7 @@ from bot.delivery.console import ConsoleDestination
 from bot.feeds.fetch import Fetcher
 from bot.feeds.websub import sign
 from bot.store import repo
+from tests.worker import write_config
 
 from .conftest import ROOT
 from .feeds import OFF_TOPIC, TARIFF_CUT, rss
@@ -47,19 +47,17 @@ async def test_pushed_content_is_judged_and_alerted(tmp_path: Path) -> None:
     async with TestServer(outside, host="127.0.0.1") as server:
         hub_url = str(server.make_url("/hub"))
         feed_body["body"] = _with_hub(rss([OFF_TOPIC]), hub_url)
-        config = tmp_path / "config.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "feeds": [{"name": "wire", "url": str(server.make_url("/feed.xml"))}],
-                    "fetch": {"allow_private_networks": True, "full_text": False},
-                    "routes": [{"to": "console", "kinds": ["changes"]}],
-                    "schedule": {"first_run_backlog_hours": None},
-                    "websub": {"callback_base": "https://bot.example.org"},
-                    "seeds_dir": str(ROOT / "seeds"),
-                    "topics_file": str(ROOT / "config" / "topics.yaml"),
-                }
-            )
+        config = write_config(
+            tmp_path / "config.yaml",
+            {
+                "feeds": [{"name": "wire", "url": str(server.make_url("/feed.xml"))}],
+                "fetch": {"allow_private_networks": True, "full_text": False},
+                "routes": [{"to": "console", "kinds": ["changes"]}],
+                "schedule": {"first_run_backlog_hours": None},
+                "websub": {"callback_base": "https://bot.example.org"},
+                "seeds_dir": str(ROOT / "seeds"),
+                "topics_file": str(ROOT / "config" / "topics.yaml"),
+            },
         )
         ctx = build_context(config, f"sqlite:///{tmp_path / 'bot.db'}")
         out = io.StringIO()

@@ -21,6 +21,7 @@ from bot.news.analysis import Analyser, Analysis
 from bot.store import ledger, repo
 from bot.store.models import AlertRow
 from tests.serving import FeedHost
+from tests.worker import write_config
 
 from .conftest import ROOT
 from .feeds import OFF_TOPIC, TARIFF_CUT, TARIFF_CUT_ECHO, rss
@@ -35,9 +36,7 @@ def _config(tmp_path: Path, host: FeedHost, paths: list[str], **schedule: object
         "seeds_dir": str(ROOT / "seeds"),
         "topics_file": str(ROOT / "config" / "topics.yaml"),
     }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    return write_config(tmp_path / "config.yaml", config)
 
 
 def _cycle(config: Path, db_url: str) -> tuple[str, dict[str, int]]:

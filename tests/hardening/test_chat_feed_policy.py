@@ -24,8 +24,9 @@ from bot.store import repo
 from tests.core.feeds import rss
 from tests.core.test_worker_e2e import ARTICLE_PAGE
 from tests.serving import FeedHost, served
+from tests.worker import write_config
 
-from .conftest import ROOT, write_config
+from .conftest import ROOT
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import sqlite3
 from pathlib import Path
 
 from bot.config import load_config
+from tests.worker import clean_env, run_bot, write_config
 
-from .conftest import ROOT, clean_env, run_bot, write_config
+from .conftest import ROOT
 
 
 def test_every_problem_is_one_line_and_exit_2(tmp_path: Path, listening_port: int) -> None:

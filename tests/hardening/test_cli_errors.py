@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.serving import free_port
+from tests.worker import clean_env, run_bot, write_config
 
-from .conftest import ROOT, assert_one_clear_line, clean_env, run_bot, write_config
+from .conftest import ROOT, assert_one_clear_line
 
 DEMO = str(ROOT / "config" / "demo.yaml")
 

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import create_engine, inspect, make_url
 
 from tests.postgres import own_database
+from tests.worker import clean_env, run_bot
 
-from .conftest import ROOT, clean_env, run_bot
+from .conftest import ROOT
 
 DEMO = str(ROOT / "config" / "demo.yaml")
 

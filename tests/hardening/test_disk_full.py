@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
+from tests.worker import clean_env
 
-from .conftest import ROOT, clean_env
+from .conftest import ROOT
 
 DEMO = str(ROOT / "config" / "demo.yaml")
 

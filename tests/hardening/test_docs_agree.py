@@ -5,16 +5,16 @@ exist, every promise's test exists, every variable and command named is real."""
 from __future__ import annotations
 
 import json
+import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import Environment
+from tests.worker import run_bot
 
-from .conftest import ROOT, run_bot
+from .conftest import ROOT
 
 DOCUMENTS = ("README.md", ".env.example", "docker-compose.yml", "Dockerfile", "Makefile")
 PATH_PATTERN = re.compile(
@@ -93,14 +93,8 @@ def test_make_demo_says_where_its_database_is() -> None:
 def test_a_same_story_item_raises_no_second_alert() -> None:
     """README: items telling the same story point to the first and raise no second alert."""
     feeds = sorted(str(p) for p in (ROOT / "samples" / "feeds").glob("*.xml"))
-    completed = subprocess.run(
-        [sys.executable, "-m", "bot", "replay", *feeds, "--jsonl"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    completed = run_bot("replay", *feeds, "--jsonl", env=os.environ)
+    assert completed.returncode == 0, completed.stderr[-2000:]
     lines = [json.loads(line) for line in completed.stdout.splitlines()]
     same_story = [line for line in lines if line["duplicate_of"]]
     assert same_story, "the samples hold a story told twice"

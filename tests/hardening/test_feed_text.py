@@ -21,8 +21,9 @@ from tests.core.feeds import TARIFF_CUT, rss
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 from tests.serving import FeedHost
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.worker import write_config
 
-from .conftest import ROOT, write_config
+from .conftest import ROOT
 
 RLO, PDI, ZWSP, ZWJ, BOM = "\u202e", "\u2069", "\u200b", "\u200d", "\ufeff"
 HIDDEN = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u200c\u200e\u200f\u2060\ufeff\x1b\x07]")

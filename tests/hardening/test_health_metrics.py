@@ -29,9 +29,9 @@ from bot.store.db import Database
 from tests.core.feeds import TARIFF_CUT, rss
 from tests.serving import FeedHost, free_port
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
-from tests.worker import read_until, start_worker
+from tests.worker import clean_env, read_until, start_worker, write_config
 
-from .conftest import ROOT, clean_env, write_config
+from .conftest import ROOT
 
 
 def _sample(text: str, name: str) -> float | None:

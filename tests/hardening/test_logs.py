@@ -20,9 +20,7 @@ from tests.core.feeds import TARIFF_CUT, rss
 from tests.serving import FeedHost, free_port
 from tests.slack.conftest import SIGNING_SECRET, signed_headers
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
-from tests.worker import spawn_worker, start_worker
-
-from .conftest import clean_env, write_config
+from tests.worker import clean_env, spawn_worker, start_worker, write_config
 
 
 def worker_config(tmp_path: Path, feed_host: FeedHost) -> Path:

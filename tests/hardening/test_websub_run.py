@@ -18,9 +18,7 @@ from aiohttp import web
 from bot.feeds.websub import sign
 from tests.core.feeds import OFF_TOPIC, TARIFF_CUT, rss
 from tests.serving import free_port, start
-from tests.worker import spawn_worker
-
-from .conftest import clean_env, write_config
+from tests.worker import clean_env, spawn_worker, write_config
 
 
 def with_hub(body: bytes, hub: str) -> bytes:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,23 +20,16 @@ from bot.chat.discord_invocation import invocation_from
 from bot.facts.catalogue import Catalogue
 from bot.store.db import Database
 from tests.stories import US, Story
+from tests.worker import run_bot
 
-from .conftest import ROOT, services_for
+from .conftest import services_for
 
 
 def bot(*args: str, user: str = "alice") -> subprocess.CompletedProcess[str]:
     """``python -m bot ARGS`` as a process (its exit code and output as the user sees them)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     env.update(USER=user, LOGNAME=user, BOT_LOG_LEVEL="INFO")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_bot(*args, env=env)
 
 
 @dataclass

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
-import yaml
 from aiohttp import web
 from slack_sdk.models.blocks import Block
 
@@ -26,7 +25,7 @@ from bot.facts.catalogue import Catalogue
 from tests.serving import free_port, served
 from tests.slack.conftest import ROOT, SIGNING_SECRET, signed_headers
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
-from tests.worker import spawn_worker
+from tests.worker import spawn_worker, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +57,7 @@ async def feed_url() -> AsyncIterator[str]:
         yield f"{base}/feed.xml"
 
 
-def write_config(tmp_path: Path, feed_url: str) -> Path:
+def bot_config(tmp_path: Path, feed_url: str) -> Path:
     config = {
         "feeds": [{"name": "local-wire", "url": feed_url}],
         "fetch": {"allow_private_networks": True, "full_text": False},
@@ -67,9 +66,7 @@ def write_config(tmp_path: Path, feed_url: str) -> Path:
         "seeds_dir": str(ROOT / "seeds"),
         "topics_file": str(ROOT / "config" / "topics.yaml"),
     }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
+    return write_config(tmp_path / "config.yaml", config)
 
 
 async def post_when_up(url: str, body: bytes, deadline: float) -> tuple[int, str]:
@@ -102,7 +99,7 @@ async def test_run_posts_alerts_and_answers_status(
         "BOT_LOG_LEVEL": "INFO",
     }
     env.pop("SLACK_APP_TOKEN", None)
-    config = write_config(tmp_path, feed_url)
+    config = bot_config(tmp_path, feed_url)
     log_path = tmp_path / "bot.log"
     with log_path.open("wb") as log_file:
         process = await spawn_worker(config, env, stdout=log_file, stderr=asyncio.subprocess.STDOUT)

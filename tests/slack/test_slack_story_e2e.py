@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import yaml
 from aiohttp import web
 
 from bot.app.context import build_context
@@ -17,6 +16,7 @@ from bot.feeds.fetch import Fetcher
 from tests.core.feeds import TARIFF_CUT, TARIFF_CUT_ECHO, rss
 from tests.serving import served
 from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.worker import write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CHANNEL = "C0STORYE2E"
@@ -48,9 +48,7 @@ def _config(tmp_path: Path, base: str) -> Path:
         "seeds_dir": str(ROOT / "seeds"),
         "topics_file": str(ROOT / "config" / "topics.yaml"),
     }
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
+    return write_config(tmp_path / "config.yaml", config)
 
 
 def _alert_id(message: dict[str, object]) -> str:
