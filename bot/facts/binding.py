@@ -218,6 +218,8 @@ class PartyBinder:
             return None
         rule = chosen[0]
         phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
+        if loose:  # the party came from the clause before the figure: so does what it names
+            phrase = f"{phrase} {clause[: max(0, clause.find(local))]}"
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
         if excluded and not self._sole_layer(rule, local, sentence):
             return None

@@ -32,7 +32,8 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    duties): ``noted``, however many sources repeat it. So is a whole's level below the sum of
    its parts in force (a tariff on most goods of 10% while its fentanyl layer is 20%): one part
    of it read as the whole; and a level its own verb moves the other way from the value in force
-   ("cuts tariffs to 47%" while 30% is).
+   ("cuts tariffs to 47%" while 30% is); and so is a stage of a story behind the one an entry set
+   within the window (the round "held" the day after its deal: the earlier step retold).
 9. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
    fact; so do ``sources_needed`` independent sources within the window (this entry and earlier
    reports), one of them at least stating a change. Moving is ``changed``.
@@ -144,6 +145,19 @@ def _corrects_recent(claim: Claim, state: FactState, how: Judgement) -> bool:
     )
 
 
+def _stage_behind(fact: Fact, value: FactValue, state: FactState, how: Judgement) -> bool:
+    """A stage of the story (``Fact.story_stages``) behind the one an entry set within the window
+    (the round "held" a day after its deal): the story's earlier step retold, not a step back."""
+    stages = fact.story_stages
+    return (
+        str(value) in stages
+        and str(state.value) in stages
+        and stages.index(str(value)) < stages.index(str(state.value))
+        and state.entry_key is not None
+        and how.published - state.since <= how.policy.window
+    )
+
+
 def _status(
     fact: Fact,
     claim: Claim,
@@ -174,6 +188,8 @@ def _status(
         if (enough and stated) or official_firm:
             return ChangeStatus.CORRECTED, support
         return ChangeStatus.REPORTED, support
+    if _stage_behind(fact, value, state, how):
+        return ChangeStatus.NOTED, support  # "reached consensus in the resumed talks": retold
     if against_its_verb(claim, value, state.value):
         return ChangeStatus.NOTED, support  # "cuts tariffs to 47%" while 30% is: another measure
     if state.implied is not None and same_value(value, state.implied):

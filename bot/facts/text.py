@@ -60,6 +60,7 @@ _NAMED_AS = re.compile(
     r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})(?:,[^,;]{1,90})?,?\s+as\Z",
     re.IGNORECASE,
 )
+_SAID_END = re.compile(r"\b(?:said|says|told\s+\w+|announced|stated|noted)\s*$", re.IGNORECASE)
 _BACKGROUND = re.compile(
     r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to|"
     r"because|given that|in light of|in view of)\b",
@@ -134,15 +135,17 @@ def clauses(sentence: str) -> list[Clause]:
         start = match.end()
     parts.append(sentence[start:])
     out = []
-    for raw in parts:
+    for index, raw in enumerate(parts):
         text = raw.strip(" ,;:-—–")
         if not text:
             continue
         if not _BACKGROUND.match(text):
             out.append(Clause(text=text, background=False))
             continue
-        # "after the talks in Busan, Trump said ...": the background ends at its comma or colon
-        cut = re.search(r"[,:]\s+", text)
+        # "after the talks in Busan, Trump said ...": the background ends at its comma or colon;
+        # after a reporting verb, at "that" ("he said after the talks that the sides agreed")
+        said = index > 0 and _SAID_END.search(parts[index - 1])
+        cut = re.search(r"[,:]\s+|\s+that\s+" if said else r"[,:]\s+", text)
         head, rest = (text[: cut.start()], text[cut.end() :]) if cut else (text, "")
         out.append(Clause(text=head, background=True))
         if rest.strip():

@@ -349,3 +349,13 @@ def test_the_value_moved_from_the_value_in_force_takes_its_firmest_claim(
     headline = claim(US, 30.0)
     body = claim(US, 30.0, strength=WEAK, previous=145.0)
     assert judged(catalogue, [body, headline]) == [(US, 145.0, 30.0, CHANGED)]
+
+
+def test_a_stage_behind_the_one_just_set_is_the_story_retold(catalogue: Catalogue) -> None:
+    """The round "held" the day after its deal set the talks at agreement retells the round: noted,
+    not a step back; a week on, the same claim is a new round."""
+    deal = FactState("agreement", LATER - timedelta(hours=20), entry_key="deal")
+    held = claim("trade-talks", "held")
+    assert judged(catalogue, [held], trade_talks=deal)[0][3] is NOTED
+    old_deal = replace(deal, since=LATER - timedelta(days=7))
+    assert judged(catalogue, [held], trade_talks=old_deal)[0][3] is CHANGED

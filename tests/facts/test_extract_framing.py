@@ -1,7 +1,9 @@
 """How the parts of an item frame each other, and what a step needs to count: a news agency's
 label is no speaker's, a speaker's label frames only the headline, a body that hedges a figure
 hedges the headline's, a meeting ahead needs a place or a time, a deal sought is no deal made,
-and the duty a phrase names by law is the US tariff. Every sentence written for these tests."""
+the duty a phrase names by law is the US tariff, what a clause names before a figure bound
+through it is the figure's, and words reported after "said after the talks that" are no
+background. Every sentence written for these tests."""
 
 from __future__ import annotations
 
@@ -88,6 +90,44 @@ ITEMS = [
         "This rule removes the Institute of Forensic Science of the Ministry of Public Security of "
         "China from the Entity List, effective on publication.",
         {SANCTIONS: {("lifted", A, F)}},
+    ),
+    # what the clause before a loosely bound figure names is the figure's too
+    (
+        "USTR",
+        "The USTR concluded its Section 301 investigation of China's legacy semiconductors with a "
+        "tariff that starts at 0 percent.",
+        {US: None},
+    ),
+    # "said after the talks that ...": the background ends where the words reported begin
+    (
+        "Framework agreed",
+        "Li Chenggang said after two days of talks in Oslo that the two sides have agreed in "
+        "principle on a framework for the Geneva consensus.",
+        {TALKS: {("agreement", A, F)}},
+    ),
+    # a correction's retelling of the flash it corrects claims nothing
+    (
+        "CORRECTION: China tariff item",
+        "Correcting an earlier flash that said China would cut its tariffs on US goods to zero.",
+        {"china-tariff-us": None},
+    ),
+    # a trip ahead to meet the other side; "says A to meet B" in a headline
+    (
+        "Trade talks",
+        "Chinese Vice Premier He Lifeng will travel to Norway June 9-12 and meet US Treasury "
+        "Secretary Scott Bessent in Oslo, the foreign ministry says.",
+        {TALKS: {("scheduled", A, F)}},
+    ),
+    (
+        "FLASH: China says He Lifeng to meet Bessent in Oslo June 9-12",
+        "",
+        {TALKS: {("scheduled", A, W)}},
+    ),
+    # the two parties named in full are the pair
+    (
+        "Fact Sheet: Oslo",
+        "The United States and China reached an agreement in Oslo.",
+        {TALKS: {("agreement", A, F)}},
     ),
 ]
 

@@ -90,9 +90,10 @@ MOVES = [
         "商务部新闻发言人表示，中美经贸磋商在奥斯陆取得积极进展，双方达成重要共识。",
         {("trade-talks", "held")},
     ),
-    (  # the leaders' call: the teams will meet soon, talks scheduled
+    (  # the leaders' call: the teams will meet in a week, talks scheduled ("soon", with no
+        # place or time, is weak: see test_claims_voices)
         "中美两国元首通电话",
-        "美方表示，中美双方经贸团队将尽快举行新一轮磋商。",
+        "美方表示，中美双方经贸团队将于下周举行新一轮磋商。",
         {("trade-talks", "scheduled")},
     ),
     (  # the whole's move after an opening 连同…， phrase: the phrase's past is the part's

@@ -109,6 +109,16 @@ MOVES = [
         "国务院决定由公安部副部长李明远担任中美禁毒合作中方牵头人。",
         {("china-fentanyl-envoy", "Li Mingyuan")},
     ),
+    (  # 恢复实施24%: the suspended layer put back on the rate in force
+        "税委会公告",
+        "自今天起，我国恢复实施24%的对美加征关税，对原产于美国的进口商品加征关税税率调整为34%。",
+        {("china-tariff-us", 34.0)},
+    ),
+    (  # an opening 根据… phrase's date is the basis's, not the step's
+        "李成钢答记者问",
+        "答：根据两国元首5月5日通话共识，中美双方同意推动暂停的关税措施如期展期90天。",
+        {(TALKS, "agreement")},
+    ),
 ]
 
 # the claims an item holds, and nothing else: the words near a pattern that name another matter
@@ -119,6 +129,28 @@ EXACTLY = [
     ("新华社电", "中美经贸磋商在河内举行，这是磋商中断后双方首次面对面会谈。", {(TALKS, "held")}),
     # a list of topics (暂停安排及禁毒合作) freezes nothing
     ("新华社电", "何立峰与贝森特就关税暂停安排及禁毒合作等问题交换意见。", set()),
+    # the time until talks (此时距…不足两天) puts them ahead
+    ("商务部例行发布会", "此时距中美在维也纳举行经贸会谈不足两天。", {(TALKS, "scheduled")}),
+    # agreed on many points is progress at the table, not the deal
+    (
+        "特朗普发文",
+        "特朗普发文称：“今天与中国举行了很好的会谈，在很多方面达成一致。”",
+        {(TALKS, "held")},
+    ),
+    # a round set by agreement, in a venue that is a third country (在新加坡)
+    (
+        "商务部：中美将在新加坡举行磋商",
+        "中美双方商定于6月20日至21日在新加坡举行新一轮经贸磋商。",
+        {(TALKS, "scheduled")},
+    ),
+    # "这是…首次…会谈" says what the news is; it holds no round of its own
+    (
+        "外交部宣布",
+        "中美双方宣布将于下月在维也纳举行经贸会谈。这是美方今年加征关税以来，中美双方首次举行高层会谈。",
+        {(TALKS, "scheduled")},
+    ),
+    # teams to meet "soon", time and place to be agreed: not yet set
+    ("中美元首通电话", "两国元首同意双方经贸团队尽快举行新一轮会谈，具体时间地点另行商定。", set()),
 ]
 
 TRAPS = [
@@ -159,6 +191,26 @@ TRAPS = [
     ("【滚动】特朗普：如北京不放宽出口管制，将对华再加征50%关税", ""),
     # what a blogger says is a rumour
     ("博主热议", "有博主据此称中美经贸谈判已经破裂。"),
+    # what "seems right" to a president is his view
+    (
+        "特朗普发文称“对华征收60%关税似乎是对的”",
+        "特朗普在社交媒体发文称：“对中国征收60%的关税似乎是对的！”",
+    ),
+    # talks "a bit stalled" is a view of them, not talks broken off
+    ("贝森特：中美经贸谈判“有点停滞”", "贝森特表示，美中经贸谈判“有点停滞”。"),
+    # a forecast in a year-end review is a forecast, not a move told late
+    (
+        "年终综述：中美经贸这一年",
+        "多位学者预计，若禁毒合作顺利，美方明年有可能取消剩余10%的芬太尼关税。",
+    ),
+    # a sector tariff named in a clause before the figure's own (钢铁 under 232)
+    (
+        "美国将进口钢铝关税提高至50%",
+        "美国总统特朗普签署公告，将依据232条款对进口钢铁、铝征收的关税从25%提高至50%，英国暂维持"
+        "25%，此举适用于包括中国在内的所有贸易伙伴。",
+    ),
+    # an arrangement between China and a third country
+    ("中加经贸", "加拿大总理访华期间，中加双方达成经贸安排，中方下调油菜籽关税。"),
     # a broker's note is a forecast
     ("券商策略：暂停期若到期未延，关税将跳升", "报告的基准情形仍是暂停期再延长一年。"),
 ]
@@ -191,3 +243,16 @@ def test_said_back_to_a_level_is_a_change(analyser: RuleAnalyser) -> None:
 @pytest.mark.parametrize(("title", "body"), TRAPS)
 def test_traps_move_nothing(analyser: RuleAnalyser, title: str, body: str) -> None:
     assert firm(claims(analyser, title, body)) == set()
+
+
+def test_a_headline_called_inaccurate_is_the_error(analyser: RuleAnalyser) -> None:
+    """表述不准确 names the corrected headline's claim as the error; the right value stands."""
+    found = firm(
+        claims(
+            analyser,
+            "更正",
+            "本报5月3日第2版标题《美方取消对华芬太尼关税》表述不准确。美方是将芬太尼关税由20%降至10%。",
+        )
+    )
+    assert (FENT, 10.0) in found
+    assert (FENT, 0.0) not in found

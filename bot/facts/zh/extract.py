@@ -33,6 +33,7 @@ from bot.facts.rules import FigureRule, figure_rule, pattern_rule
 from bot.facts.strength import (
     figure_claim,
     framed_by_title,
+    hedged_in_body,
     in_opinion_section,
     is_promise,
     pattern_claim,
@@ -145,6 +146,7 @@ class ZhClaimExtractor:
         }
         claims = [c for c in claims if c.evidence not in errors]
         claims = framed_by_title(claims, title_units)
+        claims = hedged_in_body(claims, title_units)
         claims = self._threat_in_title(claims, simple_title)
         if self.is_opinion(title, link, body):
             claims = [proposed(c) for c in claims]

@@ -38,7 +38,7 @@ from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
 # a quoted headline or claim called wrong (“…”不实, 《…》标题有误)
 QUOTED_DENIED = re.compile(
     r"[“\"「《]([^”\"」》]{2,60})[”\"」》]\s*(?:的?标题)?[，,]?\s*(?:表述|说法|内容)?"
-    r"(?:有误|不实|系误读|是谣言|为谣言|系谣言)"
+    r"(?:有误|不实|不准确|不确切|失实|系误读|是谣言|为谣言|系谣言)"
 )
 # a tariff the sentence or title has just named (该项关税, 相关关税, 上述关税)
 _ANAPHORA = re.compile(r"(?:该项|该|相关|上述|这一|此项|这项)(?:加征)?$")
@@ -95,10 +95,12 @@ class ZhFigureFinder:
         target, actor = self._parties.find(local)
         phrase, loose = local, False
         if target is None and actor is None:
-            for clause in reversed(sentence_clauses[:index]):
+            for at in range(index - 1, -1, -1):
+                clause = sentence_clauses[at]
                 target, actor = self._parties.find(clause.text)
-                if target or actor:
-                    phrase = f"{clause.text} {local}"
+                if target or actor:  # what the clauses between name is the figure's too
+                    between = " ".join(c.text for c in sentence_clauses[at:index])
+                    phrase = f"{between} {local}"
                     loose = not self.lexicon.any(nouns, clause.text)
                     break
         if target is None and actor is None:

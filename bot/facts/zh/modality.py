@@ -8,7 +8,8 @@ decides:
    rest of its sentence denies (…的报道不实) and an event pattern the rest of its clause says
    stands as it was (管控不受影响).
 2. A background clause (继…之后, 鉴于…, …后) or an entry that looks back or is republished →
-   historical.
+   historical, unless the sentence is a condition, rumour, forecast or wish (a year-end review's
+   "学者预计，若…明年有可能取消…" is a forecast, not a move told late).
 3. A condition (如果…将…, 一旦), a threat, plan or proposal (威胁, 警告, 拟, 考虑, 研究, 或将,
    争取), a forecast (预计, 分析人士), a wish or demand (应当, 敦促, 呼吁) or a rumour
    (知情人士, 据传) anywhere in the sentence → proposed (a proposal marker counts in the clause
@@ -38,6 +39,8 @@ from bot.facts.zh.text import time_refs
 # an opening "together with ...," phrase (连同此前加征的20%，...): its past is the part's, not
 # the level that follows
 _WITH_OPENING = re.compile(r"^(?:连同|加上|算上)[^，,。；;]*[，,]")
+# a clause naming what a step rests on (根据两国元首6月5日通话共识，…): its date is not the step's
+_BASIS = re.compile(r"(?:^|(?<=[，,]))(?:根据|按照|依据|基于|为落实|落实)[^，,。；;]*[，,]")
 # an event followed by 后, 以来: a point in time behind the sentence's own news
 _SINCE = re.compile(r"(?:之后|以后|后|以来)")
 
@@ -96,16 +99,20 @@ def judge(
         return None  # 所谓中方暂停合作的报道不实: the claim is named to be denied
     if scope.core_is_pattern and markers.unchanged.search(scope.after):
         return None  # 前体化学品管控不受影响: the measure stands, nothing new
-    if scope.background or retrospective or (scope.core_is_pattern and _SINCE.match(scope.after)):
-        return Verdict(Modality.HISTORICAL)  # 磋商中断后…首次: the event marks a time past
     sentence = scope.sentence
     core_words = "" if scope.core_is_pattern else scope.core
     near = scope.before + core_words + scope.after
-    if (
+    hedged = (
         markers.conditional.search(sentence)
         or markers.rumour.search(sentence)
         or markers.forecast.search(sentence)
         or markers.wish.search(sentence)
+    )
+    past = scope.background or (scope.core_is_pattern and _SINCE.match(scope.after))
+    if (past or retrospective) and not hedged:
+        return Verdict(Modality.HISTORICAL)  # 磋商中断后…首次: the event marks a time past
+    if (
+        hedged
         or markers.proposal.search(near)
         or (markers.proposal.search(scope.lead) and not markers.decision.search(scope.lead))
     ):
@@ -113,7 +120,7 @@ def judge(
     if markers.historical.search(_WITH_OPENING.sub("", scope.lead) + core_words):
         return Verdict(Modality.HISTORICAL)
     past, effective = False, None
-    for ref in time_refs(scope.lead + scope.core + scope.after, published):
+    for ref in time_refs(_BASIS.sub("", scope.lead) + scope.core + scope.after, published):
         if ref.direction is Direction.PAST:
             past = True
         elif ref.direction is Direction.FUTURE:

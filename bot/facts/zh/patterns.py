@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.facts.lexicon import Lexicon
@@ -33,6 +33,16 @@ _INSTITUTION_AFTER = re.compile(
     r"局(?!长)|部(?!长)|司(?!长)|处(?!长)|厅(?!长)|委(?!员)|办|院(?!长)|中心|组(?!长)|署(?!长)"
 )
 _PARTY_NEAR = 30
+# a place the talks are held in (在新加坡, 赴瑞士) is a venue, not a third party to them
+_VENUE_BEFORE = r"(?:在|赴|于|抵达|前往|访问)"
+# where or when a step ahead is set (在伦敦举行, 赴瑞士, 5月9日, 下周), or said not to be yet
+_SETTING = re.compile(
+    r"在[\u4e00-\u9fff]{2,8}(?:举行|会面|会晤|会谈|磋商|召开)|赴|访|前往|抵达|期间"
+    r"|\d{1,2}日|[一二三四五六七八九十]{1,3}日|下周|本周|周[一二三四五六日末]|月底|月初|[上中下]旬"
+)
+_UNSET = re.compile(r"(?:时间|地点|日期)[^，。；]{0,4}(?:另行商定|待定|尚未确定|另行通知|将另行)")
+# a sentence that says what the news told is ("这是…首次…会谈"): no new step of its own
+_THIS_IS = re.compile(r"^(?:这|此|这次|此次)(?:将|也|还|亦)?(?:是|为)")
 # agreed now on what comes later (同意将…延长): the agreement is made, its terms are ahead
 _AGREED_AHEAD = re.compile(r"(?:同意|商定|约定|决定)(?:将|把|于)")
 # an order signed, not one still to sign (签署行政令，将暂停期延长至…): its terms are decided
@@ -58,18 +68,21 @@ class ZhPatternFinder:
         self._parties = [p for p in (*roles.parties, roles.pair) if lexicon.has(p)]
         titles = lexicon.sources[roles.person_titles]
         self._titles = re.compile(rf"^(?:{titles})+")
+        self._venues = re.compile(rf"{_VENUE_BEFORE}(?:{lexicon.sources[roles.others]})")
 
     def meets(self, requirements: Sequence[Sequence[str]], text: str) -> bool:
         return all(self.lexicon.any_of(group, text) for group in requirements)
 
     def _excluded(self, rule: PatternRule, text: str, match: re.Match[str]) -> bool:
         window = text[max(0, match.start() - _NEAR_BEFORE) : match.end()]
+        window = self._venues.sub("", window)
         names = [n for n in rule.exclude_near if self.lexicon.any(n, window)]
         if not names:
             return False
         wider = text[max(0, match.start() - _PARTY_NEAR) : match.end()]
         others_only = all(n == self.roles.others for n in names)
-        return not (others_only and any(self.lexicon.any(p, wider) for p in self._parties))
+        vouching = [p for p in self._parties if p != self.roles.home]
+        return not (others_only and any(self.lexicon.any(p, wider) for p in vouching))
 
     def _person(self, raw: str, names: Mapping[str, str]) -> str | None:
         name = self._titles.sub("", raw.strip())
@@ -97,12 +110,14 @@ class ZhPatternFinder:
             for index, sentence in enumerate(units):
                 if not self.meets(rule.sentence_requires, f"{sentence} {title}"):
                     continue
+                if _THIS_IS.match(sentence) and rule.kind is FactKind.STATE:
+                    continue
                 for clause in clauses(sentence):
                     context = (sentence, clause, published, retrospective, title, index in answers)
                     found += self._matches(zh_rule, *context)
                     if rule.kind is FactKind.PERSON:
                         mentions += self._mentions(zh_rule, *context)
-            hits += found or mentions
+            hits += [_set_or_not(hit, title, rule) for hit in found] or mentions
         return hits
 
     def _verdict(
@@ -145,7 +160,11 @@ class ZhPatternFinder:
                     continue
                 prefix = sentence[: clause.start + match.start()]
                 agreed = _AGREED_AHEAD.search(prefix) or _ORDER_SIGNED.search(prefix)
-                value = value if agreed else _later_state(rule, value, verdict)
+                value = (
+                    value
+                    if agreed and _last_stage(rule, value)
+                    else _later_state(rule, value, verdict)
+                )
                 ahead = str(value) in {later for _, later in rule.future}
                 hits.append(PatternHit(rule.fact_id, value, verdict, False, sentence, ahead))
         return hits
@@ -167,6 +186,26 @@ class ZhPatternFinder:
                     verdict = Verdict(Modality.HISTORICAL)
                 hits.append(PatternHit(zh_rule.rule.fact_id, latin, verdict, True, sentence))
         return hits
+
+
+def _set_or_not(hit: PatternHit, title: str, rule: PatternRule) -> PatternHit:
+    """The first step ahead (scheduled: a ``future`` target that maps to nothing itself) with
+    neither place nor time given (同意双方团队尽快举行新一轮会谈，具体时间地点另行商定) is
+    ``unset``: a weak claim."""
+    future = dict(rule.future)
+    first = str(hit.value) in future.values() and str(hit.value) not in future
+    if not first or hit.verdict.effective is not None:
+        return hit
+    text = f"{hit.evidence} {title}"
+    return replace(hit, unset=bool(_UNSET.search(text)) or not _SETTING.search(text))
+
+
+def _last_stage(rule: PatternRule, value: FactValue) -> bool:
+    """Whether ``value`` is the step that an agreement made now keeps (the last of the
+    ``future`` chain: agreement → held → scheduled); the steps before it still ahead are mapped
+    (商定于…举行磋商: the round is scheduled)."""
+    future = dict(rule.future)
+    return str(value) in future and future[str(value)] in future
 
 
 def _later_state(rule: PatternRule, value: FactValue, verdict: Verdict) -> FactValue:
