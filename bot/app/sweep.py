@@ -157,18 +157,18 @@ class Sweep:
         return self._slots.total * 2 - self._fetching
 
     def _may_claim(self) -> bool:
-        """A sweep over every feed claims page after page; a scheduled one claims the feeds
-        that have come due once a second while it runs."""
+        """A sweep over every feed claims page after page, each of half the connections at
+        least; a scheduled one claims the feeds that have come due once a second while it runs."""
         if "claim" in self._steps.running or self._capacity() <= 0 or self._waiting >= MAX_WAITING:
             return False
         if self.ignore_schedule:
-            return not self._exhausted
+            return not self._exhausted and self._capacity() >= max(1, self._slots.total // 2)
         return time.monotonic() - self._claimed_at >= CLAIM_EVERY
 
     async def _claim(self) -> bool:
         limit = max(1, self._capacity())
         self._claimed_at = time.monotonic()
-        exclude = sorted(self._active)
+        exclude = [] if self.ignore_schedule else sorted(self._active)  # none past _after_id
         after = self._after_id if self.ignore_schedule else None
         feeds = await asyncio.to_thread(self.worker.claim, limit, after, exclude)
         if self.ignore_schedule:
