@@ -119,6 +119,16 @@ MOVES = [
         "答：根据两国元首5月5日通话共识，中美双方同意推动暂停的关税措施如期展期90天。",
         {(TALKS, "agreement")},
     ),
+    (  # 由20%降回10% gives the prior; a total on most goods (大多数中国商品…合计) is the whole's
+        "中美发表联合声明",
+        "美方将把芬太尼相关关税由20%降回10%，美国对大多数中国商品的加征关税合计由30%降至20%。",
+        {(FENT, 10.0), (US, 20.0)},
+    ),
+    (  # talks put off that were set for next week have stalled
+        "美方推迟磋商",
+        "美方宣布推迟原定于下周举行的中美经贸磋商。",
+        {(TALKS, "stalled")},
+    ),
 ]
 
 # the claims an item holds, and nothing else: the words near a pattern that name another matter
@@ -127,6 +137,8 @@ EXACTLY = [
     ("快讯", "中美经贸会谈在维也纳举行，双方围绕关税暂停期的安排展开磋商。", {(TALKS, "held")}),
     # 中断后…首次 marks a time past: the round is held
     ("新华社电", "中美经贸磋商在河内举行，这是磋商中断后双方首次面对面会谈。", {(TALKS, "held")}),
+    # talks broken off for two months (中断两个月的会谈) are resumed: held
+    ("中美会谈重启", "中断两个月的中美经贸会谈今天在日内瓦重新举行。", {(TALKS, "held")}),
     # a list of topics (暂停安排及禁毒合作) freezes nothing
     ("新华社电", "何立峰与贝森特就关税暂停安排及禁毒合作等问题交换意见。", set()),
     # the time until talks (此时距…不足两天) puts them ahead
