@@ -201,6 +201,8 @@ TRAPS = [
     ),
     # 如 opening a clause is "if": a threat
     ("【滚动】特朗普：如北京不放宽出口管制，将对华再加征50%关税", ""),
+    # what "a short video" says, naming no one, is a rumour
+    ("辟谣", "近日有短视频称中方将解除对芬太尼类物质的整类列管。"),
     # what a blogger says is a rumour
     ("博主热议", "有博主据此称中美经贸谈判已经破裂。"),
     # what "seems right" to a president is his view
