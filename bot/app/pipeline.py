@@ -152,6 +152,11 @@ class Pipeline:
             stages=stages_of(catalogue.values()),
         )
 
+    def warm_up(self) -> None:
+        """Read the story window now (start-up), not in the first batch."""
+        with self._db.unit() as session:
+            self._stories.load(session, repo.utcnow())
+
     @property
     def window(self) -> timedelta:
         return self._config.schedule.story_window

@@ -77,6 +77,18 @@ class StoryWindow:
                 self._add(row)
             self.since = needed
 
+    def load(self, session: Unit, now: datetime) -> None:
+        """Read the window up to ``now`` before any batch needs it (at start-up: a restarted
+        worker's first batch then costs what any other does); nothing if already read."""
+        if self.since is not None:
+            return
+        try:
+            self.begin(session, now)
+        except BaseException:
+            self.reset()
+            raise
+        self.commit()
+
     def find(self, entry: Entry, changes: Sequence[Change]) -> str | None:
         return self.index.find(entry, changes, self.window, self.claims_window, self.stages)
 

@@ -110,8 +110,9 @@ class Worker:
     # --- feeds ---------------------------------------------------------------------------
 
     def sync_feeds(self) -> None:
-        """Make the config's feeds present, and take back the leases of this host's dead
-        processes (a restart after a crash polls and delivers at once)."""
+        """Make the config's feeds present, take back the leases of this host's dead processes
+        (a restart after a crash polls and delivers at once), and read the story window (the
+        first cycle then costs what any other does)."""
         specs = [
             repo.FeedSpec(
                 name=f.name,
@@ -125,6 +126,7 @@ class Worker:
         with self.ctx.db.unit() as session:
             repo.sync_feeds(session, specs)
         take_back_dead_leases(self.ctx)
+        self.pipeline.warm_up()
 
     def claim(self, limit: int, after_id: int | None, exclude: list[int]) -> list[FeedRecord]:
         """Lease up to ``limit`` feeds: every feed after ``after_id`` by id (a sweep over all
