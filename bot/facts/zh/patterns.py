@@ -2,11 +2,14 @@
 
 As in English (``bot/facts/patterns.py``): a match counts when the entry and the sentence (with
 the title, which frames every sentence under it) meet the fact's requirements, and no
-``exclude_near`` vocabulary stands in it or just before it, unless a party is named near it. A
-month fact's value is the entry's month; a person is the name the pattern captures, in the
-catalogue's Latin form (``hints.zh.names``, else Pinyin); a known name merely mentioned is a
+``exclude_near`` vocabulary stands in it or just before it (a venue, 在新加坡, is none), unless a
+party other than the home one (``roles.home``: China, named in nearly every sentence) is named
+near it. A month fact's value is the entry's month; a person is the name the pattern captures, in
+the catalogue's Latin form (``hints.zh.names``, else Pinyin); a known name merely mentioned is a
 weak claim, and 前任/原/接替 make it history. A state still ahead (将于…举行) counts as the state
-``future`` names (scheduled).
+``future`` names (scheduled), unless agreed now (同意将…, 签署行政令) as the last stage; the first
+stage ahead with neither place nor time is ``unset`` (weak). A sentence saying what the news is
+(这是…首次…) holds no state of its own.
 """
 
 from __future__ import annotations
