@@ -6,7 +6,8 @@ Clauses
     opens with ``after``, ``following``, ``since``, ``before``, ``responding to`` or
     ``in response to``, ``because``, ``in light of`` is *background*: it recalls an earlier event
     or a reason, so its claims are historical;
-    it ends at its first comma or colon ("after meeting Xi in Busan, Trump said ...").
+    it ends at its first comma or colon ("after meeting Xi in Busan, Trump said ..."), or, after
+    a reporting verb, at "that" ("he said after the talks that the sides had agreed").
 
 Figures
     A percentage is a number (digits or words: "thirty", "one hundred and twenty-five") with
