@@ -43,6 +43,13 @@ _SETTING = re.compile(
 )
 
 
+def first_step_ahead(rule: PatternRule, value: FactValue) -> bool:
+    """Whether ``value`` is the first step of the ``future`` chain (scheduled: a state others
+    map to that maps to nothing itself): the one that needs its place or time given."""
+    future = dict(rule.future)
+    return str(value) in future.values() and str(value) not in future
+
+
 @dataclass(frozen=True, slots=True)
 class PatternHit:
     fact_id: str
@@ -144,12 +151,12 @@ class PatternFinder:
                         mentions += self._mentions(
                             rule, sentence, clause, day, retrospective, headline
                         )
-            hits += [self._set_or_not(hit, title) for hit in found] or mentions
+            hits += [self._set_or_not(hit, title, rule) for hit in found] or mentions
         return hits
 
     @staticmethod
-    def _set_or_not(hit: PatternHit, title: str) -> PatternHit:
-        if not hit.ahead_by_nature or hit.verdict.effective is not None:
+    def _set_or_not(hit: PatternHit, title: str, rule: PatternRule) -> PatternHit:
+        if not first_step_ahead(rule, hit.value) or hit.verdict.effective is not None:
             return hit
         return replace(hit, unset=not _SETTING.search(f"{hit.evidence} {title}"))
 

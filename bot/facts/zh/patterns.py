@@ -22,7 +22,7 @@ from datetime import datetime
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Verdict
 from bot.facts.model import FactKind, FactValue, Modality
-from bot.facts.patterns import PatternHit
+from bot.facts.patterns import PatternHit, first_step_ahead
 from bot.facts.rules import PatternRule
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.names import latin_name
@@ -192,12 +192,10 @@ class ZhPatternFinder:
 
 
 def _set_or_not(hit: PatternHit, title: str, rule: PatternRule) -> PatternHit:
-    """The first step ahead (scheduled: a ``future`` target that maps to nothing itself) with
+    """The first step ahead (:func:`~bot.facts.patterns.first_step_ahead`) with
     neither place nor time given (同意双方团队尽快举行新一轮会谈，具体时间地点另行商定) is
     ``unset``: a weak claim."""
-    future = dict(rule.future)
-    first = str(hit.value) in future.values() and str(hit.value) not in future
-    if not first or hit.verdict.effective is not None:
+    if not first_step_ahead(rule, hit.value) or hit.verdict.effective is not None:
         return hit
     text = f"{hit.evidence} {title}"
     return replace(hit, unset=bool(_UNSET.search(text)) or not _SETTING.search(text))
