@@ -35,8 +35,8 @@ from bot.facts.evidence import host_of
 from bot.facts.model import Change, ChangeStatus
 from bot.feeds.entry import Entry
 from bot.review.actions import after_follow_up, services_with_reviewers, with_actions
-from bot.store import ledger, repo
-from bot.store.cards import add_card
+from bot.store import ledger
+from bot.store.cards import add_card, revise_card
 from bot.store.db import Unit
 from bot.store.decisions import dismissed_in_story
 
@@ -175,7 +175,7 @@ class AlertPlanner:
                 sources_count=sources,
             )
             revised = after_follow_up(revised, changes, self._catalogue, self._services)
-            repo.revise_alert_card(session, parent.id, revised.to_json())
+            revise_card(session, revised)
         return Raised(
             alert_id=parent.id,
             kind=card.kind.value if destinations else None,

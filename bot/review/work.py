@@ -22,8 +22,8 @@ from bot.facts.model import Fact
 from bot.review.actions import review_actions
 from bot.review.cards import follow_up_id
 from bot.store import decisions as stored
-from bot.store import ledger, repo
-from bot.store.cards import add_card
+from bot.store import ledger
+from bot.store.cards import add_card, revise_card
 from bot.store.db import Unit
 from bot.store.repo import utcnow
 
@@ -104,7 +104,7 @@ class Work:
     def follow_up(self, parent: ledger.AlertRef, revised: Card, card: Card) -> str | None:
         """Revise ``parent``'s card and store ``card`` as its follow-up where ``parent`` went;
         the follow-up's id, or ``None`` when the parent went nowhere."""
-        repo.revise_alert_card(self.session, parent.id, revised.to_json())
+        revise_card(self.session, revised)
         destinations = ledger.alert_destinations(self.session, parent.id)
         if not destinations:
             return None

@@ -54,6 +54,12 @@ def add_card(
     )
 
 
+def revise_card(session: Unit, card: StoredCard) -> bool:
+    """Replace the stored card of the alert ``card`` is (its message is edited to it when a
+    follow-up is sent); ``False`` when no such alert is stored."""
+    return repo.revise_alert_card(session, card.id, card.to_json())
+
+
 def recent_cards(session: Unit, since: datetime, kinds: Sequence[str]) -> list[dict[str, Any]]:
     """The cards of the alerts of ``kinds`` stored since ``since``, oldest first, as stored."""
     return [dict(row.card) for row in repo.recent_alerts(session, since, kinds)]

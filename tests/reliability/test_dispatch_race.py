@@ -17,6 +17,7 @@ from bot.delivery.outbox import Dispatcher
 from bot.delivery.slack import SlackDestination
 from bot.facts.catalogue import Catalogue
 from bot.store import ledger, outbox, repo
+from bot.store.cards import add_card
 from bot.store.db import Database
 from bot.store.models import OutboxRow
 
@@ -45,15 +46,7 @@ def _queue(db: Database, count: int) -> set[str]:
                 kind=CardKind.CHANGE,
                 title=f"US tariff on most Chinese goods: 145% → {index + 5}%",
             )
-            repo.add_alert(
-                session,
-                alert_id=card.id,
-                kind="changes",
-                uid=None,
-                card=card.to_json(),
-                topics=(),
-                destinations=[f"slack:{c}" for c in CHANNELS],
-            )
+            add_card(session, card, uid=None, destinations=[f"slack:{c}" for c in CHANNELS])
             ids.add(card.id)
     return ids
 
