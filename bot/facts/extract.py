@@ -169,6 +169,11 @@ class ClaimExtractor:
         ]
         if self.is_opinion(title, link):
             claims = [proposed(c) for c in claims]
+        denies_before = self.lexicon.compiled[self.roles.denies_before]
+        denied = {
+            _evidence(units[i - 1]) for i in range(1, len(units)) if denies_before.match(units[i])
+        }
+        claims = [c for c in claims if c.evidence not in denied]
         if self.lexicon.any(self.roles.correction, " ".join(units[:3])):
             retold = {_evidence(u) for u in units if self.lexicon.any(self.roles.retold_error, u)}
             claims = [replace(c, correction=True) for c in claims if c.evidence not in retold]

@@ -80,6 +80,7 @@ class Roles(RoleSet):
     layers: str = "whole_layers"
     denial: str = "denial_markers"
     retold_error: str = "retold_error"  # a correction's sentence retelling the error
+    denies_before: str = "denies_before"  # "That is wrong: ...": the sentence before is denied
     lowering: str = "lowering_verbs"
     raising: str = "raising_verbs"
 

@@ -54,7 +54,17 @@ _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
 _ANSWER = re.compile(r"^\s*答\s*[：:]")
 _PREFIX = re.compile(r"^\s*([^：:｜|]{1,16}?)\s*[：:｜|]\s*\S")
-_TITLE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff”」》）])[ \u3000]+(?=[\u4e00-\u9fff“「《（])")
+_TITLE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff”」》）%％])[ \u3000]+(?=[\u4e00-\u9fff“「《（])")
+
+
+def _removal_beside_suspension(claim: Claim, suspended: set[str]) -> bool:
+    """取消91%…暂停24%: the level in force is neither the old one less the removal nor stated."""
+    return (
+        claim.fact_id in suspended
+        and claim.relative is not None
+        and isinstance(claim.value, float)
+        and claim.value < 0
+    )
 
 
 def _evidence(sentence: str) -> str:
@@ -120,12 +130,15 @@ class ZhClaimExtractor:
         bare_title = bool(title) and not body_units
         day = published.date()
         claims: list[Claim] = []
+        suspended: set[str] = set()
         for index, sentence in enumerate(simple_units):
             weak = index < len(head) and bare_title
             answer = index in answers
             hits = self.figures.find(sentence, day, recalls, entry, simple_title, answer)
             hits += self.figures.removals(sentence, day, recalls, simple_title, answer)
             claims += [figure_claim(h, _evidence(published_as[sentence]), weak=weak) for h in hits]
+            suspended |= self.figures.suspends(sentence, entry, simple_title)
+        claims = [c for c in claims if not _removal_beside_suspension(c, suspended)]
         found = self.patterns.find(
             simple_units, entry, published, recalls, simple_title, frozenset(answers)
         )

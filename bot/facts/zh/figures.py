@@ -14,6 +14,7 @@ For each level or points figure of a clause (see :mod:`bot.facts.zh.text`), in o
 3. Binding: the party the phrase names after 对/针对/原产于/来自 (or 对华/对美) is the target; the
    party before it is the actor ("美国对中国商品加征的关税": actor US, target China). Found only in
    another clause of the sentence that names no tariff noun, or in the title, it binds *loosely*.
+   A total of a layer and a qualified part (对等关税与芬太尼关税合计) is the whole's level.
    A qualifier (芬太尼) picks the qualified fact; an ``exclude`` vocabulary in the phrase or in
    the clause that named the party voids the figure (农产品, 对等关税, 号行政令, another country).
 """
@@ -46,6 +47,8 @@ _ANAPHORA = re.compile(r"(?:该项|该|相关|上述|这一|此项|这项)(?:加
 _SOLE = re.compile(r"(?:仅|只)(?:保留|剩下?|余下?)[^，。；]{0,4}$")
 # not across a bracket: "20%（含芬太尼相关关税10%）" breaks the 20% down, it is not the part's
 _NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(\s]{0,14}?$")
+# "对其中24%暂停执行、保留10%": a share of the duties named before, not a whole level
+_PART_OF = re.compile(r"其中")
 _REMOVAL_GAP = 24
 _LAYER_GAP = 6
 
@@ -112,9 +115,10 @@ class ZhFigureFinder:
         rules = self._rules_for(target, actor, nouns)
         if not rules:
             return None
+        summed = self._sums_layers(rules, local)
         picked = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, local)]
         earlier = " ".join(c.text for c in sentence_clauses[:index])
-        picked = picked or self._referred(rules, local, nouns, earlier, title)
+        picked = [] if summed else picked or self._referred(rules, local, nouns, earlier, title)
         chosen = picked or [r for r in rules if not r.qualifiers]
         if not chosen:
             return None
@@ -123,9 +127,22 @@ class ZhFigureFinder:
         if target is None and rule.target_named and not named:
             return None  # 特朗普宣布对进口药品征收100%关税: no tariff on China
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
-        if excluded and not (self._sole_layer(rule, local) or self._own_total(rule, local, phrase)):
+        if excluded and not (
+            summed or self._sole_layer(rule, local) or self._own_total(rule, local, phrase)
+        ):
             return None
         return Binding(rule, loose, phrase)
+
+    def _sums_layers(self, rules: list[FigureRule], local: str) -> bool:
+        """A total of a layer of the whole and a qualified part (对等关税与芬太尼关税合计20%):
+        all the layers together, so the whole's level."""
+        total = next(iter(self.lexicon.find(self.roles.aggregate, local)), None)
+        if total is None:
+            return False
+        listed = local[: total.start()]
+        return bool(self.lexicon.find(self.roles.layers, listed)) and any(
+            r.qualifiers and self.lexicon.any_of(r.qualifiers, listed) for r in rules
+        )
 
     def _own_total(self, rule: FigureRule, local: str, phrase: str) -> bool:
         """A total of the duties the whole is named by (依据紧急经济权力法加征的关税…合计20%): its
@@ -196,8 +213,15 @@ class ZhFigureFinder:
                     hits.append(hit)
         return hits
 
-    def _continues(self, parts: list[ZhClause], index: int, nouns: str) -> bool:
-        return any(self.lexicon.any(nouns, c.text) for c in parts[:index])
+    def _phrase_end(
+        self, parts: list[ZhClause], index: int, figure: ZhFigure, nouns: str
+    ) -> int | None:
+        """Where the figure's phrase ends in its clause; a clause with the figure alone continues
+        an earlier clause that names the noun (由34%调整为10%)."""
+        end = self._noun_span(parts[index].text, figure, nouns)
+        if end is None and any(self.lexicon.any(nouns, c.text) for c in parts[:index]):
+            return figure.end
+        return end
 
     def _figure(
         self, sentence: str, parts: list[ZhClause], index: int, figure: ZhFigure,
@@ -207,15 +231,15 @@ class ZhFigureFinder:
         clause = parts[index]
         text = clause.text
         for nouns in self._nouns:
-            end = self._noun_span(text, figure, nouns)
-            if end is None and self._continues(parts, index, nouns):
-                end = figure.end
+            end = self._phrase_end(parts, index, figure, nouns)
             if end is None:
                 continue
             local = text[:end]
             binding = self._bind(local, parts, index, nouns, title, entry)
             if binding is None or self._suspended(text, figure):
                 continue
+            if not binding.rule.qualifiers and _PART_OF.search(text[: figure.start]):
+                return None
             value: float | None
             relative: Relative | None
             previous: float | None
@@ -247,6 +271,21 @@ class ZhFigureFinder:
             return FigureHit(binding.rule, value, relative, previous, verdict, binding.loose,
                              event, aggregate, sentence, layer)  # fmt: skip
         return None
+
+    def suspends(self, sentence: str, entry: str, title: str) -> set[str]:
+        """The facts a rate of this sentence is suspended for (中方暂停24%的反制关税)."""
+        facts: set[str] = set()
+        parts = clauses(sentence)
+        for index, clause in enumerate(parts):
+            for figure in figures(clause.text):
+                if figure.role is not Role.LEVEL or not self._suspended(clause.text, figure):
+                    continue
+                for nouns in self._nouns:
+                    end = self._phrase_end(parts, index, figure, nouns)
+                    bound = end and self._bind(clause.text[:end], parts, index, nouns, title, entry)
+                    if bound:
+                        facts.add(bound.rule.fact_id)
+        return facts
 
     def _suspended(self, text: str, figure: ZhFigure) -> bool:
         for mark in self._suspension.finditer(text):

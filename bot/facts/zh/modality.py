@@ -15,7 +15,7 @@ decides:
    (知情人士, 据传) anywhere in the sentence → proposed (a proposal marker counts in the clause
    around the claim, not inside a matched pattern).
 4. A restatement of the past (此前, 曾, 一度, 早在) or a date well behind the entry → historical
-   (not one inside an opening 连同…， phrase: that past is the part's it names).
+   (not one inside a clause's opening 连同…， phrase: that past is the part's it names).
 5. Otherwise asserted. A date ahead becomes the claim's ``effective`` date; the claim looks ahead
    (``future``: 将于, 拟于, 定于, a date ahead) and is ``decided`` when an announcement, order,
    joint statement, decision or an official's own words stand in the sentence or the title
@@ -36,9 +36,9 @@ from bot.facts.model import Modality
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import time_refs
 
-# an opening "together with ...," phrase (连同此前加征的20%，...): its past is the part's, not
-# the level that follows
-_WITH_OPENING = re.compile(r"^(?:连同|加上|算上)[^，,。；;]*[，,]")
+# a "together with ...," phrase opening a clause (连同此前加征的20%，...): its past is the
+# part's, not the level that follows
+_WITH_OPENING = re.compile(r"(?:^|(?<=[，,；;\s]))(?:连同|加上|算上)[^，,。；;]*[，,]")
 # a clause naming what a step rests on (根据两国元首6月5日通话共识，…): its date is not the step's
 _BASIS = re.compile(r"(?:^|(?<=[，,]))(?:根据|按照|依据|基于|为落实|落实)[^，,。；;]*[，,]")
 # an event followed by 后, 以来: a point in time behind the sentence's own news

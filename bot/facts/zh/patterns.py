@@ -110,6 +110,7 @@ class ZhPatternFinder:
                 continue
             found: list[PatternHit] = []
             mentions: list[PatternHit] = []
+            denied: set[str] = set()
             for index, sentence in enumerate(units):
                 if not self.meets(rule.sentence_requires, f"{sentence} {title}"):
                     continue
@@ -120,8 +121,22 @@ class ZhPatternFinder:
                     found += self._matches(zh_rule, *context)
                     if rule.kind is FactKind.PERSON:
                         mentions += self._mentions(zh_rule, *context)
+                    elif rule.kind is FactKind.STATE:
+                        denied |= self._denied(rule, clause.text)
+            found = [hit for hit in found if str(hit.value) not in denied]
             hits += [_set_or_not(hit, title, rule) for hit in found] or mentions
         return hits
+
+    def _denied(self, rule: PatternRule, text: str) -> set[str]:
+        """The states this clause says have not come (尚未达成任何协议): the item claims none of
+        them, whatever another of its sentences seems to say."""
+        return {
+            str(state)
+            for state, pattern in rule.patterns
+            for match in pattern.finditer(text)
+            if not self._excluded(rule, text, match)
+            and self.markers.negation.search(text[: match.start()])
+        }
 
     def _verdict(
         self, sentence: str, clause: ZhClause, match: re.Match[str], published: datetime,

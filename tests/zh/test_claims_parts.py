@@ -1,0 +1,78 @@
+"""Chinese sentences that name a level beside its parts, in sentences written for these tests:
+a 连同…， phrase inside a sentence whose past is the part's, a share said with 其中, a removal
+told beside a suspension (no level can be worked out), a headline cut by a space after a
+figure, a total of a layer and a qualified part; then the steps of the talks: a cleft saying
+why a round is held, a stage the item says has not come, leaders agreeing to carry out their
+teams' consensus, a step still awaiting approval."""
+
+from __future__ import annotations
+
+from bot.news.analysis import RuleAnalyser
+from tests.zh.test_claims import analyser, claims, firm
+
+__all__ = ["analyser"]  # the module fixture, shared
+
+US, CHINA, FENT, TALKS = (
+    "us-tariff-china",
+    "china-tariff-us",
+    "us-fentanyl-tariff-china",
+    "trade-talks",
+)
+
+
+def values(found: list, fact: str) -> set[object]:
+    return {c.value for c in found if c.fact_id == fact}
+
+
+def test_a_with_phrase_inside_the_sentence_keeps_its_past_to_itself(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "根据双方声明，美方对部分商品维持原税率， 连同此前加征的15%，美方对华加征关税降至25%。"
+    assert (US, 25.0) in firm(claims(analyser, "商务部答记者问", body))
+
+
+def test_a_share_of_the_duties_is_no_level_and_a_removal_beside_a_suspension_none(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "美方取消加征的60%关税，对其中20%暂停执行一年、保留5%，美方对华加征关税降至25%。"
+    assert values(claims(analyser, "双方发布声明", body), US) == {25.0}
+
+
+def test_a_removal_told_beside_a_suspension_leaves_no_level(analyser: RuleAnalyser) -> None:
+    body = "发言人表示，中方相应取消对美加征的60%反制关税；中方也相应暂停20%的反制关税。"
+    assert values(claims(analyser, "商务部答记者问", body), CHINA) == set()
+
+
+def test_a_space_after_a_figure_cuts_a_headline(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "快讯：美方将芬太尼关税降至5% 对华加征关税合计降至15%", "")
+    assert values(found, FENT) == {5.0}
+    assert values(found, US) == {15.0}
+
+
+def test_a_total_of_a_layer_and_a_qualified_part_is_the_whole(analyser: RuleAnalyser) -> None:
+    body = "按紧急经济权力法口径，美方对华加征的对等关税与芬太尼关税合计将由25%降至15%。"
+    found = claims(analyser, "白宫说明", body)
+    assert values(found, US) == {15.0}
+    assert values(found, FENT) == set()
+
+
+def test_a_cleft_saying_why_a_round_is_held_is_no_round_held(analyser: RuleAnalyser) -> None:
+    body = "发言人说，此次中美经贸磋商是应美方多次请求举行的。"
+    assert values(claims(analyser, "商务部：中美奥斯陆经贸磋商安排", body), TALKS) == set()
+
+
+def test_a_stage_the_item_says_has_not_come_is_not_claimed(analyser: RuleAnalyser) -> None:
+    body = "双方同意推动关税暂停期再延长60天。美方代表表示，目前尚未达成任何协议。"
+    assert firm(claims(analyser, "中美奥斯陆经贸会谈结束", body)) == {(TALKS, "held")}
+
+
+def test_leaders_agreeing_to_carry_out_their_teams_consensus_is_a_deal(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "中美两国元首同意落实双方经贸团队在奥斯陆达成的共识。"
+    assert (TALKS, "agreement") in firm(claims(analyser, "新华社电", body))
+
+
+def test_a_step_awaiting_approval_is_not_taken(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "中美奥斯陆经贸会谈结束 双方同意延长关税暂停期 尚待美国总统批准", "")
+    assert (TALKS, "agreement") not in firm(found)
