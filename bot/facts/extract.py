@@ -47,6 +47,7 @@ from bot.facts.strength import (
     is_promise,
     pattern_claim,
     proposed,
+    recounted,
     threatened,
 )
 from bot.facts.text import clauses, decapitalise, figures, normalise_figures, sentences
@@ -167,6 +168,8 @@ class ClaimExtractor:
             replace(c, modality=Modality.PROPOSED) if any(c is p for p in promises) else c
             for c in claims
         ]
+        if recalls:
+            claims = recounted(claims)
         if self.is_opinion(title, link):
             claims = [proposed(c) for c in claims]
         denies_before = self.lexicon.compiled[self.roles.denies_before]

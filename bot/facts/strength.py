@@ -117,6 +117,12 @@ def hedged_in_body(claims: list[Claim], titles: Collection[str]) -> list[Claim]:
     ]
 
 
+def recounted(claims: list[Claim]) -> list[Claim]:
+    """In an item that looks back, a past move is recounted, not a change the fact missed: its
+    prior goes, so it is never told late ("went from 10% to 20% in March, and back ...")."""
+    return [replace(c, previous=None) if c.modality is Modality.HISTORICAL else c for c in claims]
+
+
 def threatened(claims: list[Claim], values: Collection[float]) -> list[Claim]:
     """A figure the title frames as a threat, plan or wish is that wherever the body repeats
     it; ``values``: the title's figures."""

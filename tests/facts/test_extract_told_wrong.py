@@ -5,6 +5,8 @@ settled have a deal."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.facts.extract import ClaimExtractor
 from bot.facts.model import Modality, Strength
 from tests.facts.test_extract import claims_of
@@ -47,3 +49,44 @@ def test_leaders_agreeing_to_implement_their_teams_consensus_have_a_deal(
 ) -> None:
     body = "The two presidents agreed to implement the consensus their trade teams reached in Oslo."
     assert ("agreement", A, F) in claims_of(extractor, "Leaders meet in Oslo", body)[TALKS]
+
+
+def test_talks_a_bit_stalled_have_not_stalled(extractor: ClaimExtractor) -> None:
+    body = "Treasury officials said US-China trade talks were a bit stalled but would go on."
+    assert TALKS not in claims_of(extractor, "Oslo round", body)
+
+
+def test_talks_that_stalled_have(extractor: ClaimExtractor) -> None:
+    body = (
+        "Trade talks between the US and China stalled on Friday after Beijing refused new demands."
+    )
+    assert ("stalled", A, F) in claims_of(extractor, "Talks stalled", body)[TALKS]
+
+
+def test_a_step_said_likely_is_not_taken(extractor: ClaimExtractor) -> None:
+    found = claims_of(
+        extractor,
+        "Oslo round ends",
+        "Officials said extending the US-China tariff pause was likely.",
+    )
+    assert ("agreement", A, F) not in found.get(TALKS, set())
+
+
+def test_what_a_joint_statement_sets_is_a_deal(extractor: ClaimExtractor) -> None:
+    body = (
+        "Under a joint statement issued in Oslo, Washington will lower its duties on Chinese goods "
+        "to 25 percent from 60 percent."
+    )
+    assert ("agreement", A, F) in claims_of(extractor, "Oslo outcome", body)[TALKS]
+
+
+def test_a_look_back_recounts_moves_it_does_not_tell_them_late(extractor: ClaimExtractor) -> None:
+    body = (
+        "The fentanyl levy on Chinese goods went from 15 percent to 25 percent in March and back "
+        "to 15 percent in November."
+    )
+    when = datetime(2027, 3, 1, tzinfo=UTC)
+    looked_back = extractor.extract(body, when, title="The fentanyl tariff, in retrospect")
+    assert [c.previous for c in looked_back if c.fact_id == FENT] == [None]
+    told = extractor.extract(body, when, title="The fentanyl tariff")
+    assert [c.previous for c in told if c.fact_id == FENT] == [15.0]

@@ -76,3 +76,34 @@ def test_leaders_agreeing_to_carry_out_their_teams_consensus_is_a_deal(
 def test_a_step_awaiting_approval_is_not_taken(analyser: RuleAnalyser) -> None:
     found = claims(analyser, "中美奥斯陆经贸会谈结束 双方同意延长关税暂停期 尚待美国总统批准", "")
     assert (TALKS, "agreement") not in firm(found)
+
+
+def test_a_total_said_to_count_other_duties_is_no_level(analyser: RuleAnalyser) -> None:
+    body = (
+        "特朗普称美国对中国商品合共征收65%关税。"
+        "白宫官员解释，65%是把今年的35%与早前的301等既有关税加总而得，并非新的加税。"
+    )
+    assert values(claims(analyser, "特朗普称美方关税合计65%", body), US) == set()
+
+
+def test_a_composite_rate_that_includes_other_duties_is_no_level(analyser: RuleAnalyser) -> None:
+    body = "特朗普称对华综合税率由约60%降至约50%，该口径包含301等原有关税。"
+    assert not values(claims(analyser, "晨报", body), US) & {50.0, 60.0}
+
+
+def test_a_total_without_the_counting_note_is_a_weak_total(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "特朗普称美方关税合计65%", "特朗普称美国对中国商品合共征收65%关税。")
+    assert values(found, US) == {65.0}
+    assert (US, 65.0) not in firm(found)
+
+
+def test_a_counted_in_phrase_keeps_its_past_and_a_suspended_layer_stops_a_removal(
+    analyser: RuleAnalyser,
+) -> None:
+    body = (
+        "美方取消加征的80%关税， 对30%的“对等关税”暂停实施20%，保留10%。"
+        "计入此前以芬太尼为由加征的15%，美方对大多数中国商品的加征关税降至25%。"
+    )
+    found = claims(analyser, "联合声明", body)
+    assert (US, 25.0) in firm(found)
+    assert values(found, US) == {25.0}

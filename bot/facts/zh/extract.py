@@ -38,8 +38,10 @@ from bot.facts.strength import (
     is_promise,
     pattern_claim,
     proposed,
+    recounted,
     threatened,
 )
+from bot.facts.text import Role
 from bot.facts.zh.figures import QUOTED_DENIED, ZhFigureFinder
 from bot.facts.zh.modality import ZhMarkers
 from bot.facts.zh.patterns import ZhPatternFinder, ZhPatternRule
@@ -85,6 +87,7 @@ class ZhClaimExtractor:
                 raise ValueError(f"languages.zh.roles.{role}: unknown vocabulary {name!r}")
         self.markers = ZhMarkers.from_lexicon(self.lexicon, roles)
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
+        self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
         figure_rules: list[FigureRule] = []
         pattern_rules: list[ZhPatternRule] = []
         for fact in catalogue.values():
@@ -137,8 +140,9 @@ class ZhClaimExtractor:
             hits = self.figures.find(sentence, day, recalls, entry, simple_title, answer)
             hits += self.figures.removals(sentence, day, recalls, simple_title, answer)
             claims += [figure_claim(h, _evidence(published_as[sentence]), weak=weak) for h in hits]
-            suspended |= self.figures.suspends(sentence, entry, simple_title)
+            suspended |= self.figures.suspends(sentence)
         claims = [c for c in claims if not _removal_beside_suspension(c, suspended)]
+        claims = self._other_measures(claims, simple_units)
         found = self.patterns.find(
             simple_units, entry, published, recalls, simple_title, frozenset(answers)
         )
@@ -161,9 +165,31 @@ class ZhClaimExtractor:
         claims = framed_by_title(claims, title_units)
         claims = hedged_in_body(claims, title_units)
         claims = self._threat_in_title(claims, simple_title)
+        if recalls:
+            claims = recounted(claims)
         if self.is_opinion(title, link, body):
             claims = [proposed(c) for c in claims]
         return claims
+
+    def _other_measures(self, claims: list[Claim], units: Sequence[str]) -> list[Claim]:
+        """A figure the item says counts duties beside the tracked ones (综合税率约47%，该口径
+        包含301等原有关税) is not a whole's level, wherever the item gives it."""
+        src = self.lexicon.sources
+        inclusion, outside = src[self.roles.inclusion], src[self.roles.outside]
+        counts = re.compile(
+            rf"(?<![不未])(?:{inclusion})[^。；;]{{0,16}}?(?:{outside})"
+            rf"|(?:{outside})[^。；;，,]{{0,8}}?(?<![不未])(?:{inclusion}|在内)"
+        )
+        counted: set[float] = set()
+        for part in (p for unit in units for p in re.split(r"[；;]", unit) if counts.search(p)):
+            found = figures(part)  # the level it names first, and what it moved from
+            levels = [f.value for f in found if f.role is Role.LEVEL]
+            counted |= {f.value for f in found if f.role is Role.PREVIOUS} | set(levels[:1])
+        return [
+            c
+            for c in claims
+            if not (c.fact_id in self._wholes and c.relative is None and c.value in counted)
+        ]
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         markers = self.markers

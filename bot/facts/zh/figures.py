@@ -272,19 +272,20 @@ class ZhFigureFinder:
                              event, aggregate, sentence, layer)  # fmt: skip
         return None
 
-    def suspends(self, sentence: str, entry: str, title: str) -> set[str]:
-        """The facts a rate of this sentence is suspended for (中方暂停24%的反制关税)."""
+    def suspends(self, sentence: str) -> set[str]:
+        """The facts of the party whose rate this sentence suspends (对34%的对等关税暂停实施24%)."""
         facts: set[str] = set()
         parts = clauses(sentence)
         for index, clause in enumerate(parts):
-            for figure in figures(clause.text):
-                if figure.role is not Role.LEVEL or not self._suspended(clause.text, figure):
-                    continue
-                for nouns in self._nouns:
-                    end = self._phrase_end(parts, index, figure, nouns)
-                    bound = end and self._bind(clause.text[:end], parts, index, nouns, title, entry)
-                    if bound:
-                        facts.add(bound.rule.fact_id)
+            if not any(self._suspended(clause.text, f) for f in figures(clause.text)):
+                continue
+            for text in (c.text for c in reversed(parts[: index + 1])):
+                target, actor = self._parties.find(text)
+                if target or actor:
+                    facts |= {
+                        r.fact_id for n in self._nouns for r in self._rules_for(target, actor, n)
+                    }
+                    break
         return facts
 
     def _suspended(self, text: str, figure: ZhFigure) -> bool:

@@ -38,7 +38,7 @@ from bot.facts.zh.text import time_refs
 
 # a "together with ...," phrase opening a clause (连同此前加征的20%，...): its past is the
 # part's, not the level that follows
-_WITH_OPENING = re.compile(r"(?:^|(?<=[，,；;\s]))(?:连同|加上|算上)[^，,。；;]*[，,]")
+_WITH_OPENING = re.compile(r"(?:^|(?<=[，,；;\s]))(?:连同|加上|算上|计入|算入)[^，,。；;]*[，,]")
 # a clause naming what a step rests on (根据两国元首6月5日通话共识，…): its date is not the step's
 _BASIS = re.compile(r"(?:^|(?<=[，,]))(?:根据|按照|依据|基于|为落实|落实)[^，,。；;]*[，,]")
 # an event followed by 后, 以来: a point in time behind the sentence's own news

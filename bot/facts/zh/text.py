@@ -99,7 +99,9 @@ _FIGURE = re.compile(
     rf"|百分之(?P<c>{_CN_NUMBER}|{_NUMBER})"
 )
 _RANGE_BEFORE = re.compile(rf"{_NUMBER}\s*[%％]?\s*[至到~～\-－]\s*$")
-_PREVIOUS_BEFORE = re.compile(r"(?:由|从|自|原)(?:原来的|此前的|现行的|目前的|原先的)?\s*$")
+_PREVIOUS_BEFORE = re.compile(
+    r"(?:由|从|自|原)(?:原来的|此前的|现行的|目前的|原先的)?(?:约|大约|近|逾)?\s*$"
+)
 _CHANGE_AFTER = re.compile(
     r"^\s*(?:的?(?:水平|税率)?\s*)?(?:调整为|调整至|降至|降为|降到|降低至|降低到|下调至|下调为|"
     r"上调至|上调为|提高至|提高到|提高为|升至|增至|增加至|改为|减至|减为|变为|砍半至|减半至|"
