@@ -41,12 +41,16 @@ _CONDITIONAL = re.compile(
 # negations that state the event itself ("talks ended without a deal", "conditions for talks do
 # not exist"), not a denial of it
 _NEGATED_IDIOM = re.compile(
-    r"\b(?:(?:do|does|did) not|no longer)\s+exist\w*|\bwithout\s+(?:a |an |any )?"
-    r"(?:deal|agreement|result|progress|breakthrough|accord)\b|\b(?:are|is) not in place\b"
+    r"\b(?:(?:do|does|did) not|no longer)\s+exist\w*"
+    r"|\bwithout\s+(?:a |an |any )?(?:[\w-]+\s+){0,2}?"
+    r"(?:deal|agreement|result|progress|breakthrough|accord)\b"
+    r"|\b(?:are|is) not in place\b"
     r"|\b(?:will not|won't|would not)\s+(?:be held|take place|go ahead)\b"
     r"|\b(?:are|is)\s+(?:\w+\s+)?not in place\b|\bnot to (?:attend|join|send|hold|take part)",
     re.IGNORECASE,
 )
+# what follows "with" or "while" after a claim tells more news, not how the claim is held
+_WITH_MORE = re.compile(r"\b(?:with|while|whereas)\b", re.IGNORECASE)
 _WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)(?:\w+ly\s+)?\w+", re.IGNORECASE)
 _FUTURE_NEAR = re.compile(
@@ -164,7 +168,8 @@ def judge(
     if background or retrospective:
         return Verdict(Modality.HISTORICAL)
     scope = before + core + after
-    markers_text = before + after if core_is_pattern else scope
+    told_after = _WITH_MORE.split(after, maxsplit=1)[0]  # "end, with a plan to seek ...": more news
+    markers_text = before + (told_after if core_is_pattern else core + told_after)
     if _CONDITIONAL.search(sentence) or _proposal(markers_text, sentence, scope, markers):
         return Verdict(Modality.PROPOSED)
     if markers.historical.search(scope) or (

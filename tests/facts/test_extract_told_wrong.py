@@ -90,3 +90,34 @@ def test_a_look_back_recounts_moves_it_does_not_tell_them_late(extractor: ClaimE
     assert [c.previous for c in looked_back if c.fact_id == FENT] == [None]
     told = extractor.extract(body, when, title="The fentanyl tariff")
     assert [c.previous for c in told if c.fact_id == FENT] == [15.0]
+
+
+def test_stopping_short_of_calling_talks_off_is_not_calling_them_off(
+    extractor: ClaimExtractor,
+) -> None:
+    body = "He saw no reason to meet Xi, though he stopped short of cancelling the trade talks."
+    assert TALKS not in claims_of(extractor, "Trump threatens China", body)
+
+
+def test_reports_called_inaccurate_in_the_headline_claim_nothing(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "Reports that China will cut tariffs on US goods to zero are inaccurate"
+    assert claims_of(extractor, title) == {}
+
+
+def test_sides_that_agreed_to_a_deal_or_to_pause_controls_have_a_deal(
+    extractor: ClaimExtractor,
+) -> None:
+    said = "Trump said the two sides had agreed to a one-year deal on rare earths and tariffs."
+    assert ("agreement", A, F) in claims_of(extractor, "Oslo summit", said)[TALKS]
+    paused = "After the US-China trade talks, China agreed to pause its new export controls."
+    assert ("agreement", A, F) in claims_of(extractor, "Oslo summit", paused)[TALKS]
+
+
+def test_talks_that_end_without_a_breakthrough_or_with_a_plan_were_held(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "US-China talks in Oslo end with plan to seek truce extension"
+    body = "Two days of US-China trade talks in Oslo ended without an announced breakthrough."
+    assert claims_of(extractor, title, body)[TALKS] == {("held", A, F)}

@@ -107,3 +107,15 @@ def test_a_counted_in_phrase_keeps_its_past_and_a_suspended_layer_stops_a_remova
     found = claims(analyser, "联合声明", body)
     assert (US, 25.0) in firm(found)
     assert values(found, US) == {25.0}
+
+
+def test_points_of_a_duty_removed_are_a_move_in_points(analyser: RuleAnalyser) -> None:
+    found = claims(
+        analyser, "商务部答记者问", "发言人介绍，美方将取消5个百分点的所谓“芬太尼关税”。"
+    )
+    assert values(found, FENT) == {-5.0}
+
+
+def test_a_meeting_this_weekend_is_still_ahead(analyser: RuleAnalyser) -> None:
+    body = "中方确认，何立峰本周末在奥斯陆与美国财政部长贝森特举行经贸会谈。"
+    assert values(claims(analyser, "快讯", body), TALKS) == {"scheduled"}

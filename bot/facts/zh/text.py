@@ -116,9 +116,10 @@ _NOT_RATE_AFTER = re.compile(
 )
 _CAP_BEFORE = re.compile(r"(?:最高|至多|最多|不超过|不高于|上限为|最高可达)\s*$")
 _POINTS = re.compile(
-    rf"(?P<verb>降低|下调|削减|减少|提高|上调|增加|调降|调升)\s*(?P<n>{_NUMBER}|{_CN_NUMBER})\s*个百分点"
+    rf"(?P<verb>降低|下调|削减|减少|提高|上调|增加|调降|调升|取消|免除|撤销)\s*"
+    rf"(?P<n>{_NUMBER}|{_CN_NUMBER})\s*个百分点"
 )
-_LOWER = frozenset({"降低", "下调", "削减", "减少", "调降"})
+_LOWER = frozenset({"降低", "下调", "削减", "减少", "调降", "取消", "免除", "撤销"})
 
 
 @dataclass(frozen=True, slots=True)
