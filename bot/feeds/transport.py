@@ -13,8 +13,13 @@ deadline per fetch, and redirects followed by hand.
   request (:func:`~bot.feeds.request.redirect_target`), at most ``max_redirects`` followed.
 - **Time.** A :class:`Deadline` bounds a whole fetch (all hops and the whole body) by
   ``timeout_seconds`` and each new connection (name resolution, TCP, TLS) by
-  ``connect_timeout_seconds``; a socket read waits at most ``timeout_seconds``. Time spent
-  waiting for the connector's limits counts against neither: a busy pool never times a feed out.
+  ``connect_timeout_seconds``. Time spent waiting for the connector's limits counts against
+  neither: a busy pool never times a feed out. It is the one timer of a fetch: a socket read
+  needs none of its own (it starts once a connection is held, so a read timer of
+  ``timeout_seconds`` could never end before the deadline), and the connector
+  (:class:`DeadlineConnector`) tells the deadline of the fetch under way when it queues a
+  request or opens a connection, which costs nothing on a request that does neither (aiohttp's
+  tracing, which did this before, built and sent half a dozen signals on every request).
 - **Decompression** is left to :mod:`bot.feeds.response` (``auto_decompress`` off), so the cap
   holds on the decoded bytes; no cookies, no proxy from the environment.
 """
@@ -22,11 +27,11 @@ deadline per fetch, and redirects followed by hand.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar, Token
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -35,6 +40,13 @@ from bot.config.settings import FetchConfig
 from bot.feeds.errors import FetchFailure, too_large
 from bot.feeds.request import check_url, redirect_target, session_headers
 from bot.feeds.ssrf import AddressGuard, GuardedResolver
+
+if TYPE_CHECKING:
+    from aiohttp.client_proto import ResponseHandler
+    from aiohttp.client_reqrep import ClientRequest, ConnectionKey
+    from aiohttp.tracing import Trace
+
+_RUNNING: ContextVar[Deadline | None] = ContextVar("bot_fetch_deadline", default=None)
 
 
 class Deadline:
@@ -49,6 +61,7 @@ class Deadline:
         self._started = self._ends_at = self._queued_at = 0.0
         self._stopped: float | None = None
         self._waited = 0.0
+        self._token: Token[Deadline | None] | None = None
 
     async def __aenter__(self) -> Deadline:
         self._loop = asyncio.get_running_loop()
@@ -56,11 +69,15 @@ class Deadline:
         self._ends_at = self._started + self._total
         self._timeout = asyncio.timeout_at(self._ends_at)
         await self._timeout.__aenter__()
+        self._token = _RUNNING.set(self)  # what the connector tells of this task's fetch
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
         assert self._timeout is not None and self._loop is not None
         self._stopped = self._loop.time()
+        if self._token is not None:
+            _RUNNING.reset(self._token)
+            self._token = None
         await self._timeout.__aexit__(*exc_info)
 
     @property
@@ -97,26 +114,32 @@ class Deadline:
             self._timeout.reschedule(when)
 
 
-Hook = Callable[[aiohttp.ClientSession, SimpleNamespace, object], Awaitable[None]]
+class DeadlineConnector(aiohttp.TCPConnector):
+    """aiohttp's connector, which tells the :class:`Deadline` of the fetch under way in the
+    calling task (if any) when a request waits for the connector's limits and when a new
+    connection is opened (aiohttp's two steps for them, each taken by the request's task)."""
 
+    async def _wait_for_available_connection(self, key: ConnectionKey, traces: list[Trace]) -> None:
+        deadline = _RUNNING.get()
+        if deadline is None:
+            return await super()._wait_for_available_connection(key, traces)
+        deadline.queued()
+        try:
+            return await super()._wait_for_available_connection(key, traces)
+        finally:
+            deadline.dequeued()
 
-def _deadline_hooks() -> aiohttp.TraceConfig:
-    """Tells each request's :class:`Deadline` (its ``trace_request_ctx``) when it waits for
-    a connection and when it opens one."""
-
-    def hook(step: Callable[[Deadline], None]) -> Hook:
-        async def call(_: aiohttp.ClientSession, context: SimpleNamespace, __: object) -> None:
-            if isinstance(context.trace_request_ctx, Deadline):
-                step(context.trace_request_ctx)
-
-        return call
-
-    trace = aiohttp.TraceConfig()
-    trace.on_connection_queued_start.append(hook(Deadline.queued))
-    trace.on_connection_queued_end.append(hook(Deadline.dequeued))
-    trace.on_connection_create_start.append(hook(Deadline.connecting))
-    trace.on_connection_create_end.append(hook(Deadline.connected))
-    return trace
+    async def _create_connection(
+        self, req: ClientRequest, traces: list[Trace], timeout: aiohttp.ClientTimeout
+    ) -> ResponseHandler:
+        deadline = _RUNNING.get()
+        if deadline is None:
+            return await super()._create_connection(req, traces, timeout)
+        deadline.connecting()
+        try:
+            return await super()._create_connection(req, traces, timeout)
+        finally:
+            deadline.connected()
 
 
 class Transport:
@@ -151,9 +174,7 @@ class Transport:
         current = check_url(url, guard)
         session = self._session(untrusted=untrusted)
         for _hop in range(self.config.max_redirects + 1):
-            async with session.get(
-                current, headers=headers, allow_redirects=False, trace_request_ctx=deadline
-            ) as response:
+            async with session.get(current, headers=headers, allow_redirects=False) as response:
                 following = redirect_target(current, response.status, response.headers, guard)
                 if following is None:
                     yield response
@@ -168,9 +189,7 @@ class Transport:
         """POST a form; redirects are not followed."""
         target = check_url(url, self.guard(untrusted=untrusted))
         session = self._session(untrusted=untrusted)
-        async with session.post(
-            target, data=form, allow_redirects=False, trace_request_ctx=deadline
-        ) as response:
+        async with session.post(target, data=form, allow_redirects=False) as response:
             yield response
 
     async def close(self) -> None:
@@ -194,7 +213,7 @@ class Transport:
 
     def _new_session(self, guard: AddressGuard) -> aiohttp.ClientSession:
         config = self.config
-        connector = aiohttp.TCPConnector(
+        connector = DeadlineConnector(
             limit=config.concurrency,
             limit_per_host=config.per_host_concurrency,
             resolver=GuardedResolver(self._resolver or aiohttp.ThreadedResolver(), guard),
@@ -207,9 +226,8 @@ class Transport:
             timeout=aiohttp.ClientTimeout(
                 total=None,  # the Deadline's, which leaves out waits for a free connection
                 sock_connect=config.connect_timeout_seconds,
-                sock_read=config.timeout_seconds,
+                sock_read=None,  # the Deadline bounds every read (see the module doc)
             ),
-            trace_configs=[_deadline_hooks()],
             auto_decompress=False,
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,

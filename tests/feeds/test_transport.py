@@ -138,3 +138,25 @@ async def test_an_untrusted_url_meets_the_strict_guard_and_a_closed_transport_re
     except FetchFailure as exc:
         assert classify_error(exc) == ("fetcher is closed", "closed")
     assert feed_host.requests == []
+
+
+async def stalled_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Sends the status, the headers and a tenth of the body, then nothing more."""
+    await read_request(reader)
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"x" * 10)
+    await writer.drain()
+    await reader.read()
+
+
+async def test_a_body_that_stalls_meets_the_one_deadline(
+    raw_server: Callable[..., Awaitable[RawServer]],
+) -> None:
+    # the fetch's deadline is its only timer: no read timer of its own cuts a stalled body
+    server = await raw_server(stalled_body)
+    settings = config(timeout_seconds=0.4, connect_timeout_seconds=5.0)
+    started = time.monotonic()
+    async with Fetcher(settings) as fetcher:
+        result = await fetcher.fetch(server.url)
+    assert (result.outcome, result.error_kind) == ("error", "timeout")
+    assert 0.3 <= result.elapsed < 2.0
+    assert time.monotonic() - started < 3.0
