@@ -5,10 +5,11 @@ A sweep claims feeds ahead of its fetches (up to twice ``fetch.concurrency``); a
 started only while fewer than ``fetch.concurrency`` fetches are in flight and fewer than
 ``fetch.per_host_concurrency`` to its host (scheme, host and port, as aiohttp counts), so that a
 request does not wait in aiohttp's connector. A request that waits there costs the event loop
-about as much again (the wait stops its deadline's clock and restarts it, ``bot/feeds/transport.py``:
-on a steady cycle of 2,000 feeds, 0.45-0.55 s of CPU instead of 0.35-0.4 s), and a feed of a busy
-host would hold a place that another host's feed could use. The connector's own limits still
-hold whatever happens here (a redirect to another host): this only orders the starts.
+about as much again (the wait stops its deadline's clock and starts it again,
+``bot/feeds/transport.py``: on a steady cycle of 2,000 feeds, 0.45-0.55 s of CPU instead of
+0.35-0.4 s), and a feed of a busy host would hold a place that another host's feed could use.
+The connector's own limits still hold whatever happens here (a redirect to another host): this
+only orders the starts.
 """
 
 from __future__ import annotations
