@@ -93,9 +93,8 @@ class StoryWindow:
         return self.index.find(entry, changes, self.window, self.claims_window, self.stages)
 
     def entry_id(self, uid: str) -> str | None:
-        """The entry id of an indexed entry (a story's root), if the index holds it."""
-        member = self.index.get(uid)
-        return member.entry_id if member is not None else None
+        """The entry id of an indexed story root, if the index holds it."""
+        return self.index.entry_id(uid)
 
     def add(self, entry: Entry, uid: str, events: list[list[str]], story_uid: str | None) -> None:
         """Index an entry the batch stores (relevant ones only)."""

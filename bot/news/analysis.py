@@ -23,7 +23,7 @@ from bot.facts.model import Claim, Modality
 from bot.facts.zh.script import language_of
 from bot.facts.zh.text import sentences as zh_sentences
 from bot.feeds.entry import Entry
-from bot.news.prefilter import Prefilter, words_of
+from bot.news.prefilter import Prefilter
 from bot.news.summary import summarise
 from bot.news.topics import TopicBook, load_topics
 
@@ -66,10 +66,8 @@ class RuleAnalyser:
             language_of(f"{entry.title} {entry.text}") in self.book.languages
         ):
             return True, True
-        words = words_of(f"{entry.title} {entry.text}")
-        if words is None:
-            return True, True
-        return self.prefilter.may_claim(words), self.prefilter.may_match_topic(words)
+        screened = self.prefilter.screen(f"{entry.title} {entry.text}")
+        return (True, True) if screened is None else screened
 
     def analyse(self, entry: Entry) -> Analysis:
         text = entry.full_text

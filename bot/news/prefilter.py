@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
@@ -161,40 +161,125 @@ def _item(op: Any, av: Any, start: bool, end: bool) -> Alternatives:
 def words_of(text: str) -> str | None:
     """The words of ``text`` as the needles are looked for in: lower-cased, one space between
     and around them; ``None`` when a word is not ASCII (then nothing is screened out)."""
+    words = _words(text)
+    return None if words is None else f" {' '.join(words)} "
+
+
+def _words(text: str) -> set[str] | None:
     words = {w.lower() for w in _WORD.findall(text)}
     if not all(w.isascii() for w in words):
         return None
-    return f" {' '.join(words)} "
+    return words
 
 
 # A rule's requirements: all of them (each one of its alternatives).
 Rule = tuple[Alternatives, ...]
-
-
-def _met(requirement: Alternatives, words: str) -> bool:
-    return any(all(needle in words for needle in option) for option in requirement)
+WORD_CACHE = 200_000  # words whose needles are remembered (then forgotten all at once)
 
 
 def _cheapest_first(rule: Rule) -> Rule:
     return tuple(sorted(rule, key=lambda need: sum(len(option) for option in need)))
 
 
+def _meets(word: str, needle: str) -> bool:
+    """Whether ``word`` holds ``needle`` as :func:`words_of`'s text would: `` x `` the whole
+    word, `` x`` its beginning, ``x `` its end, ``x`` a part (a needle is one word)."""
+    core = needle.strip()
+    if needle.startswith(" ") and needle.endswith(" "):
+        return word == core
+    if needle.startswith(" "):
+        return word.startswith(core)
+    if needle.endswith(" "):
+        return word.endswith(core)
+    return core in word
+
+
+@dataclass(frozen=True, slots=True)
+class _Need:
+    """One requirement as bit masks over the needles: met when a word of ``singles`` is
+    present or all the words of one of ``options`` are (``always``: it requires nothing)."""
+
+    always: bool
+    singles: int
+    options: tuple[int, ...]
+
+    @classmethod
+    def of(cls, requirement: Alternatives, bit: dict[str, int]) -> _Need:
+        masks = [sum(1 << bit[n] for n in option) for option in requirement]
+        singles = 0
+        for mask in masks:
+            if mask and mask & (mask - 1) == 0:
+                singles |= mask
+        options = tuple(m for m in masks if m & (m - 1))
+        return cls(always=0 in masks, singles=singles, options=options)
+
+    def met(self, present: int) -> bool:
+        if self.always or present & self.singles:
+            return True
+        return any(present & mask == mask for mask in self.options)
+
+
 @dataclass(frozen=True)
 class Prefilter:
     """Requirements for a claim (those of one of the ``claims`` rules) and for a topic (one of
-    the ``topics`` alternatives)."""
+    the ``topics`` alternatives).
+
+    Compiled once to bit masks: each needle is a bit, a word of an entry stands for the
+    needles it meets (remembered per word, so an entry costs a dictionary look-up per distinct
+    word), and a requirement is met when one of its alternatives' masks is in the entry's."""
 
     claims: tuple[Rule, ...]
     topics: Alternatives
+    _needles: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _rules: tuple[tuple[_Need, ...], ...] = field(init=False, repr=False, compare=False)
+    _topics: _Need = field(init=False, repr=False, compare=False)
+    _cache: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        needles = sorted(
+            {n for rule in self.claims for need in rule for option in need for n in option}
+            | {n for option in self.topics for n in option}
+        )
+        bit = {needle: index for index, needle in enumerate(needles)}
+        rules = tuple(tuple(_Need.of(need, bit) for need in rule) for rule in self.claims)
+        object.__setattr__(self, "_needles", tuple(needles))
+        object.__setattr__(self, "_rules", rules)
+        object.__setattr__(self, "_topics", _Need.of(self.topics, bit))
+        object.__setattr__(self, "_cache", {})
+
+    def _mask(self, words: Iterable[str]) -> int:
+        cache = self._cache
+        present = 0
+        for word in words:
+            mask = cache.get(word)
+            if mask is None:
+                if len(cache) >= WORD_CACHE:
+                    cache.clear()
+                mask = sum(1 << i for i, n in enumerate(self._needles) if _meets(word, n))
+                cache[word] = mask
+            present |= mask
+        return present
+
+    def _claim_met(self, present: int) -> bool:
+        return any(all(need.met(present) for need in rule) for rule in self._rules)
 
     def may_claim(self, words: str) -> bool:
         """Whether an entry with these words (:func:`words_of` its title and text) may make
         a claim."""
-        return any(all(_met(need, words) for need in rule) for rule in self.claims)
+        return self._claim_met(self._mask(words.split()))
 
     def may_match_topic(self, words: str) -> bool:
         """Whether an entry with these words may match a topic's terms."""
-        return _met(self.topics, words)
+        return self._topics.met(self._mask(words.split()))
+
+    def screen(self, text: str) -> tuple[bool, bool] | None:
+        """(:meth:`may_claim`, :meth:`may_match_topic`) for the words of ``text``; ``None``
+        when a word is not ASCII (nothing is screened out)."""
+        words = _words(text)
+        if words is None:
+            return None
+        present = self._mask(words)
+        return self._claim_met(present), self._topics.met(present)
 
     @classmethod
     def build(

@@ -20,34 +20,41 @@ scan's answer.
 
 Posting lists are kept in time order, so the candidates are met earliest first (a merge of the
 lists, each entered at the window's start by bisection) and the search stops at the first one
-that links: an entry that retells a story costs the members before the story's first, one that
-starts a story costs the candidates.
+that links. It is done in two passes: first the few lists of the claims and the title's rarest
+words, which give the earliest member ``F`` that links through them; then the text's rarest
+words (about half its words at ``TEXT_SIMILARITY``), only for the members before ``F``. An
+entry that retells a story costs the candidates before the story's earliest member in the
+window, one that starts a story costs its candidates.
 
-Complexity per entry: ``O(|A| log |A| + C·(w + log k))``, where ``C`` is the number of
-candidates looked at (members in the window sharing a claim or one of the entry's rarest
-words, up to the first that links), ``k`` the number of lists merged and ``w`` the words of a
-member; it does not depend on how many members the window holds, except through members that
-share the entry's rarest words or its claims. Adding a member is ``O(w log n)`` (bisection in
-its posting lists). It is not flat: members that share one of the entry's rarer words grow with
-the window when those words are of middling frequency (measured on text drawn as prose, new
-stories: about 1,000 entries/s against 1,000 recent entries, 76/s against 10,000, 21/s against
-50,000; the scan: 111/s, 2/s, under 1/s). ``tests/news/test_story_index.py`` holds that the
-index answers as the scan does, and many times faster.
+Complexity per entry: ``O(|A| log |A| + p log n + C·w)``, where ``p`` is the number of lists
+probed, ``n`` the longest list, ``C`` the number of candidates looked at (members in the window
+sharing a claim or one of the entry's rarest words, up to the first that links) and ``w`` the
+words of a member; it does not depend on how many members the window holds, except through
+members that share the entry's rarest words or its claims (``tests/news/test_story_index.py``
+holds that the index answers as the scan does, many times faster, and that its rate with
+50,000 recent entries stays close to its rate with 1,000 when what it meets is the same).
+Adding a member is ``O(w log n)``: a posting list is a list of blocks of at most
+``2 * BLOCK`` members, so an entry added out of time order (a first sweep judges feeds as they
+come) moves at most a block, not the whole list.
 
-Memory: a member keeps its key, time, story, events and word ids (4 bytes a word); members
-older than the oldest the caller needs are dropped (:meth:`StoryIndex.drop_before`), and the
-posting lists are compacted once as many members were dropped as remain.
+Memory (a first sweep of 10,000 feeds indexes about 100,000 entries): a member is a slot in
+columns, not an object: its key, time (microseconds, 8 bytes), story key (shared with its
+root's), word ids (4 bytes a word, title and text in one array), and 4 bytes in each posting
+list it is in; events and entry ids are kept only for members that have events or are a
+story's root. Members older than the oldest the caller needs are dropped
+(:meth:`StoryIndex.drop_before`), and the columns and postings are compacted once as many
+members were dropped as remain.
 """
 
 from __future__ import annotations
 
 import heapq
 from array import array
-from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from functools import partial
-from operator import attrgetter
+from typing import TypeAlias, TypeVar
 
 from bot.facts.model import Change
 from bot.feeds.entry import Entry
@@ -65,35 +72,20 @@ from bot.news.cluster import (
 )
 
 STORED_TEXT_CHARS = 2000  # what the store hands back of a member's text
-_order = attrgetter("order")
+BLOCK = 512  # a posting list's block is split in two beyond twice this
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_NO_EVENTS: frozenset[Event] = frozenset()
+UNKNOWN = 1 << 62  # the order of a word the index does not know: first
+Posting: TypeAlias = "array[int] | list[array[int]]"  # one block of slots, or several
+K = TypeVar("K")
 
 
-class Member:
-    """One relevant stored entry, as the index keeps it."""
-
-    __slots__ = (
-        "entry_id", "events", "key", "live", "order", "published", "story_key", "title", "words"
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        key: str,
-        entry_id: str,
-        published: datetime,
-        story_key: str | None,
-        events: frozenset[Event],
-        title: array[int],
-        words: array[int],
-    ) -> None:
-        self.key = key
-        self.entry_id = entry_id
-        self.published = published
-        self.story_key = story_key
-        self.events = events
-        self.title = title
-        self.words = words
-        self.live = True
-        self.order = (published, key)  # the order members are met in: time, then key
+def micros(when: datetime) -> int:
+    """``when`` in microseconds since 1970 (a naive time is UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - _EPOCH) // _MICROSECOND
 
 
 def _overlap(words: frozenset[int], size: int, theirs: array[int]) -> float:
@@ -111,28 +103,57 @@ def needed(size: int, threshold: float) -> int:
     return next(i for i in range(size + 1) if i / size >= threshold)
 
 
+def _prefix_length(size: int, threshold: float) -> int:
+    """How many of a set's first words (in the index's order) hold one of the words any
+    set reaching ``threshold`` with it shares: ``size - needed(size, threshold) + 1``."""
+    return size - needed(size, threshold) + 1
+
+
+def _prefix(ids: Sequence[int], threshold: float) -> Sequence[int]:
+    """The first words of ``ids`` (ascending word ids) in the index's order (newest id
+    first) that a set reaching ``threshold`` with them must share one of."""
+    return ids[len(ids) - _prefix_length(len(ids), threshold) :] if ids else ids
+
+
 class StoryIndex:
     def __init__(self) -> None:
-        self._members: dict[str, Member] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self._slot: dict[str, int] = {}  # key -> slot, live members only
+        self._keys: list[str] = []
+        self._time = array("q")
+        self._live = bytearray()
+        self._story: list[str | None] = []
+        self._words: list[array[int] | None] = []  # title ids, then text ids
+        self._title_len = array("H")
+        self._events: dict[int, frozenset[Event]] = {}
+        self._entry_ids: dict[int, str] = {}  # of the members that are a story's root
         self._word_ids: dict[str, int] = {}
-        self._postings: dict[int, list[Member]] = {}
-        self._claims: dict[tuple[str, str], list[Member]] = {}
+        self._postings: dict[int, Posting] = {}
+        self._claims: dict[tuple[str, str], Posting] = {}
         self._dropped = 0
 
     def __len__(self) -> int:
-        return len(self._members)
+        return len(self._slot)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._members
+        return key in self._slot
 
-    def get(self, key: str) -> Member | None:
-        return self._members.get(key)
+    def entry_id(self, key: str) -> str | None:
+        """The entry id of an indexed story root (``None`` for other members, and keys the
+        index does not hold)."""
+        slot = self._slot.get(key)
+        return None if slot is None else self._entry_ids.get(slot)
+
+    def _order(self, slot: int) -> tuple[int, str]:
+        return self._time[slot], self._keys[slot]
 
     # --- adding and dropping members ------------------------------------------------------
 
-    def _ids(self, words: Iterable[str]) -> array[int]:
+    def _ids(self, words: Iterable[str]) -> list[int]:
         ids = self._word_ids
-        return array("I", sorted({ids.setdefault(w, len(ids)) for w in words}))
+        return sorted({ids.setdefault(w, len(ids)) for w in words})
 
     def add(
         self,
@@ -149,61 +170,110 @@ class StoryIndex:
         """Index a stored relevant entry (``text`` as stored: its first 2,000 characters are
         what the same-story check compares; ``words``: their content words when known); a key
         already indexed is left as it is."""
-        if key in self._members:
+        if key in self._slot:
             return
         if words is None:
             words = content_words(f"{title} {text[:STORED_TEXT_CHARS]}")
-        member = Member(
-            key,
-            entry_id,
-            published,
-            story_key,
-            events,
-            self._ids(content_words(title)),
-            self._ids(words),
-        )
-        self._members[key] = member
-        for word in member.words:
-            insort(self._postings.setdefault(word, []), member, key=_order)
+        title_ids, text_ids = self._ids(content_words(title)), self._ids(words)
+        slot = len(self._keys)
+        root = self._slot.get(story_key) if story_key is not None else None
+        self._slot[key] = slot
+        self._keys.append(key)
+        self._time.append(micros(published))
+        self._live.append(1)
+        self._story.append(self._keys[root] if root is not None else story_key)
+        self._words.append(array("I", title_ids + text_ids))
+        self._title_len.append(min(len(title_ids), 0xFFFF))
+        if events:
+            self._events[slot] = events
+        if story_key is None:
+            self._entry_ids[slot] = entry_id
+        for word in self._indexed(title_ids, text_ids):
+            self._insert(self._postings, word, slot)
         for fact, value, _ in events:
-            insort(self._claims.setdefault((fact, value), []), member, key=_order)
+            self._insert(self._claims, (fact, value), slot)
+
+    @staticmethod
+    def _indexed(title_ids: Sequence[int], text_ids: Sequence[int]) -> list[int]:
+        """The words a member is listed under: the prefixes of its text and title words."""
+        prefixes = set(_prefix(text_ids, TEXT_SIMILARITY))
+        return sorted(prefixes.union(_prefix(title_ids, TITLE_SIMILARITY)))
+
+    def _insert(self, table: dict[K, Posting], name: K, slot: int) -> None:
+        posting = table.get(name)
+        if posting is None:
+            table[name] = array("I", (slot,))
+            return
+        blocks: list[array[int]] = posting if isinstance(posting, list) else [posting]
+        times, keys = self._time, self._keys
+        when, key = times[slot], keys[slot]
+        at = len(blocks) - 1
+        tail = blocks[at][-1]
+        if times[tail] < when or (times[tail] == when and keys[tail] < key):
+            blocks[at].append(slot)  # the newest: appended
+        else:  # the first block whose last member comes after it; in it, after its time's
+            at = bisect_left(blocks, (when, key), key=lambda b: (times[b[-1]], keys[b[-1]]))
+            block = blocks[at]
+            place = bisect_left(block, when, key=times.__getitem__)
+            while place < len(block) and times[block[place]] == when and keys[block[place]] < key:
+                place += 1
+            block.insert(place, slot)
+        if len(blocks[at]) > 2 * BLOCK:
+            block = blocks[at]
+            blocks[at : at + 1] = [block[:BLOCK], block[BLOCK:]]
+            table[name] = blocks
 
     def remove(self, keys: Iterable[str]) -> None:
         """Forget members (those of a batch whose transaction was rolled back)."""
         for key in keys:
-            member = self._members.pop(key, None)
-            if member is not None:
-                member.live = False
+            slot = self._slot.pop(key, None)
+            if slot is not None:
+                self._live[slot] = 0
+                self._words[slot] = None
+                self._events.pop(slot, None)
+                self._entry_ids.pop(slot, None)
                 self._dropped += 1
         self._compact_if_needed()
 
     def drop_before(self, when: datetime) -> int:
         """Forget the members published before ``when``; returns how many."""
-        old = [k for k, m in self._members.items() if m.published < when]
+        limit, times = micros(when), self._time
+        old = [k for k, slot in self._slot.items() if times[slot] < limit]
         self.remove(old)
         return len(old)
 
     def _compact_if_needed(self) -> None:
-        if self._dropped < max(1000, len(self._members)):
+        if self._dropped < max(1000, len(self._slot)):
             return
-        live = sorted(self._members.values(), key=_order)
-        self._postings = {}
-        self._claims = {}
-        words: set[int] = set()
-        for member in live:
-            words.update(member.words)
-            words.update(member.title)
-        names = {i: w for w, i in self._word_ids.items() if i in words}
+        live = sorted(self._slot.values(), key=self._order)
+        kept: set[int] = set()
+        for slot in live:
+            kept.update(self._words[slot] or ())
+        names = {i: w for w, i in self._word_ids.items() if i in kept}
         renumber = {old: new for new, old in enumerate(sorted(names))}
-        self._word_ids = {names[old]: new for old, new in renumber.items()}
-        for member in live:
-            member.title = array("I", (renumber[w] for w in member.title))
-            member.words = array("I", (renumber[w] for w in member.words))
-            for word in member.words:
-                self._postings.setdefault(word, []).append(member)
-            for fact, value, _ in member.events:
-                self._claims.setdefault((fact, value), []).append(member)
-        self._dropped = 0
+        old = (self._keys, self._time, self._story, self._words, self._title_len)
+        events, entry_ids = self._events, self._entry_ids
+        self._reset()
+        self._word_ids = {names[o]: n for o, n in renumber.items()}
+        keys, times, story, words, title_len = old
+        for new, slot in enumerate(live):
+            self._slot[keys[slot]] = new
+            self._keys.append(keys[slot])
+            self._time.append(times[slot])
+            self._live.append(1)
+            self._story.append(story[slot])
+            member_words = array("I", (renumber[w] for w in words[slot] or ()))
+            self._words.append(member_words)
+            self._title_len.append(title_len[slot])
+            if slot in events:
+                self._events[new] = events[slot]
+            if slot in entry_ids:
+                self._entry_ids[new] = entry_ids[slot]
+            cut = title_len[slot]
+            for word in self._indexed(member_words[:cut], member_words[cut:]):
+                self._insert(self._postings, word, new)
+            for fact, value, _ in self._events.get(new, ()):
+                self._insert(self._claims, (fact, value), new)
 
     # --- finding a story ------------------------------------------------------------------
 
@@ -211,14 +281,57 @@ class StoryIndex:
         ids = self._word_ids
         return frozenset(ids[w] for w in words if w in ids)
 
-    def _probes(self, words: frozenset[str], threshold: float) -> list[list[Member]]:
-        """The postings of the rarest words of ``words`` that any member reaching
-        ``threshold`` must hit (see the module docstring)."""
+    def _probes(self, words: frozenset[str], threshold: float) -> list[Posting]:
+        """The postings of the prefix of ``words`` that any member reaching ``threshold`` must
+        share with its own indexed prefix (see the module docstring)."""
         if not words:
             return []
-        ids = self._word_ids
-        lists = sorted((self._postings.get(ids.get(w, -1), []) for w in words), key=len)
-        return lists[: len(words) - needed(len(words), threshold) + 1]
+        ids, postings = self._word_ids, self._postings
+        first = sorted((ids.get(w, UNKNOWN) for w in words), reverse=True)
+        first = first[: _prefix_length(len(words), threshold)]
+        return [posting for word in first if (posting := postings.get(word))]
+
+    def _range(self, posting: Posting, since: int, until: int) -> Iterator[int]:
+        """The slots of a posting list published in [since, until], in order."""
+        blocks: list[array[int]] = posting if isinstance(posting, list) else [posting]
+        times = self._time
+        first = bisect_left(blocks, since, key=lambda b: times[b[-1]])
+        for number in range(first, len(blocks)):
+            block = blocks[number]
+            start = bisect_left(block, since, key=times.__getitem__) if number == first else 0
+            for at in range(start, len(block)):
+                slot = block[at]
+                if times[slot] > until:
+                    return
+                yield slot
+
+    def _first(
+        self,
+        ranges: list[Iterator[int]],
+        linked: Callable[[int], bool],
+        looked: set[int],
+        before: int | None,
+    ) -> int | None:
+        """The earliest slot of ``ranges`` (before ``before``'s, if given) that links;
+        ``looked``: the slots looked at already (those are skipped, then added). The lists are
+        merged by time; of members published at the same time the one of lowest key wins."""
+        times, keys, live = self._time, self._keys, self._live
+        bound = (times[before], keys[before]) if before is not None else None
+        found: int | None = None
+        for slot in heapq.merge(*ranges, key=times.__getitem__):  # earliest first
+            when = times[slot]
+            if found is not None and when != times[found]:
+                break
+            if slot in looked or not live[slot]:
+                continue
+            if bound is not None and (when, keys[slot]) >= bound:
+                if when > bound[0]:
+                    break
+                continue
+            looked.add(slot)
+            if (found is None or keys[slot] < keys[found]) and linked(slot):
+                found = slot
+        return found
 
     def find(
         self,
@@ -234,43 +347,54 @@ class StoryIndex:
         title_words = content_words(entry.title)
         text_words = content_words(entry.full_text)
         reach = max(window, claims_window or window)
-        until = entry.published
-        ranges = [
-            _between(self._claims.get(pair, []), until - reach, until)
-            for pair in {(fact, value) for fact, value, _ in mine}
-        ]
-        ranges += [
-            _between(self._claims.get(pair, []), until - reach, until)
-            for pair in other_stages(mine, stages)
-        ]
-        probes = self._probes(title_words, TITLE_SIMILARITY)
-        probes += self._probes(text_words, TEXT_SIMILARITY)
-        ranges += [_between(postings, until - window, until) for postings in probes]
-        title_ids, text_ids = self._known(title_words), self._known(text_words)
-        last: Member | None = None
-        for member in heapq.merge(*ranges, key=_order):  # earliest first, as the scan
-            if member is last or not member.live or member.key == entry.key:
-                continue
-            last = member
-            if abs(entry.published - member.published) > window:
-                linked = links_from_afar(mine, member.events, stages)
-            else:
-                linked = links(
-                    mine,
-                    member.events,
-                    partial(_overlap, title_ids, len(title_words), member.title),
-                    partial(_overlap, text_ids, len(text_words), member.words),
-                    stages,
-                )
-            if linked:
-                return member.story_key or member.key
-        return None
+        until = micros(entry.published)
+        far, near = until - reach // _MICROSECOND, until - window // _MICROSECOND
+        pairs = {(fact, value) for fact, value, _ in mine} | other_stages(mine, stages)
+        claims = [self._claims.get(pair) for pair in pairs]
+        cheap = [self._range(p, far, until) for p in claims if p]
+        cheap += [self._range(p, near, until) for p in self._probes(title_words, TITLE_SIMILARITY)]
+        check = partial(
+            self._links,
+            entry.key,
+            until - near,
+            mine,
+            (self._known(title_words), len(title_words)),
+            (self._known(text_words), len(text_words)),
+            stages,
+            until,
+        )
+        looked: set[int] = set()
+        first = self._first(cheap, check, looked, None)
+        costly = [self._range(p, near, until) for p in self._probes(text_words, TEXT_SIMILARITY)]
+        earlier = self._first(costly, check, looked, first)
+        found = earlier if earlier is not None else first
+        if found is None:
+            return None
+        return self._story[found] or self._keys[found]
 
-
-def _between(postings: list[Member], since: datetime, until: datetime) -> Iterator[Member]:
-    """The members of a posting list (kept in time order) published in [since, until]."""
-    for index in range(bisect_left(postings, (since, ""), key=_order), len(postings)):
-        member = postings[index]
-        if member.published > until:
-            return
-        yield member
+    def _links(
+        self,
+        key: str,
+        window: int,
+        mine: frozenset[Event],
+        title: tuple[frozenset[int], int],
+        text: tuple[frozenset[int], int],
+        stages: Stages,
+        until: int,
+        slot: int,
+    ) -> bool:
+        if self._keys[slot] == key:
+            return False
+        events = self._events.get(slot, _NO_EVENTS)
+        if until - self._time[slot] > window:
+            return links_from_afar(mine, events, stages)
+        words = self._words[slot]
+        assert words is not None  # a live member's
+        cut = self._title_len[slot]
+        return links(
+            mine,
+            events,
+            partial(_overlap, title[0], title[1], words[:cut]),
+            partial(_overlap, text[0], text[1], words[cut:]),
+            stages,
+        )
