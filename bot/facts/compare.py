@@ -145,10 +145,13 @@ def _corrects_recent(claim: Claim, state: FactState, how: Judgement) -> bool:
     )
 
 
-def _stage_behind(fact: Fact, value: FactValue, state: FactState, how: Judgement) -> bool:
+def _stage_behind(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:
     """A stage of the story (``Fact.story_stages``) behind the one an entry set within the window
-    (the round "held" a day after its deal): the story's earlier step retold, not a step back."""
-    stages = fact.story_stages
+    (the round "held" a day after its deal): the story's earlier step retold, not a step back;
+    not a step dated ahead ("to meet on October 30"), which opens the next round."""
+    stages, value = fact.story_stages, claim.value
+    if claim.effective is not None and claim.effective > how.published.date():
+        return False
     return (
         str(value) in stages
         and str(state.value) in stages
@@ -188,7 +191,7 @@ def _status(
         if (enough and stated) or official_firm:
             return ChangeStatus.CORRECTED, support
         return ChangeStatus.REPORTED, support
-    if _stage_behind(fact, value, state, how):
+    if _stage_behind(fact, claim, state, how):
         return ChangeStatus.NOTED, support  # "reached consensus in the resumed talks": retold
     if against_its_verb(claim, value, state.value):
         return ChangeStatus.NOTED, support  # "cuts tariffs to 47%" while 30% is: another measure

@@ -359,3 +359,13 @@ def test_a_stage_behind_the_one_just_set_is_the_story_retold(catalogue: Catalogu
     assert judged(catalogue, [held], trade_talks=deal)[0][3] is NOTED
     old_deal = replace(deal, since=LATER - timedelta(days=7))
     assert judged(catalogue, [held], trade_talks=old_deal)[0][3] is CHANGED
+
+
+def test_a_meeting_dated_ahead_opens_the_next_round(catalogue: Catalogue) -> None:
+    """A meeting "scheduled" the day after a round was held retells that round's setting: noted;
+    one set for a date ahead is the next round, and moves the fact."""
+    round_held = FactState("held", LATER - timedelta(hours=20), entry_key="round")
+    retold = claim("trade-talks", "scheduled")
+    assert judged(catalogue, [retold], trade_talks=round_held)[0][3] is NOTED
+    ahead = replace(retold, effective=(LATER + timedelta(days=2)).date())
+    assert judged(catalogue, [ahead], trade_talks=round_held)[0][3] is CHANGED

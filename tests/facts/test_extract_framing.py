@@ -56,7 +56,8 @@ ITEMS = [
         "09:40 - The talks have begun at the government guesthouse.",
         {TALKS: {("held", A, F)}},
     ),
-    # a deal sought is no deal made; a consensus of the first stage is one
+    # a deal sought is no deal made; a preliminary consensus, which goes to the leaders, is a
+    # round held, not yet the deal
     (
         "US team heads for Oslo",
         "Greer will meet Chinese officials in Oslo on Monday with respect to a trade deal.",
@@ -66,7 +67,7 @@ ITEMS = [
         "Oslo round ends in consensus",
         "Chinese negotiator Li Chenggang said the two sides reached a preliminary consensus on "
         "export controls and tariffs.",
-        {TALKS: {("agreement", A, F), ("held", A, F)}},
+        {TALKS: {("held", A, F)}},
     ),
     # a threat with its condition in the body is a threat in the headline too
     (

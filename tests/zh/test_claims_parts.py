@@ -119,3 +119,10 @@ def test_points_of_a_duty_removed_are_a_move_in_points(analyser: RuleAnalyser) -
 def test_a_meeting_this_weekend_is_still_ahead(analyser: RuleAnalyser) -> None:
     body = "中方确认，何立峰本周末在奥斯陆与美国财政部长贝森特举行经贸会谈。"
     assert values(claims(analyser, "快讯", body), TALKS) == {"scheduled"}
+
+
+def test_a_preliminary_consensus_is_a_round_held_not_yet_the_deal(analyser: RuleAnalyser) -> None:
+    body = "中美经贸团队在奥斯陆结束两天磋商，李成钢表示，双方就延长暂停期等问题形成初步共识。"
+    found = firm(claims(analyser, "中美奥斯陆经贸磋商结束", body))
+    assert (TALKS, "held") in found
+    assert (TALKS, "agreement") not in found
