@@ -1,9 +1,11 @@
 """Feeds' poll results written in batches, and the leases of dead processes on this host.
 
-A sweep writes its feeds' results a batch at a time (one transaction, one statement for all the
-feeds whose poll succeeded): an unchanged feed costs one row in that statement. A failure is
-rarer and may raise an admin alert, so the caller writes it row by row in the same transaction
-(:func:`count_failure`, then :func:`retry_after_failure`).
+A sweep writes its feeds' results a batch at a time (one transaction; for the feeds whose poll
+succeeded, one statement for those whose poll changed only their times, a 304 that sent the
+stored validators back, and one for the others): an unchanged feed costs one row of four
+parameters (its id, its next poll, the time and the owner) in that statement, not twelve. A
+failure is rarer and may raise an admin alert, so the caller writes it row by row in the same
+transaction (:func:`count_failure`, then :func:`retry_after_failure`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -21,7 +23,10 @@ from sqlalchemy import (
     Text,
     bindparam,
     case,
+    false,
     func,
+    literal_column,
+    null,
     select,
     update,
 )
@@ -45,6 +50,8 @@ class PollSuccess:
     hub_url: str | None = None  # None: keep the stored one
     backlog_entries: int = 0  # entries beyond the per-poll cap, judged without alerts
     known_items: bytes | None = None  # the items whose entries are stored (written as is)
+    only_times: bool = False  # nothing changed but the times (a 304 with the stored
+    # validators): validators, known items and hub are left as stored, the fields above unused
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,69 +122,101 @@ def record_successes(
     session: Session, polls: Sequence[PollSuccess], *, owner: str, now: datetime
 ) -> None:
     """Store the results of successful polls and release their leases held by ``owner``: one
-    statement for all of them."""
-    if not polls:
-        return
-    feeds = cast(Table, FeedRow.__table__)
-    c = feeds.c
-    when = UTCDateTime()
+    statement for the polls that changed only their times, one for the others."""
+    times = [p for p in polls if p.only_times]
+    others = [p for p in polls if not p.only_times]
+    connection = session.connection()
+    if others:
+        connection.execute(
+            _SUCCESS,
+            [
+                {
+                    "b_id": p.feed_id,
+                    "b_owner": owner,
+                    "b_complete": p.complete,
+                    "b_etag": p.etag,
+                    "b_last_modified": p.last_modified,
+                    "b_hash": p.content_hash,
+                    "b_now": now,
+                    "b_new": p.new_entries,
+                    "b_hub": p.hub_url,
+                    "b_next": p.next_poll_at,
+                    "b_backlog": p.backlog_entries,
+                    "b_known": p.known_items,
+                }
+                for p in others
+            ],
+        )
+    if times:
+        connection.execute(
+            _TIMES,
+            [
+                {"b_id": p.feed_id, "b_owner": owner, "b_now": now, "b_next": p.next_poll_at}
+                for p in times
+            ],
+        )
+
+
+_FEEDS = cast(Table, FeedRow.__table__)
+_WHEN = UTCDateTime()
+
+
+def _succeeded(c: Any) -> dict[str, Any]:
+    """What every successful poll sets: its times, no failure, the lease released."""
     ours = c.lease_owner == bindparam("b_owner", type_=Text())
+    return {
+        "first_polled_at": case(
+            (c.first_polled_at.is_(None), bindparam("b_now", type_=_WHEN)),
+            else_=c.first_polled_at,
+        ),
+        "last_polled_at": bindparam("b_now", type_=_WHEN),
+        "last_success_at": bindparam("b_now", type_=_WHEN),
+        # constants written into the statement, not bound again for each row
+        "consecutive_failures": literal_column("0"),
+        "failing_since": null(),
+        "last_error": null(),
+        "last_error_kind": null(),
+        "admin_alerted": false(),
+        "next_poll_at": bindparam("b_next", type_=_WHEN),
+        "lease_owner": case((ours, None), else_=c.lease_owner),
+        "lease_until": case((ours, None), else_=c.lease_until),
+    }
+
+
+def _success_statement() -> Any:
+    c = _FEEDS.c
+    when = _WHEN
     complete = bindparam("b_complete", type_=Boolean())
-    statement = (
-        update(feeds)
+    return (
+        update(_FEEDS)
         .where(c.id == bindparam("b_id", type_=Integer()))
         .values(
+            **_succeeded(c),
             etag=case((complete, bindparam("b_etag", type_=Text())), else_=c.etag),
             last_modified=case(
                 (complete, bindparam("b_last_modified", type_=Text())), else_=c.last_modified
             ),
             content_hash=case((complete, bindparam("b_hash", type_=Text())), else_=c.content_hash),
-            first_polled_at=case(
-                (c.first_polled_at.is_(None), bindparam("b_now", type_=when)),
-                else_=c.first_polled_at,
-            ),
-            last_polled_at=bindparam("b_now", type_=when),
-            last_success_at=bindparam("b_now", type_=when),
             last_new_entry_at=case(
                 (bindparam("b_new", type_=Boolean()), bindparam("b_now", type_=when)),
                 else_=c.last_new_entry_at,
             ),
-            consecutive_failures=0,
-            failing_since=None,
-            last_error=None,
-            last_error_kind=None,
-            admin_alerted=False,
             hub_url=case(
                 (bindparam("b_hub", type_=Text()).is_(None), c.hub_url),
                 else_=bindparam("b_hub", type_=Text()),
             ),
-            next_poll_at=bindparam("b_next", type_=when),
             backlog_entries=bindparam("b_backlog", type_=Integer()),
             known_items=bindparam("b_known", type_=LargeBinary()),
-            lease_owner=case((ours, None), else_=c.lease_owner),
-            lease_until=case((ours, None), else_=c.lease_until),
         )
     )
-    session.connection().execute(
-        statement,
-        [
-            {
-                "b_id": p.feed_id,
-                "b_owner": owner,
-                "b_complete": p.complete,
-                "b_etag": p.etag,
-                "b_last_modified": p.last_modified,
-                "b_hash": p.content_hash,
-                "b_now": now,
-                "b_new": p.new_entries,
-                "b_hub": p.hub_url,
-                "b_next": p.next_poll_at,
-                "b_backlog": p.backlog_entries,
-                "b_known": p.known_items,
-            }
-            for p in polls
-        ],
-    )
+
+
+_SUCCESS = _success_statement()
+_TIMES = (  # a poll that changed only its times: no failure, no backlog, the rest kept
+    update(_FEEDS)
+    .where(_FEEDS.c.id == bindparam("b_id", type_=Integer()))
+    .values(**_succeeded(_FEEDS.c), backlog_entries=literal_column("0"))
+)
 
 
 # --- leases of dead processes ----------------------------------------------------------------

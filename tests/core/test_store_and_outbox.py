@@ -225,3 +225,55 @@ def test_poll_results_are_written_in_one_statement(db: Database) -> None:
         row = stored[feed_id]
         assert (row.etag, row.backlog_entries, row.lease_owner) == (f'"e{feed_id}"', feed_id, None)
         assert row.last_success_at is not None and row.consecutive_failures == 0
+
+
+def test_a_poll_that_changed_only_its_times_keeps_the_rest_of_its_row(db: Database) -> None:
+    """A 304 that sent the stored validators back is written by a statement of its own, with
+    its times, its failures cleared and its lease released, the validators, known items, hub
+    and last new entry left as stored; the other polls of the batch are written in full."""
+    _feeds(db, 2)
+    now = repo.utcnow()
+    with db.session() as session:
+        rows = repo.claim_due_feeds(
+            session, owner="me", now=now, lease=timedelta(minutes=5), limit=2
+        )
+        kept, full = (row.id for row in rows)
+        session.query(FeedRow).filter(FeedRow.id == kept).update(
+            {
+                FeedRow.etag: '"kept"',
+                FeedRow.known_items: b"known",
+                FeedRow.hub_url: "https://hub.example/",
+                FeedRow.last_new_entry_at: now - timedelta(days=1),
+                FeedRow.consecutive_failures: 2,
+                FeedRow.last_error: "http 503",
+                FeedRow.backlog_entries: 7,
+            }
+        )
+    later = now + timedelta(minutes=10)
+    results = [
+        polls.PollSuccess(feed_id=kept, next_poll_at=later, complete=True, only_times=True),
+        polls.PollSuccess(feed_id=full, next_poll_at=later, complete=True, etag='"new"'),
+    ]
+    updates: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE FEEDS"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.session() as session:
+            polls.record_successes(session, results, owner="me", now=now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(updates) == 2
+    with db.session() as session:
+        stored = {row.id: row for row in session.scalars(select(FeedRow))}
+    row = stored[kept]
+    assert (row.etag, row.known_items, row.hub_url) == ('"kept"', b"known", "https://hub.example/")
+    assert row.last_new_entry_at is not None and row.last_new_entry_at < now
+    assert (row.consecutive_failures, row.last_error, row.backlog_entries) == (0, None, 0)
+    assert (row.lease_owner, row.lease_until) == (None, None)
+    assert row.last_polled_at == row.last_success_at == now and row.next_poll_at == later
+    assert row.first_polled_at == now
+    assert (stored[full].etag, stored[full].lease_owner) == ('"new"', None)
