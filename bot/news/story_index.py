@@ -6,11 +6,15 @@ only at members that *can* link, which it finds through two inverted indexes:
 
 - by claim: (fact, value) → members whose events name that pair. Rules 2 and the confirmation
   case of rule 3 need such a shared pair, or a pair of another stage of the same fact's story;
-- by word: content word → members whose title or text (the first 2,000 characters, as stored)
-  holds it. A member whose words overlap the entry's at Jaccard ``t`` or more shares at least
-  ``a = min{i : i / |A| >= t}`` of the entry's ``|A|`` words, so it holds at least one of *any*
-  ``|A| - a + 1`` of them: the entry looks up only its ``|A| - a + 1`` rarest words (shortest
-  postings), ``TITLE_SIMILARITY`` for its title words and ``TEXT_SIMILARITY`` for its text.
+- by word: content word → members listed under it. In one fixed order of the words (the newest
+  word id first: ids are given as words are first met, so rarer words tend to come first), two
+  sets of ``n`` and ``m`` words whose Jaccard overlap reaches ``t`` share a word among the first
+  ``n - a(n) + 1`` of the one and the first ``m - a(m) + 1`` of the other, where
+  ``a(n) = min{i : i / n >= t}`` (prefix filtering: the first shared word in that order has at
+  most ``n - a(n)`` words of either set before it). So a member is listed only under the
+  prefixes of its text words (``TEXT_SIMILARITY``) and of its title words
+  (``TITLE_SIMILARITY``), about half its words, and an entry looks up only the lists of its own
+  prefixes. Compacting keeps the ids' order; a word the index does not know comes first.
 
 A member further back than the story window (up to the claims window) can link only through
 a shared claimed change, so only the claim index is searched that far. The candidates are
@@ -20,22 +24,20 @@ scan's answer.
 
 Posting lists are kept in time order, so the candidates are met earliest first (a merge of the
 lists, each entered at the window's start by bisection) and the search stops at the first one
-that links. It is done in two passes: first the few lists of the claims and the title's rarest
-words, which give the earliest member ``F`` that links through them; then the text's rarest
-words (about half its words at ``TEXT_SIMILARITY``), only for the members before ``F``. An
-entry that retells a story costs the candidates before the story's earliest member in the
-window, one that starts a story costs its candidates.
+that links. It is done in two passes: first the few lists of the claims and of the title's
+prefix, which give the earliest member ``F`` that links through them; then the text's prefix
+(about half its words at ``TEXT_SIMILARITY``), only for the members before ``F``. An entry that
+retells a story costs the candidates before the story's earliest member in the window, one
+that starts a story costs its candidates.
 
 Complexity per entry: ``O(|A| log |A| + p log n + C·w)``, where ``p`` is the number of lists
 probed, ``n`` the longest list, ``C`` the number of candidates looked at (members in the window
-sharing a claim or one of the entry's rarest words, up to the first that links) and ``w`` the
+sharing a claim or a word of the entry's prefixes, up to the first that links) and ``w`` the
 words of a member; it does not depend on how many members the window holds, except through
-members that share the entry's rarest words or its claims (``tests/news/test_story_index.py``
+members that share the words of its prefixes or its claims (``tests/news/test_story_index.py``
 holds that the index answers as the scan does, many times faster, and that its rate with
 50,000 recent entries stays close to its rate with 1,000 when what it meets is the same).
-Adding a member is ``O(w log n)``: a posting list is a list of blocks of at most
-``2 * BLOCK`` members, so an entry added out of time order (a first sweep judges feeds as they
-come) moves at most a block, not the whole list.
+Adding a member is ``O(w log n)`` (``bot/news/postings.py``).
 
 Memory (a first sweep of 10,000 feeds indexes about 100,000 entries): a member is a slot in
 columns, not an object: its key, time (microseconds, 8 bytes), story key (shared with its
@@ -50,11 +52,9 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TypeAlias, TypeVar
 
 from bot.facts.model import Change
 from bot.feeds.entry import Entry
@@ -70,15 +70,13 @@ from bot.news.cluster import (
     links_from_afar,
     other_stages,
 )
+from bot.news.postings import Posting, between, insert
 
 STORED_TEXT_CHARS = 2000  # what the store hands back of a member's text
-BLOCK = 512  # a posting list's block is split in two beyond twice this
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _NO_EVENTS: frozenset[Event] = frozenset()
 UNKNOWN = 1 << 62  # the order of a word the index does not know: first
-Posting: TypeAlias = "array[int] | list[array[int]]"  # one block of slots, or several
-K = TypeVar("K")
 
 
 def micros(when: datetime) -> int:
@@ -189,39 +187,15 @@ class StoryIndex:
         if story_key is None:
             self._entry_ids[slot] = entry_id
         for word in self._indexed(title_ids, text_ids):
-            self._insert(self._postings, word, slot)
+            insert(self._postings, word, slot, self._time, self._keys)
         for fact, value, _ in events:
-            self._insert(self._claims, (fact, value), slot)
+            insert(self._claims, (fact, value), slot, self._time, self._keys)
 
     @staticmethod
     def _indexed(title_ids: Sequence[int], text_ids: Sequence[int]) -> list[int]:
         """The words a member is listed under: the prefixes of its text and title words."""
         prefixes = set(_prefix(text_ids, TEXT_SIMILARITY))
         return sorted(prefixes.union(_prefix(title_ids, TITLE_SIMILARITY)))
-
-    def _insert(self, table: dict[K, Posting], name: K, slot: int) -> None:
-        posting = table.get(name)
-        if posting is None:
-            table[name] = array("I", (slot,))
-            return
-        blocks: list[array[int]] = posting if isinstance(posting, list) else [posting]
-        times, keys = self._time, self._keys
-        when, key = times[slot], keys[slot]
-        at = len(blocks) - 1
-        tail = blocks[at][-1]
-        if times[tail] < when or (times[tail] == when and keys[tail] < key):
-            blocks[at].append(slot)  # the newest: appended
-        else:  # the first block whose last member comes after it; in it, after its time's
-            at = bisect_left(blocks, (when, key), key=lambda b: (times[b[-1]], keys[b[-1]]))
-            block = blocks[at]
-            place = bisect_left(block, when, key=times.__getitem__)
-            while place < len(block) and times[block[place]] == when and keys[block[place]] < key:
-                place += 1
-            block.insert(place, slot)
-        if len(blocks[at]) > 2 * BLOCK:
-            block = blocks[at]
-            blocks[at : at + 1] = [block[:BLOCK], block[BLOCK:]]
-            table[name] = blocks
 
     def remove(self, keys: Iterable[str]) -> None:
         """Forget members (those of a batch whose transaction was rolled back)."""
@@ -271,9 +245,9 @@ class StoryIndex:
                 self._entry_ids[new] = entry_ids[slot]
             cut = title_len[slot]
             for word in self._indexed(member_words[:cut], member_words[cut:]):
-                self._insert(self._postings, word, new)
+                insert(self._postings, word, new, self._time, self._keys)
             for fact, value, _ in self._events.get(new, ()):
-                self._insert(self._claims, (fact, value), new)
+                insert(self._claims, (fact, value), new, self._time, self._keys)
 
     # --- finding a story ------------------------------------------------------------------
 
@@ -290,20 +264,6 @@ class StoryIndex:
         first = sorted((ids.get(w, UNKNOWN) for w in words), reverse=True)
         first = first[: _prefix_length(len(words), threshold)]
         return [posting for word in first if (posting := postings.get(word))]
-
-    def _range(self, posting: Posting, since: int, until: int) -> Iterator[int]:
-        """The slots of a posting list published in [since, until], in order."""
-        blocks: list[array[int]] = posting if isinstance(posting, list) else [posting]
-        times = self._time
-        first = bisect_left(blocks, since, key=lambda b: times[b[-1]])
-        for number in range(first, len(blocks)):
-            block = blocks[number]
-            start = bisect_left(block, since, key=times.__getitem__) if number == first else 0
-            for at in range(start, len(block)):
-                slot = block[at]
-                if times[slot] > until:
-                    return
-                yield slot
 
     def _first(
         self,
@@ -351,8 +311,10 @@ class StoryIndex:
         far, near = until - reach // _MICROSECOND, until - window // _MICROSECOND
         pairs = {(fact, value) for fact, value, _ in mine} | other_stages(mine, stages)
         claims = [self._claims.get(pair) for pair in pairs]
-        cheap = [self._range(p, far, until) for p in claims if p]
-        cheap += [self._range(p, near, until) for p in self._probes(title_words, TITLE_SIMILARITY)]
+        times = self._time
+        cheap = [between(p, far, until, times) for p in claims if p]
+        title_probes = self._probes(title_words, TITLE_SIMILARITY)
+        cheap += [between(p, near, until, times) for p in title_probes]
         check = partial(
             self._links,
             entry.key,
@@ -365,7 +327,7 @@ class StoryIndex:
         )
         looked: set[int] = set()
         first = self._first(cheap, check, looked, None)
-        costly = [self._range(p, near, until) for p in self._probes(text_words, TEXT_SIMILARITY)]
+        costly = [between(p, near, until, times) for p in self._probes(text_words, TEXT_SIMILARITY)]
         earlier = self._first(costly, check, looked, first)
         found = earlier if earlier is not None else first
         if found is None:

@@ -8,6 +8,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from bot.facts.model import Change, ChangeStatus
 from bot.feeds.entry import Entry
@@ -129,3 +130,74 @@ def test_the_index_looks_at_far_fewer_members_than_a_scan() -> None:
         lambda e: find_story(e, NOTHING, [], members, WINDOW, CLAIMS_WINDOW, STAGES), entries
     )
     assert scanned / indexed > 5, f"the index is only {scanned / indexed:.1f}x the scan"
+
+
+def test_members_added_out_of_order_at_equal_times_then_dropped_answer_as_the_scan() -> None:
+    """A first sweep adds members in no order of time, many at the same second; dropping the
+    older ones compacts the index (its slots, word ids and posting lists renumbered): it still
+    answers as the scan over the members it keeps."""
+    rng = random.Random(5)
+    index, members = StoryIndex(), []
+    for i in rng.sample(range(3000), 3000):
+        published = T0 + timedelta(minutes=5 * (i // 3))  # three members at each time
+        title, text = random_text(rng, 6), random_text(rng, 25)
+        events = random_events(rng)
+        story = f"m{rng.randrange(i)}" if i and rng.random() < 0.3 else None
+        index.add(key=f"m{i}", entry_id=f"m{i}", published=published, title=title, text=text,
+                  events=events, story_key=story)  # fmt: skip
+        members.append(StoryMember(f"m{i}", published, title, text, events, story))
+    cut = T0 + timedelta(minutes=5 * 600)
+    assert index.drop_before(cut) == 1800  # more than it keeps: compacted
+    kept = [m for m in members if m.published >= cut]
+    assert len(index) == len(kept) == 1200
+    for n in range(300):
+        published = cut + timedelta(minutes=5 * 400) * rng.random()
+        model = rng.choice(kept)
+        title, text = model.title, model.text + " " + random_text(rng, 3)
+        entry = Entry("feed", f"n{n}", "", title, published, text)
+        changes = changes_for(frozenset(e for e in model.events if rng.random() < 0.7))
+        before = [m for m in kept if m.published <= published]
+        expected = find_story(entry, NOTHING, changes, before, WINDOW, CLAIMS_WINDOW, STAGES)
+        assert index.find(entry, changes, WINDOW, CLAIMS_WINDOW, STAGES) == expected
+    roots = [m.entry_key for m in kept if m.story_key is None]
+    assert all(index.entry_id(key) == key for key in roots)
+
+
+def _retold_stories(count: int, rng: random.Random) -> tuple[StoryIndex, list[Entry]]:
+    """``count`` members over 47 hours, added in no order of time (a first sweep), retelling
+    200 stories (a story's words, a few of the member's own), and 200 entries retelling them."""
+    vocabulary = [f"s{i}" for i in range(20_000)]
+    stories = [(rng.sample(vocabulary, 8), rng.sample(vocabulary, 40)) for _ in range(200)]
+
+    def retold(story: int) -> tuple[str, str]:
+        title, text = stories[story]
+        return " ".join(title), " ".join(text + rng.sample(vocabulary, 8))
+
+    index = StoryIndex()
+    for i in rng.sample(range(count), count):
+        title, text = retold(i % len(stories))
+        index.add(key=f"m{i}", entry_id=f"m{i}", published=T0 + timedelta(hours=47) * (i / count),
+                  title=title, text=text, events=frozenset(), story_key=None)  # fmt: skip
+    entries = []
+    for i in range(200):
+        title, text = retold(i)
+        entries.append(Entry("feed", f"n{i}", "", title, T0 + timedelta(hours=47), text))
+    return index, entries
+
+
+def test_retelling_a_story_costs_the_same_with_1000_or_50000_recent_entries() -> None:
+    """The first sweep's case: every entry retells a story of the window. Linking it costs
+    what the members before the story's earliest one cost, not what the window holds: the
+    rate with 50,000 recent entries is at least a third of the rate with 1,000 (measured:
+    about the same)."""
+    rng = random.Random(3)
+    rates = {}
+    for count in (1000, 50_000):
+        index, entries = _retold_stories(count, rng)
+        for entry in entries:  # every entry finds its story
+            assert index.find(entry, [], WINDOW, CLAIMS_WINDOW, STAGES) is not None
+        find = partial(index.find, changes=[], window=WINDOW, claims_window=CLAIMS_WINDOW,
+                       stages=STAGES)  # fmt: skip
+        seconds = _seconds(find, entries)
+        rates[count] = len(entries) / seconds
+    assert rates[50_000] > rates[1000] / 3, f"entries/s: {rates}"
