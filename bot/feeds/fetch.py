@@ -145,28 +145,31 @@ class Fetcher(Closing):
     ) -> FetchResult:
         limit = self.config.max_body_bytes
         deadline = self._transport.deadline()
+        body: tuple[bytes, str] | None = None
         try:
-            async with (
-                deadline,
-                self._transport.get(url, headers, deadline, untrusted=untrusted) as response,
-            ):
-                head = ResponseHead(
-                    url, str(response.url), response.status, response.headers, validators
-                )
-                if not head.needs_body:
-                    result = head.result()
-                else:
-                    head.check_length(response.content_length, limit)
-                    body, content_hash = await read_body(
-                        response.content.iter_chunked(READ_CHUNK),
-                        response.headers.get("Content-Encoding", ""),
-                        limit,
+            async with deadline:
+                response = await self._transport.open(url, headers, untrusted=untrusted)
+                async with response:
+                    head = ResponseHead(
+                        url, str(response.url), response.status, response.headers, validators
                     )
-                    metrics.FETCHED_BYTES.labels(target).inc(len(body))
-                    result = head.with_body(body, content_hash)
+                    if head.needs_body:
+                        head.check_length(response.content_length, limit)
+                        body = await read_body(
+                            response.content.iter_chunked(READ_CHUNK),
+                            response.headers.get("Content-Encoding", ""),
+                            limit,
+                        )
+                        metrics.FETCHED_BYTES.labels(target).inc(len(body[0]))
+            # built once the deadline is over, with the time it counted
+            result = (
+                head.result(deadline.elapsed)
+                if body is None
+                else head.with_body(*body, deadline.elapsed)
+            )
         except Exception as exc:
             return self._error(url, exc, deadline, target)
-        return self._record(replace(result, elapsed=deadline.elapsed), target)
+        return self._record(result, target)
 
     async def _fetch_file(self, url: str, validators: Validators) -> FetchResult:
         started = time.monotonic()

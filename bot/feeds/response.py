@@ -139,24 +139,26 @@ class ResponseHead:
         if declared is not None and declared > limit:
             raise too_large(limit, self.status)
 
-    def result(self) -> FetchResult:
-        """A 304 (``not_modified``) or an HTTP error: the result needs no body."""
+    def result(self, elapsed: float = 0.0) -> FetchResult:
+        """A 304 (``not_modified``) or an HTTP error: the result needs no body. ``elapsed``:
+        the time the fetch took."""
         if self.status == 304:
-            kept = Validators(
-                etag=self.headers.get("ETag") or self.sent.etag,
-                last_modified=self.headers.get("Last-Modified") or self.sent.last_modified,
-                content_hash=self.sent.content_hash,
-            )
-            return self._result("not_modified", kept)
+            sent = self.sent
+            etag = self.headers.get("ETag") or sent.etag
+            last_modified = self.headers.get("Last-Modified") or sent.last_modified
+            unchanged = etag == sent.etag and last_modified == sent.last_modified
+            kept = sent if unchanged else Validators(etag, last_modified, sent.content_hash)
+            return self._result("not_modified", kept, elapsed=elapsed)
         retry_after = self._retry_after
         return self._result(
             "error",
             self.sent,
             error=status_reason(self.status, retry_after),
             error_kind=status_kind(self.status),
+            elapsed=elapsed,
         )
 
-    def with_body(self, body: bytes, content_hash: str) -> FetchResult:
+    def with_body(self, body: bytes, content_hash: str, elapsed: float = 0.0) -> FetchResult:
         """A 200 whose body was read: ``new``, or ``unchanged`` when the hash is the stored one."""
         validators = Validators(
             etag=self.headers.get("ETag"),
@@ -164,7 +166,7 @@ class ResponseHead:
             content_hash=content_hash,
         )
         outcome: Outcome = "unchanged" if content_hash == self.sent.content_hash else "new"
-        return self._result(outcome, validators, body=body)
+        return self._result(outcome, validators, body=body, elapsed=elapsed)
 
     @property
     def _retry_after(self) -> float | None:
@@ -178,6 +180,7 @@ class ResponseHead:
         body: bytes | None = None,
         error: str | None = None,
         error_kind: str | None = None,
+        elapsed: float = 0.0,
     ) -> FetchResult:
         headers = self.headers
         return FetchResult(
@@ -194,6 +197,7 @@ class ResponseHead:
                 headers.get("Cache-Control"), headers.get("Expires"), headers.get("Date")
             ),
             content_type=headers.get("Content-Type"),
+            elapsed=elapsed,
         )
 
 

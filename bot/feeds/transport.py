@@ -170,15 +170,28 @@ class Transport:
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """The response at the end of ``url``'s redirects (its ``url`` is where they ended),
         open for its body to be read; ``deadline`` must be entered around this."""
+        async with await self.open(url, headers, untrusted=untrusted) as response:
+            yield response
+
+    async def open(
+        self, url: str, headers: dict[str, str], *, untrusted: bool
+    ) -> aiohttp.ClientResponse:
+        """:meth:`get` without its context manager (one fewer frame a fetch): the caller
+        reads the response in ``async with response``, which releases it, and a
+        :class:`Deadline` must be entered around both."""
         guard = self.guard(untrusted=untrusted)
         current = check_url(url, guard)
         session = self._session(untrusted=untrusted)
         for _hop in range(self.config.max_redirects + 1):
-            async with session.get(current, headers=headers, allow_redirects=False) as response:
+            response = await session.get(current, headers=headers, allow_redirects=False)
+            try:
                 following = redirect_target(current, response.status, response.headers, guard)
-                if following is None:
-                    yield response
-                    return
+            except BaseException:
+                response.release()
+                raise
+            if following is None:
+                return response
+            response.release()
             current = following
         raise FetchFailure("too many redirects", "redirects")
 
