@@ -36,6 +36,7 @@ from bot.facts.figures import FigureFinder
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Markers
 from bot.facts.model import Claim, FactKind, Modality
+from bot.facts.outcomes import outcome_rules, outcomes
 from bot.facts.patterns import PatternFinder
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
@@ -93,6 +94,7 @@ class ClaimExtractor:
                 raise ValueError(f"roles.{role}: unknown vocabulary {name!r}")
         self.markers = Markers.from_lexicon(self.lexicon, self.roles.markers())
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
+        self.outcome_rules = outcome_rules(catalogue, self.lexicon)
         self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
         self._parts: dict[str, list[str]] = {}
         for fact in catalogue.values():
@@ -159,6 +161,7 @@ class ClaimExtractor:
             claims = self._title_quoted(claims, head_units)  # "Put X back on the blacklist"
         claims = self._other_measures(claims, units)
         claims = self._no_layer_left(claims)
+        claims += outcomes(claims, self.outcome_rules)
         claims = framed_by_title(claims, {_evidence(u) for u in head_units})
         claims = hedged_in_body(claims, {_evidence(u) for u in head_units})
         if quoted_title:  # after the framing: a label frames the title, not the body's own words
@@ -177,9 +180,17 @@ class ClaimExtractor:
             _evidence(units[i - 1]) for i in range(1, len(units)) if denies_before.match(units[i])
         }
         claims = [c for c in claims if c.evidence not in denied]
-        if self.lexicon.any(self.roles.correction, " ".join(units[:3])):
+        correction = self.lexicon.compiled[self.roles.correction]
+        if correction.search(" ".join(units[:3])):
             retold = {_evidence(u) for u in units if self.lexicon.any(self.roles.retold_error, u)}
             claims = [replace(c, correction=True) for c in claims if c.evidence not in retold]
+        else:  # a correction note further down ("Correction: an earlier post said ...")
+            retold = {
+                _evidence(u)
+                for u in units
+                if correction.search(u) and self.lexicon.any(self.roles.retold_error, u)
+            }
+            claims = [c for c in claims if c.evidence not in retold]
         return claims
 
     # --- claims ---------------------------------------------------------------------------

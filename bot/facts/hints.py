@@ -17,7 +17,8 @@ Two shapes, one per kind of fact:
     named there too); ``precedence`` (state facts: the first listed wins when an entry holds
     several); ``future`` (state facts: a state stated as still ahead counts as another one —
     "will meet" is ``scheduled``, not ``held``); ``known`` (person facts: names that count when
-    mentioned).
+    mentioned); ``outcome`` (state facts: ``{state, of, after}``, the state that a lowering of
+    one of the ``of`` facts shows when told as done after a meeting the ``after`` vocabulary names).
 
 ``zh`` (any shape): the same hints for Chinese text, in the same schema, naming the vocabularies of
     ``languages.zh`` in the topics file; with ``names`` (a person fact's names as written in
@@ -59,6 +60,16 @@ class FigureHint(_Strict):
         return self
 
 
+class OutcomeHint(_Strict):
+    """A state a move of other facts shows: a lowering of one of the ``of`` facts, asserted in a
+    sentence where the ``after`` vocabulary names a meeting just held ("cuts the tariff to 10%
+    after meeting Xi"), is the meeting's outcome, ``state``."""
+
+    state: str
+    of: list[str]
+    after: str
+
+
 class Hints(_Strict):
     figure: FigureHint | None = None
     patterns: dict[str, list[str]] | list[str] | None = None
@@ -69,6 +80,7 @@ class Hints(_Strict):
     future: dict[str, str] = Field(default_factory=dict)
     known: list[str] = Field(default_factory=list)
     names: dict[str, str] = Field(default_factory=dict)
+    outcome: OutcomeHint | None = None
     zh: Hints | None = None
 
     @model_validator(mode="after")
@@ -87,9 +99,12 @@ def check_hints(kind: str, states: tuple[str, ...] | list[str], hints: Hints) ->
         if hints.patterns is not None and not isinstance(hints.patterns, dict):
             raise ValueError("hints.patterns: must map state words to pattern lists")
         named = [*(hints.patterns or {}), *hints.precedence, *hints.future, *hints.future.values()]
+        named += [hints.outcome.state] if hints.outcome else []
         for word in named:
             if word not in states:
                 raise ValueError(f"hints: {word!r} is not one of {list(states)}")
+    elif hints.outcome is not None:
+        raise ValueError("hints.outcome: only state facts take an outcome")
     elif isinstance(hints.patterns, dict):
         raise ValueError("hints.patterns: must be a list of patterns for this kind")
     if hints.zh is not None:

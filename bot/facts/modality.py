@@ -170,7 +170,8 @@ def judge(
     scope = before + core + after
     told_after = _WITH_MORE.split(after, maxsplit=1)[0]  # "end, with a plan to seek ...": more news
     markers_text = before + (told_after if core_is_pattern else core + told_after)
-    if _CONDITIONAL.search(sentence) or _proposal(markers_text, sentence, scope, markers):
+    told = sentence.replace(core + after, core + told_after, 1) if after else sentence
+    if _CONDITIONAL.search(told) or _proposal(markers_text, told, scope, markers):
         return Verdict(Modality.PROPOSED)
     if markers.historical.search(scope) or (
         _PAST_PERFECT.search(_RELATIVE_CLAUSE.sub(" ", scope)) and not _reported(sentence, markers)

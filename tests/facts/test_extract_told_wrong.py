@@ -121,3 +121,38 @@ def test_talks_that_end_without_a_breakthrough_or_with_a_plan_were_held(
     title = "US-China talks in Oslo end with plan to seek truce extension"
     body = "Two days of US-China trade talks in Oslo ended without an announced breakthrough."
     assert claims_of(extractor, title, body)[TALKS] == {("held", A, F)}
+
+
+def test_a_tariff_cut_told_after_the_leaders_met_is_their_deal(extractor: ClaimExtractor) -> None:
+    body = (
+        "President Trump said he was lowering the fentanyl tariff on Chinese goods to 15 percent "
+        "from 25 percent after meeting Xi Jinping in Oslo."
+    )
+    assert ("agreement", A, F) in claims_of(extractor, "Oslo summit", body)[TALKS]
+
+
+def test_a_raise_after_a_meeting_or_a_cut_only_proposed_is_no_deal(
+    extractor: ClaimExtractor,
+) -> None:
+    raised = (
+        "Trump said he was raising the tariff on Chinese goods to 60% after meeting Xi in Oslo."
+    )
+    assert TALKS not in claims_of(extractor, "Oslo summit", raised)
+    mulled = "Trump said he could lower the fentanyl tariff on China to 15% after meeting Xi."
+    assert ("agreement", A, F) not in claims_of(extractor, "Oslo summit", mulled).get(TALKS, set())
+
+
+def test_a_correction_note_further_down_retells_its_error(extractor: ClaimExtractor) -> None:
+    body = (
+        "09:10 ET - Markets are calm. Officials met importers in the morning. "
+        "Correction: an earlier post on this blog said US tariffs on China had been raised to "
+        "65 percent; the rate on most goods is unchanged."
+    )
+    assert US not in claims_of(extractor, "Live: tariff day", body)
+
+
+def test_sides_claiming_progress_after_a_round_do_not_hedge_its_end(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "US-China talks in Oslo end with both sides claiming progress"
+    assert ("held", A, F) in claims_of(extractor, title, "The round lasted two days.")[TALKS]

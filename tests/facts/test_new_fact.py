@@ -85,3 +85,28 @@ def test_the_shipped_seeds_load_with_their_typed_hints(tmp_path: Path) -> None:
     catalogue = Catalogue.load(seeds)
     assert catalogue["trade-talks"].hints.future == {"held": "scheduled"}
     assert catalogue["us-fentanyl-tariff-china"].part_of == "us-tariff-china"
+
+
+@pytest.mark.parametrize(
+    ("wrong", "message"),
+    [
+        (
+            ("of: [us-tariff-china,", "of: [us-tarif-china,"),
+            "fact trade-talks: hints.outcome.of: unknown fact 'us-tarif-china'",
+        ),
+        (
+            ("after: after_meeting}", "after: after_meetings}"),
+            "fact trade-talks: hints.outcome.after: unknown vocabulary 'after_meetings'",
+        ),
+        (("outcome: {state: agreement,", "outcome: {state: deal,"), "'deal' is not one of"),
+    ],
+)
+def test_a_mistake_in_an_outcome_hint_names_the_fact_and_field(
+    tmp_path: Path, wrong: tuple[str, str], message: str
+) -> None:
+    seeds, topics = _copy_data(tmp_path, "", "")
+    text = (seeds / "facts.yaml").read_text(encoding="utf-8")
+    (seeds / "facts.yaml").write_text(text.replace(*wrong, 1), encoding="utf-8")
+    with pytest.raises((SeedError, ValueError)) as caught:
+        build_analyser(Catalogue.load(seeds), topics)
+    assert message in str(caught.value)

@@ -126,3 +126,8 @@ def test_a_preliminary_consensus_is_a_round_held_not_yet_the_deal(analyser: Rule
     found = firm(claims(analyser, "中美奥斯陆经贸磋商结束", body))
     assert (TALKS, "held") in found
     assert (TALKS, "agreement") not in found
+
+
+def test_a_tariff_cut_told_after_the_leaders_met_is_their_deal(analyser: RuleAnalyser) -> None:
+    body = "中美元首在奥斯陆会晤后，美方宣布将以芬太尼为由对华加征的关税由20%降至15%。"
+    assert (TALKS, "agreement") in firm(claims(analyser, "新华社快讯", body))

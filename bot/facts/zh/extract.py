@@ -29,6 +29,7 @@ from datetime import datetime
 from bot.facts.catalogue import Catalogue
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Claim, FactKind, Modality
+from bot.facts.outcomes import outcome_rules, outcomes
 from bot.facts.rules import FigureRule, figure_rule, pattern_rule
 from bot.facts.strength import (
     figure_claim,
@@ -88,6 +89,7 @@ class ZhClaimExtractor:
         self.markers = ZhMarkers.from_lexicon(self.lexicon, roles)
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
         self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
+        self.outcome_rules = outcome_rules(catalogue, self.lexicon, zh=True)
         figure_rules: list[FigureRule] = []
         pattern_rules: list[ZhPatternRule] = []
         for fact in catalogue.values():
@@ -143,6 +145,7 @@ class ZhClaimExtractor:
             suspended |= self.figures.suspends(sentence)
         claims = [c for c in claims if not _removal_beside_suspension(c, suspended)]
         claims = self._other_measures(claims, simple_units)
+        claims += outcomes(claims, self.outcome_rules)
         found = self.patterns.find(
             simple_units, entry, published, recalls, simple_title, frozenset(answers)
         )

@@ -17,7 +17,8 @@ decides:
 4. A restatement of the past (此前, 曾, 一度, 早在) or a date well behind the entry → historical
    (not one inside a clause's opening 连同…， phrase: that past is the part's it names).
 5. Otherwise asserted. A date ahead becomes the claim's ``effective`` date; the claim looks ahead
-   (``future``: 将于, 拟于, 定于, a date ahead) and is ``decided`` when an announcement, order,
+   (``future``: 将于, 拟于, 定于, a date ahead; not where the sentence says its measure is in force
+   today: 今日生效) and is ``decided`` when an announcement, order,
    joint statement, decision or an official's own words stand in the sentence or the title
    (公告, 决定, 宣布, 联合声明, 表示, 答：); ``hearsay`` when second-hand (据报道, 外媒称).
 """
@@ -41,6 +42,11 @@ from bot.facts.zh.text import time_refs
 _WITH_OPENING = re.compile(r"(?:^|(?<=[，,；;\s]))(?:连同|加上|算上|计入|算入)[^，,。；;]*[，,]")
 # a clause naming what a step rests on (根据两国元首6月5日通话共识，…): its date is not the step's
 _BASIS = re.compile(r"(?:^|(?<=[，,]))(?:根据|按照|依据|基于|为落实|落实)[^，,。；;]*[，,]")
+# a sentence saying its measure is in force from today (…的措施今日生效, 今起实施): what its 将
+# announced earlier is no longer ahead
+_IN_FORCE_NOW = re.compile(
+    r"(?:今日|今天|即日|当日|本日)起?(?:正式)?(?:生效|实施|施行|执行|落地)|今起|已(?:正式)?生效"
+)
 # an event followed by 后, 以来: a point in time behind the sentence's own news
 _SINCE = re.compile(r"(?:之后|以后|后|以来)")
 
@@ -127,7 +133,9 @@ def judge(
             effective = ref.when if effective is None else min(effective, ref.when)
     if past and effective is None:
         return Verdict(Modality.HISTORICAL)
-    ahead = bool(markers.future.search(scope.lead)) or effective is not None
+    ahead = (
+        bool(markers.future.search(scope.lead)) and not _IN_FORCE_NOW.search(sentence)
+    ) or effective is not None
     decided = (
         official_answer
         or effective is not None
