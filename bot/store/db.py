@@ -4,14 +4,22 @@
 replicas (driver psycopg 3). The schema is created and migrated with Alembic at start, on both.
 ``Database(url, create=False)`` (the read-only commands) refuses a SQLite file that does not
 exist instead of creating it and its folder.
+
+On SQLite every transaction takes the write lock at its start (``BEGIN IMMEDIATE``), so two
+transactions never overlap; the threads of one process take turns on a lock of their own
+first, so that one starts as soon as the other ends, instead of polling SQLite's lock in
+``busy_timeout``'s sleeps of up to 100 ms (a worker's cycle: 40 transactions, claims, results
+and judging, that waited 0.15-0.25 s in all, up to 80 ms each). Other processes on the same
+file still wait in ``busy_timeout``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -139,6 +147,10 @@ class Database:
         self.url = normalise_url(url.strip())
         self.engine = make_engine(self.url, create=create)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite: this process's transactions take turns here (see the module doc); re-entrant,
+        # so a thread that nests units waits on SQLite's lock as before, not on itself
+        sqlite = self.engine.dialect.name == "sqlite"
+        self._turns: AbstractContextManager[Any] = threading.RLock() if sqlite else nullcontext()
 
     @property
     def shown_url(self) -> str:
@@ -183,15 +195,16 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
-        session = self._sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self._turns:
+            session = self._sessions()
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def unit(self) -> AbstractContextManager[Unit]:
         """One unit of work (a transaction) for the store's operations: committed on success,

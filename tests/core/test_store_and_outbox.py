@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from bot.alerts.card import Card, CardKind
 from bot.delivery.base import FollowUp, SendResult
@@ -277,3 +279,51 @@ def test_a_poll_that_changed_only_its_times_keeps_the_rest_of_its_row(db: Databa
     assert row.last_polled_at == row.last_success_at == now and row.next_poll_at == later
     assert row.first_polled_at == now
     assert (stored[full].etag, stored[full].lease_owner) == ('"new"', None)
+
+
+def test_sqlite_transactions_of_one_process_take_turns(database: Database) -> None:
+    """On SQLite a thread's transaction waits for another thread's on the process's own lock,
+    and starts once it ends: its BEGIN comes after the other's COMMIT (it used to be sent at
+    once and wait in SQLite's busy_timeout, which polls the lock with sleeps of up to 100 ms)."""
+    _feeds(database, 1)
+    steps: list[tuple[str, str]] = []
+
+    def begun(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if statement.strip().upper().startswith("BEGIN"):
+            steps.append((threading.current_thread().name, "begin"))
+
+    def committed(conn: object) -> None:
+        steps.append((threading.current_thread().name, "commit"))
+
+    inside = threading.Event()
+
+    def first() -> None:
+        with database.session() as session:
+            session.execute(update(FeedRow).values(last_error="first"))
+            inside.set()
+            time.sleep(0.3)
+
+    def second() -> None:
+        inside.wait(5)
+        with database.session() as session:
+            session.execute(update(FeedRow).values(last_error="second"))
+
+    event.listen(database.engine, "before_cursor_execute", begun)
+    event.listen(database.engine, "commit", committed)
+    try:
+        threads = [threading.Thread(target=f, name=f.__name__) for f in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", begun)
+        event.remove(database.engine, "commit", committed)
+    assert steps == [
+        ("first", "begin"),
+        ("first", "commit"),
+        ("second", "begin"),
+        ("second", "commit"),
+    ]
+    with database.session() as session:
+        assert session.scalars(select(FeedRow.last_error)).all() == ["second"]
