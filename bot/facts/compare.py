@@ -120,7 +120,9 @@ def resolve(fact: Fact, claim: Claim, current: FactValue) -> FactValue | None:
     return round(level, 2) if level >= 0 else None
 
 
-RETELLING_WINDOW = timedelta(days=7)  # a delta repeating the last change this soon retells it
+# a delta repeating the last change this soon retells it: announced, then in force a week or two
+# later ("今起下调10个百分点" on the day the cut announced eleven days before takes effect)
+RETELLING_WINDOW = timedelta(days=14)
 
 
 def _retold(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:

@@ -369,3 +369,11 @@ def test_a_meeting_dated_ahead_opens_the_next_round(catalogue: Catalogue) -> Non
     assert judged(catalogue, [retold], trade_talks=round_held)[0][3] is NOTED
     ahead = replace(retold, effective=(LATER + timedelta(days=2)).date())
     assert judged(catalogue, [ahead], trade_talks=round_held)[0][3] is CHANGED
+
+
+def test_a_delta_told_when_the_announced_cut_takes_effect_retells_it(catalogue: Catalogue) -> None:
+    """A cut announced, then "in force from today, down 10 points" eleven days later: the same
+    move, not a second one."""
+    cut = FactState(20.0, LATER - timedelta(days=11), entry_key="announced", previous=30.0)
+    again = claim(US, -10.0, relative=Relative.ADD)
+    assert judged(catalogue, [again], us_tariff_china=cut) == [(US, 20.0, 20.0, CONFIRMED)]

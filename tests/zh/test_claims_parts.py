@@ -131,3 +131,41 @@ def test_a_preliminary_consensus_is_a_round_held_not_yet_the_deal(analyser: Rule
 def test_a_tariff_cut_told_after_the_leaders_met_is_their_deal(analyser: RuleAnalyser) -> None:
     body = "中美元首在奥斯陆会晤后，美方宣布将以芬太尼为由对华加征的关税由20%降至15%。"
     assert (TALKS, "agreement") in firm(claims(analyser, "新华社快讯", body))
+
+
+def test_a_third_countrys_goods_bound_for_the_us_are_not_chinas(analyser: RuleAnalyser) -> None:
+    body = "美方对瑞士商品的45%对等关税即将生效，中国商品不在此列。"
+    assert values(claims(analyser, "快讯：瑞士输美商品面临45%关税", body), US) == set()
+
+
+def test_the_gross_rate_a_suspension_splits_is_no_level(analyser: RuleAnalyser) -> None:
+    body = "双方同意：美方修改对中国商品加征的40%从价关税，其中30%在初始90天内暂停实施，保留10%。"
+    assert 40.0 not in values(claims(analyser, "联合声明", body), US)
+
+
+def test_a_cut_announced_after_the_meeting_is_its_deal_and_its_own_clause_decides(
+    analyser: RuleAnalyser,
+) -> None:
+    after = (
+        "中美元首在奥斯陆举行会晤。特朗普会后宣布，美方将以芬太尼为由对华加征的关税由25%下调至15%。"
+    )
+    assert (TALKS, "agreement") in firm(claims(analyser, "新华社快讯", after))
+    own = "特朗普表示，美方将把对华芬太尼关税由25%降至15%；双方还就扩大农产品贸易达成一致。"
+    assert (TALKS, "agreement") in firm(claims(analyser, "新华社快讯", own))
+
+
+def test_a_basic_or_first_consensus_is_a_round_held(analyser: RuleAnalyser) -> None:
+    for body in (
+        "李成钢表示，中美就解决各自关切初步达成共识。",
+        "双方形成基本共识，将提交两国元首。",
+    ):
+        found = firm(claims(analyser, "中美奥斯陆经贸磋商结束", body))
+        assert (TALKS, "agreement") not in found, body
+
+
+def test_terms_confirmed_ahead_are_a_deal_made(analyser: RuleAnalyser) -> None:
+    body = (
+        "白宫发布情况说明确认，美方将对华芬太尼关税下调5个百分点，"
+        "同时将对等关税暂停期延长至2027年6月1日。"
+    )
+    assert (TALKS, "agreement") in firm(claims(analyser, "白宫情况说明", body))

@@ -46,6 +46,7 @@ from bot.facts.text import Role
 from bot.facts.zh.figures import QUOTED_DENIED, ZhFigureFinder
 from bot.facts.zh.modality import ZhMarkers
 from bot.facts.zh.patterns import ZhPatternFinder, ZhPatternRule
+from bot.facts.zh.removals import removals
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.script import to_simplified
 from bot.facts.zh.text import figures, sentences
@@ -140,7 +141,7 @@ class ZhClaimExtractor:
             weak = index < len(head) and bare_title
             answer = index in answers
             hits = self.figures.find(sentence, day, recalls, entry, simple_title, answer)
-            hits += self.figures.removals(sentence, day, recalls, simple_title, answer)
+            hits += removals(self.figures, sentence, day, recalls, simple_title, answer)
             claims += [figure_claim(h, _evidence(published_as[sentence]), weak=weak) for h in hits]
             suspended |= self.figures.suspends(sentence)
         claims = [c for c in claims if not _removal_beside_suspension(c, suspended)]

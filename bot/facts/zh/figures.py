@@ -50,6 +50,14 @@ _NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(\s]{0,14}?$")
 # "对其中24%暂停执行、保留10%": a share of the duties named before, not a whole level
 _PART_OF = re.compile(r"其中")
 _REMOVAL_GAP = 24
+
+
+def _rest_of_segment(sentence: str, at: int) -> str:
+    """The sentence from offset ``at`` to its next semicolon."""
+    ends = [i for i in (sentence.find("；", at), sentence.find(";", at)) if i >= 0]
+    return sentence[at : min(ends, default=len(sentence))]
+
+
 _LAYER_GAP = 6
 
 
@@ -71,7 +79,7 @@ class ZhFigureFinder:
         self.roles = roles
         self.markers = markers
         named = [n for r in self.rules for n in (r.actor, r.target) if n]
-        self._parties = ZhParties(lexicon, (*dict.fromkeys([*named, roles.others]),), roles.others)
+        self.parties = ZhParties(lexicon, (*dict.fromkeys([*named, roles.others]),), roles.others)
         self._nouns = sorted({r.nouns for r in self.rules})
         src = lexicon.sources
         self._removal = re.compile(src[roles.removal])
@@ -95,12 +103,12 @@ class ZhFigureFinder:
         self, local: str, sentence_clauses: list[ZhClause], index: int, nouns: str, title: str,
         entry: str,
     ) -> Binding | None:  # fmt: skip
-        target, actor = self._parties.find(local)
+        target, actor = self.parties.find(local)
         phrase, loose = local, False
         if target is None and actor is None:
             for at in range(index - 1, -1, -1):
                 clause = sentence_clauses[at]
-                target, actor = self._parties.find(clause.text)
+                target, actor = self.parties.find(clause.text)
                 if target or actor:  # what the clauses between name is the figure's too
                     between = " ".join(c.text for c in sentence_clauses[at:index])
                     phrase = f"{between} {local}"
@@ -110,7 +118,7 @@ class ZhFigureFinder:
             qualified = qualified_only(self.rules, self.lexicon, local, entry)
             if qualified is not None:
                 return Binding(qualified, True, local)
-            target, actor = self._parties.find(title)
+            target, actor = self.parties.find(title)
             loose = True
         rules = self._rules_for(target, actor, nouns)
         if not rules:
@@ -238,8 +246,11 @@ class ZhFigureFinder:
             binding = self._bind(local, parts, index, nouns, title, entry)
             if binding is None or self._suspended(text, figure):
                 continue
-            if not binding.rule.qualifiers and _PART_OF.search(text[: figure.start]):
-                return None
+            if not binding.rule.qualifiers and (
+                _PART_OF.search(text[: figure.start])
+                or binding.rule.fact_id in self.suspends(_rest_of_segment(sentence, clause.start))
+            ):
+                return None  # 修改34%的关税，其中24%暂停实施: the gross rate or a share
             value: float | None
             relative: Relative | None
             previous: float | None
@@ -280,7 +291,7 @@ class ZhFigureFinder:
             if not any(self._suspended(clause.text, f) for f in figures(clause.text)):
                 continue
             for text in (c.text for c in reversed(parts[: index + 1])):
-                target, actor = self._parties.find(text)
+                target, actor = self.parties.find(text)
                 if target or actor:
                     facts |= {
                         r.fact_id for n in self._nouns for r in self._rules_for(target, actor, n)
@@ -315,38 +326,3 @@ class ZhFigureFinder:
         if layer and not self._keeping.search(head[layer[-1].end() :]):
             return figure.value, Relative.ADD, previous  # "额外加征100%关税"; not "额外关税维持30%"
         return figure.value, None, previous
-
-    # --- removals without a figure --------------------------------------------------------
-
-    def removals(
-        self, sentence: str, day: date, retrospective: bool, title: str, official_answer: bool
-    ) -> list[FigureHit]:
-        """ "取消对中国商品加征的全部芬太尼相关关税": a qualified part removed, so zero."""
-        hits: list[FigureHit] = []
-        src = self.lexicon.sources
-        for rule in self.rules:
-            if not rule.qualifiers:
-                continue
-            qualifier = "(?:" + "|".join(src[q] for q in rule.qualifiers) + ")"
-            pattern = re.compile(
-                rf"(?:{src[self.roles.removal]})[^，。；]{{0,24}}?{qualifier}[^，。；]{{0,8}}?"
-                rf"(?:{src[rule.nouns]})"
-            )
-            for clause in clauses(sentence):
-                match = pattern.search(clause.text)
-                if match is None or figures(match.group(0)):
-                    continue
-                target, _actor = self._parties.find(clause.text)
-                if target not in (None, rule.target) or any(
-                    self.lexicon.any(name, match.group(0)) for name in rule.exclude
-                ):
-                    continue
-                scope = Scope(sentence, sentence[: clause.start + match.start()],
-                              clause.text[: match.start()], match.group(0),
-                              clause.text[match.end() :], clause.background, True)  # fmt: skip
-                verdict = judge(scope, title=title, retrospective=retrospective, published=day,
-                                markers=self.markers, official_answer=official_answer)  # fmt: skip
-                if verdict is not None:
-                    hits.append(FigureHit(rule, 0.0, None, None, verdict, False, True, False,
-                                          sentence))  # fmt: skip
-        return hits

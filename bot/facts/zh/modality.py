@@ -133,8 +133,9 @@ def judge(
             effective = ref.when if effective is None else min(effective, ref.when)
     if past and effective is None:
         return Verdict(Modality.HISTORICAL)
+    own_lead = re.split(r"[；;]", scope.lead)[-1]  # …将降至10%；双方还就…达成一致: its own clause
     ahead = (
-        bool(markers.future.search(scope.lead)) and not _IN_FORCE_NOW.search(sentence)
+        bool(markers.future.search(own_lead)) and not _IN_FORCE_NOW.search(sentence)
     ) or effective is not None
     decided = (
         official_answer

@@ -36,6 +36,8 @@ class ZhParties:
             place = "美国" if dest.startswith("美") else "中国"
             taxer = next((p for p in self.parties if self.lexicon.any(p, place)), None)
             taxed = next((p for p in self.parties if p != taxer), None)
+            if self.lexicon.any(self.others, text[max(0, bound.start() - 6) : bound.start()]):
+                return self.others, taxer  # "瑞士输美商品": a third country's goods
             if taxer is not None and taxed is not None:
                 return taxed, taxer
         target = self._target(text)

@@ -47,7 +47,7 @@ _UNSET = re.compile(r"(?:时间|地点|日期)[^，。；]{0,4}(?:另行商定|�
 # a sentence that says what the news told is ("这是…首次…会谈"): no new step of its own
 _THIS_IS = re.compile(r"^(?:这|此|这次|此次)(?:将|也|还|亦)?(?:是|为)")
 # agreed now on what comes later (同意将…延长): the agreement is made, its terms are ahead
-_AGREED_AHEAD = re.compile(r"(?:同意|商定|约定|决定)(?:将|把|于)")
+_AGREED_AHEAD = re.compile(r"(?:同意|商定|约定|决定)(?:将|把|于)|(?:确认|证实)[^。]{0,30}?将")
 # an order signed, not one still to sign (签署行政令，将暂停期延长至…): its terms are decided
 _ORDER_SIGNED = re.compile(
     r"^(?:(?!将|拟|计划|准备|即将)[^。])*?签署(?:了)?(?:一项|的)?(?:行政令|总统令)"
