@@ -141,8 +141,9 @@ class ClaimExtractor:
             background = bool(parts) and all(p.background for p in parts)
             hits += self.deltas.find(Scope(sentence, published.date(), recalls, background, title))
             for hit in hits:
-                if document and not hit.verdict.decided:
-                    hit = replace(hit, verdict=replace(hit.verdict, decided=True))
+                if document:  # the decision itself: what it says "will be" is decided, a change
+                    event = hit.event or hit.verdict.future
+                    hit = replace(hit, verdict=replace(hit.verdict, decided=True), event=event)
                 claims.append(
                     figure_claim(hit, _evidence(hit.evidence), weak=in_title and bare_title)
                 )

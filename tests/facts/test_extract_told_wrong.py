@@ -156,3 +156,17 @@ def test_sides_claiming_progress_after_a_round_do_not_hedge_its_end(
 ) -> None:
     title = "US-China talks in Oslo end with both sides claiming progress"
     assert ("held", A, F) in claims_of(extractor, title, "The round lasted two days.")[TALKS]
+
+
+def test_talks_that_adjourn_for_the_day_are_held(extractor: ClaimExtractor) -> None:
+    body = "17:45 - US-China trade talks adjourn for the day and will resume Tuesday."
+    assert ("held", A, F) in claims_of(extractor, "Live: Oslo talks", body)[TALKS]
+
+
+def test_what_a_joint_statement_says_will_be_is_a_change(extractor: ClaimExtractor) -> None:
+    body = "The US tariff on most Chinese goods will be 25 percent."
+    when = datetime(2026, 6, 1, tzinfo=UTC)
+    stated = extractor.extract(body, when, title="Joint statement on the US-China meeting in Oslo")
+    assert [(c.value, c.event) for c in stated if c.fact_id == US] == [(25.0, True)]
+    told = extractor.extract(body, when, title="Oslo")
+    assert [(c.value, c.event) for c in told if c.fact_id == US] == [(25.0, False)]

@@ -169,3 +169,17 @@ def test_terms_confirmed_ahead_are_a_deal_made(analyser: RuleAnalyser) -> None:
         "同时将对等关税暂停期延长至2027年6月1日。"
     )
     assert (TALKS, "agreement") in firm(claims(analyser, "白宫情况说明", body))
+
+
+def test_a_level_a_verb_brings_the_rate_to_stands_beside_a_suspension(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "中方相应将对美加征关税由125%降至15%，同样暂停20%为期90天。"
+    assert (CHINA, 15.0) in firm(claims(analyser, "联合声明发布", body))
+
+
+def test_the_reciprocal_and_fentanyl_duties_together_are_the_whole(analyser: RuleAnalyser) -> None:
+    body = "美国对华加征的对等与芬太尼关税合计由25%降至15%。"
+    found = claims(analyser, "白宫说明", body)
+    assert values(found, US) == {15.0}
+    assert values(found, FENT) == set()
