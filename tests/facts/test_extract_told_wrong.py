@@ -170,3 +170,8 @@ def test_what_a_joint_statement_says_will_be_is_a_change(extractor: ClaimExtract
     assert [(c.value, c.event) for c in stated if c.fact_id == US] == [(25.0, True)]
     told = extractor.extract(body, when, title="Oslo")
     assert [(c.value, c.event) for c in told if c.fact_id == US] == [(25.0, False)]
+
+
+def test_talks_that_run_late_are_held(extractor: ClaimExtractor) -> None:
+    title = "US-China trade talks in Oslo run late, to resume Tuesday"
+    assert ("held", A, F) in claims_of(extractor, title, "The teams met for six hours.")[TALKS]

@@ -183,3 +183,8 @@ def test_the_reciprocal_and_fentanyl_duties_together_are_the_whole(analyser: Rul
     found = claims(analyser, "白宫说明", body)
     assert values(found, US) == {15.0}
     assert values(found, FENT) == set()
+
+
+def test_agreeing_to_push_for_an_extension_is_no_extension_yet(analyser: RuleAnalyser) -> None:
+    body = "李成钢表示，双方同意继续推动美方已暂停的24%对等关税及中方反制措施如期展期90天。"
+    assert (TALKS, "agreement") not in firm(claims(analyser, "中美奥斯陆经贸会谈结束", body))

@@ -93,9 +93,9 @@ MOVES = [
         "李成钢表示，双方同意将各自暂停实施的24%加征关税及相关措施再延长一年。",
         {(TALKS, "agreement")},
     ),
-    (  # agreed to push for the suspension to run on by a span (展期)
+    (  # agreed that the suspension runs on by a span (展期)
         "商务部答记者问",
-        "答：中美双方同意推动暂停实施的关税措施如期展期六个月。",
+        "答：中美双方同意将暂停实施的关税措施如期展期六个月。",
         {(TALKS, "agreement")},
     ),
     (  # an order signed: the extension is decided, its end date ahead is no start ahead
@@ -116,7 +116,7 @@ MOVES = [
     ),
     (  # an opening 根据… phrase's date is the basis's, not the step's
         "李成钢答记者问",
-        "答：根据两国元首5月5日通话共识，中美双方同意推动暂停的关税措施如期展期90天。",
+        "答：根据两国元首5月5日通话共识，中美双方同意将暂停的关税措施如期展期90天。",
         {(TALKS, "agreement")},
     ),
     (  # 由20%降回10% gives the prior; a total on most goods (大多数中国商品…合计) is the whole's
