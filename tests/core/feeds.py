@@ -29,14 +29,14 @@ TARIFF_CUT = {
     "link": "https://wire.example/2026/06/tariff-40",
     "date": "2026-06-02T10:00:00+00:00",
     "text": "The White House cut the tariff on most goods from China to 40 percent from 145 "
-    "percent on Tuesday, in force immediately, after a round of trade talks in Oslo.",
+    "percent on Tuesday, in force immediately.",
 }
 TARIFF_CUT_ECHO = {
     "title": "US tariff on Chinese goods now 40% after Oslo round",
     "link": "https://other.example/news/oslo-40",
     "date": "2026-06-02T13:00:00+00:00",
     "text": "American duties on most Chinese products were lowered to 40 percent, officials in "
-    "Washington confirmed after the Oslo trade talks.",
+    "Washington confirmed on Tuesday.",
 }
 OFF_TOPIC = {
     "title": "Coastal town opens a new library",
