@@ -170,8 +170,10 @@ class PatternFinder:
         published: datetime,
         headline: bool,
     ) -> list[PatternHit]:
-        hits = []
+        hits: list[PatternHit] = []
         text = clause.text
+        if rule.any_pattern is not None and not rule.any_pattern.search(text):
+            return hits
         for state, pattern in rule.patterns:
             for match in pattern.finditer(text):
                 if self._excluded(rule, text, match, sentence):

@@ -56,6 +56,8 @@ class PatternRule:
     exclude_near: tuple[str, ...] = ()
     known: tuple[str, ...] = ()
     future: tuple[tuple[str, str], ...] = ()
+    # all the patterns in one alternation: a clause none of them matches is skipped in one search
+    any_pattern: re.Pattern[str] | None = None
 
 
 def figure_rule(fact: Fact, hint: FigureHint, lexicon: Lexicon) -> FigureRule:
@@ -82,6 +84,21 @@ def _compile(fact_id: str, key: str, sources: list[str], lexicon: Lexicon) -> li
         raise _hint_error(fact_id, key, str(exc)) from exc
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _alternation(patterns: list[tuple[str | None, re.Pattern[str]]]) -> re.Pattern[str] | None:
+    """One pattern matching where any of ``patterns`` does (named groups made plain, so that a
+    name used by several is no conflict); ``None`` when they cannot be joined."""
+    if not patterns or len({p.flags for _, p in patterns}) != 1:
+        return None
+    joined = "|".join("(?:" + _NAMED_GROUP.sub("(?:", p.pattern) + ")" for _, p in patterns)
+    try:
+        return re.compile(joined, patterns[0][1].flags)
+    except re.error:
+        return None
+
+
 def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon) -> PatternRule:
     patterns: list[tuple[str | None, re.Pattern[str]]] = []
     if isinstance(hints.patterns, dict):
@@ -106,6 +123,7 @@ def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon) -> PatternRule:
         exclude_near=_known(fact.id, "exclude_near", hints.exclude_near, lexicon),
         known=tuple(dict.fromkeys(known)),
         future=tuple(hints.future.items()),
+        any_pattern=_alternation(patterns),
     )
 
 

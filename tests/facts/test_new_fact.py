@@ -110,3 +110,31 @@ def test_a_mistake_in_an_outcome_hint_names_the_fact_and_field(
     with pytest.raises((SeedError, ValueError)) as caught:
         build_analyser(Catalogue.load(seeds), topics)
     assert message in str(caught.value)
+
+
+SENTENCES = [
+    "Vice Minister Gao Ming will lead China's fentanyl talks with the US, the ministry said.",
+    "US and Chinese negotiators met in Oslo on Monday and will meet again on Tuesday.",
+    "The talks collapsed after Beijing refused new demands.",
+    "China added six precursor chemicals to its list of controlled substances.",
+    "A coastal town opened a new library with 20,000 books.",
+    "何立峰将于6月8日至13日访问挪威并与美方举行经贸磋商。",
+    "公安部等部门宣布将三种芬太尼前体列入易制毒化学品管制。",
+]
+
+
+def test_each_rules_patterns_in_one_search_find_what_they_find_one_by_one(
+    tmp_path: Path,
+) -> None:
+    """A clause none of a rule's patterns matches is skipped in one search of their alternation:
+    it must match exactly where one of them does."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    analyser = build_analyser(Catalogue.load(seeds), ROOT / "config" / "topics.yaml")
+    extractor = analyser.extractor  # type: ignore[attr-defined]
+    rules = [*extractor.patterns.rules, *(r.rule for r in extractor.languages["zh"].patterns.rules)]
+    assert all(rule.any_pattern is not None for rule in rules)
+    for rule in rules:
+        for text in SENTENCES:
+            one_by_one = any(p.search(text) for _, p in rule.patterns)
+            assert bool(rule.any_pattern.search(text)) == one_by_one, (rule.fact_id, text)

@@ -153,7 +153,9 @@ class ZhPatternFinder:
         retrospective: bool, title: str, answer: bool,
     ) -> list[PatternHit]:  # fmt: skip
         rule = zh_rule.rule
-        hits = []
+        hits: list[PatternHit] = []
+        if rule.any_pattern is not None and not rule.any_pattern.search(clause.text):
+            return hits
         for state, pattern in rule.patterns:
             for match in pattern.finditer(clause.text):
                 if self._excluded(rule, clause.text, match):
