@@ -46,6 +46,7 @@ from bot.facts.strength import (
     hedged_in_body,
     in_opinion_section,
     is_promise,
+    not_counted,
     pattern_claim,
     proposed,
     recounted,
@@ -182,16 +183,13 @@ class ClaimExtractor:
         }
         claims = [c for c in claims if c.evidence not in denied]
         correction = self.lexicon.compiled[self.roles.correction]
-        if correction.search(" ".join(units[:3])):
-            retold = {_evidence(u) for u in units if self.lexicon.any(self.roles.retold_error, u)}
-            claims = [replace(c, correction=True) for c in claims if c.evidence not in retold]
-        else:  # a correction note further down ("Correction: an earlier post said ...")
-            retold = {
-                _evidence(u)
-                for u in units
-                if correction.search(u) and self.lexicon.any(self.roles.retold_error, u)
-            }
-            claims = [c for c in claims if c.evidence not in retold]
+        notice = bool(correction.search(" ".join(units[:3])))  # else a note further down
+        retold = {
+            _evidence(u)
+            for u in units
+            if (notice or correction.search(u)) and self.lexicon.any(self.roles.retold_error, u)
+        }
+        claims = [replace(c, correction=notice) for c in claims if c.evidence not in retold]
         return claims
 
     # --- claims ---------------------------------------------------------------------------
@@ -234,11 +232,7 @@ class ClaimExtractor:
         whole's level (the headline's "overall rate falls to 47%"); a part is named as such."""
         parts = [part for unit in units for part in unit.split(";")]
         counted = {f.value for p in parts if self.binder.counts_outside(p) for f in figures(p)}
-        return [
-            c
-            for c in claims
-            if not (c.fact_id in self._wholes and c.relative is None and c.value in counted)
-        ]
+        return not_counted(claims, self._wholes, counted)
 
     @staticmethod
     def _title_quoted(claims: list[Claim], head_units: list[str]) -> list[Claim]:

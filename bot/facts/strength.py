@@ -117,6 +117,15 @@ def hedged_in_body(claims: list[Claim], titles: Collection[str]) -> list[Claim]:
     ]
 
 
+def not_counted(
+    claims: list[Claim], wholes: Collection[str], counted: Collection[float]
+) -> list[Claim]:
+    """Without the levels of a whole that the item says count other duties (``counted``)."""
+    return [
+        c for c in claims if not (c.fact_id in wholes and c.relative is None and c.value in counted)
+    ]
+
+
 def recounted(claims: list[Claim]) -> list[Claim]:
     """In an item that looks back, a past move is recounted, not a change the fact missed: its
     prior goes, so it is never told late ("went from 10% to 20% in March, and back ...")."""

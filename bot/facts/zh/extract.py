@@ -37,6 +37,7 @@ from bot.facts.strength import (
     hedged_in_body,
     in_opinion_section,
     is_promise,
+    not_counted,
     pattern_claim,
     proposed,
     recounted,
@@ -189,11 +190,7 @@ class ZhClaimExtractor:
             found = figures(part)  # the level it names first, and what it moved from
             levels = [f.value for f in found if f.role is Role.LEVEL]
             counted |= {f.value for f in found if f.role is Role.PREVIOUS} | set(levels[:1])
-        return [
-            c
-            for c in claims
-            if not (c.fact_id in self._wholes and c.relative is None and c.value in counted)
-        ]
+        return not_counted(claims, self._wholes, counted)
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         markers = self.markers
