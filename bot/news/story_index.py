@@ -6,15 +6,11 @@ only at members that *can* link, which it finds through two inverted indexes:
 
 - by claim: (fact, value) → members whose events name that pair. Rules 2 and the confirmation
   case of rule 3 need such a shared pair, or a pair of another stage of the same fact's story;
-- by word: content word → members listed under it. In one fixed order of the words (the newest
-  word id first: ids are given as words are first met, so rarer words tend to come first), two
-  sets of ``n`` and ``m`` words whose Jaccard overlap reaches ``t`` share a word among the first
-  ``n - a(n) + 1`` of the one and the first ``m - a(m) + 1`` of the other, where
-  ``a(n) = min{i : i / n >= t}`` (prefix filtering: the first shared word in that order has at
-  most ``n - a(n)`` words of either set before it). So a member is listed only under the
-  prefixes of its text words (``TEXT_SIMILARITY``) and of its title words
-  (``TITLE_SIMILARITY``), about half its words, and an entry looks up only the lists of its own
-  prefixes. Compacting keeps the ids' order; a word the index does not know comes first.
+- by word: content word → members listed under it. A member is listed only under the words of
+  its prefixes, about half its words, and an entry looks up only the lists of its own prefixes'
+  words: any member whose title or text reaches ``TITLE_SIMILARITY`` or ``TEXT_SIMILARITY``
+  with the entry's shares one of them (prefix filtering, ``bot/news/prefixes.py``, in one fixed
+  order of the word ids, which compacting keeps).
 
 A member further back than the story window (up to the claims window) can link only through
 a shared claimed change, so only the claim index is searched that far. The candidates are
@@ -71,12 +67,12 @@ from bot.news.cluster import (
     other_stages,
 )
 from bot.news.postings import Posting, between, insert
+from bot.news.prefixes import indexed, looked_up, overlap
 
 STORED_TEXT_CHARS = 2000  # what the store hands back of a member's text
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _NO_EVENTS: frozenset[Event] = frozenset()
-UNKNOWN = 1 << 62  # the order of a word the index does not know: first
 
 
 def micros(when: datetime) -> int:
@@ -84,33 +80,6 @@ def micros(when: datetime) -> int:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return (when - _EPOCH) // _MICROSECOND
-
-
-def _overlap(words: frozenset[int], size: int, theirs: array[int]) -> float:
-    """``cluster.similarity`` of a word set of ``size`` words (of which ``words`` are the ones
-    the index knows) and a member's words."""
-    if not size or not theirs:
-        return 0.0
-    shared = sum(1 for word in theirs if word in words)
-    return shared / (size + len(theirs) - shared)
-
-
-def needed(size: int, threshold: float) -> int:
-    """The fewest words a set of ``size`` words must share with another to reach
-    ``threshold`` (Jaccard): the least ``i`` with ``i / size >= threshold``."""
-    return next(i for i in range(size + 1) if i / size >= threshold)
-
-
-def _prefix_length(size: int, threshold: float) -> int:
-    """How many of a set's first words (in the index's order) hold one of the words any
-    set reaching ``threshold`` with it shares: ``size - needed(size, threshold) + 1``."""
-    return size - needed(size, threshold) + 1
-
-
-def _prefix(ids: Sequence[int], threshold: float) -> Sequence[int]:
-    """The first words of ``ids`` (ascending word ids) in the index's order (newest id
-    first) that a set reaching ``threshold`` with them must share one of."""
-    return ids[len(ids) - _prefix_length(len(ids), threshold) :] if ids else ids
 
 
 class StoryIndex:
@@ -186,16 +155,10 @@ class StoryIndex:
             self._events[slot] = events
         if story_key is None:
             self._entry_ids[slot] = entry_id
-        for word in self._indexed(title_ids, text_ids):
+        for word in indexed(title_ids, text_ids):
             insert(self._postings, word, slot, self._time, self._keys)
         for fact, value, _ in events:
             insert(self._claims, (fact, value), slot, self._time, self._keys)
-
-    @staticmethod
-    def _indexed(title_ids: Sequence[int], text_ids: Sequence[int]) -> list[int]:
-        """The words a member is listed under: the prefixes of its text and title words."""
-        prefixes = set(_prefix(text_ids, TEXT_SIMILARITY))
-        return sorted(prefixes.union(_prefix(title_ids, TITLE_SIMILARITY)))
 
     def remove(self, keys: Iterable[str]) -> None:
         """Forget members (those of a batch whose transaction was rolled back)."""
@@ -244,7 +207,7 @@ class StoryIndex:
             if slot in entry_ids:
                 self._entry_ids[new] = entry_ids[slot]
             cut = title_len[slot]
-            for word in self._indexed(member_words[:cut], member_words[cut:]):
+            for word in indexed(member_words[:cut], member_words[cut:]):
                 insert(self._postings, word, new, self._time, self._keys)
             for fact, value, _ in self._events.get(new, ()):
                 insert(self._claims, (fact, value), new, self._time, self._keys)
@@ -257,12 +220,9 @@ class StoryIndex:
 
     def _probes(self, words: frozenset[str], threshold: float) -> list[Posting]:
         """The postings of the prefix of ``words`` that any member reaching ``threshold`` must
-        share with its own indexed prefix (see the module docstring)."""
-        if not words:
-            return []
-        ids, postings = self._word_ids, self._postings
-        first = sorted((ids.get(w, UNKNOWN) for w in words), reverse=True)
-        first = first[: _prefix_length(len(words), threshold)]
+        share with its own indexed prefix (``bot/news/prefixes.py``)."""
+        postings = self._postings
+        first = looked_up(words, self._word_ids, threshold)
         return [posting for word in first if (posting := postings.get(word))]
 
     def _first(
@@ -356,7 +316,7 @@ class StoryIndex:
         return links(
             mine,
             events,
-            partial(_overlap, title[0], title[1], words[:cut]),
-            partial(_overlap, text[0], text[1], words[cut:]),
+            partial(overlap, title[0], title[1], words[:cut]),
+            partial(overlap, text[0], text[1], words[cut:]),
             stages,
         )
