@@ -14,7 +14,7 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from .harness import Deployment
-from .servers import FeedHost, SlackStandIn
+from .servers import DiscordStandIn, FeedHost, SlackStandIn
 
 POSTGRES_SKIP = "TEST_DATABASE_URL is not set: no PostgreSQL for this run"
 
@@ -57,6 +57,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
     server = SlackStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def discord_stand_in() -> Iterator[DiscordStandIn]:
+    server = DiscordStandIn().start()
     yield server
     server.stop()
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from bot.store.db import Database
 from bot.store.models import AlertRow, EntryRow, FeedRow, OutboxRow
 from bot.store.repo import entry_uid, utcnow
 
-from .servers import FeedHost, Item, SlackStandIn
+from .servers import FeedHost, Item, Kill, SlackStandIn
 from .stories import change_alert_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +122,22 @@ class Deployment:
         assert completed.returncode == 0, f"run --once exited {completed.returncode}:\n{output}"
         return output
 
+    def start_and_await_kill(
+        self, instance: str, arm: Callable[[Kill], None], timeout: float
+    ) -> None:
+        """Start replica ``instance``; ``arm(stop)`` sets a stand-in's trigger, which calls
+        ``stop`` to kill it; wait (up to ``timeout`` seconds) until it did."""
+        holder: list[subprocess.Popen[bytes]] = []
+
+        def stop() -> None:
+            kill(holder[0])
+
+        arm(stop)
+        holder.append(self.start(instance))
+        died = wait_for(lambda: holder[0].poll() is not None, timeout)
+        kill(holder[0])
+        assert died, "the worker was not killed at the planned moment"
+
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -160,6 +176,16 @@ def outbox_statuses(database_url: str) -> Counter[str]:
             return Counter({str(status): int(count) for status, count in rows})
     except DBAPIError:
         return Counter()
+    finally:
+        db.dispose()
+
+
+def outbox_rows(database_url: str) -> dict[tuple[str, str], str]:
+    """Each outbox row's status, by alert and destination."""
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            return {(r.alert_id, r.destination): r.status for r in session.query(OutboxRow)}
     finally:
         db.dispose()
 

@@ -7,7 +7,7 @@ Both servers can kill the current worker at a precise moment through a ``trigger
 the Slack stand-in on the n-th ``chat.postMessage`` (or ``chat.update``) before or after recording
 it (a crash between "send" and "mark sent", or between a reply and its parent's edit), the feed
 host on the n-th feed request. :class:`DiscordStandIn` serves the Discord REST stand-in of
-``tests/discord`` from a thread the same way (its ``hook`` kills on a post or an edit).
+``tests/discord`` from a thread the same way (its ``kill_at`` kills on a reply or an edit).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import secrets
 import threading
 import time
 from collections import Counter
@@ -26,7 +27,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.discord.fake_discord import FakeDiscord
+from tests.discord.fake_discord import TOKEN as DISCORD_TOKEN
+from tests.discord.fake_discord import FakeDiscord, Recorded
 
 Kill = Callable[[], None]
 
@@ -155,6 +157,14 @@ class SlackStandIn:
 
     def stop(self) -> None:
         self.server.stop()
+
+    def kill_at(self, method: str, before: bool, kill: Kill) -> None:
+        """Kill the worker at the first ``method`` call from now (a ``chat.postMessage``: the
+        first reply in a thread), ``before`` or after recording it."""
+        replies_only = method == "chat.postMessage"  # a reply, not a parent's post
+        self.trigger = PostTrigger(
+            nth=1, before=before, kill=kill, method=method, replies_only=replies_only
+        )
 
     def counts_by_channel(self) -> dict[str, Counter[str]]:
         with self._lock:
@@ -377,6 +387,34 @@ class DiscordStandIn:
         asyncio.run_coroutine_threadsafe(self.fake.stop(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+
+    def worker_env(self) -> dict[str, str]:
+        """What a worker needs to deliver through this stand-in: the token, the API's URL, and
+        HTTP interactions (no gateway client in the worker; the server is off, port 0)."""
+        return {
+            "DISCORD_BOT_TOKEN": DISCORD_TOKEN,
+            "DISCORD_API_URL": self.api_url,
+            "DISCORD_PUBLIC_KEY": secrets.token_hex(32),
+            "DISCORD_APPLICATION_ID": "800000000000000001",
+        }
+
+    def kill_at(self, method: str, before: bool, kill: Kill) -> None:
+        """Kill the worker at its first ``method`` call to a channel from now (a ``POST``: the
+        first reply, not a parent's post), ``before`` or after it is applied."""
+        fake = self.fake
+
+        def hook(phase: str, request: Recorded) -> bool:
+            if request.method != method or "/channels/" not in request.path:
+                return False
+            if method == "POST" and not (request.json or {}).get("message_reference"):
+                return False  # a parent's post, not a reply
+            if phase != ("before" if before else "after"):
+                return False
+            fake.hook = None
+            kill()
+            return True
+
+        fake.hook = hook
 
 
 # --- the feed host ------------------------------------------------------------------------

@@ -16,10 +16,8 @@ first ``run --once``, and confirmed from the command line. The worker is then ki
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,19 +30,16 @@ from bot.feeds.entry import Entry
 from bot.news.analysis import build_analyser
 from bot.store import ledger
 from bot.store.db import Database
-from bot.store.models import DecisionRow, OutboxRow
-from tests.discord.fake_discord import TOKEN as DISCORD_TOKEN
-from tests.discord.fake_discord import Recorded
+from bot.store.models import DecisionRow
 
-from .harness import ROOT, Deployment, kill, wait_for
-from .servers import DiscordStandIn, PostTrigger
+from .harness import ROOT, Deployment, outbox_rows
+from .servers import DiscordStandIn
 
 INSTANCE = "replica-a"
 US = "us-tariff-china"
 SLACK_CHANNELS = ("C0ALERTS", "C0TRADE")
 DISCORD_CHANNELS = ("700000000000000101", "700000000000000102")
 KILL_TIMEOUT = 60.0
-Stop = Callable[[], None]
 SLACK_MODES = {
     "edit-arriving": ("chat.update", True, "editing"),
     "reply-recorded": ("chat.postMessage", False, "sending"),
@@ -96,23 +91,21 @@ def _confirm_from_the_command_line(deployment: Deployment, alert: str) -> str:
     return completed.stdout
 
 
-def _state(url: str) -> tuple[dict[tuple[str, str], str], list[DecisionRow], object]:
+def _decisions(url: str) -> tuple[list[DecisionRow], object]:
+    """The decisions recorded, and the US tariff's value."""
     db = Database(url)
     try:
         with db.session() as session:
-            rows = {(r.alert_id, r.destination): r.status for r in session.query(OutboxRow)}
             decisions = list(session.scalars(select(DecisionRow)))
             for decision in decisions:
                 session.expunge(decision)
-            value = ledger.fact_states(session)[US].value
-            return rows, decisions, value
+            return decisions, ledger.fact_states(session)[US].value
     finally:
         db.dispose()
 
 
 def _follow_up_states(url: str, alert: str) -> set[str]:
-    rows, _, _ = _state(url)
-    return {status for (alert_id, _), status in rows.items() if alert_id != alert}
+    return {status for (alert_id, _), status in outbox_rows(url).items() if alert_id != alert}
 
 
 def _prepare(deployment: Deployment, destinations: list[str]) -> str:
@@ -124,22 +117,9 @@ def _prepare(deployment: Deployment, destinations: list[str]) -> str:
     return alert
 
 
-def _kill_at(deployment: Deployment, arm: Callable[[Stop], None]) -> None:
-    holder: list[subprocess.Popen[bytes]] = []
-
-    def stop() -> None:
-        kill(holder[0])
-
-    arm(stop)
-    holder.append(deployment.start(INSTANCE))
-    died = wait_for(lambda: holder[0].poll() is not None, KILL_TIMEOUT)
-    kill(holder[0])
-    assert died, "the worker was not killed at the planned moment"
-
-
 def _decided_once(url: str, alert: str) -> None:
-    rows, decisions, value = _state(url)
-    assert set(rows.values()) == {"sent"}
+    assert set(outbox_rows(url).values()) == {"sent"}
+    decisions, value = _decisions(url)
     [decision] = decisions
     assert (decision.action, decision.alert_id, decision.decider) == ("confirm", alert, "cli:alice")
     assert value == 40
@@ -155,13 +135,9 @@ def test_slack_a_kill_between_a_decision_and_its_edit_leaves_exactly_one_edit(
     alert = _prepare(deployment, [f"slack:{c}" for c in SLACK_CHANNELS])
     for channel in SLACK_CHANNELS:
         assert not slack.updates_of(channel, slack.top_level(channel)[0].ts)
-
-    def arm(stop: Stop) -> None:
-        slack.trigger = PostTrigger(
-            nth=1, before=before, kill=stop, method=method, replies_only=method != "chat.update"
-        )
-
-    _kill_at(deployment, arm)
+    deployment.start_and_await_kill(
+        INSTANCE, lambda stop: slack.kill_at(method, before, stop), KILL_TIMEOUT
+    )
     slack.trigger = None
     assert left in _follow_up_states(deployment.database_url, alert)
 
@@ -177,39 +153,16 @@ def test_slack_a_kill_between_a_decision_and_its_edit_leaves_exactly_one_edit(
     _decided_once(deployment.database_url, alert)
 
 
-@pytest.fixture
-def discord_stand_in() -> Iterator[DiscordStandIn]:
-    server = DiscordStandIn().start()
-    yield server
-    server.stop()
-
-
 @pytest.mark.slow
 def test_discord_a_kill_between_a_decision_and_its_edit_leaves_exactly_one_edit(
     deployment: Deployment, discord_stand_in: DiscordStandIn
 ) -> None:
     fake = discord_stand_in.fake
-    deployment.extra_env = {
-        "DISCORD_BOT_TOKEN": DISCORD_TOKEN,
-        "DISCORD_API_URL": discord_stand_in.api_url,
-        "DISCORD_PUBLIC_KEY": secrets.token_hex(32),  # HTTP interactions: no gateway client
-        "DISCORD_APPLICATION_ID": "800000000000000001",
-    }
+    deployment.extra_env = discord_stand_in.worker_env()
     alert = _prepare(deployment, [f"discord:{c}" for c in DISCORD_CHANNELS])
-
-    def arm(stop: Stop) -> None:
-        def hook(phase: str, request: Recorded) -> bool:
-            if request.method != "PATCH" or "/channels/" not in request.path:
-                return False
-            if phase != "before":
-                return False
-            fake.hook = None
-            stop()
-            return True
-
-        fake.hook = hook
-
-    _kill_at(deployment, arm)
+    deployment.start_and_await_kill(
+        INSTANCE, lambda stop: discord_stand_in.kill_at("PATCH", True, stop), KILL_TIMEOUT
+    )
     assert "editing" in _follow_up_states(deployment.database_url, alert)
 
     deployment.run_once(INSTANCE)

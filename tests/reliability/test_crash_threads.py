@@ -18,27 +18,19 @@ places:
 
 from __future__ import annotations
 
-import secrets
-import subprocess
-from collections.abc import Callable, Iterator
-
 import pytest
 
 from bot.store.db import Database
-from bot.store.models import OutboxRow
-from tests.discord.fake_discord import TOKEN as DISCORD_TOKEN
-from tests.discord.fake_discord import Recorded
 from tests.threads import PARENT_ID, first_alert, follow_up, revised, store_alert, store_follow_up
 
-from .harness import Deployment, kill, wait_for
-from .servers import DiscordStandIn, PostTrigger
+from .harness import Deployment, outbox_rows
+from .servers import DiscordStandIn
 
 INSTANCE = "replica-a"
 CHILD_ID = "al-story-2"
 SLACK_CHANNELS = ("C0ALERTS", "C0TRADE")
 DISCORD_CHANNELS = ("700000000000000101", "700000000000000102")
 KILL_TIMEOUT = 30.0
-Stop = Callable[[], None]
 # mode: (the call the kill waits for: the first reply or the first edit; before it is applied?;
 # the state that leaves the follow-up's row in)
 SLACK_MODES = {
@@ -52,8 +44,10 @@ DISCORD_MODES = {
 }
 
 
-def _store_story(url: str, destinations: list[str]) -> None:
-    db = Database(url)
+def _store_story(deployment: Deployment, destinations: list[str]) -> None:
+    """The story stored for ``destinations``, and the worker's config written."""
+    deployment.write_config()
+    db = Database(deployment.database_url)
     try:
         db.migrate()
         store_alert(db, first_alert(), destinations)
@@ -62,32 +56,8 @@ def _store_story(url: str, destinations: list[str]) -> None:
         db.dispose()
 
 
-def _rows(url: str) -> dict[tuple[str, str], str]:
-    db = Database(url)
-    try:
-        with db.session() as session:
-            return {(r.alert_id, r.destination): r.status for r in session.query(OutboxRow)}
-    finally:
-        db.dispose()
-
-
 def _child_states(url: str) -> set[str]:
-    return {status for (alert, _), status in _rows(url).items() if alert == CHILD_ID}
-
-
-def _start_and_wait_for_the_kill(deployment: Deployment, arm: Callable[[Stop], None]) -> None:
-    """Start the worker; ``arm(stop)`` sets the stand-in's trigger; wait until it fired."""
-    deployment.write_config()
-    holder: list[subprocess.Popen[bytes]] = []
-
-    def stop() -> None:
-        kill(holder[0])
-
-    arm(stop)
-    holder.append(deployment.start(INSTANCE))
-    died = wait_for(lambda: holder[0].poll() is not None, KILL_TIMEOUT)
-    kill(holder[0])
-    assert died, "the worker was not killed at the planned moment"
+    return {status for (alert, _), status in outbox_rows(url).items() if alert == CHILD_ID}
 
 
 @pytest.mark.slow
@@ -98,15 +68,10 @@ def test_slack_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_done(
     method, before, left = SLACK_MODES[mode]
     slack = deployment.slack
     destinations = [f"slack:{c}" for c in SLACK_CHANNELS]
-    _store_story(deployment.database_url, destinations)
-
-    def arm(stop: Stop) -> None:
-        replies_only = method == "chat.postMessage"  # a reply, not a parent's post
-        slack.trigger = PostTrigger(
-            nth=1, before=before, kill=stop, method=method, replies_only=replies_only
-        )
-
-    _start_and_wait_for_the_kill(deployment, arm)
+    _store_story(deployment, destinations)
+    deployment.start_and_await_kill(
+        INSTANCE, lambda stop: slack.kill_at(method, before, stop), KILL_TIMEOUT
+    )
     slack.trigger = None
     assert left in _child_states(deployment.database_url)
     replies_before = slack.calls["conversations.replies"]
@@ -122,16 +87,9 @@ def test_slack_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_done(
         assert updates and "3 sources" in updates[-1].text
         assert "3 sources" in parent.text and "unconfirmed" not in parent.text.splitlines()[0]
         assert 1 <= len(updates) <= (2 if mode == "edit-done" else 1)
-    assert set(_rows(deployment.database_url).values()) == {"sent"}
+    assert set(outbox_rows(deployment.database_url).values()) == {"sent"}
     if mode == "reply-recorded":
         assert slack.calls["conversations.replies"] > replies_before  # looked up, not resent
-
-
-@pytest.fixture
-def discord_stand_in() -> Iterator[DiscordStandIn]:
-    server = DiscordStandIn().start()
-    yield server
-    server.stop()
 
 
 @pytest.mark.slow
@@ -141,31 +99,12 @@ def test_discord_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_don
 ) -> None:
     method, before, left = DISCORD_MODES[mode]
     fake = discord_stand_in.fake
-    deployment.extra_env = {
-        "DISCORD_BOT_TOKEN": DISCORD_TOKEN,
-        "DISCORD_API_URL": discord_stand_in.api_url,
-        # HTTP interactions (no gateway client in the worker); the server is off (port 0)
-        "DISCORD_PUBLIC_KEY": secrets.token_hex(32),
-        "DISCORD_APPLICATION_ID": "800000000000000001",
-    }
+    deployment.extra_env = discord_stand_in.worker_env()
     destinations = [f"discord:{c}" for c in DISCORD_CHANNELS]
-    _store_story(deployment.database_url, destinations)
-
-    def arm(stop: Stop) -> None:
-        def hook(phase: str, request: Recorded) -> bool:
-            if request.method != method or "/channels/" not in request.path:
-                return False
-            if method == "POST" and not (request.json or {}).get("message_reference"):
-                return False  # a parent's post, not a reply
-            if phase != ("before" if before else "after"):
-                return False
-            fake.hook = None
-            stop()
-            return True
-
-        fake.hook = hook
-
-    _start_and_wait_for_the_kill(deployment, arm)
+    _store_story(deployment, destinations)
+    deployment.start_and_await_kill(
+        INSTANCE, lambda stop: discord_stand_in.kill_at(method, before, stop), KILL_TIMEOUT
+    )
     assert left in _child_states(deployment.database_url)
 
     deployment.run_once(INSTANCE)
@@ -180,4 +119,4 @@ def test_discord_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_don
         assert parents[0]["embeds"][0]["footer"]["text"].startswith("3 sources")
         edits = [e for e in fake.edits if f"/channels/{channel}/" in e.path]
         assert len(edits) == 1
-    assert set(_rows(deployment.database_url).values()) == {"sent"}
+    assert set(outbox_rows(deployment.database_url).values()) == {"sent"}
