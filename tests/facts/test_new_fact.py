@@ -11,39 +11,13 @@ import pytest
 
 from bot.facts.catalogue import Catalogue, SeedError
 from bot.news.analysis import build_analyser
+from tests.new_fact import ROOT, STEEL_FACT, copy_data
 
-ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2025, 8, 1, tzinfo=UTC)
-
-STEEL_FACT = """
-  - id: us-steel-tariff-china
-    label: US tariff on Chinese steel
-    kind: percent
-    baseline: 50
-    as_of: 2025-06-04
-    topics: [us-china-tariffs]
-    citation: Proclamation adjusting imports of steel into the United States, June 2025
-    evidence: The Section 232 tariff on steel imports was raised to 50 percent in June 2025.
-    hints:
-      figure: {nouns: tariff_nouns, actor: us, target: china, qualifiers: [steel_terms],
-               exclude: [others]}
-"""
-
-
-def _copy_data(tmp_path: Path, fact: str, vocabulary: str) -> tuple[Path, Path]:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    text = (ROOT / "seeds" / "facts.yaml").read_text(encoding="utf-8")
-    (seeds / "facts.yaml").write_text(text.rstrip() + "\n" + fact, encoding="utf-8")
-    topics = (ROOT / "config" / "topics.yaml").read_text(encoding="utf-8")
-    topics = topics.replace("vocabulary:\n", f"vocabulary:\n{vocabulary}", 1)
-    topics_file = tmp_path / "topics.yaml"
-    topics_file.write_text(topics, encoding="utf-8")
-    return seeds, topics_file
 
 
 def test_a_new_percent_fact_needs_only_data(tmp_path: Path) -> None:
-    seeds, topics = _copy_data(tmp_path, STEEL_FACT, "  steel_terms: [steel, steel products]\n")
+    seeds, topics = copy_data(tmp_path, STEEL_FACT, "  steel_terms: [steel, steel products]\n")
     catalogue = Catalogue.load(seeds)
     analyser = build_analyser(catalogue, topics)
     extract = analyser.extractor.extract  # type: ignore[attr-defined]
@@ -72,7 +46,7 @@ def test_a_new_percent_fact_needs_only_data(tmp_path: Path) -> None:
 def test_a_mistake_in_the_hints_names_the_fact_and_field(
     tmp_path: Path, fact: str, vocabulary: str, message: str
 ) -> None:
-    seeds, topics = _copy_data(tmp_path, fact, vocabulary)
+    seeds, topics = copy_data(tmp_path, fact, vocabulary)
     with pytest.raises((SeedError, ValueError)) as caught:
         build_analyser(Catalogue.load(seeds), topics)
     assert message in str(caught.value)
@@ -104,7 +78,7 @@ def test_the_shipped_seeds_load_with_their_typed_hints(tmp_path: Path) -> None:
 def test_a_mistake_in_an_outcome_hint_names_the_fact_and_field(
     tmp_path: Path, wrong: tuple[str, str], message: str
 ) -> None:
-    seeds, topics = _copy_data(tmp_path, "", "")
+    seeds, topics = copy_data(tmp_path, "", "")
     text = (seeds / "facts.yaml").read_text(encoding="utf-8")
     (seeds / "facts.yaml").write_text(text.replace(*wrong, 1), encoding="utf-8")
     with pytest.raises((SeedError, ValueError)) as caught:

@@ -10,22 +10,10 @@ import pytest
 
 from bot.facts.catalogue import Catalogue, SeedError
 from bot.news.analysis import build_analyser
+from tests.new_fact import ROOT, STEEL_FACT, copy_data
 
-ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2026, 8, 1, tzinfo=UTC)
-
-STEEL_FACT = """
-  - id: us-steel-tariff-china
-    label: US tariff on Chinese steel
-    kind: percent
-    baseline: 50
-    as_of: 2025-06-04
-    topics: [us-china-tariffs]
-    citation: Proclamation adjusting imports of steel into the United States, June 2025
-    evidence: The Section 232 tariff on steel imports was raised to 50 percent in June 2025.
-    hints:
-      figure: {nouns: tariff_nouns, actor: us, target: china, qualifiers: [steel_terms],
-               exclude: [others]}
+ZH_HINTS = """\
       zh:
         figure: {nouns: tariff_nouns, actor: us, target: china, qualifiers: [ZH_QUALIFIER],
                  exclude: [others]}
@@ -33,19 +21,9 @@ STEEL_FACT = """
 
 
 def _data(tmp_path: Path, qualifier: str = "steel_terms") -> tuple[Path, Path]:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    text = (ROOT / "seeds" / "facts.yaml").read_text(encoding="utf-8")
-    fact = STEEL_FACT.replace("ZH_QUALIFIER", qualifier)
-    (seeds / "facts.yaml").write_text(text.rstrip() + "\n" + fact, encoding="utf-8")
-    topics = (ROOT / "config" / "topics.yaml").read_text(encoding="utf-8")
-    topics = topics.replace("vocabulary:\n", "vocabulary:\n  steel_terms: [steel]\n", 1)
-    topics = topics.replace(
-        "  zh:\n    vocabulary:\n", "  zh:\n    vocabulary:\n      steel_terms: [钢铁, 钢材]\n", 1
-    )
-    path = tmp_path / "topics.yaml"
-    path.write_text(topics, encoding="utf-8")
-    return seeds, path
+    fact = STEEL_FACT + ZH_HINTS.replace("ZH_QUALIFIER", qualifier)
+    zh_vocabulary = "      steel_terms: [钢铁, 钢材]\n"
+    return copy_data(tmp_path, fact, "  steel_terms: [steel]\n", zh_vocabulary)
 
 
 def test_a_new_fact_is_tracked_in_chinese_by_data_alone(tmp_path: Path) -> None:
