@@ -6,7 +6,7 @@ import asyncio
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import event, select, update
@@ -188,6 +188,27 @@ def test_a_row_left_sending_by_a_dead_replica_is_reconciled_not_resent(db: Datab
     assert {r.status for r in by_alert.values()} == {"sent"}
 
 
+def _record_successes(
+    db: Database, results: list[polls.PollSuccess], now: datetime
+) -> tuple[list[str], dict[int, FeedRow]]:
+    """``results`` recorded by ``me`` in one unit of work: the UPDATE statements of the feeds
+    table it sent, and the feeds as stored after it."""
+    updates: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE FEEDS"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with db.session() as session:
+            polls.record_successes(session, results, owner="me", now=now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    with db.session() as session:
+        return updates, {row.id: row for row in session.scalars(select(FeedRow))}
+
+
 def test_poll_results_are_written_in_one_statement(db: Database) -> None:
     """The README's promise: an unchanged feed costs one row of one statement; the results
     of a sweep's feeds are stored, and their leases released, by a single UPDATE."""
@@ -208,21 +229,8 @@ def test_poll_results_are_written_in_one_statement(db: Database) -> None:
         )
         for feed_id in ids
     ]
-    updates: list[str] = []
-
-    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
-        if statement.lstrip().upper().startswith("UPDATE FEEDS"):
-            updates.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        with db.session() as session:
-            polls.record_successes(session, results, owner="me", now=now)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    updates, stored = _record_successes(db, results, now)
     assert len(updates) == 1
-    with db.session() as session:
-        stored = {row.id: row for row in session.scalars(select(FeedRow))}
     for feed_id in ids:
         row = stored[feed_id]
         assert (row.etag, row.backlog_entries, row.lease_owner) == (f'"e{feed_id}"', feed_id, None)
@@ -256,21 +264,8 @@ def test_a_poll_that_changed_only_its_times_keeps_the_rest_of_its_row(db: Databa
         polls.PollSuccess(feed_id=kept, next_poll_at=later, complete=True, only_times=True),
         polls.PollSuccess(feed_id=full, next_poll_at=later, complete=True, etag='"new"'),
     ]
-    updates: list[str] = []
-
-    def seen(conn: object, cursor: object, statement: str, *rest: object) -> None:
-        if statement.lstrip().upper().startswith("UPDATE FEEDS"):
-            updates.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        with db.session() as session:
-            polls.record_successes(session, results, owner="me", now=now)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    updates, stored = _record_successes(db, results, now)
     assert len(updates) == 2
-    with db.session() as session:
-        stored = {row.id: row for row in session.scalars(select(FeedRow))}
     row = stored[kept]
     assert (row.etag, row.known_items, row.hub_url) == ('"kept"', b"known", "https://hub.example/")
     assert row.last_new_entry_at is not None and row.last_new_entry_at < now
