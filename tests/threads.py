@@ -18,6 +18,7 @@ from bot.store.models import OutboxRow
 
 PUBLISHED = datetime(2025, 5, 12, 8, 5, tzinfo=UTC)
 PARENT_ID = "al-story-first"
+CHILD_ID = "al-story-2"  # the first alert's usual follow-up
 
 
 def first_alert(alert_id: str = PARENT_ID, **changes: Any) -> Card:
@@ -69,6 +70,16 @@ def store_follow_up(db: Database, child: Card, parent_card: Card, destinations: 
     with db.session() as session:
         add_card(session, child, uid=None, destinations=destinations, parent_id=child.parent_id)
         assert repo.revise_alert_card(session, parent_card.id, parent_card.to_json())
+
+
+def store_follow_up_of_first(
+    db: Database, destinations: list[str], child: Card | None = None
+) -> Card:
+    """A follow-up of the first alert (``CHILD_ID``'s, or ``child``), stored with the first
+    alert's card revised as the pipeline stores it; the follow-up."""
+    child = child or follow_up(CHILD_ID)
+    store_follow_up(db, child, revised(first_alert()), destinations)
+    return child
 
 
 def row(db: Database, alert_id: str, destination: str) -> OutboxRow:

@@ -20,10 +20,9 @@ from tests.threads import (
     PARENT_ID,
     first_alert,
     follow_up,
-    revised,
     row,
     store_alert,
-    store_follow_up,
+    store_follow_up_of_first,
 )
 
 
@@ -36,7 +35,7 @@ def test_a_follow_up_is_a_line_naming_the_first_alert(database: Database) -> Non
     out = io.StringIO()
     store_alert(database, first_alert(), ["console"])
     deliver(database, out)
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), ["console"])
+    store_follow_up_of_first(database, ["console"])
     deliver(database, out)
 
     first, second = out.getvalue().strip().split("\n\n")
@@ -54,7 +53,7 @@ def test_a_correction_is_marked(database: Database) -> None:
     out = io.StringIO()
     store_alert(database, first_alert(), ["console"])
     correction = follow_up("al-story-fix", title="Correction: the US tariff is 30%", broadcast=True)
-    store_follow_up(database, correction, revised(first_alert()), ["console"])
+    store_follow_up_of_first(database, ["console"], correction)
     deliver(database, out)
 
     heads = [block.splitlines()[0] for block in out.getvalue().strip().split("\n\n")]
@@ -67,7 +66,7 @@ def test_a_follow_up_names_its_first_alert_even_where_that_was_not_printed(
 ) -> None:
     out = io.StringIO()
     store_alert(database, first_alert(), ["slack:C0ELSEWHERE"])
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), ["console"])
+    store_follow_up_of_first(database, ["console"])
     deliver(database, out)
 
     assert out.getvalue().startswith(f"[CHANGE · follow-up to {PARENT_ID} “US tariff")

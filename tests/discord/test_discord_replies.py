@@ -19,10 +19,9 @@ from tests.threads import (
     follow_up,
     left_sending,
     make_due,
-    revised,
     row,
     store_alert,
-    store_follow_up,
+    store_follow_up_of_first,
 )
 
 OTHER = "700000000000000002"
@@ -50,7 +49,7 @@ async def test_a_follow_up_is_one_reply_to_the_parent_and_one_edit_of_it(
 ) -> None:
     parent_id = await posted_parent(database, fake_discord)
     assert footer_of(fake_discord.messages[CHANNEL][0]).startswith("unconfirmed, 1 source")
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [DEST])
+    store_follow_up_of_first(database, [DEST])
 
     stats = await dispatch(database, fake_discord)
 
@@ -84,7 +83,7 @@ async def test_a_follow_up_waits_for_its_parent_and_then_replies(
 ) -> None:
     fake_discord.plan(CHANNEL, [403])  # Missing Access until an operator fixes it
     store_alert(database, first_alert(), [DEST])
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [DEST])
+    store_follow_up_of_first(database, [DEST])
 
     stats = await dispatch(database, fake_discord)
 
@@ -108,9 +107,7 @@ async def test_where_the_parent_has_no_message_the_follow_up_stands_alone(
 ) -> None:
     store_alert(database, first_alert(), [DEST])
     await dispatch(database, fake_discord)
-    store_follow_up(
-        database, follow_up("al-story-2"), revised(first_alert()), [DEST, f"discord:{OTHER}"]
-    )
+    store_follow_up_of_first(database, [DEST, f"discord:{OTHER}"])
 
     await dispatch(database, fake_discord)
 
@@ -127,7 +124,7 @@ async def test_a_correction_is_a_reply_everybody_in_the_channel_sees(
 ) -> None:
     parent_id = await posted_parent(database, fake_discord)
     correction = follow_up("al-story-fix", title="Correction: the US tariff is 30%", broadcast=True)
-    store_follow_up(database, correction, revised(first_alert()), [DEST])
+    store_follow_up_of_first(database, [DEST], correction)
 
     await dispatch(database, fake_discord)
 
@@ -141,8 +138,7 @@ async def test_a_reply_left_sending_by_a_crash_is_found_then_the_edit_is_made(
     fake_discord: FakeDiscord, database: Database
 ) -> None:
     parent_id = await posted_parent(database, fake_discord)
-    child = follow_up("al-story-2")
-    store_follow_up(database, child, revised(first_alert()), [DEST])
+    child = store_follow_up_of_first(database, [DEST])
     # the reply arrived, then the worker died before recording it
     async with connected(fake_discord) as destination:
         await destination.send(child, CHANNEL, FollowUp(first_alert(), message_id=parent_id))
@@ -163,7 +159,7 @@ async def test_a_failed_edit_is_retried_without_repeating_the_reply(
     fake_discord: FakeDiscord, database: Database
 ) -> None:
     parent_id = await posted_parent(database, fake_discord)
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [DEST])
+    store_follow_up_of_first(database, [DEST])
     fake_discord.retry_after = 120.0  # longer than the bot waits in place: handed back
     fake_discord.plan_edits(CHANNEL, [429])
 
@@ -188,7 +184,7 @@ async def test_an_edit_of_a_deleted_parent_is_given_up_and_the_reply_stands_alon
 ) -> None:
     parent_id = await posted_parent(database, fake_discord)
     fake_discord.delete(CHANNEL, parent_id)
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [DEST])
+    store_follow_up_of_first(database, [DEST])
 
     stats = await dispatch(database, fake_discord)
 
@@ -210,7 +206,7 @@ async def test_another_authors_message_is_never_edited(
     with database.session() as session:  # a row that (wrongly) points at someone else's message
         parent_row = session.query(OutboxRow).filter_by(alert_id=PARENT_ID).one()
         parent_row.status, parent_row.external_id = "sent", foreign
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [DEST])
+    store_follow_up_of_first(database, [DEST])
 
     await dispatch(database, fake_discord)
 

@@ -21,13 +21,18 @@ from __future__ import annotations
 import pytest
 
 from bot.store.db import Database
-from tests.threads import PARENT_ID, first_alert, follow_up, revised, store_alert, store_follow_up
+from tests.threads import (
+    CHILD_ID,
+    PARENT_ID,
+    first_alert,
+    store_alert,
+    store_follow_up_of_first,
+)
 
 from .harness import Deployment, outbox_rows
 from .servers import DiscordStandIn
 
 INSTANCE = "replica-a"
-CHILD_ID = "al-story-2"
 SLACK_CHANNELS = ("C0ALERTS", "C0TRADE")
 DISCORD_CHANNELS = ("700000000000000101", "700000000000000102")
 KILL_TIMEOUT = 30.0
@@ -51,7 +56,7 @@ def _store_story(deployment: Deployment, destinations: list[str]) -> None:
     try:
         db.migrate()
         store_alert(db, first_alert(), destinations)
-        store_follow_up(db, follow_up(CHILD_ID), revised(first_alert()), destinations)
+        store_follow_up_of_first(db, destinations)
     finally:
         db.dispose()
 

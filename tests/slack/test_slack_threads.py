@@ -26,6 +26,7 @@ from tests.threads import (
     row,
     store_alert,
     store_follow_up,
+    store_follow_up_of_first,
 )
 
 CHANNEL = "C0STORY"
@@ -63,7 +64,7 @@ async def test_a_follow_up_is_one_reply_in_the_thread_and_one_edit_of_the_parent
 ) -> None:
     parent_ts = await posted_parent(database, fake_slack)
     assert "unconfirmed, 1 source" in text_of(fake_slack.message(CHANNEL, parent_ts) or {})
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
 
     stats = await dispatch(database, fake_slack)
 
@@ -98,7 +99,7 @@ async def test_a_follow_up_waits_for_its_parent_and_then_replies(
         "chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "30"}
     )
     store_alert(database, first_alert(), [f"slack:{CHANNEL}"])
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
 
     stats = await dispatch(database, fake_slack)
 
@@ -123,7 +124,7 @@ async def test_a_follow_up_waits_while_another_replica_is_sending_the_parent(
     fake_slack: FakeSlack, database: Database
 ) -> None:
     store_alert(database, first_alert(), [f"slack:{CHANNEL}"])
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
     left_sending(database, PARENT_ID, f"slack:{CHANNEL}")
     with database.session() as session:  # ... whose lease is still live
         parent_row = session.query(OutboxRow).filter_by(alert_id=PARENT_ID).one()
@@ -146,7 +147,7 @@ async def test_where_the_parent_has_no_message_the_follow_up_stands_alone(
         dead.status, dead.external_id = "failed", None
     fake_slack.delete("C0DEAD", fake_slack.top_level("C0DEAD")[0]["ts"])
     destinations = [f"slack:{CHANNEL}", "slack:C0OTHER", "slack:C0DEAD"]
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), destinations)
+    store_follow_up_of_first(database, destinations)
 
     stats = await dispatch(database, fake_slack)
 
@@ -166,7 +167,7 @@ async def test_a_correction_is_broadcast_to_the_channel(
     correction = follow_up(
         "al-story-fix", title="Correction: US tariff on most Chinese goods is 30%", broadcast=True
     )
-    store_follow_up(database, correction, revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"], correction)
 
     await dispatch(database, fake_slack)
 
@@ -182,8 +183,7 @@ async def test_a_reply_left_sending_by_a_crash_is_found_in_the_thread_then_the_e
     fake_slack: FakeSlack, database: Database
 ) -> None:
     parent_ts = await posted_parent(database, fake_slack)
-    child = follow_up("al-story-2")
-    store_follow_up(database, child, revised(first_alert()), [f"slack:{CHANNEL}"])
+    child = store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
     # the reply arrived, then the worker died before recording it
     dest = destination(fake_slack)
     await dest.send(child, CHANNEL, FollowUp(parent=first_alert(), message_id=parent_ts))
@@ -208,7 +208,7 @@ async def test_a_failed_edit_is_retried_without_repeating_the_reply(
     fake_slack: FakeSlack, database: Database
 ) -> None:
     parent_ts = await posted_parent(database, fake_slack)
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
     fake_slack.fail_next("chat.update", 503, "upstream unavailable")
 
     stats = await dispatch(database, fake_slack)
@@ -236,7 +236,7 @@ async def test_a_parent_that_cannot_be_edited_leaves_the_reply_standing(
 ) -> None:
     parent_ts = await posted_parent(database, fake_slack)
     fake_slack.closed_for_edits.add(parent_ts)
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
 
     stats = await dispatch(database, fake_slack)
 
@@ -252,7 +252,7 @@ async def test_a_deleted_parent_gets_a_standalone_follow_up(
 ) -> None:
     parent_ts = await posted_parent(database, fake_slack)
     fake_slack.delete(CHANNEL, parent_ts)
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
 
     await dispatch(database, fake_slack)
 
@@ -294,7 +294,7 @@ async def test_a_follow_up_of_a_follow_up_stays_in_the_first_thread(
     fake_slack: FakeSlack, database: Database
 ) -> None:
     parent_ts = await posted_parent(database, fake_slack)
-    store_follow_up(database, follow_up("al-story-2"), revised(first_alert()), [f"slack:{CHANNEL}"])
+    store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
     await dispatch(database, fake_slack)
     second = follow_up("al-story-2")
     store_follow_up(
@@ -318,8 +318,7 @@ async def test_a_follow_up_left_sending_is_looked_up_even_while_its_parent_waits
     store_alert(database, first_alert(), [f"slack:{CHANNEL}"])
     with database.session() as session:  # the parent's delivery had failed ...
         session.query(OutboxRow).filter_by(alert_id=PARENT_ID).update({"status": "failed"})
-    child = follow_up("al-story-2")
-    store_follow_up(database, child, revised(first_alert()), [f"slack:{CHANNEL}"])
+    child = store_follow_up_of_first(database, [f"slack:{CHANNEL}"])
     dest = destination(fake_slack)  # ... so the follow-up went out standalone, then a crash
     await dest.send(child, CHANNEL, FollowUp(parent=first_alert()))
     await dest.close()
