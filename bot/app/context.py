@@ -91,10 +91,9 @@ def load_static(config_path: Path | None) -> Static:
     config = load_config(config_path)
     catalogue = Catalogue.load(config.seeds_dir)
     analyser, topic_ids = analysis_of(config, catalogue)
-    unknown = unknown_topics(config, topic_ids)
+    unknown = unknown_topics(config, config_path, topic_ids)
     if unknown:
-        where = config_path or DEFAULT_CONFIG
-        raise ConfigError(f"{where}: {unknown[0]}")
+        raise ConfigError(unknown[0])
     return Static(env, config, catalogue, analyser, topic_ids)
 
 
@@ -105,13 +104,16 @@ def analysis_of(config: BotConfig, catalogue: Catalogue) -> tuple[Analyser, tupl
     return build_analyser(catalogue, config.topics_file, book), tuple(t.id for t in book.topics)
 
 
-def unknown_topics(config: BotConfig, topic_ids: Sequence[str]) -> list[str]:
-    """One message per route or feed topic that ``config.topics_file`` does not define."""
-    known = ", ".join(topic_ids)
+def unknown_topics(
+    config: BotConfig, config_path: Path | None, topic_ids: Sequence[str]
+) -> list[str]:
+    """One message per route or feed topic that ``config.topics_file`` does not define, naming
+    the config file it is in (``config_path``, or the default one)."""
+    where, known = config_path or DEFAULT_CONFIG, ", ".join(topic_ids)
     named = [("routes", i, r.topics) for i, r in enumerate(config.routes)]
     named += [("feeds", i, f.topics) for i, f in enumerate(config.feeds)]
     return [
-        f"{kind}.{index}.topics: unknown topic {topic!r} "
+        f"{where}: {kind}.{index}.topics: unknown topic {topic!r} "
         f"(topics in {config.topics_file.name}: {known})"
         for kind, index, topics in named
         for topic in topics

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bot.app.context import unknown_topics
+from bot.app.context import analysis_of, unknown_topics
 from bot.app.errors import PortUnavailable
 from bot.app.sourcecheck import source_lines
 from bot.config import (
-    DEFAULT_CONFIG,
     BotConfig,
     ConfigError,
     Environment,
@@ -31,8 +30,6 @@ from bot.config import (
 )
 from bot.config.settings import is_absolute_http_url
 from bot.facts.catalogue import Catalogue, SeedError
-from bot.news.analysis import build_analyser
-from bot.news.topics import load_topics
 from bot.store.db import (
     Database,
     DatabaseUrlError,
@@ -73,7 +70,7 @@ def check(
     env = _environment(report)
     config = _config(report, config_path)
     if config is not None:
-        _content(report, config, config_path or DEFAULT_CONFIG)
+        _content(report, config, config_path)
         report.problems += feed_file_problems(config)
         for line in source_lines(config, fetch=fetch_sources):
             report.sources.append(line.text)
@@ -105,7 +102,7 @@ def _config(report: Report, path: Path | None) -> BotConfig | None:
         return None
 
 
-def _content(report: Report, config: BotConfig, where: Path) -> None:
+def _content(report: Report, config: BotConfig, config_path: Path | None) -> None:
     try:
         catalogue = Catalogue.load(config.seeds_dir)
         report.facts = len(catalogue)
@@ -113,12 +110,11 @@ def _content(report: Report, config: BotConfig, where: Path) -> None:
         report.problems.append(str(exc))
         return
     try:
-        topic_ids = [topic.id for topic in load_topics(config.topics_file).topics]
-        build_analyser(catalogue, config.topics_file)
+        _, topic_ids = analysis_of(config, catalogue)
     except ValueError as exc:
         report.problems.append(str(exc))
         return
-    report.problems += [f"{where}: {problem}" for problem in unknown_topics(config, topic_ids)]
+    report.problems += unknown_topics(config, config_path, topic_ids)
 
 
 def feed_file_problems(config: BotConfig) -> list[str]:
