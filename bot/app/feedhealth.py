@@ -126,21 +126,6 @@ class FeedHealth:
             for feed, result in failures:
                 self._failed(session, feed, result, now)
 
-    def record_success(
-        self,
-        feed: FeedRecord,
-        result: FetchResult,
-        parsed: ParsedFeed,
-        *,
-        new: bool,
-        complete: bool,
-    ) -> None:
-        """``new``: some entry was new; ``complete``: every entry was judged."""
-        self.record([self.success(feed, result, parsed, new=new, complete=complete)])
-
-    def record_failure(self, feed: FeedRecord, result: FetchResult) -> None:
-        self.record(failures=[(feed, result)])
-
     def _failed(self, session: Unit, feed: FeedRecord, result: FetchResult, now: datetime) -> None:
         streak = polls.count_failure(
             session,
