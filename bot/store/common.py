@@ -45,28 +45,6 @@ def one_writer_at_a_time(session: Session, key: int) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-def lease_rows(
-    session: Session,
-    table: type[FeedRow] | type[OutboxRow],
-    candidates: Select[int],
-    still_free: ColumnElement[bool],
-    *,
-    owner: str,
-    until: datetime,
-) -> list[int]:
-    """Lease the rows ``candidates`` selects to ``owner``; returns the ids actually leased, in
-    the candidates' order.
-
-    On PostgreSQL the candidates are locked with ``FOR UPDATE SKIP LOCKED`` first; everywhere
-    the lease is one conditional UPDATE that takes only the rows where ``still_free`` still
-    holds.
-    """
-    leased = lease_rows_returning(
-        session, table, candidates, still_free, owner=owner, until=until, columns=(table.id,)
-    )
-    return [row[0] for row in leased]
-
-
 def lease_rows_returning(
     session: Session,
     table: type[FeedRow] | type[OutboxRow],
@@ -77,8 +55,14 @@ def lease_rows_returning(
     until: datetime,
     columns: Sequence[Any],
 ) -> list[Row[Any]]:
-    """:func:`lease_rows`, giving the leased rows' ``columns`` (the first one the id) as the
-    UPDATE returns them, in the candidates' order."""
+    """Lease the rows ``candidates`` selects to ``owner``; returns the rows actually leased,
+    their ``columns`` (the first one the id) as the UPDATE returns them, in the candidates'
+    order.
+
+    On PostgreSQL the candidates are locked with ``FOR UPDATE SKIP LOCKED`` first; everywhere
+    the lease is one conditional UPDATE that takes only the rows where ``still_free`` still
+    holds.
+    """
     if is_postgres(session):
         candidates = candidates.with_for_update(skip_locked=True)
     wanted = list(session.scalars(candidates))

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.common import lease_rows, utcnow
+from bot.store.common import lease_rows_returning, utcnow
 from bot.store.models import AlertRow, OutboxRow
 
 STATUSES = ("pending", "sending", "editing", "sent", "failed")
@@ -86,7 +86,10 @@ def claim(
         ),
     )
     query = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
-    claimed = lease_rows(session, OutboxRow, query, due, owner=owner, until=now + lease)
+    leased = lease_rows_returning(
+        session, OutboxRow, query, due, owner=owner, until=now + lease, columns=(OutboxRow.id,)
+    )
+    claimed = [row.id for row in leased]
     if not claimed:
         return []
     rows = session.execute(
