@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.common import FEED_SYNC_LOCK, lease_rows_returning, one_writer_at_a_time
@@ -78,39 +78,79 @@ class FeedSpec:
     allow_file: bool = False
 
 
+SYNC_CHUNK = 1000  # rows per statement when the config's feeds are synced
+
+
 def sync_feeds(session: Session, specs: Sequence[FeedSpec]) -> None:
-    """Make the config's feeds present and enabled; disable config feeds no longer listed."""
+    """Make the config's feeds present and enabled; disable config feeds no longer listed.
+
+    In bulk, in the caller's transaction: the feeds are read as plain rows (no ORM object), and
+    only the feeds that are new or changed are written, ``SYNC_CHUNK`` rows a statement (10,000
+    feeds at start-up: a few statements, and a few MiB, not one object per feed)."""
     one_writer_at_a_time(session, FEED_SYNC_LOCK)
-    rows = {row.name: row for row in session.scalars(select(FeedRow))}
-    wanted = {spec.name for spec in specs}
+    columns = (
+        FeedRow.id,
+        FeedRow.name,
+        FeedRow.url,
+        FeedRow.topics,
+        FeedRow.interval_seconds,
+        FeedRow.allow_file,
+        FeedRow.enabled,
+        FeedRow.origin,
+    )
+    rows = {row[1]: row for row in session.execute(select(*columns))}
+    wanted: set[str] = set()
+    added: list[dict[str, Any]] = []
     for spec in specs:
+        wanted.add(spec.name)
         row = rows.get(spec.name)
         if row is None:
-            session.add(
-                FeedRow(
-                    name=spec.name,
-                    url=spec.url,
-                    topics=list(spec.topics),
-                    interval_seconds=spec.interval_seconds,
-                    allow_file=spec.allow_file,
-                    origin="config",
-                    enabled=True,
-                    consecutive_failures=0,
-                    admin_alerted=False,
-                )
+            added.append(
+                {
+                    "name": spec.name,
+                    "url": spec.url,
+                    "topics": list(spec.topics),
+                    "interval_seconds": spec.interval_seconds,
+                    "allow_file": spec.allow_file,
+                    "origin": "config",
+                    "enabled": True,
+                    "consecutive_failures": 0,
+                    "admin_alerted": False,
+                }
             )
+            if len(added) >= SYNC_CHUNK:
+                _write(session, insert(FeedRow), added)
             continue
-        if row.url != spec.url:
-            row.url, row.etag, row.last_modified, row.content_hash = spec.url, None, None, None
-            row.known_items = None
-        row.topics = list(spec.topics)
-        row.interval_seconds = spec.interval_seconds
-        row.allow_file = spec.allow_file
-        row.enabled = True
-    for name, row in rows.items():
-        if row.origin == "config" and name not in wanted:
-            row.enabled = False
-    session.flush()
+        feed_id, _name, url, topics, interval, allow_file, enabled, _origin = row
+        values: dict[str, Any] = {}
+        if url != spec.url:
+            values.update(url=spec.url, etag=None, last_modified=None, content_hash=None)
+            values["known_items"] = None
+        if list(topics or ()) != list(spec.topics) or topics is None:
+            values["topics"] = list(spec.topics)
+        if interval != spec.interval_seconds:
+            values["interval_seconds"] = spec.interval_seconds
+        if allow_file != spec.allow_file:
+            values["allow_file"] = spec.allow_file
+        if enabled is not True:
+            values["enabled"] = True
+        if values:  # a changed feed (rare): a statement of its own
+            session.execute(update(FeedRow).where(FeedRow.id == feed_id).values(**values))
+    gone = [
+        {"id": row[0], "enabled": False}
+        for name, row in rows.items()
+        if row[7] == "config" and name not in wanted and row[6] is not False
+    ]
+    for start in range(0, len(gone), SYNC_CHUNK):
+        session.execute(update(FeedRow), gone[start : start + SYNC_CHUNK])
+    _write(session, insert(FeedRow), added)
+
+
+def _write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> None:
+    """Execute ``statement`` for ``rows`` (one statement, many rows), then forget them."""
+    if rows:
+        session.execute(statement, rows)
+        rows.clear()
 
 
 def claim_due_feeds(
