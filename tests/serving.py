@@ -18,9 +18,12 @@ import pytest
 from aiohttp import web
 
 
-async def start(app: web.Application, host: str = "127.0.0.1") -> tuple[web.AppRunner, str]:
-    """``app`` listening on a free port of ``host``: its runner (to clean up) and base URL."""
-    runner = web.AppRunner(app, access_log=None)
+async def start(
+    app: web.Application, host: str = "127.0.0.1", *, shutdown_timeout: float = 60.0
+) -> tuple[web.AppRunner, str]:
+    """``app`` listening on a free port of ``host``: its runner (to clean up; it waits up to
+    ``shutdown_timeout`` seconds for requests in progress) and base URL."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=shutdown_timeout)
     await runner.setup()
     await web.TCPSite(runner, host, 0).start()
     return runner, f"http://{host}:{runner.addresses[0][1]}"

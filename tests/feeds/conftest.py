@@ -15,6 +15,8 @@ import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
+from tests.serving import start
+
 FEED_XML = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Test trade feed</title><ttl>30</ttl>
 <link>http://example.test/</link><description>d</description>
@@ -194,14 +196,8 @@ def _feed_app(host: FeedHost) -> web.Application:
 @pytest.fixture
 async def feed_host() -> AsyncIterator[FeedHost]:
     host = FeedHost(base="", port=0)
-    runner = web.AppRunner(_feed_app(host), access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.Server)
-    host.port = server.sockets[0].getsockname()[1]
-    host.base = f"http://127.0.0.1:{host.port}"
+    runner, host.base = await start(_feed_app(host), shutdown_timeout=0.1)
+    host.port = runner.addresses[0][1]
     yield host
     await runner.cleanup()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,6 +10,7 @@ from aiohttp import web
 from bot.config.settings import FetchConfig
 from bot.feeds.article import fetch_article_text
 from bot.feeds.fetch import Fetcher
+from tests.serving import start
 
 PARAGRAPHS = [
     "Trade officials from both countries met in Geneva on Saturday for the first talks since "
@@ -38,13 +38,8 @@ async def news_site() -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/story", article)
     app.router.add_get("/report.pdf", pdf)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
-    yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    runner, base = await start(app, shutdown_timeout=0.1)
+    yield base
     await runner.cleanup()
 
 

@@ -23,18 +23,9 @@ from bot.feeds.websub import (
     signature_valid,
 )
 from tests.feeds.conftest import FEED_XML
+from tests.serving import start
 
 TOPIC = "https://news.example/trade.xml"
-
-
-async def start(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
-    return runner, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
 
 
 @dataclass
@@ -82,7 +73,7 @@ async def subscriber() -> AsyncIterator[Subscriber]:
     )
     app = web.Application()
     app.add_routes(handlers.routes())
-    runner, state.base = await start(app)
+    runner, state.base = await start(app, shutdown_timeout=0.1)
     yield state
     await runner.cleanup()
 
@@ -134,7 +125,7 @@ async def hub() -> AsyncIterator[FakeHub]:
 
     app = web.Application()
     app.router.add_post("/hub", subscribe)
-    runner, base = await start(app)
+    runner, base = await start(app, shutdown_timeout=0.1)
     state.url = f"{base}/hub"
     yield state
     for task in state.tasks:

@@ -22,6 +22,7 @@ from bot.delivery.console import ConsoleDestination
 from bot.feeds.fetch import Fetcher
 from tests.core.feeds import TARIFF_CUT, rss
 from tests.feeds.conftest import FeedHost, RawServer, hang, not_http, reset
+from tests.serving import start
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,13 +39,8 @@ async def test_healthy_feed_alerts_arrive_and_failures_show_in_status(
         return web.Response(body=healthy_body, content_type="application/rss+xml")
 
     healthy_app.router.add_get("/wire.xml", healthy)
-    runner = web.AppRunner(healthy_app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert isinstance(server, asyncio.Server)  # aiohttp types it as AbstractServer | None
-    healthy_url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/wire.xml"
+    runner, healthy_base = await start(healthy_app, shutdown_timeout=0.1)
+    healthy_url = f"{healthy_base}/wire.xml"
 
     faults = {
         "hangs": ((await raw_server(hang)).url, "timeout"),
