@@ -43,16 +43,26 @@ def changes_for(events: frozenset[Event]) -> list[Change]:
     return [Change(fact, "", value, ChangeStatus(status), "e") for fact, value, status in events]
 
 
+def random_member(rng: random.Random, i: int, published: datetime) -> StoryMember:
+    """Member ``m{i}``: random words and claims, a duplicate of an earlier member at times."""
+    title, text = random_text(rng, 6), random_text(rng, 25)
+    events = random_events(rng)
+    story = f"m{rng.randrange(i)}" if i and rng.random() < 0.3 else None
+    return StoryMember(f"m{i}", published, title, text, events, story)
+
+
+def add(index: StoryIndex, members: list[StoryMember], member: StoryMember) -> None:
+    """``member`` added to the index and to the members the scan looks at."""
+    index.add(key=member.entry_key, entry_id=member.entry_key, published=member.published,
+              title=member.title, text=member.text, events=member.events,
+              story_key=member.story_key)  # fmt: skip
+    members.append(member)
+
+
 def build(rng: random.Random, count: int, span: timedelta) -> tuple[StoryIndex, list[StoryMember]]:
-    index, members = StoryIndex(), []
+    index, members = StoryIndex(), list[StoryMember]()
     for i in range(count):
-        published = T0 + span * rng.random()
-        title, text = random_text(rng, 6), random_text(rng, 25)
-        events = random_events(rng)
-        story = f"m{rng.randrange(i)}" if i and rng.random() < 0.3 else None
-        index.add(key=f"m{i}", entry_id=f"m{i}", published=published, title=title, text=text,
-                  events=events, story_key=story)  # fmt: skip
-        members.append(StoryMember(f"m{i}", published, title, text, events, story))
+        add(index, members, random_member(rng, i, T0 + span * rng.random()))
     return index, members
 
 
@@ -116,13 +126,10 @@ def test_the_index_looks_at_far_fewer_members_than_a_scan() -> None:
     def text(words: int) -> str:
         return " ".join(rng.choices(vocabulary, cum_weights=weights, k=words))
 
-    index, members = StoryIndex(), []
+    index, members = StoryIndex(), list[StoryMember]()
     for i in range(10_000):
         published = T0 + timedelta(hours=47) * (i / 10_000)
-        title, body = text(8), text(60)
-        index.add(key=f"m{i}", entry_id=f"m{i}", published=published, title=title, text=body,
-                  events=frozenset(), story_key=None)  # fmt: skip
-        members.append(StoryMember(f"m{i}", published, title, body, frozenset(), None))
+        add(index, members, StoryMember(f"m{i}", published, text(8), text(60), frozenset(), None))
     entries = [Entry("feed", f"n{i}", "", text(8), T0 + timedelta(hours=47), text(60))
                for i in range(10)]  # fmt: skip
     indexed = _seconds(lambda e: index.find(e, [], WINDOW, CLAIMS_WINDOW, STAGES), entries)
@@ -137,15 +144,10 @@ def test_members_added_out_of_order_at_equal_times_then_dropped_answer_as_the_sc
     older ones compacts the index (its slots, word ids and posting lists renumbered): it still
     answers as the scan over the members it keeps."""
     rng = random.Random(5)
-    index, members = StoryIndex(), []
+    index, members = StoryIndex(), list[StoryMember]()
     for i in rng.sample(range(3000), 3000):
         published = T0 + timedelta(minutes=5 * (i // 3))  # three members at each time
-        title, text = random_text(rng, 6), random_text(rng, 25)
-        events = random_events(rng)
-        story = f"m{rng.randrange(i)}" if i and rng.random() < 0.3 else None
-        index.add(key=f"m{i}", entry_id=f"m{i}", published=published, title=title, text=text,
-                  events=events, story_key=story)  # fmt: skip
-        members.append(StoryMember(f"m{i}", published, title, text, events, story))
+        add(index, members, random_member(rng, i, published))
     cut = T0 + timedelta(minutes=5 * 600)
     assert index.drop_before(cut) == 1800  # more than it keeps: compacted
     kept = [m for m in members if m.published >= cut]
