@@ -37,6 +37,13 @@ def footer_of(message: dict[str, Any]) -> str:
     return str(message["embeds"][0]["footer"]["text"])
 
 
+def assert_replied_and_edited_once(fake: FakeDiscord, database: Database, parent_id: str) -> None:
+    """The follow-up went out once: one reply to the parent, one edit, its row sent."""
+    assert len(fake.replies_to(CHANNEL, parent_id)) == 1
+    assert len(fake.edits) == 1
+    assert row(database, "al-story-2", DEST).status == "sent"
+
+
 async def posted_parent(database: Database, fake: FakeDiscord) -> str:
     store_alert(database, first_alert(), [DEST])
     await dispatch(database, fake)
@@ -149,10 +156,8 @@ async def test_a_reply_left_sending_by_a_crash_is_found_then_the_edit_is_made(
     stats = await dispatch(database, fake_discord)
 
     assert (stats.reconciled, stats.sent, stats.edited) == (1, 0, 1)
-    assert len(fake_discord.replies_to(CHANNEL, parent_id)) == 1
     assert len(fake_discord.posts(CHANNEL)) == 2  # the parent, the reply: no second reply
-    assert len(fake_discord.edits) == 1
-    assert row(database, "al-story-2", DEST).status == "sent"
+    assert_replied_and_edited_once(fake_discord, database, parent_id)
 
 
 async def test_a_failed_edit_is_retried_without_repeating_the_reply(
@@ -174,9 +179,7 @@ async def test_a_failed_edit_is_retried_without_repeating_the_reply(
     stats = await dispatch(database, fake_discord)
 
     assert stats.edited == 1
-    assert len(fake_discord.replies_to(CHANNEL, parent_id)) == 1
-    assert len(fake_discord.edits) == 1
-    assert row(database, "al-story-2", DEST).status == "sent"
+    assert_replied_and_edited_once(fake_discord, database, parent_id)
 
 
 async def test_an_edit_of_a_deleted_parent_is_given_up_and_the_reply_stands_alone(

@@ -149,16 +149,22 @@ async def test_garbage_body_is_fetched_and_parse_reports_it(feed_host: FeedHost)
     assert parsed.problems and "garbage-feed" in parsed.problems[0]
 
 
-async def test_hundred_megabytes_stop_at_the_cap_with_bounded_memory(
-    feed_host: FeedHost,
-) -> None:
+async def fetch_measuring_memory(url: str) -> tuple[FetchResult, int]:
+    """``url`` fetched with the test config, and the peak of the memory allocated meanwhile."""
     tracemalloc.start()
     try:
         async with Fetcher(config()) as fetcher:
-            result = await fetcher.fetch(f"{feed_host.base}/huge")
+            result = await fetcher.fetch(url)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return result, peak
+
+
+async def test_hundred_megabytes_stop_at_the_cap_with_bounded_memory(
+    feed_host: FeedHost,
+) -> None:
+    result, peak = await fetch_measuring_memory(f"{feed_host.base}/huge")
     assert_error(result, "body over 1 MiB", "too_large")
     assert peak < 8 * CAP
     assert feed_host.streamed_bytes < 50 * 1024 * 1024
@@ -177,13 +183,7 @@ async def test_gzip_bomb_stops_at_the_cap_with_bounded_memory(feed_host: FeedHos
     from tests.feeds.conftest import gzip_bomb
 
     assert len(gzip_bomb()) < BOMB_SIZE // 100
-    tracemalloc.start()
-    try:
-        async with Fetcher(config()) as fetcher:
-            result = await fetcher.fetch(f"{feed_host.base}/bomb")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = await fetch_measuring_memory(f"{feed_host.base}/bomb")
     assert_error(result, "body over 1 MiB", "too_large")
     assert peak < 8 * CAP
 
