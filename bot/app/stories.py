@@ -42,8 +42,10 @@ class StoryWindow:
         self._last_id = 0  # the highest entry id read
         self._soft_cap = soft_cap
         self._pending: list[str] = []
+        self._oldest = FAR_FUTURE  # no member is published before this (a lower bound)
 
     def _add(self, row: StoryRow) -> None:
+        self._oldest = min(self._oldest, row.published)
         self.index.add(
             key=row.uid,
             entry_id=row.entry_id,
@@ -70,8 +72,13 @@ class StoryWindow:
             if row.published >= self.since:
                 self._add(row)
         if len(self.index) > self._soft_cap and needed > self.since:
-            self.index.drop_before(needed)
-            self.since = needed
+            # members older than the batch needs are dropped; when there is none, no relevant
+            # entry is stored between ``since`` and ``needed`` (the index would hold it), so
+            # ``since`` stays where it is: a later batch reaching further back then reads no
+            # span again (a first sweep past the cap read one a batch, scanning the entries)
+            if self._oldest < needed and self.index.drop_before(needed):
+                self.since = needed
+            self._oldest = max(self._oldest, needed)
         if needed < self.since:
             for row in stories.relevant_between(session, needed, self.since, self._last_id):
                 self._add(row)
@@ -99,6 +106,7 @@ class StoryWindow:
     def add(self, entry: Entry, uid: str, events: list[list[str]], story_uid: str | None) -> None:
         """Index an entry the batch stores (relevant ones only)."""
         whole = len(entry.text) <= STORED_TEXT_CHARS  # its words are those of its full text
+        self._oldest = min(self._oldest, entry.published)
         self.index.add(
             key=uid,
             entry_id=entry.entry_id,
@@ -125,3 +133,4 @@ class StoryWindow:
         self.since = None
         self._last_id = 0
         self._pending = []
+        self._oldest = FAR_FUTURE
