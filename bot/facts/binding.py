@@ -24,6 +24,14 @@ from bot.facts.rules import FigureRule, qualified_only
 from bot.facts.text import figures
 
 WORD = r"(?:[\w'’-]+,?\s+)"
+# a word between the goods and their origin that does not send them through a third country
+# ("goods transshipped from China" are the third country's)
+_NOT_VIA = r"(?:(?!trans-?ship|re-?rout|routed|re-?export)[\w'’-]+,?\s+)"
+_VIA = re.compile(
+    r"\b(?:trans-?ship\w*|re-?rout\w*|routed|re-?export\w*)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:from|through|via)\s+(?:the\s+)?[\w'’.-]+",
+    re.IGNORECASE,
+)
 _GOODS = (
     r"(?:goods|imports|products|exports|shipments|items|merchandise|purchases|wares|commodities|"
     r"sales|articles|origin goods)"
@@ -70,8 +78,8 @@ class PartyBinder:
             flags = re.IGNORECASE
             kinds["from"].append(
                 re.compile(
-                    rf"{_GOODS}\s+{WORD}{{0,2}}?(?:from|made in|of|originating in|shipped from)\s+"
-                    rf"(?:the\s+)?{src}",
+                    rf"{_GOODS}\s+{_NOT_VIA}{{0,2}}?"
+                    rf"(?:from|made in|of|originating in|shipped from)\s+(?:the\s+)?{src}",
                     flags,
                 )
             )
@@ -317,10 +325,10 @@ class PartyBinder:
     def target_named(self, rule: FigureRule, sentence: str, title: str) -> bool:
         """An actor-bound figure does not count for a fact where another country, and not the
         fact's target, is named in the sentence (else in the title): "a 50% US tariff" in a
-        story on India is not about China."""
+        story on India is not about China, nor is one on goods "transshipped from China"."""
         if rule.target is None:
             return True
-        for text in (sentence, title):
+        for text in (_VIA.sub(" ", sentence), _VIA.sub(" ", title)):
             if self.lexicon.any(rule.target, text):
                 return True
             if self.lexicon.any(self.roles.others, text):

@@ -125,3 +125,33 @@ def time_refs(text: str, published: date) -> list[TimeRef]:
             direction = Direction.EITHER
         refs.append(TimeRef(past, future, direction, match.start()))
     return refs
+
+
+_ANNOUNCED_EN = re.compile(
+    rf"\b(?:announced|unveiled|issued|published)\s+(?:on\s+|in\s+)?(?P<month>{_MONTH_NAME})\b"
+    rf"|\b(?P<month2>{_MONTH_NAME})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?\s+"
+    r"(?:announcement|notice|decision|order|listing)\b"
+)
+_ANNOUNCED_ZH = re.compile(
+    r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?:\d{1,2}日)?(?:发布|公布|宣布|印发|出台|作出)的"
+)
+
+
+def announced_month(text: str, published: date) -> str:
+    """The month (YYYY-MM) in which ``text`` says its measure was announced ("under the June
+    notice", "根据6月发布的公告": a listing now taking effect was decided then), else the entry's;
+    a month later in the year than the entry's date is last year's."""
+    year: int | None = None
+    month: int | None = None
+    english = _ANNOUNCED_EN.search(text)
+    chinese = _ANNOUNCED_ZH.search(text)
+    if english:
+        month = _MONTHS[(english.group("month") or english.group("month2")).lower()]
+    elif chinese:
+        month = int(chinese.group("month"))
+        year = int(chinese.group("year")) if chinese.group("year") else None
+    if month is None or not 1 <= month <= 12:
+        return f"{published:%Y-%m}"
+    if year is None:
+        year = published.year if month <= published.month else published.year - 1
+    return f"{year:04d}-{month:02d}"

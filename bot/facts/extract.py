@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.facts.awaiting import awaiting, awaiting_rules
 from bot.facts.binding import WORD, PartyBinder
 from bot.facts.catalogue import Catalogue
 from bot.facts.deltas import DeltaFinder, Scope
@@ -96,6 +97,7 @@ class ClaimExtractor:
         self.markers = Markers.from_lexicon(self.lexicon, self.roles.markers())
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
         self.outcome_rules = outcome_rules(catalogue, self.lexicon)
+        self.awaiting_rules = awaiting_rules(catalogue, self.lexicon)
         self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
         self._parts: dict[str, list[str]] = {}
         for fact in catalogue.values():
@@ -163,9 +165,10 @@ class ClaimExtractor:
             claims = self._title_quoted(claims, head_units)  # "Put X back on the blacklist"
         claims = self._other_measures(claims, units)
         claims = self._no_layer_left(claims)
+        claims = awaiting(claims, self.awaiting_rules, entry)
         claims += outcomes(claims, self.outcome_rules)
         claims = framed_by_title(claims, {_evidence(u) for u in head_units})
-        claims = hedged_in_body(claims, {_evidence(u) for u in head_units})
+        claims = hedged_in_body(claims, {_evidence(u) for u in head_units}, self.kinds)
         if quoted_title:  # after the framing: a label frames the title, not the body's own words
             claims = self._title_quoted(claims, head_units)
         claims = self._threat_in_title(claims, title)
@@ -175,7 +178,7 @@ class ClaimExtractor:
         ]
         if recalls:
             claims = recounted(claims)
-        if self.is_opinion(title, link):
+        if self.is_opinion(title, link) or self._forecast_piece(title, claims, head_units):
             claims = [proposed(c) for c in claims]
         denies_before = self.lexicon.compiled[self.roles.denies_before]
         denied = {
@@ -250,6 +253,13 @@ class ClaimExtractor:
         ):
             return claims
         return threatened(claims, {f.value for f in figures(title)})
+
+    def _forecast_piece(self, title: str, claims: list[Claim], head_units: list[str]) -> bool:
+        """A title that names the piece a forecast and asserts no move itself."""
+        if not title or not self.lexicon.any(self.roles.forecast_titles, title):
+            return False
+        heads = {_evidence(u) for u in head_units}
+        return not any(c.evidence in heads and c.modality is Modality.ASSERTED for c in claims)
 
     def is_opinion(self, title: str, link: str) -> bool:
         """An opinion or analysis piece, by its title's prefix or its link's path."""

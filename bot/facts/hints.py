@@ -18,7 +18,9 @@ Two shapes, one per kind of fact:
     several); ``future`` (state facts: a state stated as still ahead counts as another one —
     "will meet" is ``scheduled``, not ``held``); ``known`` (person facts: names that count when
     mentioned); ``outcome`` (state facts: ``{state, of, after}``, the state that a lowering of
-    one of the ``of`` facts shows when told as done after a meeting the ``after`` vocabulary names).
+    one of the ``of`` facts shows when told as done after a meeting the ``after`` vocabulary names);
+    ``awaiting`` (state facts: ``{states, markers}``, a state told in an item that says it still
+    awaits approval counts as the state ``states`` maps it to).
 
 ``zh`` (any shape): the same hints for Chinese text, in the same schema, naming the vocabularies of
     ``languages.zh`` in the topics file; with ``names`` (a person fact's names as written in
@@ -70,6 +72,14 @@ class OutcomeHint(_Strict):
     after: str
 
 
+class AwaitingHint(_Strict):
+    """States that an item saying they still await approval (the ``markers`` vocabulary
+    anywhere in it: "for the presidents' approval") shows as others: ``{agreement: held}``."""
+
+    states: dict[str, str]
+    markers: str
+
+
 class Hints(_Strict):
     figure: FigureHint | None = None
     patterns: dict[str, list[str]] | list[str] | None = None
@@ -81,6 +91,7 @@ class Hints(_Strict):
     known: list[str] = Field(default_factory=list)
     names: dict[str, str] = Field(default_factory=dict)
     outcome: OutcomeHint | None = None
+    awaiting: AwaitingHint | None = None
     zh: Hints | None = None
 
     @model_validator(mode="after")
@@ -100,11 +111,15 @@ def check_hints(kind: str, states: tuple[str, ...] | list[str], hints: Hints) ->
             raise ValueError("hints.patterns: must map state words to pattern lists")
         named = [*(hints.patterns or {}), *hints.precedence, *hints.future, *hints.future.values()]
         named += [hints.outcome.state] if hints.outcome else []
+        if hints.awaiting:
+            named += [*hints.awaiting.states, *hints.awaiting.states.values()]
         for word in named:
             if word not in states:
                 raise ValueError(f"hints: {word!r} is not one of {list(states)}")
     elif hints.outcome is not None:
         raise ValueError("hints.outcome: only state facts take an outcome")
+    elif hints.awaiting is not None:
+        raise ValueError("hints.awaiting: only state facts take states awaiting approval")
     elif isinstance(hints.patterns, dict):
         raise ValueError("hints.patterns: must be a list of patterns for this kind")
     if hints.zh is not None:

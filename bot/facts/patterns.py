@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from bot.facts.dates import announced_month
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Markers, Verdict, judge
 from bot.facts.model import FactKind, FactValue, Modality
@@ -151,6 +152,9 @@ class PatternFinder:
                         mentions += self._mentions(
                             rule, sentence, clause, day, retrospective, headline
                         )
+            if rule.kind is FactKind.MONTH:  # "the June listing takes effect": June's
+                month = announced_month(entry, day)
+                found = [replace(hit, value=month) for hit in found]
             hits += [self._set_or_not(hit, title, rule) for hit in found] or mentions
         return hits
 

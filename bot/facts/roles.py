@@ -81,6 +81,7 @@ class Roles(RoleSet):
     denial: str = "denial_markers"
     retold_error: str = "retold_error"  # a correction's sentence retelling the error
     denies_before: str = "denies_before"  # "That is wrong: ...": the sentence before is denied
+    forecast_titles: str = "forecast_titles"  # "Three scenarios for November": a forecast piece
     lowering: str = "lowering_verbs"
     raising: str = "raising_verbs"
 

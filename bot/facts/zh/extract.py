@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.facts.awaiting import awaiting, awaiting_rules
 from bot.facts.catalogue import Catalogue
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Claim, FactKind, Modality
@@ -92,6 +93,7 @@ class ZhClaimExtractor:
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
         self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
         self.outcome_rules = outcome_rules(catalogue, self.lexicon, zh=True)
+        self.awaiting_rules = awaiting_rules(catalogue, self.lexicon, zh=True)
         figure_rules: list[FigureRule] = []
         pattern_rules: list[ZhPatternRule] = []
         for fact in catalogue.values():
@@ -151,13 +153,15 @@ class ZhClaimExtractor:
         found = self.patterns.find(
             simple_units, entry, published, recalls, simple_title, frozenset(answers)
         )
+        states: list[Claim] = []
         for hit in found:
             weak = bare_title and hit.evidence in simple_units[: len(head)]
             published_text = published_as.get(hit.evidence, hit.evidence)
             claim = pattern_claim(hit, _evidence(published_text), weak=weak)
             if is_promise(hit, self.kinds):
                 claim = replace(claim, modality=Modality.PROPOSED)
-            claims.append(claim)
+            states.append(claim)
+        claims += awaiting(states, self.awaiting_rules, entry)
         title_units = [_evidence(u) for u in units[: len(head)]]
         if QUOTED_DENIED.search(simple_title):  # 更正：“…”标题有误 / 网传“…”不实
             claims = [c for c in claims if c.evidence not in title_units]
@@ -168,7 +172,7 @@ class ZhClaimExtractor:
         }
         claims = [c for c in claims if c.evidence not in errors]
         claims = framed_by_title(claims, title_units)
-        claims = hedged_in_body(claims, title_units)
+        claims = hedged_in_body(claims, title_units, self.kinds)
         claims = self._threat_in_title(claims, simple_title)
         if recalls:
             claims = recounted(claims)

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.facts.dates import announced_month
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Verdict
 from bot.facts.model import FactKind, FactValue, Modality
@@ -124,6 +125,9 @@ class ZhPatternFinder:
                     elif rule.kind is FactKind.STATE:
                         denied |= self._denied(rule, clause.text)
             found = [hit for hit in found if str(hit.value) not in denied]
+            if rule.kind is FactKind.MONTH:  # 根据6月发布的公告…今起施行: June's listing
+                month = announced_month(entry, published.date())
+                found = [replace(hit, value=month) for hit in found]
             hits += [_set_or_not(hit, title, rule) for hit in found] or mentions
         return hits
 

@@ -1,6 +1,7 @@
 """Removals in Chinese that name no figure: "取消对中国商品加征的全部芬太尼相关关税" removes a
 qualified part whole, so its level is zero (a removal with a figure is
-:mod:`bot.facts.zh.figures`'s)."""
+:mod:`bot.facts.zh.figures`'s, and so is one whose noun the amount removed follows:
+"取消…“芬太尼关税”10%" takes ten points off, it does not end the duty)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ from bot.facts.figures import FigureHit
 from bot.facts.zh.figures import ZhFigureFinder
 from bot.facts.zh.modality import Scope, judge
 from bot.facts.zh.text import clauses, figures
+
+_AMOUNT_AFTER = re.compile(r"^[”」』\"'）)\s]{0,2}(?:\d|百分之)")
+
+
+def _amount_after(text: str, end: int) -> bool:
+    return _AMOUNT_AFTER.match(text[end : end + 8]) is not None
 
 
 def removals(
@@ -34,7 +41,7 @@ def removals(
         )
         for clause in clauses(sentence):
             match = pattern.search(clause.text)
-            if match is None or figures(match.group(0)):
+            if match is None or figures(match.group(0)) or _amount_after(clause.text, match.end()):
                 continue
             target, _actor = finder.parties.find(clause.text)
             if target not in (None, rule.target) or any(

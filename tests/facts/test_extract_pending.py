@@ -1,0 +1,170 @@
+"""A deal that still awaits approval, a source's word, a third country's goods and the month a
+listing was announced, in sentences written for these tests: a framework the teams take to
+their leaders for approval is a round held, not a deal; teams confirming the details of their
+framework close it; a headline's person the body gives only on a source's word is proposed;
+"goods transshipped from China" and "the US-Chile deal" are not the tariff on China; a meeting
+"held at the request" of one side is no round held; a listing taking effect is the month it was
+announced."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.facts.awaiting import awaiting_rules
+from bot.facts.catalogue import Catalogue
+from bot.facts.dates import announced_month
+from bot.facts.extract import ClaimExtractor
+from bot.facts.hints import Hints, check_hints
+from bot.facts.lexicon import Lexicon
+from bot.facts.model import Modality, Strength
+from tests.facts.test_extract import claims_of
+
+A, P = Modality.ASSERTED, Modality.PROPOSED
+F, W = Strength.FIRM, Strength.WEAK
+US, TALKS, ENVOY, PRECURSORS = (
+    "us-tariff-china",
+    "trade-talks",
+    "china-fentanyl-envoy",
+    "china-precursor-controls",
+)
+
+
+def states(found: dict[str, set[tuple[object, Modality, Strength]]]) -> set[object]:
+    return {value for value, modality, _ in found.get(TALKS, set()) if modality is A}
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "US and China agree a framework in Oslo",
+            "The US and Chinese delegations agreed a framework on export licences on Tuesday. "
+            "Both teams will take it back to the two presidents for approval.",
+        ),
+        (
+            "Oslo round ends with a framework, pending sign-off by the leaders",
+            "The US and China reached a framework on farm purchases, the trade envoys said.",
+        ),
+        (
+            "Oslo trade talks wrap up",
+            "Negotiators for the US and China reached a framework on chips that Trump and Xi will "
+            "discuss next week.",
+        ),
+    ],
+)
+def test_a_framework_still_awaiting_the_leaders_approval_is_a_round_held(
+    extractor: ClaimExtractor, title: str, body: str
+) -> None:
+    assert states(claims_of(extractor, title, body)) == {"held"}
+
+
+def test_without_the_approval_the_same_framework_is_the_deal(extractor: ClaimExtractor) -> None:
+    body = "The US and Chinese delegations agreed a framework on export licences on Tuesday."
+    assert "agreement" in states(claims_of(extractor, "US and China agree a framework", body))
+
+
+def test_teams_confirming_the_details_of_their_framework_close_the_deal(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The commerce ministry said the US and China had confirmed the details of the Oslo "
+        "framework."
+    )
+    assert states(claims_of(extractor, "Framework details settled", body)) == {"agreement"}
+
+
+def test_a_headline_person_the_body_gives_on_a_sources_word_is_proposed(
+    extractor: ClaimExtractor,
+) -> None:
+    found = claims_of(
+        extractor,
+        "Wang Yi to lead China's side in fentanyl talks with US",
+        "Foreign Minister Wang Yi will lead the Chinese side in the next fentanyl talks with the "
+        "United States, people familiar with the plan said.",
+    )
+    assert found.get(ENVOY) and {m for _, m, _ in found[ENVOY]} == {P}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "US-Chile deal sets 15% tariff, 35% on goods transshipped from China",
+        "US sets 35% duty on goods rerouted through Thailand from China",
+    ],
+)
+def test_a_third_countrys_deal_and_goods_sent_through_it_are_not_the_tariff_on_china(
+    extractor: ClaimExtractor, title: str
+) -> None:
+    assert US not in claims_of(extractor, title)
+
+
+def test_goods_shipped_from_china_still_are(extractor: ClaimExtractor) -> None:
+    body = "The US raised its tariff on goods shipped from China to 40%, the White House said."
+    found = claims_of(extractor, "Tariff rise", body)
+    assert (40.0, A, F) in found.get(US, set())
+
+
+def test_a_meeting_held_at_one_sides_request_is_no_round_held(extractor: ClaimExtractor) -> None:
+    body = (
+        "China's vice premier will travel to Oslo from June 14 to 16 to meet the US Treasury "
+        "Secretary for trade talks. The ministry said the meeting was held at Washington's request."
+    )
+    assert states(claims_of(extractor, "Vice premier to meet US side in Oslo", body)) == {
+        "scheduled"
+    }
+
+
+def test_a_trip_whose_dates_hold_an_abbreviation_is_a_round_ahead(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The Chinese vice premier will travel to Norway from Jun. 14 to 16 to hold economic and "
+        "trade consultations with the US side in Oslo, the commerce ministry said."
+    )
+    assert states(claims_of(extractor, "Vice premier to visit Norway", body)) == {"scheduled"}
+
+
+def test_a_listing_taking_effect_is_the_month_it_was_announced(extractor: ClaimExtractor) -> None:
+    body = (
+        "The listing, announced in May by China's public security ministry, takes effect on "
+        "Tuesday, adding three fentanyl precursor chemicals to the controlled list."
+    )
+    found = claims_of(extractor, "Chinese controls on precursors take effect", body)
+    assert {value for value, _, _ in found.get(PRECURSORS, set())} == {"2025-05"}
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "month"),
+    [
+        ("Under the March notice, the controls start today.", date(2025, 6, 2), "2025-03"),
+        ("The rules were announced in November and apply now.", date(2026, 1, 5), "2025-11"),
+        ("根据公安部2024年12月发布的公告，该管制今起施行。", date(2025, 2, 1), "2024-12"),
+        ("根据5月公布的公告，自今日起施行。", date(2025, 6, 1), "2025-05"),
+        ("The controls take effect today.", date(2025, 6, 2), "2025-06"),
+    ],
+)
+def test_the_month_a_measure_was_announced(text: str, published: date, month: str) -> None:
+    assert announced_month(text, published) == month
+
+
+def test_awaiting_hints_are_checked(catalogue: Catalogue) -> None:
+    hints = Hints.model_validate({"awaiting": {"states": {"agreement": "signed"}, "markers": "x"}})
+    with pytest.raises(ValueError, match="'signed' is not one of"):
+        check_hints("state", ["held", "agreement"], hints)
+    with pytest.raises(ValueError, match="only state facts"):
+        check_hints("percent", [], hints)
+    with pytest.raises(ValueError, match="unknown vocabulary 'no_such_words'"):
+        awaiting_rules(_with_markers(catalogue, "no_such_words"), Lexicon.build({"x": ["y"]}))
+
+
+def _with_markers(catalogue: Catalogue, markers: str) -> Catalogue:
+    talks = catalogue[TALKS]
+    awaiting = talks.hints.awaiting
+    assert awaiting is not None
+    hints = talks.hints.model_copy(
+        update={"awaiting": awaiting.model_copy(update={"markers": markers})}
+    )
+    return Catalogue([replace(talks, hints=hints)])

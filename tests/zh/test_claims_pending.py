@@ -1,0 +1,84 @@
+"""Chinese items on a deal still awaiting approval and on what a figure is, in sentences written
+for these tests: a framework the teams take to their leaders (报批, 审批程序, 向领导人报告) is a
+round held; teams confirming its details close the deal; 将就…进行磋商 and a trip followed by
+whom it meets (，与美方…) lie ahead; the amount a removal names after the duty takes points off
+and does not end it; a probability (机率) is no level; a meeting told as a success before a cut
+is that meeting's deal."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.news.analysis import RuleAnalyser
+from tests.zh.test_claims import analyser, claims, firm
+
+__all__ = ["analyser"]  # the module fixture, shared
+
+US, FENT, TALKS = "us-tariff-china", "us-fentanyl-tariff-china", "trade-talks"
+
+
+def asserted_states(found: list) -> set[object]:
+    return {c.value for c in found if c.fact_id == TALKS and c.modality.value == "asserted"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "中美经贸会谈在奥斯陆结束，双方原则上就出口许可问题达成框架，将带回各自领导人报批。",
+        "中美奥斯陆经贸会谈结束。双方就农产品贸易达成框架， 下一步将各自履行国内审批程序。",
+        "中美经贸会谈在奥斯陆结束，双方就芯片问题达成框架，将各自向领导人报告。",
+    ],
+)
+def test_a_framework_awaiting_the_leaders_is_a_round_held(
+    analyser: RuleAnalyser, body: str
+) -> None:
+    assert asserted_states(claims(analyser, "中美奥斯陆会谈结束", body)) == {"held"}
+
+
+def test_the_same_framework_without_approval_pending_is_the_deal(analyser: RuleAnalyser) -> None:
+    body = "中美经贸会谈在奥斯陆结束，双方就出口许可问题达成框架协议。"
+    assert "agreement" in asserted_states(claims(analyser, "中美奥斯陆会谈结束", body))
+
+
+def test_teams_confirming_the_details_of_their_framework_close_the_deal(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "答：中美双方团队进一步确认了奥斯陆框架的细节，中方将依法审批相关出口申请。"
+    title = "商务部新闻发言人就中美经贸框架答记者问"
+    assert asserted_states(claims(analyser, title, body)) == {"agreement"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "副总理将于6月14日至16日赴挪威， 与美方在奥斯陆举行经贸会谈。"
+        "双方将就关税等经贸问题进行磋商。",
+    ],
+)
+def test_a_trip_and_what_the_sides_will_discuss_lie_ahead(
+    analyser: RuleAnalyser, body: str
+) -> None:
+    assert asserted_states(claims(analyser, "商务部宣布副总理赴挪威", body)) == {"scheduled"}
+
+
+def test_an_amount_after_the_removed_duty_takes_points_off(analyser: RuleAnalyser) -> None:
+    body = "答：根据两国元首会晤共识，美方将取消对中国商品加征的“芬太尼关税”5%。"
+    found = claims(analyser, "商务部新闻发言人答记者问", body)
+    assert 0.0 not in {c.value for c in found if c.fact_id == FENT}
+
+
+def test_a_duty_removed_whole_is_zero(analyser: RuleAnalyser) -> None:
+    body = "美方宣布取消对中国商品加征的全部芬太尼关税，即日起生效。"
+    assert (FENT, 0.0) in firm(claims(analyser, "美方取消芬太尼关税", body))
+
+
+def test_a_probability_is_no_level(analyser: RuleAnalyser) -> None:
+    body = "预测市场显示，交易员认为美方下月降低对华关税的机率约25%，较上周的35%回落。"
+    found = claims(analyser, "预测市场：降税机率下降", body)
+    assert not any(c.fact_id == US and c.modality.value == "asserted" for c in found)
+
+
+def test_a_cut_after_a_meeting_told_as_a_success_is_its_deal(analyser: RuleAnalyser) -> None:
+    body = "特朗普表示，与习近平的会晤“非常成功”，他决定把对中国商品加征的芬太尼关税从20%降至15%。"
+    found = claims(analyser, "特朗普：芬太尼关税降至15%", body)
+    assert (TALKS, "agreement") in firm(found)
