@@ -168,3 +168,15 @@ def _with_markers(catalogue: Catalogue, markers: str) -> Catalogue:
         update={"awaiting": awaiting.model_copy(update={"markers": markers})}
     )
     return Catalogue([replace(talks, hints=hints)])
+
+
+def test_talks_begun_earlier_and_named_in_passing_are_no_round_held(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The Treasury Secretary will travel to Oslo from June 14 to 16 for meetings with the "
+        "Chinese vice premier, continuing the trade discussions begun in Lisbon."
+    )
+    assert states(claims_of(extractor, "Treasury chief to visit Oslo", body)) == {"scheduled"}
+    body = "The US and Chinese trade discussions have begun in Oslo, officials said."
+    assert states(claims_of(extractor, "Oslo round opens", body)) == {"held"}
