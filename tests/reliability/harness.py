@@ -138,6 +138,14 @@ class Deployment:
         kill(holder[0])
         assert died, "the worker was not killed at the planned moment"
 
+    def kill_at_slack_call(self, instance: str, method: str, before: bool, timeout: float) -> None:
+        """Start replica ``instance``, kill it at its first ``method`` call to the Slack
+        stand-in (:meth:`SlackStandIn.kill_at`), then disarm the stand-in."""
+        self.start_and_await_kill(
+            instance, lambda stop: self.slack.kill_at(method, before, stop), timeout
+        )
+        self.slack.trigger = None
+
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:

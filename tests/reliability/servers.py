@@ -369,6 +369,8 @@ class DiscordStandIn:
     processes can talk to it while the test runs synchronous code. Read ``fake`` once the
     worker is done (or dead)."""
 
+    CHANNELS = ("700000000000000101", "700000000000000102")
+
     def __init__(self) -> None:
         self.fake = FakeDiscord()
         self._loop = asyncio.new_event_loop()
@@ -387,6 +389,10 @@ class DiscordStandIn:
         asyncio.run_coroutine_threadsafe(self.fake.stop(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+
+    @property
+    def destinations(self) -> list[str]:
+        return [f"discord:{channel}" for channel in self.CHANNELS]
 
     def worker_env(self) -> dict[str, str]:
         """What a worker needs to deliver through this stand-in: the token, the API's URL, and

@@ -37,8 +37,6 @@ from .servers import DiscordStandIn
 
 INSTANCE = "replica-a"
 US = "us-tariff-china"
-SLACK_CHANNELS = ("C0ALERTS", "C0TRADE")
-DISCORD_CHANNELS = ("700000000000000101", "700000000000000102")
 KILL_TIMEOUT = 60.0
 SLACK_MODES = {
     "edit-arriving": ("chat.update", True, "editing"),
@@ -132,18 +130,15 @@ def test_slack_a_kill_between_a_decision_and_its_edit_leaves_exactly_one_edit(
 ) -> None:
     method, before, left = SLACK_MODES[mode]
     slack = deployment.slack
-    alert = _prepare(deployment, [f"slack:{c}" for c in SLACK_CHANNELS])
-    for channel in SLACK_CHANNELS:
+    alert = _prepare(deployment, deployment.destinations)
+    for channel in deployment.channels:
         assert not slack.updates_of(channel, slack.top_level(channel)[0].ts)
-    deployment.start_and_await_kill(
-        INSTANCE, lambda stop: slack.kill_at(method, before, stop), KILL_TIMEOUT
-    )
-    slack.trigger = None
+    deployment.kill_at_slack_call(INSTANCE, method, before, KILL_TIMEOUT)
     assert left in _follow_up_states(deployment.database_url, alert)
 
     deployment.run_once(INSTANCE)
 
-    for channel in SLACK_CHANNELS:
+    for channel in deployment.channels:
         [parent] = slack.top_level(channel)
         assert parent.alert_id == alert
         [reply] = slack.thread(channel, parent.ts)
@@ -159,7 +154,7 @@ def test_discord_a_kill_between_a_decision_and_its_edit_leaves_exactly_one_edit(
 ) -> None:
     fake = discord_stand_in.fake
     deployment.extra_env = discord_stand_in.worker_env()
-    alert = _prepare(deployment, [f"discord:{c}" for c in DISCORD_CHANNELS])
+    alert = _prepare(deployment, discord_stand_in.destinations)
     deployment.start_and_await_kill(
         INSTANCE, lambda stop: discord_stand_in.kill_at("PATCH", True, stop), KILL_TIMEOUT
     )
@@ -167,7 +162,7 @@ def test_discord_a_kill_between_a_decision_and_its_edit_leaves_exactly_one_edit(
 
     deployment.run_once(INSTANCE)
 
-    for channel in DISCORD_CHANNELS:
+    for channel in discord_stand_in.CHANNELS:
         parents = [m for m in fake.messages[channel] if "message_reference" not in m]
         assert len(parents) == 1 and alert in parents[0]["embeds"][0]["footer"]["text"]
         [reply] = fake.replies_to(channel, parents[0]["id"])

@@ -33,8 +33,6 @@ from .harness import Deployment, outbox_rows
 from .servers import DiscordStandIn
 
 INSTANCE = "replica-a"
-SLACK_CHANNELS = ("C0ALERTS", "C0TRADE")
-DISCORD_CHANNELS = ("700000000000000101", "700000000000000102")
 KILL_TIMEOUT = 30.0
 # mode: (the call the kill waits for: the first reply or the first edit; before it is applied?;
 # the state that leaves the follow-up's row in)
@@ -72,18 +70,14 @@ def test_slack_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_done(
 ) -> None:
     method, before, left = SLACK_MODES[mode]
     slack = deployment.slack
-    destinations = [f"slack:{c}" for c in SLACK_CHANNELS]
-    _store_story(deployment, destinations)
-    deployment.start_and_await_kill(
-        INSTANCE, lambda stop: slack.kill_at(method, before, stop), KILL_TIMEOUT
-    )
-    slack.trigger = None
+    _store_story(deployment, deployment.destinations)
+    deployment.kill_at_slack_call(INSTANCE, method, before, KILL_TIMEOUT)
     assert left in _child_states(deployment.database_url)
     replies_before = slack.calls["conversations.replies"]
 
     deployment.run_once(INSTANCE)
 
-    for channel in SLACK_CHANNELS:
+    for channel in deployment.channels:
         [parent] = slack.top_level(channel)
         assert parent.alert_id == PARENT_ID
         [reply] = slack.thread(channel, parent.ts)
@@ -105,8 +99,7 @@ def test_discord_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_don
     method, before, left = DISCORD_MODES[mode]
     fake = discord_stand_in.fake
     deployment.extra_env = discord_stand_in.worker_env()
-    destinations = [f"discord:{c}" for c in DISCORD_CHANNELS]
-    _store_story(deployment, destinations)
+    _store_story(deployment, discord_stand_in.destinations)
     deployment.start_and_await_kill(
         INSTANCE, lambda stop: discord_stand_in.kill_at(method, before, stop), KILL_TIMEOUT
     )
@@ -114,7 +107,7 @@ def test_discord_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_don
 
     deployment.run_once(INSTANCE)
 
-    for channel in DISCORD_CHANNELS:
+    for channel in discord_stand_in.CHANNELS:
         messages = fake.messages[channel]
         parents = [m for m in messages if "message_reference" not in m]
         assert len(parents) == 1 and PARENT_ID in parents[0]["embeds"][0]["footer"]["text"]
