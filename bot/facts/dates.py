@@ -75,6 +75,15 @@ def _shift(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+_UNTIL = ("until", "through")
+_UNTIL_BEFORE = re.compile(r"\b(?:until|through|till)\b[^;,]{0,40}$", re.IGNORECASE)
+
+
+def _until(prep: str, before: str) -> bool:
+    """Whether a month is what something lasts until ("until 12:01 a.m. on November 10")."""
+    return prep in _UNTIL or (prep in ("on", "") and _UNTIL_BEFORE.search(before) is not None)
+
+
 def time_refs(text: str, published: date) -> list[TimeRef]:
     """Month, year and relative-month references, placed against the entry's date."""
     this_month = published.replace(day=1)
@@ -121,6 +130,8 @@ def time_refs(text: str, published: date) -> list[TimeRef]:
             direction = Direction.FUTURE
         elif prep in ("last", "since"):
             direction = Direction.PAST
+        elif _until(prep, text[: match.start()]) and future - published < published - past:
+            direction = Direction.NOW  # "extended until November": in force now, to then
         else:
             direction = Direction.EITHER
         refs.append(TimeRef(past, future, direction, match.start()))

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.facts.binding import PartyBinder, phrase_start
+from bot.facts.counting import part_with
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Markers, Verdict, judge
 from bot.facts.model import Relative
@@ -55,6 +56,9 @@ _CONTINUES = re.compile(
     r"(?:\b(?:to|at)|\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*|hold\w*|remain\w*)"
     r"(?:\s+(?:the|its|a|an|their|remaining|current|existing|other))*)\s+$",
     re.IGNORECASE,
+)
+_COUNTS_IN = re.compile(
+    r"\b(?:with|including|counting|together with|plus|adding|on top of)\b", re.IGNORECASE
 )
 _KEEPING = re.compile(r"\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*)\b", re.IGNORECASE)
 _KEPT_BEFORE = re.compile(
@@ -262,10 +266,24 @@ class FigureFinder:
             verdict=verdict,
             loose=loose,
             event=event,
-            aggregate=self.lexicon.any(self.roles.aggregate, local) and not own_name,
+            aggregate=self.lexicon.any(self.roles.aggregate, local)
+            and not own_name
+            and not self._with_own_layer(rule, part_with(sentence, local)),
             evidence=sentence,
             layer=layer,
             direction=self._direction(head) if relative is None else 0,
+        )
+
+    def _with_own_layer(self, rule: FigureRule, part: str) -> bool:
+        """Whether a total counts a qualified layer of the same duty ("with the 20 percent
+        fentanyl tariff, the cumulative rate falls to 30 percent"): the whole's own level (what
+        counts other duties is voided before, by ``counts_outside``)."""
+        if not _COUNTS_IN.search(part):
+            return False
+        return any(
+            r.qualifiers and r.target == rule.target and self.lexicon.any_of(r.qualifiers, part)
+            for r in self.binder.rules
+            if r is not rule
         )
 
     def _direction(self, head: str) -> int:

@@ -36,7 +36,7 @@ _FORMER = re.compile(
 # where or when a step ahead is set ("in Geneva", "on Saturday", "next week"); "soon, at a
 # location to be determined" sets neither
 _SETTING = re.compile(
-    r"\b(?:in|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+)|\b(?:visit\w*|(?:travel|fly|flew|head|go)\w*"
+    r"\b(?:in|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+)(?!['’]s)(?!\s+request)|\b(?:visit\w*|(?:travel|fly|flew|head|go)\w*"
     r"\s+to|delegation\s+to|trip\s+to)\s+(?:the\s+)?(?-i:[A-Z])|\bsidelines\b"
     r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|tonight)\b"
     r"|\b(?:this|next)\s+(?:week|weekend|month)\b|\blater this (?:week|month)\b",
@@ -60,6 +60,13 @@ class PatternHit:
     evidence: str
     ahead_by_nature: bool = False  # a state that is about what is ahead ("scheduled")
     unset: bool = False  # such a step with no place or time given ("will meet soon")
+
+# "at a location to be determined", "no date was given": the setting is still open
+_UNSETTLED = re.compile(
+    r"\b(?:to be (?:determined|decided|announced|confirmed|set|fixed)|no (?:date|venue|time)s?\b"
+    r"|yet to be (?:set|fixed|decided|announced)|date and (?:venue|place) (?:are|is) not)",
+    re.IGNORECASE,
+)
 
 
 class PatternFinder:
@@ -162,7 +169,8 @@ class PatternFinder:
     def _set_or_not(hit: PatternHit, title: str, rule: PatternRule) -> PatternHit:
         if not first_step_ahead(rule, hit.value) or hit.verdict.effective is not None:
             return hit
-        return replace(hit, unset=not _SETTING.search(f"{hit.evidence} {title}"))
+        said = f"{hit.evidence} {title}"
+        return replace(hit, unset=not _SETTING.search(said) or bool(_UNSETTLED.search(said)))
 
     def _matches(
         self,

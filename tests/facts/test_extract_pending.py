@@ -180,3 +180,45 @@ def test_talks_begun_earlier_and_named_in_passing_are_no_round_held(
     assert states(claims_of(extractor, "Treasury chief to visit Oslo", body)) == {"scheduled"}
     body = "The US and Chinese trade discussions have begun in Oslo, officials said."
     assert states(claims_of(extractor, "Oslo round opens", body)) == {"held"}
+
+
+def test_a_total_that_counts_its_own_layer_is_the_whole(extractor: ClaimExtractor) -> None:
+    body = (
+        "With the 20 percent fentanyl tariff, the cumulative rate on most Chinese goods falls to "
+        "35 percent from 145 percent, the statement said."
+    )
+    assert (35.0, A, F) in claims_of(extractor, "Joint statement", body).get(US, set())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "China's vice premier said the two days of economic and trade talks with the US side had "
+        "been candid and constructive.",
+        "The US and Chinese trade talks resume at the Oslo city hall on Tuesday morning.",
+    ],
+)
+def test_talks_described_or_resumed_are_held(extractor: ClaimExtractor, body: str) -> None:
+    assert states(claims_of(extractor, "Oslo round", body)) == {"held"}
+
+
+def test_a_meeting_whose_place_is_still_to_be_determined_is_not_set(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "Trump wrote that the US and Chinese teams would meet shortly, at a location to be "
+        "determined."
+    )
+    found = claims_of(extractor, "Xi and Trump speak at US request", body)
+    assert {(value, strength) for value, _, strength in found.get(TALKS, set())} == {
+        ("scheduled", W)
+    }
+
+
+def test_a_truce_extended_until_a_month_ahead_is_in_force_now(extractor: ClaimExtractor) -> None:
+    body = (
+        "The suspension of the higher reciprocal duty on goods of China is extended until 12:01 "
+        "a.m. on November 10, the order says."
+    )
+    found = claims_of(extractor, "Executive Order on China tariffs", body)
+    assert ("agreement", A, F) in found.get(TALKS, set())

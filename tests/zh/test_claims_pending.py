@@ -82,3 +82,25 @@ def test_a_cut_after_a_meeting_told_as_a_success_is_its_deal(analyser: RuleAnaly
     body = "特朗普表示，与习近平的会晤“非常成功”，他决定把对中国商品加征的芬太尼关税从20%降至15%。"
     found = claims(analyser, "特朗普：芬太尼关税降至15%", body)
     assert (TALKS, "agreement") in firm(found)
+
+
+def test_talks_a_minister_calls_a_bit_stalled_have_stalled(analyser: RuleAnalyser) -> None:
+    body = "美国财长表示，美中经贸谈判“有些停滞”，需要两国元首通话推动。"
+    assert (TALKS, "stalled") in firm(claims(analyser, "美财长：中美经贸谈判有些停滞", body))
+
+
+def test_a_level_worked_out_from_the_decision_is_no_estimate(analyser: RuleAnalyser) -> None:
+    body = "税委会公告称，对美加征关税暂停24个百分点。据此测算，中方对美加征关税由125%降至15%。"
+    found = firm(claims(analyser, "国务院关税税则委员会公告", body))
+    assert ("china-tariff-us", 15.0) in found
+
+
+def test_a_joint_statement_told_as_issued_is_the_deal(analyser: RuleAnalyser) -> None:
+    body = "新华社快讯：中美奥斯陆经贸会谈联合声明12日发布。"
+    assert (TALKS, "agreement") in firm(claims(analyser, "中美奥斯陆经贸会谈联合声明发布", body))
+
+
+def test_what_one_side_says_the_other_should_stop_is_no_removal(analyser: RuleAnalyser) -> None:
+    body = "答：美方应正视自身问题，停止以芬太尼为由对华加征关税。"
+    found = claims(analyser, "外交部发言人答记者问", body)
+    assert not any(c.fact_id == FENT and c.modality.value == "asserted" for c in found)

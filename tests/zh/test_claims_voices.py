@@ -210,8 +210,8 @@ TRAPS = [
         "特朗普发文称“对华征收60%关税似乎是对的”",
         "特朗普在社交媒体发文称：“对中国征收60%的关税似乎是对的！”",
     ),
-    # talks "a bit stalled" is a view of them, not talks broken off
-    ("贝森特：中美经贸谈判“有点停滞”", "贝森特表示，美中经贸谈判“有点停滞”。"),
+    # talks that "seem" stalled are a guess
+    ("评论：中美经贸谈判似乎停滞", "有评论认为，美中经贸谈判似乎停滞。"),
     # a forecast in a year-end review is a forecast, not a move told late
     (
         "年终综述：中美经贸这一年",
