@@ -61,6 +61,7 @@ class PatternHit:
     ahead_by_nature: bool = False  # a state that is about what is ahead ("scheduled")
     unset: bool = False  # such a step with no place or time given ("will meet soon")
 
+
 # "at a location to be determined", "no date was given": the setting is still open
 _UNSETTLED = re.compile(
     r"\b(?:to be (?:determined|decided|announced|confirmed|set|fixed)|no (?:date|venue|time)s?\b"
