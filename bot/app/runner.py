@@ -38,6 +38,7 @@ from bot.app.analysis_jobs import setup_for
 from bot.app.context import AppContext
 from bot.app.digest import send_digest
 from bot.app.errors import EXIT_OK, EXIT_RUNTIME, PortUnavailable
+from bot.app.heap import trim_heap
 from bot.app.http import Health, RouteInstaller, build_app, start_server
 from bot.app.progress import progress
 from bot.app.websub import WebSubManager
@@ -87,12 +88,15 @@ def settle_heap() -> None:
     out of the garbage collector's sight (``gc.freeze``), once start-up is done: a full
     collection during a sweep then walks only the objects made since (on the steady cycle of
     ``bench/worker_bench.py``, 170 ms -> 70 ms each, one or two a cycle). Objects made later
-    are collected as before; a frozen cycle is never freed, so it is done once a process."""
+    are collected as before; a frozen cycle is never freed, so it is done once a process.
+    What start-up freed (reading the config, syncing the feeds) is then given back to the
+    system (``bot/app/heap.py``)."""
     global _settled
     if not _settled:
         _settled = True
         gc.collect()
         gc.freeze()
+        trim_heap()
 
 
 def _unavailable(ctx: AppContext, exc: StoreError) -> StoreUnavailable:

@@ -49,6 +49,7 @@ from bot.app.feedpoll import (
     with_article,
 )
 from bot.app.fetchslots import FetchSlots
+from bot.app.heap import trim_heap
 from bot.app.pipeline import Failed, Item
 from bot.app.steps import Steps
 from bot.feeds.entry import Entry
@@ -69,6 +70,7 @@ CLAIM_EVERY = 1.0  # seconds between claims while a scheduled sweep runs
 GATHER_SECONDS = 1.0  # how long ready entries wait for the feeds still in flight
 GATHER_ENTRIES = 2000  # ready entries judged without waiting any longer
 TICK = 0.25  # seconds between looks when nothing else wakes the coordinator
+TRIM_EVERY = 5.0  # seconds between gifts of the heap's free pages to the system (a busy sweep)
 
 
 @dataclass
@@ -93,6 +95,8 @@ class Sweep:
     _broken: bool = False  # the database refused a write: judging stops for this sweep
     _steps: Steps = field(default_factory=lambda: Steps(TICK))
     _results: PollResults = field(init=False)  # poll results not written yet
+    _trimmed_at: float = field(default_factory=time.monotonic)
+    _judged_since_trim: int = 0  # entries judged since the heap was last trimmed
 
     def __post_init__(self) -> None:
         self._results = PollResults(self.worker)
@@ -123,6 +127,8 @@ class Sweep:
                 self._steps.start("judge", self._judge())
             if "record" not in self._steps.running and self._should_record():
                 self._steps.start("record", self._record())
+            if "trim" not in self._steps.running and self._should_trim():
+                self._steps.start("trim", asyncio.to_thread(trim_heap))
             if self._idle():
                 if not self._exhausted:
                     await self._claim()  # one more look before ending
@@ -150,6 +156,17 @@ class Sweep:
         if len(self._ready) >= GATHER_ENTRIES:
             return True
         return time.monotonic() - self._ready_since >= GATHER_SECONDS
+
+    def _should_trim(self) -> bool:
+        """Whether to give the heap's free pages back now (``bot/app/heap.py``): every
+        ``TRIM_EVERY`` seconds while entries are being judged (a steady cycle that judges a
+        few entries does not trim)."""
+        if self._judged_since_trim < JUDGE_BATCH:
+            return False
+        if time.monotonic() - self._trimmed_at < TRIM_EVERY:
+            return False
+        self._trimmed_at, self._judged_since_trim = time.monotonic(), 0
+        return True
 
     # --- claiming and fetching -------------------------------------------------------------
 
@@ -297,6 +314,7 @@ class Sweep:
             for pending in take:
                 self._unjudged(pending.poll)
             return True
+        self._judged_since_trim += len(take)
         for pending, outcome in zip(take, judged, strict=True):
             poll = pending.poll
             if isinstance(outcome, Failed):
