@@ -44,8 +44,10 @@ _STOP_BEFORE = re.compile(
 # an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ...",
 # "Federal Register: Further Modifying ..."; in sentence case, the verbs of such titles only
 _DOCUMENT_TITLE = re.compile(
-    r"^\s*(?:[A-Z][\w .-]{0,30}:\s*)?(?:Further\s+)?(?:[A-Z][a-z]+ing\s+[A-Z]|"
-    r"(?:Modify|Amend|Adjust|Implement|Continu|Suspend|Extend|Restor|Impos|Reduc|Increas|"
+    r"^\s*(?:[A-Z][\w .-]{0,30}:\s*)?"
+    r"(?:(?:Executive Order|Presidential Proclamation|Proclamation|Notice)(?:\s+\d+)?\s+)?"
+    r"(?:[Ff]urther\s+)?(?:[A-Z][a-z]+ing\s+[A-Z]|"
+    r"(?i:Modify|Amend|Adjust|Implement|Continu|Suspend|Extend|Restor|Impos|Reduc|Increas|"
     r"Terminat|Clarify|Delay)ing\s+(?:the\s+)?(?:duties|tariffs|rates|reciprocal|certain)\b)"
 )
 

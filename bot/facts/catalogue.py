@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,6 +40,7 @@ class _FactSeed(BaseModel):
     unit: str = ""
     part_of: str | None = None
     story_stages: list[str] = Field(default_factory=list)
+    alone: list[Literal["official", "wire", "outlet"]] = Field(default_factory=list)
     hints: Hints = Field(default_factory=Hints)
 
     @field_validator("id")
@@ -109,6 +110,7 @@ def _fact_from_seed(seed: _FactSeed, default_citation: str) -> Fact:
         unit=seed.unit,
         part_of=seed.part_of,
         story_stages=tuple(stages),
+        alone=tuple(seed.alone),
         hints=seed.hints,
     )
 

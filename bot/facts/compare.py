@@ -34,9 +34,10 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    of it read as the whole; and a level its own verb moves the other way from the value in force
    ("cuts tariffs to 47%" while 30% is); and so is a stage of a story behind the one an entry set
    within the window (the round "held" the day after its deal: the earlier step retold).
-9. A firm claim with a consistent (or no) prior from a tier the policy trusts alone moves the
-   fact; so do ``sources_needed`` independent sources within the window (this entry and earlier
-   reports), one of them at least stating a change. Moving is ``changed``.
+9. A firm claim with a consistent (or no) prior from a tier the policy (or the fact's own
+   ``alone``) trusts alone moves the fact; so do ``sources_needed`` independent sources within
+   the window (this entry and earlier reports), one of them at least stating a change. Moving
+   is ``changed``.
 10. Anything else asserted is ``reported`` when it states a change, and ``noted`` otherwise (a
    level mentioned in passing): kept in the evidence ledger where a later source may
    corroborate it, but shown to nobody.
@@ -199,10 +200,11 @@ def _status(
         return ChangeStatus.NOTED, support  # "cuts tariffs to 47%" while 30% is: another measure
     if state.implied is not None and same_value(value, state.implied):
         return ChangeStatus.CHANGED, support
+    trusted = {Tier(tier) for tier in fact.alone} if fact.alone else how.policy.alone
     alone = (
         claim.strength is Strength.FIRM
         and prior in (Prior.UNKNOWN, Prior.CONSISTENT)
-        and how.source.tier in how.policy.alone
+        and how.source.tier in trusted
     )
     if prior is Prior.INCONSISTENT:
         return ChangeStatus.NOTED, support  # a prior that fits nothing: another measure

@@ -70,6 +70,8 @@ class Fact:
     unit: str = ""
     part_of: str | None = None  # a whole fact this one is a part of (its level moves with it)
     story_stages: tuple[str, ...] = ()  # states one story goes through, in order
+    # source tiers whose single firm claim moves this fact (empty: the evidence policy's)
+    alone: tuple[str, ...] = ()
     hints: Hints = field(default_factory=Hints, compare=False, hash=False)
 
     def format(self, value: FactValue | None) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from bot.facts.catalogue import Catalogue
+from bot.facts.catalogue import Catalogue, SeedError
 from bot.facts.compare import Judgement, Reports, compare, resolve
 from bot.facts.evidence import EvidencePolicy, Prior, Report, Source, SourceBook, Tier, check_prior
 from bot.facts.layers import implied_values
@@ -41,6 +42,7 @@ CHANGED, REPORTED, CONFIRMED = ChangeStatus.CHANGED, ChangeStatus.REPORTED, Chan
 PROPOSED, CORRECTED = ChangeStatus.PROPOSED, ChangeStatus.CORRECTED
 NOTED = ChangeStatus.NOTED
 OUTLET = Source("daily.example", Tier.OUTLET)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def state(catalogue: Catalogue, **overrides: FactValue | FactState) -> dict[str, FactState]:
@@ -377,3 +379,29 @@ def test_a_delta_told_when_the_announced_cut_takes_effect_retells_it(catalogue: 
     cut = FactState(20.0, LATER - timedelta(days=11), entry_key="announced", previous=30.0)
     again = claim(US, -10.0, relative=Relative.ADD)
     assert judged(catalogue, [again], us_tariff_china=cut) == [(US, 20.0, 20.0, CONFIRMED)]
+
+
+def test_a_fact_may_trust_only_official_sources_alone(catalogue: Catalogue) -> None:
+    envoy = "china-fentanyl-envoy"
+    assert catalogue[envoy].alone == ("official",)
+    named = [claim(envoy, "Li Ming")]
+    assert judged(catalogue, named) == [(envoy, "Wang Xiaohong", "Li Ming", REPORTED)]
+    official = Source("mps.gov.cn", Tier.OFFICIAL)
+    assert judged(catalogue, named, source=official) == [
+        (envoy, "Wang Xiaohong", "Li Ming", CHANGED)
+    ]
+    second = (
+        Report(envoy, "Li Ming", "wire.example", "e1", LATER - timedelta(hours=3), "reported"),
+    )
+    assert judged(catalogue, named, reports=second) == [
+        (envoy, "Wang Xiaohong", "Li Ming", CHANGED)
+    ]
+
+
+def test_a_facts_trusted_tiers_are_checked_when_the_seeds_load(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = (ROOT / "seeds" / "facts.yaml").read_text(encoding="utf-8")
+    (seeds / "facts.yaml").write_text(text.replace("alone: [official]", "alone: [embassy]"))
+    with pytest.raises(SeedError, match=r"china-fentanyl-envoy.*alone"):
+        Catalogue.load(seeds)

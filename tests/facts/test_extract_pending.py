@@ -222,3 +222,42 @@ def test_a_truce_extended_until_a_month_ahead_is_in_force_now(extractor: ClaimEx
     )
     found = claims_of(extractor, "Executive Order on China tariffs", body)
     assert ("agreement", A, F) in found.get(TALKS, set())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "US and Chinese negotiators reached a basic framework consensus on chips in Oslo.",
+        "The Oslo trade talks between the US and China produced a framework for the two "
+        "presidents to discuss next week.",
+    ],
+)
+def test_a_basic_framework_or_one_left_to_the_presidents_is_a_round_held(
+    extractor: ClaimExtractor, body: str
+) -> None:
+    assert states(claims_of(extractor, "Oslo round ends", body)) == {"held"}
+
+
+def test_comments_about_a_move_are_no_move(extractor: ClaimExtractor) -> None:
+    body = "The president's comments about dropping the fentanyl tariff on China led to no order."
+    found = claims_of(extractor, "Weekly roundup", body)
+    assert all(m is not A for _, m, _ in found.get("us-fentanyl-tariff-china", set()))
+
+
+def test_an_order_titled_for_the_opioid_duty_speaks_of_it(extractor: ClaimExtractor) -> None:
+    body = (
+        "The additional ad valorem rate of duty imposed on articles of China under Executive "
+        "Order 14195 is reduced from 20 percent to 15 percent."
+    )
+    found = claims_of(
+        extractor,
+        "Executive Order modifying duties addressing the synthetic opioid supply chain",
+        body,
+    )
+    assert (15.0, A, F) in found.get("us-fentanyl-tariff-china", set())
+    assert US not in found
+
+
+def test_a_lead_put_in_charge_is_named(extractor: ClaimExtractor) -> None:
+    body = "China put Vice Minister of Public Security Li Ming in charge of its fentanyl talks."
+    assert ("Li Ming", A, F) in claims_of(extractor, "Fentanyl talks", body).get(ENVOY, set())

@@ -104,3 +104,21 @@ def test_what_one_side_says_the_other_should_stop_is_no_removal(analyser: RuleAn
     body = "答：美方应正视自身问题，停止以芬太尼为由对华加征关税。"
     found = claims(analyser, "外交部发言人答记者问", body)
     assert not any(c.fact_id == FENT and c.modality.value == "asserted" for c in found)
+
+
+def test_a_basic_framework_consensus_is_a_round_held(analyser: RuleAnalyser) -> None:
+    body = "中美奥斯陆经贸会谈结束。双方就芯片出口问题达成了基本框架共识。"
+    title = "中美就芯片出口问题达成基本框架共识"
+    assert asserted_states(claims(analyser, title, body)) == {"held"}
+
+
+def test_a_move_named_by_a_statement_or_report_is_no_move(analyser: RuleAnalyser) -> None:
+    found = claims(
+        analyser, "更正：重新制裁物证鉴定中心的声明出自议员", "本台早前报道有误，特此更正。"
+    )
+    assert not any(c.modality.value == "asserted" for c in found)
+
+
+def test_what_a_side_says_through_unnamed_sources_is_a_rumour(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "据美方消息：美国将全数取消对华芬太尼关税", "")
+    assert not any(c.fact_id == FENT and c.modality.value == "asserted" for c in found)

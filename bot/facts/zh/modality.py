@@ -49,6 +49,11 @@ _IN_FORCE_NOW = re.compile(
 )
 # an event followed by 后, 以来: a point in time behind the sentence's own news
 _SINCE = re.compile(r"(?:之后|以后|后|以来)")
+# 重新制裁…的声明, 取消关税的报道: the move names what a statement or report is about
+_NAMED_BY = re.compile(
+    r"^[”」』\"]?的(?:声明|报道|说法|消息|传闻|传言|猜测|建议|提议|呼吁|法案|议案|决议案|提案|"
+    r"可能性?|前景|预期|计划|设想|威胁|言论|表态)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,8 @@ def judge(
     """Judge one claim (see the module docstring); ``official_answer``: the sentence is a
     spokesperson's answer (答：...), the official's own words."""
     core = markers.negated_idioms.sub("", scope.core)
+    if _NAMED_BY.match(scope.after):
+        return None
     if markers.negation.search(scope.before) or markers.negation.search(core):
         return None
     if markers.denial.search(scope.sentence[len(scope.lead) + len(scope.core) :]):
