@@ -122,3 +122,12 @@ def test_a_move_named_by_a_statement_or_report_is_no_move(analyser: RuleAnalyser
 def test_what_a_side_says_through_unnamed_sources_is_a_rumour(analyser: RuleAnalyser) -> None:
     found = claims(analyser, "据美方消息：美国将全数取消对华芬太尼关税", "")
     assert not any(c.fact_id == FENT and c.modality.value == "asserted" for c in found)
+
+
+def test_a_total_the_item_says_adds_older_duties_is_no_level(analyser: RuleAnalyser) -> None:
+    body = (
+        "特朗普称美国将收取总计65%的关税。"
+        "白宫官员解释，65%是把对等关税、芬太尼关税和301条款等原有关税相加而成。"
+    )
+    found = claims(analyser, "特朗普：对华关税总计65%", body)
+    assert 65.0 not in {c.value for c in found if c.fact_id == US}
