@@ -27,6 +27,19 @@ WORD = r"(?:[\w'’-]+,?\s+)"
 # a word between the goods and their origin that does not send them through a third country
 # ("goods transshipped from China" are the third country's)
 _NOT_VIA = r"(?:(?!trans-?ship|re-?rout|routed|re-?export)[\w'’-]+,?\s+)"
+# a party the text sets aside ("China not included", "excluding China"): not named as target
+_SET_ASIDE = re.compile(
+    r"\b(?:excluding|except(?:\s+for)?|other than|not including)\s+(?:the\s+)?[\w'’.-]+"
+    r"|[\w'’.-]+\s+(?:(?:was|is|were|are)\s+)?(?:not included|not among|excluded|exempt(?:ed)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _unnamed(text: str) -> str:
+    """``text`` without the parties it sends through a third country or sets aside."""
+    return _SET_ASIDE.sub(" ", _VIA.sub(" ", text))
+
+
 _VIA = re.compile(
     r"\b(?:trans-?ship\w*|re-?rout\w*|routed|re-?export\w*)\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:from|through|via)\s+(?:the\s+)?[\w'’.-]+",
@@ -330,7 +343,7 @@ class PartyBinder:
         story on India is not about China, nor is one on goods "transshipped from China"."""
         if rule.target is None:
             return True
-        for text in (_VIA.sub(" ", sentence), _VIA.sub(" ", title)):
+        for text in (_unnamed(sentence), _unnamed(title)):
             if self.lexicon.any(rule.target, text):
                 return True
             if self.lexicon.any(self.roles.others, text):

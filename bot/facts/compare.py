@@ -138,10 +138,12 @@ def _retold(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:
 def _corrects_recent(claim: Claim, state: FactState, how: Judgement) -> bool:
     """A firm claim of a correction notice ("CORRECTED-", "an earlier version misstated") that
     contradicts a value set by an entry within the window: the report that set it is withdrawn
-    and its value replaced."""
+    and its value replaced. So does the notice's plain statement that the value before that
+    entry still holds ("the 20% tariff remains unchanged")."""
+    restores = state.previous is not None and same_value(claim.value, state.previous)
     return (
         claim.correction
-        and claim.strength is Strength.FIRM
+        and (claim.strength is Strength.FIRM or restores)
         and state.entry_key is not None
         and how.published - state.since <= how.policy.window
         and how.source.tier is not Tier.OPINION

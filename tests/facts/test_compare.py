@@ -405,3 +405,23 @@ def test_a_facts_trusted_tiers_are_checked_when_the_seeds_load(tmp_path: Path) -
     (seeds / "facts.yaml").write_text(text.replace("alone: [official]", "alone: [embassy]"))
     with pytest.raises(SeedError, match=r"china-fentanyl-envoy.*alone"):
         Catalogue.load(seeds)
+
+
+def test_a_correction_notice_saying_the_old_value_holds_corrects(catalogue: Catalogue) -> None:
+    misread = FactState(0.0, LATER - timedelta(hours=20), "e0", previous=20.0, history=(20.0,))
+    holds = replace(level(FENT, 20.0), correction=True)
+    (change,) = compare(
+        [holds],
+        state(catalogue, us_fentanyl_tariff_china=misread),
+        catalogue,
+        Judgement(LATER, OUTLET),
+    )
+    assert (change.status, change.new, change.corrects) == (CORRECTED, 20.0, "e0")
+    # without the notice, a level in passing is only noted; another value is no restoring
+    assert judged(catalogue, [level(FENT, 20.0)], us_fentanyl_tariff_china=misread) == [
+        (FENT, 0.0, 20.0, NOTED)
+    ]
+    other = replace(level(FENT, 15.0), correction=True)
+    assert judged(catalogue, [other], us_fentanyl_tariff_china=misread) == [
+        (FENT, 0.0, 15.0, NOTED)
+    ]

@@ -261,3 +261,33 @@ def test_an_order_titled_for_the_opioid_duty_speaks_of_it(extractor: ClaimExtrac
 def test_a_lead_put_in_charge_is_named(extractor: ClaimExtractor) -> None:
     body = "China put Vice Minister of Public Security Li Ming in charge of its fentanyl talks."
     assert ("Li Ming", A, F) in claims_of(extractor, "Fentanyl talks", body).get(ENVOY, set())
+
+
+def test_a_joint_statement_still_to_be_released_is_no_deal(extractor: ClaimExtractor) -> None:
+    body = (
+        "US and Chinese trade talks in Oslo ended on Sunday. Details will be released in a joint "
+        "statement on Monday."
+    )
+    assert states(claims_of(extractor, "Oslo talks end", body)) == {"held"}
+
+
+def test_a_recommendation_is_no_move(extractor: ClaimExtractor) -> None:
+    body = (
+        "A staff memo recommends that Commerce put China's Institute of Forensic Science back on "
+        "the Entity List."
+    )
+    found = claims_of(extractor, "Memo on the forensic institute", body)
+    assert all(m is not A for _, m, _ in found.get("forensics-institute-sanctions", set()))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Letters set 25%-40% tariffs for 12 countries from Sept. 1; China not included",
+        "US sets 30% tariff on all imports excluding China from Sept. 1",
+    ],
+)
+def test_rates_for_other_countries_setting_china_aside_are_not_chinas(
+    extractor: ClaimExtractor, title: str
+) -> None:
+    assert US not in claims_of(extractor, title, "The White House posted the letters on Monday.")

@@ -131,3 +131,15 @@ def test_a_total_the_item_says_adds_older_duties_is_no_level(analyser: RuleAnaly
     )
     found = claims(analyser, "特朗普：对华关税总计65%", body)
     assert 65.0 not in {c.value for c in found if c.fact_id == US}
+
+
+def test_a_correction_notice_marks_its_claims_and_drops_the_retold_error(
+    analyser: RuleAnalyser,
+) -> None:
+    body = (
+        "本报昨日刊发《美方将取消全部芬太尼关税》一文，误将一名学者的推测归于官方。"
+        "美方对华20%芬太尼关税目前维持不变。特此更正。"
+    )
+    found = claims(analyser, "更正启事：关于芬太尼关税的报道", body)
+    assert {c.value for c in found if c.fact_id == FENT} == {20.0}
+    assert all(c.correction for c in found)

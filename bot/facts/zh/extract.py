@@ -171,6 +171,9 @@ class ZhClaimExtractor:
             if self.lexicon.any(self.roles.retold_error, u)
         }
         claims = [c for c in claims if c.evidence not in errors]
+        opening = " ".join(simple_units[:3])
+        if self.lexicon.any(self.roles.correction, opening):  # 更正启事: it corrects a report
+            claims = [replace(c, correction=True) for c in claims]
         claims = framed_by_title(claims, title_units)
         claims = hedged_in_body(claims, title_units, self.kinds)
         claims = self._threat_in_title(claims, simple_title)

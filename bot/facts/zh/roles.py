@@ -8,7 +8,8 @@ words naming both parties at once (``pair``: 中美), the opening words of a com
 (``opinion_voices``: 社评认为), verbs of keeping a rate (``keeping``: 保留, 维持), the
 words of a whole rate (``whole``: 剩余, 全部), the layers of a whole (``layers``: 对等关税), words
 saying a measure stands as it was (``unchanged``: 不受影响), words of a correction retelling
-its error (``retold_error``: 误写为) and a denial said after the claim (``denial``: 报道不实).
+its error (``retold_error``: 误写为), a correction notice (``correction``: 更正启事) and a denial
+said after the claim (``denial``: 报道不实).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class ZhRoles(RoleSet):
     layers: str = "whole_layers"  # a layer all that is left of the whole gives its level
     unchanged: str = "unchanged_markers"  # 不受影响: a pattern said to stand, no new measure
     retold_error: str = "retold_error"  # 误写为, 表述有误: a correction retelling its error
+    correction: str = "correction_markers"  # 更正启事: the item corrects an earlier report
     denial: str = "denial_markers"  # after the claim: …的报道不实 (the claim is denied)
     outside: str = "outside_duties"  # duties beside the tracked ones (301, 既有关税)
     inclusion: str = "inclusion_words"  # 包含, 计入: a figure that counts them
