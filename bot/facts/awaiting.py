@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.hints import Hints
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Claim, Modality
 
@@ -31,14 +30,12 @@ def awaiting_rules(
     """The awaiting rules of the catalogue's hints (``zh``: of their Chinese part); ValueError
     names a vocabulary that does not exist."""
     rules: list[AwaitingRule] = []
-    for fact in catalogue.values():
-        hints: Hints | None = fact.hints.zh if zh else fact.hints
-        hint = hints.awaiting if hints is not None else None
+    for fact, hints, where in catalogue.hints_in(zh=zh):
+        hint = hints.awaiting
         if hint is None:
             continue
         if not lexicon.has(hint.markers):
-            where = f"seeds: fact {fact.id}: hints.{'zh.' if zh else ''}awaiting.markers"
-            raise ValueError(f"{where}: unknown vocabulary {hint.markers!r}")
+            raise ValueError(f"{where}awaiting.markers: unknown vocabulary {hint.markers!r}")
         rules.append(AwaitingRule(fact.id, dict(hint.states), lexicon.compiled[hint.markers]))
     return rules
 

@@ -18,10 +18,10 @@ import re
 from collections.abc import Sequence
 
 from bot.facts.counting import counted_in, part_with
+from bot.facts.documents import TitledDuty
 from bot.facts.lexicon import Lexicon
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, qualified_only
-from bot.facts.text import figures
 
 WORD = r"(?:[\w'’-]+,?\s+)"
 # a word between the goods and their origin that does not send them through a third country
@@ -54,15 +54,6 @@ _STOP_BEFORE = re.compile(
     r"(?:[,;:]|\b(?:plus|and|or|with|but|from|to|at|by|than|versus|while|as)\b))",
     re.IGNORECASE | re.DOTALL,
 )
-# an order's or notice's title: "Modifying Duties Addressing ...", "Further Amending ...",
-# "Federal Register: Further Modifying ..."; in sentence case, the verbs of such titles only
-_DOCUMENT_TITLE = re.compile(
-    r"^\s*(?:[A-Z][\w .-]{0,30}:\s*)?"
-    r"(?:(?:Executive Order|Presidential Proclamation|Proclamation|Notice)(?:\s+\d+)?\s+)?"
-    r"(?:[Ff]urther\s+)?(?:[A-Z][a-z]+ing\s+[A-Z]|"
-    r"(?i:Modify|Amend|Adjust|Implement|Continu|Suspend|Extend|Restor|Impos|Reduc|Increas|"
-    r"Terminat|Clarify|Delay)ing\s+(?:the\s+)?(?:duties|tariffs|rates|reciprocal|certain)\b)"
-)
 
 
 def phrase_start(text: str, head: int) -> int:
@@ -84,6 +75,7 @@ class PartyBinder:
         self.roles = roles
         named = [n for r in self.rules for n in (r.actor, r.target) if n]
         self.parties = tuple(dict.fromkeys([*named, roles.others]))
+        self.documents = TitledDuty(self.rules, lexicon, roles.aggregate)
         self._targets = self._party_patterns()
 
     def _party_patterns(self) -> dict[str, list[re.Pattern[str]]]:
@@ -211,7 +203,7 @@ class PartyBinder:
             only = qualified_only(self.rules, self.lexicon, local, entry)
             if only is not None:
                 return only, True
-            titled = self._document_rule(title, local)
+            titled = self.documents.rule_for(title, local)
             if titled is not None:
                 return titled, True  # an order titled for one duty: its body speaks of it
             by_name = [
@@ -236,7 +228,7 @@ class PartyBinder:
         plain = [r for r in rules if not r.qualifiers]
         if aggregate or (qualified and counted_in(local, clause, self.lexicon, qualified)):
             qualified = []  # "with the fentanyl levy, a combined 30%" is no part's level
-        chosen = qualified or self._qualified_by_title(plain, rules, sentence, title) or plain
+        chosen = qualified or self.documents.qualified(plain, rules, sentence, title) or plain
         if not chosen:
             return None
         rule = chosen[0]
@@ -248,7 +240,7 @@ class PartyBinder:
             return None
         if self.counts_outside(part_with(sentence, local)):
             return None  # "a total of 55%, counting Section 301 duties": another measure
-        if not rule.qualifiers and self._document_part(title, rule):
+        if not rule.qualifiers and self.documents.excludes(title, rule):
             return None  # an order titled for the reciprocal rate speaks of that part
         if target is None and not self.target_named(rule, sentence, title):
             return None
@@ -277,40 +269,6 @@ class PartyBinder:
         head = clause[: max(clause.find(local), 0)]
         others = [p for p in self.roles.parties if p != party and self.lexicon.has(p)]
         return bool(head) and any(self.lexicon.any(p, head) for p in others)
-
-    def _document_part(self, title: str, rule: FigureRule) -> bool:
-        """Whether an order's or notice's title names a part the rule excludes ("Modifying
-        Reciprocal Tariff Rates ...")."""
-        return bool(_DOCUMENT_TITLE.match(title)) and any(
-            self.lexicon.any(name, title) for name in rule.exclude
-        )
-
-    def _document_rule(self, title: str, local: str) -> FigureRule | None:
-        """The qualified duty an order's title names ("Restoring Duties Addressing the Synthetic
-        Opioid Supply Chain ..."), for a figure bound to no party of its own."""
-        if not _DOCUMENT_TITLE.match(title) or self.lexicon.any(self.roles.aggregate, local):
-            return None
-        return next(
-            (r for r in self.rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, title)),
-            None,
-        )
-
-    def _qualified_by_title(
-        self, plain: list[FigureRule], rules: list[FigureRule], sentence: str, title: str
-    ) -> list[FigureRule]:
-        """An official document titled for one qualified duty ("... Duties Addressing the
-        Synthetic Opioid Supply Chain") speaks of that duty in its body."""
-        if not plain or not title or title.strip() == sentence.strip() or figures(title):
-            return []
-        if not _DOCUMENT_TITLE.match(title):
-            return []
-        return [
-            r
-            for r in rules
-            if r.qualifiers
-            and self.lexicon.any_of(r.qualifiers, title)
-            and not self.lexicon.any(self.roles.aggregate, sentence)
-        ]
 
     def _sole_layer(self, rule: FigureRule, local: str, sentence: str) -> bool:
         """Whether a layer of a whole (the reciprocal rate) is said to be all of it that is left

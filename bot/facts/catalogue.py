@@ -6,7 +6,7 @@ A malformed seed stops the worker: :class:`SeedError` names the file, the entry 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -167,6 +167,14 @@ class Catalogue(Mapping[str, Fact]):
 
     def __len__(self) -> int:
         return len(self._facts)
+
+    def hints_in(self, *, zh: bool = False) -> Iterator[tuple[Fact, Hints, str]]:
+        """Each fact with the hints of one language (``zh``: their Chinese part), and where they
+        stand for error messages ("seeds: fact trade-talks: hints.zh.")."""
+        for fact in self._facts.values():
+            hints = fact.hints.zh if zh else fact.hints
+            if hints is not None:
+                yield fact, hints, f"seeds: fact {fact.id}: hints.{'zh.' if zh else ''}"
 
     @classmethod
     def load(cls, seeds_dir: Path) -> Catalogue:

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.facts.catalogue import Catalogue
-from bot.facts.hints import Hints
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Claim, Modality, Relative
 
@@ -30,12 +29,11 @@ def outcome_rules(catalogue: Catalogue, lexicon: Lexicon, *, zh: bool = False) -
     """The outcome rules of the catalogue's hints (``zh``: of their Chinese part); ValueError
     names a fact or vocabulary that does not exist."""
     rules: list[OutcomeRule] = []
-    for fact in catalogue.values():
-        hints: Hints | None = fact.hints.zh if zh else fact.hints
-        hint = hints.outcome if hints is not None else None
+    for fact, hints, at in catalogue.hints_in(zh=zh):
+        hint = hints.outcome
         if hint is None:
             continue
-        where = f"seeds: fact {fact.id}: hints.{'zh.' if zh else ''}outcome"
+        where = f"{at}outcome"
         unknown = [name for name in hint.of if name not in catalogue]
         if unknown:
             raise ValueError(f"{where}.of: unknown fact {unknown[0]!r}")
