@@ -291,3 +291,54 @@ def test_rates_for_other_countries_setting_china_aside_are_not_chinas(
     extractor: ClaimExtractor, title: str
 ) -> None:
     assert US not in claims_of(extractor, title, "The White House posted the letters on Monday.")
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "state"),
+    [
+        (
+            "Oslo round set for Monday",
+            "The next US-China round is set for Oslo on Monday.",
+            "scheduled",
+        ),
+        (
+            "Live: Oslo talks",
+            "The US and Chinese delegations sit down at the Oslo city hall for their trade talks.",
+            "held",
+        ),
+        (
+            "Live: Oslo",
+            "US and Chinese trade negotiators gather at the Oslo city hall this morning.",
+            "held",
+        ),
+        (
+            "Leaders meet",
+            "Xi and Trump greeted each other in Oslo and went straight into trade talks.",
+            "held",
+        ),
+        (
+            "Truce pushed out",
+            "Trump signed an order keeping the higher reciprocal rate on Chinese goods suspended "
+            "for another 90 days.",
+            "agreement",
+        ),
+        ("US and China agree framework on chips", "", "agreement"),
+    ],
+)
+def test_other_words_for_the_steps_of_a_round(
+    extractor: ClaimExtractor, title: str, body: str, state: str
+) -> None:
+    assert state in states(claims_of(extractor, title, body))
+
+
+def test_the_emergency_layers_together_are_the_whole(extractor: ClaimExtractor) -> None:
+    body = (
+        "Trump lowered the fentanyl levy on Chinese goods from 20 percent to 15 percent. That "
+        "brings the IEEPA layers together to 25 percent."
+    )
+    found = claims_of(extractor, "Tariff cut", body).get(US, set())
+    assert {(value, modality) for value, modality, _ in found} == {(25.0, A)}
+
+
+def test_a_guest_column_only_proposes(extractor: ClaimExtractor) -> None:
+    assert extractor.is_opinion("Guest column: Put the forensic institute back on the list", "")

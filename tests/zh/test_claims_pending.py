@@ -143,3 +143,15 @@ def test_a_correction_notice_marks_its_claims_and_drops_the_retold_error(
     found = claims(analyser, "更正启事：关于芬太尼关税的报道", body)
     assert {c.value for c in found if c.fact_id == FENT} == {20.0}
     assert all(c.correction for c in found)
+
+
+def test_sector_tariffs_are_not_the_rate_on_most_goods(analyser: RuleAnalyser) -> None:
+    body = "特朗普宣布10月1日起对品牌药征收100%关税，对重型卡车征收25%，对橱柜征收50%。"
+    found = claims(analyser, "美对药品卡车家具加征行业关税", body)
+    assert not any(c.fact_id == US for c in found)
+
+
+def test_points_taken_from_a_removed_duty_do_not_end_it(analyser: RuleAnalyser) -> None:
+    body = "发言人介绍，美方将取消所谓“芬太尼关税”中的5个百分点。"
+    found = claims(analyser, "商务部新闻发言人答记者问", body)
+    assert 0.0 not in {c.value for c in found if c.fact_id == FENT}

@@ -13,7 +13,7 @@ from bot.facts.zh.figures import ZhFigureFinder
 from bot.facts.zh.modality import Scope, judge
 from bot.facts.zh.text import clauses, figures
 
-_AMOUNT_AFTER = re.compile(r"^[”」』\"'）)\s]{0,2}(?:\d|百分之)")
+_AMOUNT_AFTER = re.compile(r"^[”」』\"'）)\s]{0,2}(?:中的|里的|的)?(?:\d|百分之)")
 
 
 def _amount_after(text: str, end: int) -> bool:
