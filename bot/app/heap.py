@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
@@ -36,3 +38,24 @@ def trim_heap() -> bool:
     if _malloc_trim is None:
         return False
     return bool(_malloc_trim(0))
+
+
+@dataclass
+class TrimSchedule:
+    """When a busy sweep gives the heap back: every ``every`` seconds once at least ``least``
+    entries were judged since the last time (a steady cycle judging a few entries never trims)."""
+
+    every: float = 5.0
+    least: int = 256
+    _at: float = field(default_factory=time.monotonic)
+    _judged: int = 0
+
+    def judged(self, count: int) -> None:
+        self._judged += count
+
+    def due(self) -> bool:
+        """Whether to trim now; when it is, the schedule starts over."""
+        if self._judged < self.least or time.monotonic() - self._at < self.every:
+            return False
+        self._at, self._judged = time.monotonic(), 0
+        return True

@@ -49,7 +49,7 @@ from bot.app.feedpoll import (
     with_article,
 )
 from bot.app.fetchslots import FetchSlots
-from bot.app.heap import trim_heap
+from bot.app.heap import TrimSchedule, trim_heap
 from bot.app.pipeline import Failed, Item
 from bot.app.steps import Steps
 from bot.feeds.entry import Entry
@@ -70,7 +70,6 @@ CLAIM_EVERY = 1.0  # seconds between claims while a scheduled sweep runs
 GATHER_SECONDS = 1.0  # how long ready entries wait for the feeds still in flight
 GATHER_ENTRIES = 2000  # ready entries judged without waiting any longer
 TICK = 0.25  # seconds between looks when nothing else wakes the coordinator
-TRIM_EVERY = 5.0  # seconds between gifts of the heap's free pages to the system (a busy sweep)
 
 
 @dataclass
@@ -95,8 +94,7 @@ class Sweep:
     _broken: bool = False  # the database refused a write: judging stops for this sweep
     _steps: Steps = field(default_factory=lambda: Steps(TICK))
     _results: PollResults = field(init=False)  # poll results not written yet
-    _trimmed_at: float = field(default_factory=time.monotonic)
-    _judged_since_trim: int = 0  # entries judged since the heap was last trimmed
+    _trims: TrimSchedule = field(default_factory=lambda: TrimSchedule(least=JUDGE_BATCH))
 
     def __post_init__(self) -> None:
         self._results = PollResults(self.worker)
@@ -127,7 +125,7 @@ class Sweep:
                 self._steps.start("judge", self._judge())
             if "record" not in self._steps.running and self._should_record():
                 self._steps.start("record", self._record())
-            if "trim" not in self._steps.running and self._should_trim():
+            if "trim" not in self._steps.running and self._trims.due():
                 self._steps.start("trim", asyncio.to_thread(trim_heap))
             if self._idle():
                 if not self._exhausted:
@@ -156,17 +154,6 @@ class Sweep:
         if len(self._ready) >= GATHER_ENTRIES:
             return True
         return time.monotonic() - self._ready_since >= GATHER_SECONDS
-
-    def _should_trim(self) -> bool:
-        """Whether to give the heap's free pages back now (``bot/app/heap.py``): every
-        ``TRIM_EVERY`` seconds while entries are being judged (a steady cycle that judges a
-        few entries does not trim)."""
-        if self._judged_since_trim < JUDGE_BATCH:
-            return False
-        if time.monotonic() - self._trimmed_at < TRIM_EVERY:
-            return False
-        self._trimmed_at, self._judged_since_trim = time.monotonic(), 0
-        return True
 
     # --- claiming and fetching -------------------------------------------------------------
 
@@ -314,7 +301,7 @@ class Sweep:
             for pending in take:
                 self._unjudged(pending.poll)
             return True
-        self._judged_since_trim += len(take)
+        self._trims.judged(len(take))
         for pending, outcome in zip(take, judged, strict=True):
             poll = pending.poll
             if isinstance(outcome, Failed):

@@ -20,3 +20,15 @@ def test_the_heap_is_trimmed_without_error() -> None:
 def test_no_trim_where_there_is_no_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(heap, "_malloc_trim", None)
     assert heap.trim_heap() is False
+
+
+def test_a_sweep_trims_only_after_enough_entries_and_time() -> None:
+    schedule = heap.TrimSchedule(every=0.0, least=3)
+    schedule.judged(2)
+    assert not schedule.due()  # too few entries judged
+    schedule.judged(1)
+    assert schedule.due()
+    assert not schedule.due()  # starts over
+    slow = heap.TrimSchedule(every=3600.0, least=1)
+    slow.judged(10)
+    assert not slow.due()  # too soon
