@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.facts import strength
 from bot.facts.awaiting import awaiting, awaiting_rules
 from bot.facts.binding import WORD, PartyBinder
 from bot.facts.catalogue import Catalogue
@@ -41,18 +42,6 @@ from bot.facts.outcomes import outcome_rules, outcomes
 from bot.facts.patterns import PatternFinder
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
-from bot.facts.strength import (
-    figure_claim,
-    framed_by_title,
-    hedged_in_body,
-    in_opinion_section,
-    is_promise,
-    not_counted,
-    pattern_claim,
-    proposed,
-    recounted,
-    threatened,
-)
 from bot.facts.text import clauses, decapitalise, figures, normalise_figures, sentences
 from bot.facts.zh.extract import ZhClaimExtractor
 from bot.facts.zh.roles import ZhRoles
@@ -148,15 +137,19 @@ class ClaimExtractor:
                     event = hit.event or hit.verdict.future
                     hit = replace(hit, verdict=replace(hit.verdict, decided=True), event=event)
                 claims.append(
-                    figure_claim(hit, _evidence(hit.evidence), weak=in_title and bare_title)
+                    strength.figure_claim(
+                        hit, _evidence(hit.evidence), weak=in_title and bare_title
+                    )
                 )
         promises: list[Claim] = []
         for found in self.patterns.find(units, entry, published, recalls, title):
             if document and not found.verdict.decided:
                 found = replace(found, verdict=replace(found.verdict, decided=True))
             in_title = found.evidence in head_units
-            claim = pattern_claim(found, _evidence(found.evidence), weak=in_title and bare_title)
-            if is_promise(found, self.kinds):
+            claim = strength.pattern_claim(
+                found, _evidence(found.evidence), weak=in_title and bare_title
+            )
+            if strength.is_promise(found, self.kinds):
                 promises.append(claim)
             claims.append(claim)
         if self.lexicon.any(self.roles.imperatives, title[:30]) and re.match(
@@ -167,8 +160,8 @@ class ClaimExtractor:
         claims = self._no_layer_left(claims)
         claims = awaiting(claims, self.awaiting_rules, entry)
         claims += outcomes(claims, self.outcome_rules)
-        claims = framed_by_title(claims, {_evidence(u) for u in head_units})
-        claims = hedged_in_body(claims, {_evidence(u) for u in head_units}, self.kinds)
+        claims = strength.framed_by_title(claims, {_evidence(u) for u in head_units})
+        claims = strength.hedged_in_body(claims, {_evidence(u) for u in head_units}, self.kinds)
         if quoted_title:  # after the framing: a label frames the title, not the body's own words
             claims = self._title_quoted(claims, head_units)
         claims = self._threat_in_title(claims, title)
@@ -177,9 +170,9 @@ class ClaimExtractor:
             for c in claims
         ]
         if recalls:
-            claims = recounted(claims)
+            claims = strength.recounted(claims)
         if self.is_opinion(title, link) or self._forecast_piece(title, claims, head_units):
-            claims = [proposed(c) for c in claims]
+            claims = [strength.proposed(c) for c in claims]
         denies_before = self.lexicon.compiled[self.roles.denies_before]
         denied = {
             _evidence(units[i - 1]) for i in range(1, len(units)) if denies_before.match(units[i])
@@ -235,13 +228,13 @@ class ClaimExtractor:
         whole's level (the headline's "overall rate falls to 47%"); a part is named as such."""
         parts = [part for unit in units for part in unit.split(";")]
         counted = {f.value for p in parts if self.binder.counts_outside(p) for f in figures(p)}
-        return not_counted(claims, self._wholes, counted)
+        return strength.not_counted(claims, self._wholes, counted)
 
     @staticmethod
     def _title_quoted(claims: list[Claim], head_units: list[str]) -> list[Claim]:
         """A "Speaker: words" headline is the speaker's words, not a decision in force."""
         titles = {_evidence(u) for u in head_units}
-        return [proposed(c) if c.evidence in titles else c for c in claims]
+        return [strength.proposed(c) if c.evidence in titles else c for c in claims]
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         """A figure the title frames as a threat, plan or wish ("Trump threatens 100% tariff")
@@ -252,7 +245,7 @@ class ClaimExtractor:
             or self.markers.wish.search(title)
         ):
             return claims
-        return threatened(claims, {f.value for f in figures(title)})
+        return strength.threatened(claims, {f.value for f in figures(title)})
 
     def _forecast_piece(self, title: str, claims: list[Claim], head_units: list[str]) -> bool:
         """A title that names the piece a forecast and asserts no move itself."""
@@ -272,4 +265,4 @@ class ClaimExtractor:
             prefix.group(1).strip()
         ):
             return True
-        return in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])
+        return strength.in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])

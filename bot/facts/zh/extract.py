@@ -26,24 +26,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.facts import strength
 from bot.facts.awaiting import awaiting, awaiting_rules
 from bot.facts.catalogue import Catalogue
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Claim, FactKind, Modality
 from bot.facts.outcomes import outcome_rules, outcomes
 from bot.facts.rules import FigureRule, figure_rule, pattern_rule
-from bot.facts.strength import (
-    figure_claim,
-    framed_by_title,
-    hedged_in_body,
-    in_opinion_section,
-    is_promise,
-    not_counted,
-    pattern_claim,
-    proposed,
-    recounted,
-    threatened,
-)
 from bot.facts.text import Role
 from bot.facts.zh.figures import QUOTED_DENIED, ZhFigureFinder
 from bot.facts.zh.modality import ZhMarkers
@@ -145,7 +134,9 @@ class ZhClaimExtractor:
             answer = index in answers
             hits = self.figures.find(sentence, day, recalls, entry, simple_title, answer)
             hits += removals(self.figures, sentence, day, recalls, simple_title, answer)
-            claims += [figure_claim(h, _evidence(published_as[sentence]), weak=weak) for h in hits]
+            claims += [
+                strength.figure_claim(h, _evidence(published_as[sentence]), weak=weak) for h in hits
+            ]
             suspended |= self.figures.suspends(sentence)
         claims = [c for c in claims if not _removal_beside_suspension(c, suspended)]
         claims = self._other_measures(claims, simple_units)
@@ -157,8 +148,8 @@ class ZhClaimExtractor:
         for hit in found:
             weak = bare_title and hit.evidence in simple_units[: len(head)]
             published_text = published_as.get(hit.evidence, hit.evidence)
-            claim = pattern_claim(hit, _evidence(published_text), weak=weak)
-            if is_promise(hit, self.kinds):
+            claim = strength.pattern_claim(hit, _evidence(published_text), weak=weak)
+            if strength.is_promise(hit, self.kinds):
                 claim = replace(claim, modality=Modality.PROPOSED)
             states.append(claim)
         claims += awaiting(states, self.awaiting_rules, entry)
@@ -174,13 +165,13 @@ class ZhClaimExtractor:
         opening = " ".join(simple_units[:3])
         if self.lexicon.any(self.roles.correction, opening):  # 更正启事: it corrects a report
             claims = [replace(c, correction=True) for c in claims]
-        claims = framed_by_title(claims, title_units)
-        claims = hedged_in_body(claims, title_units, self.kinds)
+        claims = strength.framed_by_title(claims, title_units)
+        claims = strength.hedged_in_body(claims, title_units, self.kinds)
         claims = self._threat_in_title(claims, simple_title)
         if recalls:
-            claims = recounted(claims)
+            claims = strength.recounted(claims)
         if self.is_opinion(title, link, body):
-            claims = [proposed(c) for c in claims]
+            claims = [strength.proposed(c) for c in claims]
         return claims
 
     def _other_measures(self, claims: list[Claim], units: Sequence[str]) -> list[Claim]:
@@ -197,7 +188,7 @@ class ZhClaimExtractor:
             found = figures(part)  # the level it names first, and what it moved from
             levels = [f.value for f in found if f.role is Role.LEVEL]
             counted |= {f.value for f in found if f.role is Role.PREVIOUS} | set(levels[:1])
-        return not_counted(claims, self._wholes, counted)
+        return strength.not_counted(claims, self._wholes, counted)
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         markers = self.markers
@@ -207,7 +198,7 @@ class ZhClaimExtractor:
             or markers.wish.search(title)
         ):
             return claims
-        return threatened(claims, {f.value for f in figures(title)})
+        return strength.threatened(claims, {f.value for f in figures(title)})
 
     def is_opinion(self, title: str, link: str, body: str = "") -> bool:
         """A commentary, by its title's label, its link's path or its opening words."""
@@ -218,4 +209,4 @@ class ZhClaimExtractor:
         opening = to_simplified(body[:40])
         if self.lexicon.any(self.roles.opinion_voices, opening):
             return True
-        return in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])
+        return strength.in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])
