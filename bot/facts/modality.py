@@ -173,7 +173,8 @@ def judge(
     told = sentence.replace(core + after, core + told_after, 1) if after else sentence
     if _CONDITIONAL.search(told) or _proposal(markers_text, told, scope, markers):
         return Verdict(Modality.PROPOSED)
-    if markers.historical.search(scope) or (
+    own = before + core + _RELATIVE_AFTER.split(after, maxsplit=1)[0]
+    if markers.historical.search(own) or (
         _PAST_PERFECT.search(_RELATIVE_CLAUSE.sub(" ", scope)) and not _reported(sentence, markers)
     ):
         return Verdict(Modality.HISTORICAL)
@@ -222,6 +223,9 @@ _ATTRIBUTED = re.compile(r"\s[-–—]\s*(?:[A-Z][\w.'’-]*\s*){1,3}$")
 # "the round that the two sides had planned to hold": a relative clause's past perfect is not
 # the claim's
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|whom)\b[^,;]*?\bhad\s+\w+", re.IGNORECASE)
+# "talks ended in the city where the truce was struck ten months ago": the relative clause's
+# time is not the claim's
+_RELATIVE_AFTER = re.compile(r"\b(?:where|when|which|who|whom)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(
     r"^\s*(?:\w+(?:ed|en)|held|set|cut|put|made|kept|left|brought|imposed)\b", re.IGNORECASE
 )

@@ -342,3 +342,26 @@ def test_the_emergency_layers_together_are_the_whole(extractor: ClaimExtractor) 
 
 def test_a_guest_column_only_proposes(extractor: ClaimExtractor) -> None:
     assert extractor.is_opinion("Guest column: Put the forensic institute back on the list", "")
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "state"),
+    [
+        (
+            "Commerce chief says US and China have signed their Oslo understanding",
+            "",
+            "agreement",
+        ),
+        ("Oslo talks yield framework for Trump and Xi", "", "held"),
+        (
+            "Oslo round ends",
+            "Two days of US-China trade talks ended on Tuesday in the city where the truce was "
+            "struck ten months ago.",
+            "held",
+        ),
+    ],
+)
+def test_an_understanding_signed_a_framework_for_the_leaders_and_a_relative_clause_past(
+    extractor: ClaimExtractor, title: str, body: str, state: str
+) -> None:
+    assert states(claims_of(extractor, title, body)) == {state}
