@@ -76,7 +76,10 @@ def _shift(day: date, months: int) -> date:
 
 
 _UNTIL = ("until", "through")
-_UNTIL_BEFORE = re.compile(r"\b(?:until|through|till)\b[^;,]{0,40}$", re.IGNORECASE)
+_UNTIL_BEFORE = re.compile(
+    r"\b(?:until|through|till|(?:extended|pushed|prolonged)\s+(?:out\s+|back\s+)?to)\b[^;,]{0,40}$",
+    re.IGNORECASE,
+)
 
 
 def _until(prep: str, before: str) -> bool:

@@ -365,3 +365,43 @@ def test_an_understanding_signed_a_framework_for_the_leaders_and_a_relative_clau
     extractor: ClaimExtractor, title: str, body: str, state: str
 ) -> None:
     assert states(claims_of(extractor, title, body)) == {state}
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "state"),
+    [
+        (
+            "Live: Oslo",
+            "The US and Chinese trade teams took their seats; talks started about ten minutes ago.",
+            "held",
+        ),
+        (
+            "Live: Oslo",
+            "The first session of the US-China trade talks ends after five hours in Oslo.",
+            "held",
+        ),
+        (
+            "Fact sheet: suspension of higher tariffs on China extended to August 12",
+            "The White House published the fact sheet on Monday.",
+            "agreement",
+        ),
+        (
+            "Order on China tariffs",
+            "The White House order keeps the additional 24 percentage points of reciprocal duty on "
+            "Chinese goods suspended for a further 90 days.",
+            "agreement",
+        ),
+    ],
+)
+def test_more_steps_of_a_round(
+    extractor: ClaimExtractor, title: str, body: str, state: str
+) -> None:
+    assert state in states(claims_of(extractor, title, body))
+
+
+def test_a_second_session_pencilled_in_is_no_new_round(extractor: ClaimExtractor) -> None:
+    body = (
+        "Day one of the US-China trade talks in Oslo is done. A second session is pencilled in "
+        "for Sunday morning."
+    )
+    assert "scheduled" not in states(claims_of(extractor, "Live: Oslo", body))

@@ -155,3 +155,9 @@ def test_points_taken_from_a_removed_duty_do_not_end_it(analyser: RuleAnalyser) 
     body = "发言人介绍，美方将取消所谓“芬太尼关税”中的5个百分点。"
     found = claims(analyser, "商务部新闻发言人答记者问", body)
     assert 0.0 not in {c.value for c in found if c.fact_id == FENT}
+
+
+def test_a_bare_title_before_a_verb_names_nobody(analyser: RuleAnalyser) -> None:
+    body = "据报道，一名公安部副部长被外界称为中方芬太尼议题牵头人。"
+    found = claims(analyser, "一名公安部副部长被指为中方禁毒牵头人", body)
+    assert not any(c.fact_id == "china-fentanyl-envoy" for c in found)

@@ -43,7 +43,8 @@ from bot.facts.zh.script import to_simplified
 from bot.facts.zh.text import figures, sentences
 
 ZH_WORD = r"[^，。；：！？、,;:!?]"
-ZH_PERSON = r"(?P<person>[\u4e00-\u9fff]{2,4}?)"
+# a name of two to four characters, not the next words after a bare title (副部长被指为…)
+ZH_PERSON = r"(?P<person>(?![被将已为是在也还则就又并等称说和与])[\u4e00-\u9fff]{2,4}?)"
 BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
 _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
