@@ -24,9 +24,14 @@ from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, qualified_only
 
 WORD = r"(?:[\w'’-]+,?\s+)"
+# sending goods through a third country ("goods transshipped from China" are that country's)
+_VIA_VERBS = r"(?:trans-?ship\w*|re-?rout\w*|routed|re-?export\w*)"
 # a word between the goods and their origin that does not send them through a third country
-# ("goods transshipped from China" are the third country's)
-_NOT_VIA = r"(?:(?!trans-?ship|re-?rout|routed|re-?export)[\w'’-]+,?\s+)"
+_NOT_VIA = rf"(?:(?!{_VIA_VERBS})[\w'’-]+,?\s+)"
+_VIA = re.compile(
+    rf"\b{_VIA_VERBS}\s+(?:[\w'’-]+\s+){{0,3}}?(?:from|through|via)\s+(?:the\s+)?[\w'’.-]+",
+    re.IGNORECASE,
+)
 # a party the text sets aside ("China not included", "excluding China"): not named as target
 _SET_ASIDE = re.compile(
     r"\b(?:excluding|except(?:\s+for)?|other than|not including)\s+(?:the\s+)?[\w'’.-]+"
@@ -40,11 +45,6 @@ def _unnamed(text: str) -> str:
     return _SET_ASIDE.sub(" ", _VIA.sub(" ", text))
 
 
-_VIA = re.compile(
-    r"\b(?:trans-?ship\w*|re-?rout\w*|routed|re-?export\w*)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:from|through|via)\s+(?:the\s+)?[\w'’.-]+",
-    re.IGNORECASE,
-)
 _GOODS = (
     r"(?:goods|imports|products|exports|shipments|items|merchandise|purchases|wares|commodities|"
     r"sales|articles|origin goods)"

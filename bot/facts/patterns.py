@@ -160,7 +160,7 @@ class PatternFinder:
                         mentions += self._mentions(
                             rule, sentence, clause, day, retrospective, headline
                         )
-            if rule.kind is FactKind.MONTH:  # "the June listing takes effect": June's
+            if found and rule.kind is FactKind.MONTH:  # "the June listing takes effect": June's
                 month = announced_month(entry, day)
                 found = [replace(hit, value=month) for hit in found]
             hits += [self._set_or_not(hit, title, rule) for hit in found] or mentions

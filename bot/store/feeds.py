@@ -141,16 +141,15 @@ def sync_feeds(session: Session, specs: Sequence[FeedSpec]) -> None:
         for name, row in rows.items()
         if row[7] == "config" and name not in wanted and row[6] is not False
     ]
-    for start in range(0, len(gone), SYNC_CHUNK):
-        session.execute(update(FeedRow), gone[start : start + SYNC_CHUNK])
+    _write(session, update(FeedRow), gone)
     _write(session, insert(FeedRow), added)
 
 
 def _write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> None:
-    """Execute ``statement`` for ``rows`` (one statement, many rows), then forget them."""
-    if rows:
-        session.execute(statement, rows)
-        rows.clear()
+    """Execute ``statement`` for ``rows``, ``SYNC_CHUNK`` rows a statement, then forget them."""
+    for start in range(0, len(rows), SYNC_CHUNK):
+        session.execute(statement, rows[start : start + SYNC_CHUNK])
+    rows.clear()
 
 
 def claim_due_feeds(

@@ -405,3 +405,18 @@ def test_a_second_session_pencilled_in_is_no_new_round(extractor: ClaimExtractor
         "for Sunday morning."
     )
     assert "scheduled" not in states(claims_of(extractor, "Live: Oslo", body))
+
+
+def test_a_piece_titled_a_forecast_only_proposes(extractor: ClaimExtractor) -> None:
+    body = (
+        "Escalation case: the extra duty takes effect, lifting the US rate on China to 90 percent."
+    )
+    found = claims_of(extractor, "China strategy: three scenarios for the autumn", body)
+    assert found.get(US) and {m for _, m, _ in found[US]} == {P}
+    # a title that asserts a move of its own is news, whatever forecast words it carries
+    news = claims_of(
+        extractor,
+        "Week ahead: US cuts tariff on Chinese goods to 30%",
+        "The White House cut the tariff on Chinese goods to 30 percent on Monday.",
+    )
+    assert (30.0, A, F) in news.get(US, set())

@@ -125,7 +125,7 @@ class ZhPatternFinder:
                     elif rule.kind is FactKind.STATE:
                         denied |= self._denied(rule, clause.text)
             found = [hit for hit in found if str(hit.value) not in denied]
-            if rule.kind is FactKind.MONTH:  # 根据6月发布的公告…今起施行: June's listing
+            if found and rule.kind is FactKind.MONTH:  # 根据6月发布的公告…今起施行: June's listing
                 month = announced_month(entry, published.date())
                 found = [replace(hit, value=month) for hit in found]
             hits += [_set_or_not(hit, title, rule) for hit in found] or mentions
