@@ -19,8 +19,9 @@ Fairness. At most ``fetch.max_entries_per_poll`` entries of a feed, its newest, 
 new; the rest of an archive is judged as backlog (stored and judged for the facts' history,
 without alerts), a batch at a time and only while no other feed's entries wait, oldest first. A
 huge body is parsed in its own worker process. While a sweep runs, due feeds keep being claimed
-(once a second), so a feed's next poll never waits for the end of a slow one. Fetched entries
-waiting to be judged are capped (``MAX_WAITING``): claiming pauses until they are judged.
+(once a second, ``bot/app/claims.py``), so a feed's next poll never waits for the end of a slow
+one. Fetched entries waiting to be judged are capped (``MAX_WAITING``): claiming pauses until
+they are judged.
 
 The entries of a feed that could not be analysed or judged leave its validators unchanged, so
 that the next poll reads them again; a database that cannot be written stops the judging for
@@ -37,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.app.claims import Claims
 from bot.app.feedpoll import (
     PUSHED,
     FeedPoll,
@@ -66,7 +68,6 @@ JUDGE_BATCH = 256  # entries per transaction
 RECORD_BATCH = 500  # poll results per transaction
 ANALYSIS_CHUNK = 64  # entries per job sent to an analysis worker
 MAX_WAITING = 4000  # fetched entries waiting to be judged before claiming pauses
-CLAIM_EVERY = 1.0  # seconds between claims while a scheduled sweep runs
 GATHER_SECONDS = 1.0  # how long ready entries wait for the feeds still in flight
 GATHER_ENTRIES = 2000  # ready entries judged without waiting any longer
 TICK = 0.25  # seconds between looks when nothing else wakes the coordinator
@@ -78,7 +79,7 @@ class Sweep:
     stats: CycleStats
     ignore_schedule: bool = False
     on_feed: Callable[[int], None] = lambda _n: None
-    _active: set[int] = field(default_factory=set)  # claimed, result not written yet
+    _claims: Claims = field(init=False)
     _fetching: int = 0  # claimed feeds not fetched and parsed yet (started or not)
     _slots: FetchSlots = field(init=False)  # claimed feeds waiting for a connection
     _parsed: list[FeedPoll] = field(default_factory=list)
@@ -88,9 +89,6 @@ class Sweep:
     _ready_since: float = 0.0
     _leftovers: list[tuple[FeedPoll, Entry]] = field(default_factory=list)
     _waiting: int = 0  # entries parsed and not judged yet (leftovers aside)
-    _after_id: int = 0
-    _exhausted: bool = False
-    _claimed_at: float = 0.0
     _broken: bool = False  # the database refused a write: judging stops for this sweep
     _steps: Steps = field(default_factory=lambda: Steps(TICK))
     _results: PollResults = field(init=False)  # poll results not written yet
@@ -98,6 +96,7 @@ class Sweep:
 
     def __post_init__(self) -> None:
         self._results = PollResults(self.worker)
+        self._claims = Claims(self.worker.claim, self.ignore_schedule)
         fetch = self.worker.ctx.config.fetch
         self._slots = FetchSlots(
             fetch.concurrency,
@@ -128,9 +127,9 @@ class Sweep:
             if "trim" not in self._steps.running and self._trims.due():
                 self._steps.start("trim", asyncio.to_thread(trim_heap))
             if self._idle():
-                if not self._exhausted:
+                if not self._claims.exhausted:
                     await self._claim()  # one more look before ending
-                if self._exhausted and self._idle():
+                if self._claims.exhausted and self._idle():
                     break
                 continue
             await self._steps.wait()
@@ -161,26 +160,12 @@ class Sweep:
         return self._slots.total * 2 - self._fetching
 
     def _may_claim(self) -> bool:
-        """A sweep over every feed claims page after page, each of half the connections at
-        least; a scheduled one claims the feeds that have come due once a second while it runs."""
-        if "claim" in self._steps.running or self._capacity() <= 0 or self._waiting >= MAX_WAITING:
+        if "claim" in self._steps.running or self._waiting >= MAX_WAITING:
             return False
-        if self.ignore_schedule:
-            return not self._exhausted and self._capacity() >= max(1, self._slots.total // 2)
-        return time.monotonic() - self._claimed_at >= CLAIM_EVERY
+        return self._claims.may_claim(self._capacity(), self._slots.total)
 
     async def _claim(self) -> bool:
-        limit = max(1, self._capacity())
-        self._claimed_at = time.monotonic()
-        exclude = [] if self.ignore_schedule else sorted(self._active)  # none past _after_id
-        after = self._after_id if self.ignore_schedule else None
-        feeds = await asyncio.to_thread(self.worker.claim, limit, after, exclude)
-        if self.ignore_schedule:
-            self._after_id = max([self._after_id, *(f.id for f in feeds)])
-            self._exhausted = len(feeds) < limit
-        else:
-            self._exhausted = not feeds
-        self._active.update(feed.id for feed in feeds)
+        feeds = await self._claims.claim(max(1, self._capacity()))
         self._fetching += len(feeds)
         self._slots.add(feeds)  # started as the fetcher has connections for them
         self.stats.feeds += len(feeds)
@@ -338,7 +323,7 @@ class Sweep:
         return pending >= RECORD_BATCH or (pending > 0 and quiet)
 
     async def _record(self) -> None:
-        self._active -= await self._results.write()
+        self._claims.released(await self._results.write())
 
     # --- a body pushed by a WebSub hub ----------------------------------------------------
 
