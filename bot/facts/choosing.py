@@ -18,7 +18,8 @@ from bot.facts.values import same_value, value_key
 def pick_claim(fact: Fact, claims: Sequence[Claim], current: FactValue) -> Claim:
     """The entry's value for a fact: the most advanced state (``hints.precedence``), the latest
     month, else a value some claim moves from the value in force ("to 30% from 145%" while 145%
-    is: this fact's own move, where the item gives other layers' rates too), else the value
+    is: this fact's own move, where the item gives other layers' rates too), else one moved from
+    no stated value before one moved from a value not in force, else the value
     stated most often; among claims of that value a firm one, then one stating a change, then
     the first."""
     if fact.kind is FactKind.STATE:
@@ -34,12 +35,20 @@ def pick_claim(fact: Fact, claims: Sequence[Claim], current: FactValue) -> Claim
         enumerate(claims),
         key=lambda ic: (
             (value_key(ic[1].value), ic[1].relative) not in moved,
+            _moves_from_elsewhere(ic[1], current),
             -counts[(value_key(ic[1].value), ic[1].relative)],
             ic[1].strength is not Strength.FIRM,
             not ic[1].event,
             ic[0],
         ),
     )[1]
+
+
+def _moves_from_elsewhere(claim: Claim, current: FactValue) -> bool:
+    """A level moved from a value not in force ("overall rate 57% -> 47%" while 30% is): another
+    measure's move, after every claim that states none."""
+    previous = claim.previous
+    return claim.relative is None and previous is not None and not same_value(previous, current)
 
 
 def moves_from_current(claim: Claim, current: FactValue) -> bool:

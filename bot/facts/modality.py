@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.facts.dates import Direction, time_refs
 from bot.facts.lexicon import Lexicon
@@ -185,6 +185,8 @@ def judge(
     _, effective = _place_time(_lead(sentence, scope) + scope, published)
     if past and effective is None:
         return Verdict(Modality.HISTORICAL)
+    if headline and effective is None:
+        effective = _weekday_ahead(scope, published)
     near = before + core
     ahead = bool(_LOOKS_AHEAD.search(near)) or (headline and _headline_infinitive(before + core))
     conditional_mood = bool(_WOULD.search(scope))
@@ -200,6 +202,21 @@ def judge(
         decided=decided,
         hearsay=bool(markers.hearsay.search(sentence)),
     )
+
+
+_WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+_WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+
+
+def _weekday_ahead(scope: str, published: date) -> date | None:
+    """The day a headline's weekday names when the coming one is nearer than the last ("teams
+    meet in London on Monday" on a Friday): a headline's present tense tells what is ahead as
+    well as what was; the last one, or today, says nothing more."""
+    found = _WEEKDAY.search(scope)
+    if found is None:
+        return None
+    ahead = (_WEEKDAYS.index(found.group(1).lower()) - published.weekday()) % 7
+    return published + timedelta(days=ahead) if 0 < ahead < 7 - ahead else None
 
 
 _INFINITIVE = re.compile(r"^((?:[\w.,'’-]+\s+){1,7}?)to\s+(?!\d)[A-Za-z]{3,}\b")

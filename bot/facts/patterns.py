@@ -62,6 +62,9 @@ class PatternHit:
     unset: bool = False  # such a step with no place or time given ("will meet soon")
 
 
+# two sides named as one pair ("Washington and Hanoi", "the US with Japan")
+_JOINED = re.compile(r"\s+(?:and|with|&)\s+(?:the\s+)?", re.IGNORECASE)
+
 # "at a location to be determined", "no date was given": the setting is still open
 _UNSETTLED = re.compile(
     r"\b(?:to be (?:determined|decided|announced|confirmed|set|fixed)|no (?:date|venue|time)s?\b"
@@ -88,16 +91,33 @@ class PatternFinder:
     ) -> bool:
         """Whether an ``exclude_near`` vocabulary stands in the match or just before it; other
         countries do not exclude when a party is named within 80 characters before, in the
-        sentence ("the US side, the conditions for talks in Singapore ...")."""
+        sentence ("the US side, the conditions for talks in Singapore ..."), unless that party
+        is joined to another country or its capital as the other side ("Washington and
+        Hanoi")."""
         window = text[max(0, match.start() - 25) : match.end()]
+        offset = max(sentence.find(text), 0) if sentence else 0
+        wide = sentence or text
+        wider = wide[max(0, offset + match.start() - 80) : offset + match.end()]
+        if self.roles.others in rule.exclude_near and self._paired_with_other(wider):
+            return True  # "Washington and Hanoi announced a deal": the party's partner is another
         if not any(self.lexicon.any(name, window) for name in rule.exclude_near):
             return False
         others_only = all(n == self.roles.others for n in rule.exclude_near if
                           self.lexicon.any(n, window))  # fmt: skip
-        offset = max(sentence.find(text), 0) if sentence else 0
-        wide = sentence or text
-        wider = wide[max(0, offset + match.start() - 80) : offset + match.end()]
         return not (others_only and any(self.lexicon.any(p, wider) for p in self._parties))
+
+    def _paired_with_other(self, text: str) -> bool:
+        """Whether a party is joined to another country ("Washington and Hanoi", "Vietnam and
+        the US") as the two sides of one act."""
+        sides = [self.roles.others, self.roles.counterparts]
+        others = [self.lexicon.compiled[n] for n in sides if self.lexicon.has(n)]
+        parties = [self.lexicon.compiled[p] for p in self._parties]
+        for first, second in ((parties, others), (others, parties)):
+            for found in (m for pattern in first for m in pattern.finditer(text)):
+                joint = _JOINED.match(text, found.end())
+                if joint and any(side.match(text, joint.end()) for side in second):
+                    return True
+        return False
 
     def _person(self, raw: str) -> str | None:
         """The name in a run of capitalised words: titles and "of the" dropped from its front

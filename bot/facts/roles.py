@@ -71,6 +71,7 @@ class Roles(RoleSet):
 
     parties: dict[str, Party] = Field(default_factory=_parties)
     rubrics: str = "rubrics"
+    counterparts: str = "counterparts"  # capitals: another side only joined to a party
     correction: str = "correction_markers"
     institutions: str = "institution_words"
     imperatives: str = "imperatives"

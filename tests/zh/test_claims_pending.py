@@ -161,3 +161,37 @@ def test_a_bare_title_before_a_verb_names_nobody(analyser: RuleAnalyser) -> None
     body = "据报道，一名公安部副部长被外界称为中方芬太尼议题牵头人。"
     found = claims(analyser, "一名公安部副部长被指为中方禁毒牵头人", body)
     assert not any(c.fact_id == "china-fentanyl-envoy" for c in found)
+
+
+def test_a_correction_retelling_what_was_wrongly_said_claims_none_of_it(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "本台日前一则消息误称美方已取消全部芬太尼关税，实际为由20%下调至10%。特此更正。"
+    found = claims(analyser, "更正", body)
+    assert 0.0 not in {c.value for c in found if c.fact_id == FENT}
+    assert not any(c.fact_id == US for c in found)
+
+
+def test_a_clause_that_is_only_the_move_is_the_tariff_named_before_it(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "白宫宣布调整的是以芬太尼为由征收的关税，由20%降至10%。"
+    found = claims(analyser, "白宫调整关税", body)
+    assert {(c.fact_id, c.value) for c in found} == {(FENT, 10.0)}
+
+
+def test_an_indirect_question_in_a_later_clause_leaves_the_clauses_before_it(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "中美代表团在奥斯陆展开新一轮经贸磋商，外界关注双方是否会延长暂停期。"
+    assert asserted_states(claims(analyser, "奥斯陆磋商", body)) == {"held"}
+
+
+def test_a_round_as_first_planned_called_off_is_stalled(analyser: RuleAnalyser) -> None:
+    body = "商务部表示，中方决定推迟原定于下月3日至4日在曼谷举行的中美经贸磋商，恢复时间另行商定。"
+    assert "stalled" in asserted_states(claims(analyser, "商务部：推迟曼谷磋商", body))
+
+
+def test_why_a_meeting_is_held_is_not_that_it_was(analyser: RuleAnalyser) -> None:
+    body = "外交部发言人称，此次中美经贸会谈是应美方邀请举行，中方将坚持原则立场。"
+    assert "held" not in asserted_states(claims(analyser, "外交部答问", body))

@@ -48,9 +48,21 @@ ZH_PERSON = r"(?P<person>(?![被将已为是在也还则就又并等称说和与
 BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
 _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
+# an indirect question in a later clause (…展开会谈，外界关注双方能否…): the clauses before it state
+_ASKS = re.compile(r"是否|能否|会否")
 _ANSWER = re.compile(r"^\s*答\s*[：:]")
 _PREFIX = re.compile(r"^\s*([^：:｜|]{1,16}?)\s*[：:｜|]\s*\S")
 _TITLE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff”」》）%％])[ \u3000]+(?=[\u4e00-\u9fff“「《（])")
+
+
+def _before_the_question(unit: str) -> str:
+    """A sentence whose later clause asks (…，外界关注双方能否…) stands for the clauses before it;
+    one that is a question from its start, or ends as one, stays whole (and is dropped)."""
+    asks = _ASKS.search(to_simplified(unit))
+    if asks is None or _QUESTION.match(unit) or re.search(r"[？?]\s*[”’」\"']*\s*$", unit):
+        return unit
+    cut = max(unit.rfind("，", 0, asks.start()), unit.rfind(",", 0, asks.start()))
+    return unit[:cut] + "。" if cut > 0 else unit
 
 
 def _removal_beside_suspension(claim: Claim, suspended: set[str]) -> bool:
@@ -109,9 +121,10 @@ class ZhClaimExtractor:
         head = [u for u in sentences(title) if not _QUESTION.search(to_simplified(u))]
         body_units = [u for u in sentences(" ".join(body.split())) if u]
         units, answers, in_answer = list(head), set(), False
-        for unit in body_units:
+        for whole in body_units:
+            unit = _before_the_question(whole)
             simple = to_simplified(unit)
-            if _QUESTION.search(simple):
+            if not unit or _QUESTION.search(simple):
                 in_answer = False
                 continue
             in_answer = in_answer or bool(_ANSWER.match(simple))

@@ -1,0 +1,76 @@
+"""Who the other side is, what a headline's weekday means and what a word merely resembles, in
+sentences written for these tests: a party joined to another country or its capital ("Washington
+and Jakarta") makes no US-China deal; a headline's present tense with the coming weekday nearer
+than the last is a meeting ahead; "signalled" is not "signed"; talks that "would discuss
+extending" a truce or its "deadline" extend nothing; of an entry's levels, one moved from no
+stated value comes before one moved from a value not in force."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.facts.catalogue import Catalogue
+from bot.facts.extract import ClaimExtractor
+from bot.facts.model import ChangeStatus, Modality
+from tests.facts.test_compare import claim, judged
+from tests.facts.test_extract import claims_of
+
+TALKS, US, FENT = "trade-talks", "us-tariff-china", "us-fentanyl-tariff-china"
+A = Modality.ASSERTED
+FRIDAY = datetime(2025, 6, 6, 9, tzinfo=UTC)
+TUESDAY = datetime(2025, 6, 3, 9, tzinfo=UTC)
+
+
+def asserted(found: dict, fact: str = TALKS) -> set[object]:
+    return {value for value, modality, _ in found.get(fact, set()) if modality is A}
+
+
+def test_a_party_joined_to_another_capital_makes_no_us_china_deal(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "Washington and Jakarta announced a trade pact on Tuesday that sets a 19 percent duty. "
+        "Economists said a clause on rerouted goods was aimed at Chinese exporters."
+    )
+    assert asserted(claims_of(extractor, "Indonesia pact sets 19% rate", body)) == set()
+
+
+def test_the_party_joined_to_china_still_makes_the_deal(extractor: ClaimExtractor) -> None:
+    body = "Washington and Beijing announced a trade pact in Oslo on Tuesday."
+    assert asserted(claims_of(extractor, "Oslo pact", body)) == {"agreement"}
+
+
+def test_a_capital_alone_is_still_a_venue(extractor: ClaimExtractor) -> None:
+    found = claims_of(extractor, "LIVE Jakarta: Xi and Trump sign a trade deal", "")
+    assert asserted(found) == {"agreement"}
+
+
+def test_a_headline_weekday_nearer_ahead_is_a_meeting_ahead(extractor: ClaimExtractor) -> None:
+    title = "US and Chinese trade envoys meet in Oslo on Monday"
+    assert asserted(claims_of(extractor, title, when=FRIDAY)) == {"scheduled"}
+    assert asserted(claims_of(extractor, title, when=TUESDAY)) == {"held"}
+
+
+def test_signalled_is_not_signed(extractor: ClaimExtractor) -> None:
+    body = "Both governments have signalled they want the tariff truce extended past November."
+    assert asserted(claims_of(extractor, "Truce talk", body)) == set()
+
+
+def test_talks_that_would_discuss_extending_a_truce_extend_nothing(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The US trade envoy said he would meet his Chinese counterpart in Oslo on May 3 and 4, "
+        "saying the sides would discuss extending the May 12 truce deadline."
+    )
+    assert asserted(claims_of(extractor, "Envoy to meet Chinese team", body)) == {"scheduled"}
+
+
+def test_a_level_moved_from_no_stated_value_beats_another_measures_move(
+    catalogue: Catalogue,
+) -> None:
+    other_measure = claim(US, 47.0, previous=57.0)  # "the overall rate falls to 47% from 57%"
+    stated = [other_measure, other_measure, claim(US, 20.0)]
+    assert judged(catalogue, stated, us_tariff_china=30.0) == [
+        (US, 30.0, 20.0, ChangeStatus.CHANGED)
+    ]
