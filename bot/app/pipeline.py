@@ -48,7 +48,6 @@ from bot.news.analysis import Analysis
 from bot.news.cluster import is_copy, stages_of
 from bot.store import ledger, repo
 from bot.store.db import Database, StoreError, Unit
-from bot.store.models import FactStateRow
 from bot.store.stories import judge_one_batch_at_a_time
 
 log = logging.getLogger(__name__)
@@ -209,7 +208,7 @@ class Pipeline:
                     return judged
                 self._stories.begin(session, min(item.entry.published for _, item, _ in fresh))
                 claims = any(item.analysis.claims for _, item, _ in fresh)
-                states = ledger.fact_state_rows(session, lock=True) if claims else {}
+                states = ledger.lock_fact_states(session) if claims else ledger.LockedStates({})
                 for index, item, uid in fresh:
                     judged[index] = self._judge(session, rows, item, uid, states)
                 rows.flush()
@@ -225,11 +224,11 @@ class Pipeline:
         rows: repo.EntryRows,
         item: Item,
         uid: str,
-        state_rows: dict[str, FactStateRow],
+        locked: ledger.LockedStates,
     ) -> Outcome:
         entry, analysis, backlog = item.entry, item.analysis, item.backlog
         source = self._sources.source_of(entry.link, entry.feed)
-        states = ledger.states_of(state_rows) if analysis.claims else {}
+        states = locked.now() if analysis.claims else {}
         how = Judgement(
             published=entry.published,
             source=source,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 
 from bot.alerts.card import Card
-from bot.facts.model import Change, ChangeStatus, Fact, FactValue
+from bot.facts.model import Change, ChangeStatus, Fact, FactState, FactValue
 from bot.facts.values import same_value, value_key
 from bot.review import cards
 from bot.review.actions import review_actions
@@ -28,7 +28,6 @@ from bot.review.values import Problem, Refused, check_source, find_fact, parse_v
 from bot.review.work import ANNOUNCING, Decided, Work
 from bot.store import decisions as stored
 from bot.store import ledger
-from bot.store.models import FactStateRow
 
 
 def _announced(work: Work, alert_id: str, fact: Fact) -> FactValue | None:
@@ -44,14 +43,14 @@ def _announced(work: Work, alert_id: str, fact: Fact) -> FactValue | None:
     return claims[-1].value if claims else None
 
 
-def _locked(work: Work, fact: Fact) -> FactStateRow:
-    state = stored.lock_fact(work.session, fact.id)
+def _locked(work: Work, fact: Fact) -> FactState:
+    state = ledger.lock_fact(work.session, fact.id)
     if state is None:
         raise Refused(Problem.UNKNOWN_FACT, f"The fact {fact.id} has no state on record.")
     return state
 
 
-def _unchanged(fact: Fact, state: FactStateRow, value: FactValue) -> None:
+def _unchanged(fact: Fact, state: FactState, value: FactValue) -> None:
     if same_value(value, state.value):
         raise Refused(
             Problem.UNCHANGED, f"{fact.label} is already {fact.format(value)}; nothing changed."
@@ -93,14 +92,14 @@ def set_fact(work: Work, fact_name: str, raw: str, source: str | None) -> Decide
     link = check_source(source)
     state = _locked(work, fact)
     _unchanged(fact, state, value)
-    parent = ledger.top_alert_of_entry(work.session, state.entry_uid) if state.entry_uid else None
+    parent = ledger.top_alert_of_entry(work.session, state.entry_key) if state.entry_key else None
     return _correct(work, fact, state, value, link, parent, action="set")
 
 
 def _correct(
     work: Work,
     fact: Fact,
-    state: FactStateRow,
+    state: FactState,
     value: FactValue,
     link: str,
     parent: ledger.AlertRef | None,
@@ -114,7 +113,7 @@ def _correct(
         new=value,
         status=ChangeStatus.CORRECTED,
         evidence=f"{'Set' if action == 'set' else 'Corrected'} by {work.who.shown}",
-        corrects=state.entry_uid,
+        corrects=state.entry_key,
     )
     claims = []
     if parent is not None:
@@ -125,7 +124,7 @@ def _correct(
             and c.status in stored.ANNOUNCED
             and c.value_key == value_key(wrong)
         ]
-    uid = state.entry_uid if parent is not None and state.entry_uid else _review_uid(work, fact)
+    uid = state.entry_key if parent is not None and state.entry_key else _review_uid(work, fact)
     title = f"{change.evidence} ({work.who.account})"
     ledger.apply_changes(
         work.session,

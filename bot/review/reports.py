@@ -31,14 +31,14 @@ from bot.review.values import Problem, Refused
 from bot.review.work import Decided, Raced, Work
 from bot.store import decisions as stored
 from bot.store import ledger
-from bot.store.models import ClaimRow
+from bot.store.decisions import Claim
 
 # (fact, the value dismissed, the fact's value now)
 Dismissal = tuple[str, FactValue, FactValue]
 PAST = {"confirm": "confirmed", "dismiss": "dismissed", "correct": "corrected", "set": "set"}
 
 
-def _targets(work: Work, target: str) -> tuple[str | None, list[ClaimRow]]:
+def _targets(work: Work, target: str) -> tuple[str | None, list[Claim]]:
     """(the alert, the claims the target names)."""
     text = target.strip()
     number = text.removeprefix("#")
@@ -60,7 +60,7 @@ def _targets(work: Work, target: str) -> tuple[str | None, list[ClaimRow]]:
     return text, stored.claims_of_alert(work.session, text)
 
 
-def _explain(work: Work, alert_id: str | None, claims: Sequence[ClaimRow]) -> Refused:
+def _explain(work: Work, alert_id: str | None, claims: Sequence[Claim]) -> Refused:
     """Why none of ``claims`` awaits review."""
     decided = [c for c in claims if c.decided_at is not None]
     if decided:
@@ -106,12 +106,12 @@ def _moved(work: Work, fact_id: str, since: str) -> Refused:
     )
 
 
-def _pending(work: Work, target: str) -> tuple[str | None, dict[str, list[ClaimRow]]]:
+def _pending(work: Work, target: str) -> tuple[str | None, dict[str, list[Claim]]]:
     alert_id, claims = _targets(work, target)
     pending = [c for c in claims if c.status == stored.PENDING]
     if not pending:
         raise _explain(work, alert_id, claims)
-    by_fact: dict[str, list[ClaimRow]] = {}
+    by_fact: dict[str, list[Claim]] = {}
     for claim in pending:
         by_fact.setdefault(claim.fact_id, []).append(claim)
     for fact_id in by_fact:
@@ -120,7 +120,7 @@ def _pending(work: Work, target: str) -> tuple[str | None, dict[str, list[ClaimR
     return alert_id, by_fact
 
 
-def _one_value(work: Work, alert_id: str | None, fact: Fact, rows: list[ClaimRow]) -> None:
+def _one_value(work: Work, alert_id: str | None, fact: Fact, rows: list[Claim]) -> None:
     values = list(dict.fromkeys(fact.format(r.value) for r in rows))
     if len(values) > 1:
         numbers = ", ".join(f"#{r.id} ({fact.format(r.value)})" for r in rows)
@@ -132,7 +132,7 @@ def _one_value(work: Work, alert_id: str | None, fact: Fact, rows: list[ClaimRow
         )
 
 
-def _decide(work: Work, rows: Sequence[ClaimRow], status: str, others: str) -> None:
+def _decide(work: Work, rows: Sequence[Claim], status: str, others: str) -> None:
     """The first claim gets ``status``, the rest ``others``; :class:`Raced` if any of them was
     no longer awaiting review."""
     signature = work.who.signature
@@ -153,11 +153,11 @@ def confirm_reports(work: Work, target: str) -> Decided:
     for fact_id, rows in by_fact.items():
         fact = work.catalogue[fact_id]
         _one_value(work, alert_id, fact, rows)
-        state = stored.lock_fact(work.session, fact_id)
+        state = ledger.lock_fact(work.session, fact_id)
         first = rows[0]
         if state is None:
             raise Refused(Problem.UNKNOWN_FACT, f"The fact {fact_id} is no longer tracked.")
-        moved_since = state.since > first.published and state.entry_uid is not None
+        moved_since = state.since > first.published and state.entry_key is not None
         if (first.old is not None and not same_value(state.value, first.old)) or moved_since:
             raise _moved(work, fact_id, "this report")
         change = Change(
@@ -208,7 +208,7 @@ def dismiss_reports(work: Work, target: str) -> Decided:
 
 
 def _record(
-    work: Work, action: str, alert_id: str | None, rows: Sequence[ClaimRow], replaced: object
+    work: Work, action: str, alert_id: str | None, rows: Sequence[Claim], replaced: object
 ) -> int:
     """The decision ``action`` on pending reports of one fact and one value (``rows``); its id."""
     return work.record(
@@ -222,8 +222,8 @@ def _record(
     )
 
 
-def _by_value(rows: Sequence[ClaimRow]) -> list[list[ClaimRow]]:
-    groups: dict[str, list[ClaimRow]] = {}
+def _by_value(rows: Sequence[Claim]) -> list[list[Claim]]:
+    groups: dict[str, list[Claim]] = {}
     for row in rows:
         groups.setdefault(row.value_key, []).append(row)
     return list(groups.values())

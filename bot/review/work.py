@@ -132,7 +132,7 @@ class Work:
         claims_status: str | None,
         source: str = "",
     ) -> int:
-        row = stored.add_decision(
+        return stored.add_decision(
             self.session,
             action=action,
             fact_id=fact_id,
@@ -146,7 +146,6 @@ class Work:
             decided_at=self.at,
             source=source,
         )
-        return row.id
 
     @staticmethod
     def follow_up_id(decision_ids: Sequence[int]) -> str:

@@ -5,23 +5,23 @@ Claims a reviewer may decide are the ledger's ``reported`` rows (pending review)
 changes a claim's status with a conditional UPDATE (``WHERE status = <what the reviewer saw>``),
 so of two reviewers deciding at once exactly one wins and the other is told what happened.
 Every function takes the caller's session: the decision, the fact's move, the claims and the
-alert that carries it to chat are one transaction.
+alert that carries it to chat are one transaction. Claims and decisions come back as plain
+records (:class:`Claim`, :class:`Decision`), copies of their rows as they were read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.facts.model import Change, ChangeStatus
 from bot.facts.values import value_key
-from bot.store.common import is_postgres
-from bot.store.models import ClaimRow, DecisionRow, FactStateRow
+from bot.store.models import ClaimRow, DecisionRow
 
 PENDING = "reported"
 DISMISSED = "dismissed"
@@ -29,21 +29,64 @@ DISMISSED = "dismissed"
 ANNOUNCED = ("changed", "corrected", "corroborated")
 
 
-def lock_fact(session: Session, fact_id: str) -> FactStateRow | None:
-    """The fact's state row, locked to the end of the transaction (PostgreSQL: ``FOR UPDATE``;
-    SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so a decision and an entry never
-    move one fact at once."""
-    query = select(FactStateRow).where(FactStateRow.fact_id == fact_id)
-    if is_postgres(session):
-        query = query.with_for_update()
-    return session.scalars(query).first()
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claim of the evidence ledger (``ClaimRow``: what each field means)."""
+
+    id: int
+    fact_id: str
+    value: Any
+    value_key: str
+    old: Any
+    status: str
+    strength: str
+    entry_uid: str
+    story_uid: str | None
+    alert_id: str | None
+    domain: str
+    tier: str
+    published: datetime
+    recorded_at: datetime
+    effective: str | None
+    link: str
+    title: str
+    evidence: str
+    decided_by: str | None
+    decided_at: datetime | None
 
 
-def claim(session: Session, claim_id: int) -> ClaimRow | None:
-    return session.get(ClaimRow, claim_id)
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's decision on one fact (``DecisionRow``: what each field means)."""
+
+    id: int
+    action: str
+    fact_id: str
+    alert_id: str | None
+    claim_ids: list[int]
+    value: Any
+    replaced: Any
+    claims_status: str | None
+    decided_by: str
+    decider: str
+    decided_at: datetime
+    source: str
+    follow_up_id: str | None
 
 
-def claims_of_alert(session: Session, alert_id: str) -> list[ClaimRow]:
+_Record = TypeVar("_Record", Claim, Decision)
+
+
+def _copy(record: type[_Record], row: object) -> _Record:
+    return record(**{f.name: getattr(row, f.name) for f in fields(record)})
+
+
+def claim(session: Session, claim_id: int) -> Claim | None:
+    row = session.get(ClaimRow, claim_id)
+    return _copy(Claim, row) if row is not None else None
+
+
+def claims_of_alert(session: Session, alert_id: str) -> list[Claim]:
     """Every claim the alert announced (its own entry's and its story's later ones), oldest
     first."""
     query = (
@@ -51,10 +94,10 @@ def claims_of_alert(session: Session, alert_id: str) -> list[ClaimRow]:
         .where(ClaimRow.alert_id == alert_id)
         .order_by(ClaimRow.published, ClaimRow.id)
     )
-    return list(session.scalars(query))
+    return [_copy(Claim, row) for row in session.scalars(query)]
 
 
-def pending_claims(session: Session, limit: int = 200) -> list[ClaimRow]:
+def pending_claims(session: Session, limit: int = 200) -> list[Claim]:
     """Reports awaiting review, oldest first."""
     query = (
         select(ClaimRow)
@@ -62,7 +105,7 @@ def pending_claims(session: Session, limit: int = 200) -> list[ClaimRow]:
         .order_by(ClaimRow.published, ClaimRow.id)
         .limit(limit)
     )
-    return list(session.scalars(query))
+    return [_copy(Claim, row) for row in session.scalars(query)]
 
 
 def decide_claims(
@@ -100,7 +143,8 @@ def add_decision(
     decider: str,
     decided_at: datetime,
     source: str = "",
-) -> DecisionRow:
+) -> int:
+    """Record a decision; its id."""
     row = DecisionRow(
         action=action,
         fact_id=fact_id,
@@ -116,7 +160,7 @@ def add_decision(
     )
     session.add(row)
     session.flush()
-    return row
+    return row.id
 
 
 def link_alerts(
@@ -142,14 +186,14 @@ def decisions(
     fact_id: str | None = None,
     alert_id: str | None = None,
     limit: int = 50,
-) -> list[DecisionRow]:
+) -> list[Decision]:
     """Decisions, newest first, of one fact or one alert (or all)."""
     query = select(DecisionRow).order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
     if fact_id is not None:
         query = query.where(DecisionRow.fact_id == fact_id)
     if alert_id is not None:
         query = query.where(DecisionRow.alert_id == alert_id)
-    return list(session.scalars(query.limit(limit)))
+    return [_copy(Decision, row) for row in session.scalars(query.limit(limit))]
 
 
 # --- the pipeline's rule -----------------------------------------------------------------------

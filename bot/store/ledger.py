@@ -37,6 +37,7 @@ __all__ = [
     "MOVES",
     "SUPPORTING",
     "AlertRef",
+    "LockedStates",
     "ReportOnRecord",
     "SourceRef",
     "alert_by_id",
@@ -46,6 +47,8 @@ __all__ = [
     "fact_history",
     "fact_state_rows",
     "fact_states",
+    "lock_fact",
+    "lock_fact_states",
     "pending_reports_superseded",
     "record_claims",
     "reports_within",
@@ -112,6 +115,34 @@ def fact_state_rows(session: Session, *, lock: bool = False) -> dict[str, FactSt
     if lock and is_postgres(session):
         query = query.with_for_update()
     return {row.fact_id: row for row in session.scalars(query)}
+
+
+class LockedStates:
+    """The facts' state rows, locked for a batch's transaction; :meth:`now`: the states as they
+    stand after every change :func:`apply_changes` has made since (the rows are the session's)."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Mapping[str, FactStateRow]) -> None:
+        self._rows = rows
+
+    def now(self) -> dict[str, FactState]:
+        return states_of(self._rows)
+
+
+def lock_fact_states(session: Session) -> LockedStates:
+    return LockedStates(fact_state_rows(session, lock=True))
+
+
+def lock_fact(session: Session, fact_id: str) -> FactState | None:
+    """The fact's state, its row locked to the end of the transaction (PostgreSQL: ``FOR
+    UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so a decision and an
+    entry never move one fact at once."""
+    query = select(FactStateRow).where(FactStateRow.fact_id == fact_id)
+    if is_postgres(session):
+        query = query.with_for_update()
+    row = session.scalars(query).first()
+    return states_of({fact_id: row})[fact_id] if row is not None else None
 
 
 @dataclass(frozen=True, slots=True)

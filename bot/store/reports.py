@@ -13,8 +13,8 @@ from bot.facts.catalogue import Catalogue
 from bot.facts.evidence import host_of
 from bot.facts.zh.script import language_of
 from bot.store import ledger
-from bot.store.decisions import decisions
-from bot.store.models import DecisionRow, FactHistoryRow, FeedRow
+from bot.store.decisions import Decision, decisions
+from bot.store.models import FactHistoryRow, FeedRow
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _with_language(source: dict[str, str]) -> dict[str, str]:
     return {**source, "language": language_of(text), "domain": host_of(source.get("link", ""))}
 
 
-def _decision(row: DecisionRow, kind: str) -> dict[str, Any]:
+def _decision(row: Decision, kind: str) -> dict[str, Any]:
     """A decision as ``status --json`` shows it: what (``confirm``, ``dismiss``, ``correct``,
     ``set``), the value, what it replaced (the fact's value before; ``null`` for a dismissal),
     who (shown and account), when, the alert, the decided claims and the source given."""
