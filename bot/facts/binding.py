@@ -189,6 +189,7 @@ class PartyBinder:
         target, target_phrase = self._target(local) or (None, "")
         actor = None
         loose = False
+        head = ""  # the sentence before the clause, when the sentence's subject is the actor
         if target is None:
             target = self._shorthand_target(local, nouns)
         if target is None:
@@ -199,6 +200,11 @@ class PartyBinder:
             target, target_phrase = self._target(clause) or (None, "")
             target = target or self._shorthand_target(clause, nouns)
             loose = target is not None
+        if target is None and actor is None:  # "leaving the 10% reciprocal duty as the only
+            rest = sentence[sentence.find(local) + len(local) :] if local in sentence else ""
+            if _AS_THE_ONLY.match(rest):  # duty on Chinese goods": whose it is comes after
+                target, target_phrase = self._target(rest[:80]) or (None, "")
+                loose = target is not None
         if target is None and actor is None:
             only = qualified_only(self.rules, self.lexicon, local, entry)
             if only is not None:
@@ -213,7 +219,10 @@ class PartyBinder:
             ]
             if by_name:
                 return by_name[0], False  # "the emergency-law duties on most goods": whose they are
-            actor = self._subject(clause) or self._subject(foreground) or self._subject(title)
+            actor = self._subject(clause)
+            if actor is None:  # the sentence's subject: what it acts on before is this figure's
+                actor = self._subject(foreground) or self._subject(title)
+                head = sentence[: max(0, sentence.find(clause))]
             loose = True
         if target is None and actor is None:
             return None
@@ -234,7 +243,7 @@ class PartyBinder:
         rule = chosen[0]
         phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
         if loose:  # the party came from the clause before the figure: so does what it names
-            phrase = f"{phrase} {clause[: max(0, clause.find(local))]}"
+            phrase = f"{phrase} {head}{clause[: max(0, clause.find(local))]}"
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
         if excluded and not self._sole_layer(rule, local, sentence):
             return None

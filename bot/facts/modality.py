@@ -219,7 +219,11 @@ def _weekday_ahead(scope: str, published: date) -> date | None:
     return published + timedelta(days=ahead) if 0 < ahead < 7 - ahead else None
 
 
-_INFINITIVE = re.compile(r"^((?:[\w.,'’-]+\s+){1,7}?)to\s+(?!\d)[A-Za-z]{3,}\b")
+_INFINITIVE = re.compile(
+    r"^((?:[\w.,'’-]+\s+){1,7}?)to\s+(?!\d)(?!(?:the|its|his|her|their|this|that|these|those)\b)"
+    r"[A-Za-z]{3,}\b",
+    re.IGNORECASE,
+)
 _FINITE = re.compile(
     r"\b(?:\w+(?:ed|es)|adds|puts|sets|cuts|lifts|raises|lowers|moves|brings|sends|says|tells|"
     r"asks|urges|calls|wants|plans|agree|agrees|vows|hikes|slashes|trims|eases|returns|turns|goes|"

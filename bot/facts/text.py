@@ -55,10 +55,11 @@ _CLAUSE_BREAK = re.compile(
     rf"(?=as\s+(?!(?:{_AS_NOT_CLAUSE})\b))",
     re.IGNORECASE,
 )
-# "named Chen Ping (, a vice minister,) as envoy": the role the appointment gives, no clause
+# "named (Vice Minister of Public Security) Chen Ping (, a vice minister,) as envoy": the role the
+# appointment gives, no clause
 _NAMED_AS = re.compile(
     r"\b(?:named|designated|appointed|chose|chosen|selected|tapped|picked|installed)\s+"
-    r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})(?:,[^,;]{1,90})?,?\s+as\Z",
+    r"(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,7})(?:,[^,;]{1,90})?,?\s+as\Z",
     re.IGNORECASE,
 )
 _SAID_END = re.compile(r"\b(?:said|says|told\s+\w+|announced|stated|noted)\s*$", re.IGNORECASE)

@@ -74,3 +74,75 @@ def test_a_level_moved_from_no_stated_value_beats_another_measures_move(
     assert judged(catalogue, stated, us_tariff_china=30.0) == [
         (US, 30.0, 20.0, ChangeStatus.CHANGED)
     ]
+
+
+def test_negotiators_back_at_the_table_hold_the_round(extractor: ClaimExtractor) -> None:
+    title = "Live: US and Chinese trade envoys return to the table in Oslo"
+    assert asserted(claims_of(extractor, title)) == {"held"}
+    body = "The US and Chinese trade delegations began meeting in Oslo this morning."
+    assert asserted(claims_of(extractor, "Oslo round", body)) == {"held"}
+
+
+def test_a_planned_round_that_will_not_go_ahead_is_stalled(extractor: ClaimExtractor) -> None:
+    body = (
+        "China's commerce ministry said next month's planned round of trade talks with the US "
+        "in Oslo will not go ahead."
+    )
+    assert asserted(claims_of(extractor, "Oslo round off", body)) == {"stalled"}
+
+
+def test_a_joint_statement_released_and_a_move_under_the_agreement_are_the_deal(
+    extractor: ClaimExtractor,
+) -> None:
+    released = (
+        "A joint statement released in Oslo says the US will cut its tariff on Chinese goods."
+    )
+    assert "agreement" in asserted(claims_of(extractor, "Oslo statement", released))
+    under = "Under the agreement announced on Monday, the US will cut tariffs on Chinese goods."
+    assert "agreement" in asserted(claims_of(extractor, "Oslo accord", under))
+
+
+def test_a_working_group_reconvened_is_cooperation_restored(extractor: ClaimExtractor) -> None:
+    body = "China's public security ministry has reconvened the counternarcotics working group."
+    found = claims_of(extractor, "Drug channel reopens", body)
+    assert asserted(found, "counternarcotics-cooperation") == {"active"}
+
+
+def test_leaders_who_agree_somewhere_to_drop_a_duty_make_the_deal(
+    extractor: ClaimExtractor,
+) -> None:
+    found = claims_of(extractor, "Trump and Xi agree in Oslo to drop the fentanyl tariff")
+    assert asserted(found) == {"agreement"}
+    assert asserted(found, FENT) == {0.0}
+
+
+def test_a_duty_that_will_end_is_zero_and_the_layer_left_is_the_whole(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The remaining fentanyl levy will end on June 1, leaving the 10 percent reciprocal duty "
+        "as the only emergency tariff on Chinese goods."
+    )
+    found = claims_of(extractor, "Fentanyl levy to go", body)
+    assert asserted(found, FENT) == {0.0}
+    assert asserted(found, US) == {10.0}
+
+
+def test_what_the_sentence_s_subject_acted_on_first_is_its_figure_s_too(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The trade representative found Beijing's push into legacy chips unfair but set the new "
+        "duty at 0 percent for now, with a rise due in 2027."
+    )
+    found = claims_of(extractor, "Chip probe closes", body)
+    assert US not in found and FENT not in found
+
+
+def test_a_designation_with_a_long_title_names_the_envoy(extractor: ClaimExtractor) -> None:
+    body = (
+        "The State Council has designated Vice Minister of Public Security Lu Hanwen as China's "
+        "chief official for counternarcotics cooperation with the United States."
+    )
+    found = claims_of(extractor, "New drug envoy", body)
+    assert asserted(found, "china-fentanyl-envoy") == {"Lu Hanwen"}
