@@ -146,6 +146,12 @@ _ANNOUNCED_EN = re.compile(
     rf"|\b(?P<month2>{_MONTH_NAME})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?\s+"
     r"(?:announcement|notice|decision|order|listing)\b"
 )
+# "widening the list issued in November": that month is the earlier measure's, not this one's
+_WIDENS = re.compile(
+    r"\b(?:widen\w*|expand\w*|extend\w*|broaden\w*|join\w*|add\w*\s+to|on top of|beyond)"
+    r"\s+(?:[\w'’-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 _ANNOUNCED_ZH = re.compile(
     r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?:\d{1,2}日)?(?:发布|公布|宣布|印发|出台|作出)的"
 )
@@ -153,11 +159,14 @@ _ANNOUNCED_ZH = re.compile(
 
 def announced_month(text: str, published: date) -> str:
     """The month (YYYY-MM) in which ``text`` says its measure was announced ("under the June
-    notice", "根据6月发布的公告": a listing now taking effect was decided then), else the entry's;
+    notice", "根据6月发布的公告": a listing now taking effect was decided then; not the month of
+    a list it widens), else the entry's;
     a month later in the year than the entry's date is last year's."""
     year: int | None = None
     month: int | None = None
-    english = _ANNOUNCED_EN.search(text)
+    english = next(
+        (m for m in _ANNOUNCED_EN.finditer(text) if not _WIDENS.search(text[: m.start()])), None
+    )
     chinese = _ANNOUNCED_ZH.search(text)
     if english:
         month = _MONTHS[(english.group("month") or english.group("month2")).lower()]

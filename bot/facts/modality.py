@@ -51,6 +51,8 @@ _NEGATED_IDIOM = re.compile(
 )
 # what follows "with" or "while" after a claim tells more news, not how the claim is held
 _WITH_MORE = re.compile(r"\b(?:with|while|whereas)\b", re.IGNORECASE)
+# "said he will meet ..., and that he expects ...": a second statement, with its own markers
+_AND_THAT = re.compile(r",?\s+and\s+that\b", re.IGNORECASE)
 _WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"\bhad\s+(?!to\b)(?:\w+ly\s+)?\w+", re.IGNORECASE)
 _FUTURE_NEAR = re.compile(
@@ -168,9 +170,12 @@ def judge(
     if background or retrospective:
         return Verdict(Modality.HISTORICAL)
     scope = before + core + after
-    told_after = _WITH_MORE.split(after, maxsplit=1)[0]  # "end, with a plan to seek ...": more news
+    # "end, with a plan to seek ...": more news
+    told_after = _WITH_MORE.split(after, maxsplit=1)[0]
     markers_text = before + (told_after if core_is_pattern else core + told_after)
     told = sentence.replace(core + after, core + told_after, 1) if after else sentence
+    second = _AND_THAT.search(told, max(told.find(core), 0) + len(core))
+    told = told[: second.start()] if second else told
     if _CONDITIONAL.search(told) or _proposal(markers_text, told, scope, markers):
         return Verdict(Modality.PROPOSED)
     own = before + core + _RELATIVE_AFTER.split(after, maxsplit=1)[0]

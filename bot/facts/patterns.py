@@ -62,6 +62,10 @@ class PatternHit:
     unset: bool = False  # such a step with no place or time given ("will meet soon")
 
 
+# what a matched noun belongs to, right after it ("suspending meetings of the bilateral
+# counternarcotics working group")
+_WHOSE = re.compile(r"\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}[\w'’-]+", re.IGNORECASE)
+
 # two sides named as one pair ("Washington and Hanoi", "the US with Japan")
 _JOINED = re.compile(r"\s+(?:and|with|&)\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -89,12 +93,14 @@ class PatternFinder:
     def _excluded(
         self, rule: PatternRule, text: str, match: re.Match[str], sentence: str = ""
     ) -> bool:
-        """Whether an ``exclude_near`` vocabulary stands in the match or just before it; other
-        countries do not exclude when a party is named within 80 characters before, in the
-        sentence ("the US side, the conditions for talks in Singapore ..."), unless that party
-        is joined to another country or its capital as the other side ("Washington and
-        Hanoi")."""
+        """Whether an ``exclude_near`` vocabulary stands in the match, just before it or in what
+        its noun is "of" right after it; other countries do not exclude when a party is named
+        within 80 characters before, in the sentence ("the US side, the conditions for talks in
+        Singapore ..."), unless that party is joined to another country or its capital as the
+        other side ("Washington and Hanoi")."""
         window = text[max(0, match.start() - 25) : match.end()]
+        whose = _WHOSE.match(text, match.end())  # "meetings of the counternarcotics group"
+        window += whose.group(0) if whose else ""
         offset = max(sentence.find(text), 0) if sentence else 0
         wide = sentence or text
         wider = wide[max(0, offset + match.start() - 80) : offset + match.end()]

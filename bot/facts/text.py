@@ -38,7 +38,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0
 _AS_NOT_CLAUSE = (
     r"part|well|much|many|high|low|long|soon|of|a|an|if|though|usual|expected|planned|such|far|"
     r"for|to|per|the same|little|early|late|recently|quickly|often|good|likely|possible|seen|"
-    r"high as|one|against|compared"
+    r"high as|one|against|compared|controlled|listed|regulated|restricted"
 )
 _CLAUSE_BREAK = re.compile(
     r"\s*;\s*"

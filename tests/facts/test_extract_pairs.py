@@ -146,3 +146,69 @@ def test_a_designation_with_a_long_title_names_the_envoy(extractor: ClaimExtract
     )
     found = claims_of(extractor, "New drug envoy", body)
     assert asserted(found, "china-fentanyl-envoy") == {"Lu Hanwen"}
+
+
+def test_a_year_in_review_recounts(extractor: ClaimExtractor) -> None:
+    body = (
+        "This year US tariffs on Chinese goods climbed to 60 percent and then fell to 25 percent."
+    )
+    found = claims_of(extractor, "2026 in review: from 60% to 25%", body)
+    assert asserted(found, US) == set()
+
+
+def test_unnamed_public_security_ministries_are_china_s(extractor: ClaimExtractor) -> None:
+    body = (
+        "The commerce and public security ministries said exports of nine precursor chemicals "
+        "to the United States will need a licence from next month."
+    )
+    found = claims_of(extractor, "Export licences for nine chemicals", body)
+    assert asserted(found, "china-precursor-controls") == {"2025-06"}
+
+
+def test_chemicals_listed_as_controlled_precursors_widen_the_controls(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "China's Ministry of Public Security will list 3-anilinopiperidine and its salts as "
+        "controlled precursor chemicals from next month."
+    )
+    found = claims_of(extractor, "Two more precursors", body)
+    assert asserted(found, "china-precursor-controls") == {"2025-06"}
+
+
+def test_the_month_of_a_list_widened_is_not_the_new_listing_s(extractor: ClaimExtractor) -> None:
+    body = (
+        "China's commerce ministry said five more precursor chemicals will need an export "
+        "licence from May 1, widening the list issued in January."
+    )
+    found = claims_of(extractor, "Licence list grows", body, when=datetime(2026, 3, 4, tzinfo=UTC))
+    assert asserted(found, "china-precursor-controls") == {"2026-03"}
+
+
+def test_a_second_statement_keeps_its_own_hedges(extractor: ClaimExtractor) -> None:
+    body = (
+        "The Treasury Secretary said he will meet his Chinese counterpart in Oslo next Monday, "
+        "and that he expects to discuss tariffs and soybean purchases."
+    )
+    assert asserted(claims_of(extractor, "Oslo meeting", body)) == {"scheduled"}
+
+
+def test_meetings_of_a_drug_working_group_suspended_are_no_trade_talks_stalled(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "China is suspending meetings of the bilateral counternarcotics working group with the "
+        "US over new trade sanctions, the ministry said."
+    )
+    assert asserted(claims_of(extractor, "Drug channel frozen", body)) == set()
+
+
+def test_talks_that_stretch_past_hours_or_a_session_that_opens_are_held(
+    extractor: ClaimExtractor,
+) -> None:
+    body = "The US and Chinese trade delegations are still inside the villa."
+    assert asserted(claims_of(extractor, "Live: Oslo talks stretch past nine hours", body)) == {
+        "held"
+    }
+    lead = "Bessent and He Lifeng arrived at the Oslo venue this morning."
+    assert asserted(claims_of(extractor, "Live: Oslo session opens", lead)) == {"held"}
