@@ -50,7 +50,9 @@ _NEGATED_IDIOM = re.compile(
     re.IGNORECASE,
 )
 # what follows "with" or "while" after a claim tells more news, not how the claim is held
-_WITH_MORE = re.compile(r"\b(?:with|while|whereas)\b", re.IGNORECASE)
+_WITH_MORE = re.compile(r"\b(?:with|while|whereas|because)\b", re.IGNORECASE)
+# "exporters must now obtain licences": a rule in force, not a wish
+_NOW_IN_FORCE = re.compile(r"\s+(?:now|henceforth|from now on)\b", re.IGNORECASE)
 # "said he will meet ..., and that he expects ...": a second statement, with its own markers
 _AND_THAT = re.compile(r",?\s+and\s+that\b", re.IGNORECASE)
 _WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
@@ -110,8 +112,12 @@ def _proposal(text: str, sentence: str, scope: str, markers: Markers) -> bool:
         if pattern.search(sentence):
             return True
     wish = markers.wish.search(sentence)
-    if wish and not markers.decision.search(sentence[: wish.start()]):
-        return True  # not a rule announced: "announced that exporters must obtain a licence"
+    if (
+        wish
+        and not markers.decision.search(sentence[: wish.start()])
+        and not _NOW_IN_FORCE.match(sentence, wish.end())
+    ):
+        return True  # not a rule announced: "announced that exporters must (now) obtain a licence"
     for match in markers.proposal.finditer(text):
         if match.group(0).lower() == "would" and _reported_would(sentence, scope, markers):
             continue

@@ -212,3 +212,27 @@ def test_talks_that_stretch_past_hours_or_a_session_that_opens_are_held(
     }
     lead = "Bessent and He Lifeng arrived at the Oslo venue this morning."
     assert asserted(claims_of(extractor, "Live: Oslo session opens", lead)) == {"held"}
+
+
+def test_a_rule_that_applies_now_is_no_wish(extractor: ClaimExtractor) -> None:
+    body = (
+        "China's commerce ministry said exporters must now obtain licences to ship nine "
+        "precursor chemicals to the United States."
+    )
+    found = claims_of(extractor, "Licences for nine chemicals", body)
+    assert asserted(found, "china-precursor-controls") == {"2025-06"}
+    demand = "Beijing says Washington must cut tariffs on Chinese goods to 10 percent."
+    assert asserted(claims_of(extractor, "Demand", demand), US) == set()
+
+
+def test_a_reason_s_promise_is_not_the_claim_s(extractor: ClaimExtractor) -> None:
+    body = (
+        "The president said he would lower the fentanyl duty on Chinese goods to 5 percent "
+        "because Beijing had promised to curb precursor exports."
+    )
+    assert asserted(claims_of(extractor, "Fentanyl duty", body), FENT) == {5.0}
+
+
+def test_a_numbered_round_is_a_trade_round(extractor: ClaimExtractor) -> None:
+    body = "The US and Chinese delegations began the fifth round of talks in Oslo this morning."
+    assert asserted(claims_of(extractor, "Live: Oslo", body)) == {"held"}

@@ -195,3 +195,18 @@ def test_a_round_as_first_planned_called_off_is_stalled(analyser: RuleAnalyser) 
 def test_why_a_meeting_is_held_is_not_that_it_was(analyser: RuleAnalyser) -> None:
     body = "外交部发言人称，此次中美经贸会谈是应美方邀请举行，中方将坚持原则立场。"
     assert "held" not in asserted_states(claims(analyser, "外交部答问", body))
+
+
+def test_a_later_clause_s_demand_is_its_speaker_s(analyser: RuleAnalyser) -> None:
+    body = "中美经贸磋商今天在奥斯陆举行，中方则要求美方放宽芯片出口限制。"
+    assert asserted_states(claims(analyser, "奥斯陆磋商", body)) == {"held"}
+
+
+def test_a_trip_ahead_and_the_talks_during_it_lie_ahead(analyser: RuleAnalyser) -> None:
+    body = "商务部宣布，副总理将应挪威政府邀请访问挪威，其间与美方在奥斯陆举行经贸会谈。"
+    assert asserted_states(claims(analyser, "副总理访问挪威", body)) == {"scheduled"}
+
+
+def test_a_numbered_round_is_a_trade_round(analyser: RuleAnalyser) -> None:
+    body = "中美代表团今天在奥斯陆开始第五轮会谈。"
+    assert asserted_states(claims(analyser, "奥斯陆直播", body)) == {"held"}

@@ -78,6 +78,17 @@ class ZhMarkers:
         return cls(**{name: lexicon.compiled[getattr(roles, name)] for name in cls.__slots__})
 
 
+_CLAUSE_END = re.compile(r"[，,；;]")
+# what keeps a claim pending wherever its sentence says it (…降至10%，但须经国会批准)
+_PENDING = re.compile(r"尚待|有待|待批准|须经|需经|报批|须获|需获|前提是|条件是")
+
+
+def _own_clause(after: str) -> tuple[str, str]:
+    """The rest of the claim's own clause, and the clauses after it."""
+    end = _CLAUSE_END.search(after)
+    return (after, "") if end is None else (after[: end.start()], after[end.start() :])
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Where a claim sits: its sentence, the clause text before it (``before``), the matched text
@@ -114,12 +125,14 @@ def judge(
         return None  # 前体化学品管控不受影响: the measure stands, nothing new
     sentence = scope.sentence
     core_words = "" if scope.core_is_pattern else scope.core
-    near = scope.before + core_words + scope.after
+    own, later = _own_clause(scope.after)
+    # a later clause's demand (，中方则要求…) is its speaker's; a step still pending is the claim's
+    near = scope.before + core_words + own + " ".join(_PENDING.findall(later))
     hedged = (
         markers.conditional.search(sentence)
         or markers.rumour.search(sentence)
         or markers.forecast.search(sentence)
-        or markers.wish.search(sentence)
+        or markers.wish.search(scope.lead + scope.core + own)
     )
     past = scope.background or (scope.core_is_pattern and _SINCE.match(scope.after))
     if (past or retrospective) and not hedged:
