@@ -143,6 +143,19 @@ def test_only_the_store_imports_sqlalchemy_with_each_exception_named() -> None:
         assert "*" not in importer, f"an exception is named module by module: {line}"
 
 
+def test_the_stores_rows_stay_in_the_store() -> None:
+    """The ORM's row classes (``bot.store.models``) are the store's: the other rooms are handed
+    plain records (``FeedRecord``, ``decisions.Claim``, ``FactState``, ...) and name no row."""
+    naming = re.compile(r"\bbot\.store\.models\b|from bot\.store import [^\n]*\bmodels\b")
+    store = ROOT / "bot" / "store"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if store not in path.parents and naming.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
 def lint_imports(tree: Path, *contract_ids: str) -> subprocess.CompletedProcess[str]:
     """`lint-imports` on the `bot` package found under `tree`, with the repository's contracts."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
