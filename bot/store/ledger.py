@@ -18,10 +18,18 @@ from sqlalchemy.orm import Session
 
 from bot.facts.catalogue import Catalogue
 from bot.facts.evidence import Report, Source
-from bot.facts.model import Change, ChangeStatus, FactState, FactValue
+from bot.facts.model import Change, ChangeStatus, FactValue
 from bot.facts.values import same_value, value_key
-from bot.store.common import SEED_LOCK, is_postgres, midnight, one_writer_at_a_time, utcnow
+from bot.store.common import SEED_LOCK, midnight, one_writer_at_a_time, utcnow
 from bot.store.decisions import DISMISSED, dismissed_in_story
+from bot.store.fact_states import (
+    LockedStates,
+    fact_state_rows,
+    fact_states,
+    lock_fact,
+    lock_fact_states,
+    states_of,
+)
 from bot.store.models import ClaimRow, EntryRow, FactHistoryRow, FactStateRow
 from bot.store.story_alerts import (
     AlertRef,
@@ -32,7 +40,8 @@ from bot.store.story_alerts import (
     top_alert_of_entry,
 )
 
-# a story's alerts (bot/store/story_alerts.py) are named here too: ledger.story_alert, ...
+# a story's alerts (bot/store/story_alerts.py) and the facts' states (bot/store/fact_states.py)
+# are named here too: ledger.story_alert, ledger.fact_states, ...
 __all__ = [
     "MOVES",
     "SUPPORTING",
@@ -86,63 +95,6 @@ def seed_fact_states(session: Session, catalogue: Catalogue) -> int:
         added += 1
     session.flush()
     return added
-
-
-def fact_states(session: Session, *, lock: bool = False) -> dict[str, FactState]:
-    return states_of(fact_state_rows(session, lock=lock))
-
-
-def states_of(rows: Mapping[str, FactStateRow]) -> dict[str, FactState]:
-    """The facts' states as the rows say now (rows of the session's identity map follow every
-    change :func:`apply_changes` makes, without reading them again)."""
-    return {
-        fact_id: FactState(
-            value=row.value,
-            since=row.since,
-            entry_key=row.entry_uid,
-            previous=row.previous,
-            history=tuple(row.history or ()),
-            implied=row.implied,
-        )
-        for fact_id, row in rows.items()
-    }
-
-
-def fact_state_rows(session: Session, *, lock: bool = False) -> dict[str, FactStateRow]:
-    """The facts' state rows, in fact id order (locked on PostgreSQL with ``lock``, so that
-    replicas judge one entry at a time against the same state)."""
-    query = select(FactStateRow).order_by(FactStateRow.fact_id)
-    if lock and is_postgres(session):
-        query = query.with_for_update()
-    return {row.fact_id: row for row in session.scalars(query)}
-
-
-class LockedStates:
-    """The facts' state rows, locked for a batch's transaction; :meth:`now`: the states as they
-    stand after every change :func:`apply_changes` has made since (the rows are the session's)."""
-
-    __slots__ = ("_rows",)
-
-    def __init__(self, rows: Mapping[str, FactStateRow]) -> None:
-        self._rows = rows
-
-    def now(self) -> dict[str, FactState]:
-        return states_of(self._rows)
-
-
-def lock_fact_states(session: Session) -> LockedStates:
-    return LockedStates(fact_state_rows(session, lock=True))
-
-
-def lock_fact(session: Session, fact_id: str) -> FactState | None:
-    """The fact's state, its row locked to the end of the transaction (PostgreSQL: ``FOR
-    UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so a decision and an
-    entry never move one fact at once."""
-    query = select(FactStateRow).where(FactStateRow.fact_id == fact_id)
-    if is_postgres(session):
-        query = query.with_for_update()
-    row = session.scalars(query).first()
-    return states_of({fact_id: row})[fact_id] if row is not None else None
 
 
 @dataclass(frozen=True, slots=True)
