@@ -217,8 +217,13 @@ class PartyBinder:
                 for r in self.rules
                 if r.nouns == nouns and any(self.lexicon.any(name, local) for name in r.names)
             ]
-            if by_name:
-                return by_name[0], False  # "the emergency-law duties on most goods": whose they are
+            # "the emergency-law duties on most goods": whose they are; not "the fentanyl duty
+            # imposed under emergency powers" (a part, in an entry that names no target)
+            part = any(
+                r.qualifiers and self.lexicon.any_of(r.qualifiers, local) for r in self.rules
+            )
+            if by_name and not part:
+                return by_name[0], False
             actor = self._subject(clause)
             if actor is None:  # the sentence's subject: what it acts on before is this figure's
                 actor = self._subject(foreground) or self._subject(title)

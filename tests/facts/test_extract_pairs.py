@@ -236,3 +236,13 @@ def test_a_reason_s_promise_is_not_the_claim_s(extractor: ClaimExtractor) -> Non
 def test_a_numbered_round_is_a_trade_round(extractor: ClaimExtractor) -> None:
     body = "The US and Chinese delegations began the fifth round of talks in Oslo this morning."
     assert asserted(claims_of(extractor, "Live: Oslo", body)) == {"held"}
+
+
+def test_a_part_named_by_its_law_in_an_entry_naming_no_target_is_no_whole(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The 48 is a sum: it stacks the 10 percent reciprocal duty and the 15 percent fentanyl "
+        "duty imposed under emergency powers on top of older duties."
+    )
+    assert US not in claims_of(extractor, "Where the 48 comes from", body)

@@ -210,3 +210,17 @@ def test_a_trip_ahead_and_the_talks_during_it_lie_ahead(analyser: RuleAnalyser) 
 def test_a_numbered_round_is_a_trade_round(analyser: RuleAnalyser) -> None:
     body = "中美代表团今天在奥斯陆开始第五轮会谈。"
     assert asserted_states(claims(analyser, "奥斯陆直播", body)) == {"held"}
+
+
+def test_a_story_republished_recalls(analyser: RuleAnalyser) -> None:
+    body = "【本文原刊于2025年4月9日，应读者要求重发】税委会宣布，将对美商品加征税率提高至90%。"
+    found = claims(analyser, "旧闻重发｜中方对美加征关税提高至90%", body)
+    assert not any(c.modality.value == "asserted" for c in found)
+
+
+def test_that_is_from_one_figure_to_another_is_the_part_named_before(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "商务部介绍，美方将取消5%的所谓“芬太尼关税”，即由15%降至10%。"
+    found = claims(analyser, "釜山会晤后", body)
+    assert not any(c.fact_id == US for c in found)
