@@ -246,3 +246,20 @@ def test_a_part_named_by_its_law_in_an_entry_naming_no_target_is_no_whole(
         "duty imposed under emergency powers on top of older duties."
     )
     assert US not in claims_of(extractor, "Where the 48 comes from", body)
+
+
+def test_a_flash_or_a_speaker_s_line_that_names_who_will_sit_down_is_ahead(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "FLASH - Bessent to sit down with China's He Lifeng in Oslo this weekend"
+    assert asserted(claims_of(extractor, title)) == {"scheduled"}
+    body = "Trump: Bessent and Greer to meet the Chinese team in Oslo on Monday, June 9."
+    assert asserted(claims_of(extractor, "Trump on Oslo", body)) == {"scheduled"}
+
+
+def test_the_reciprocal_rate_left_alone_is_the_whole(extractor: ClaimExtractor) -> None:
+    body = (
+        "Washington will lift the remaining fentanyl-related duty on Chinese goods from May 1, "
+        "leaving only the 10 percent reciprocal rate under emergency law."
+    )
+    assert asserted(claims_of(extractor, "Fentanyl duty to go", body), US) == {10.0}

@@ -224,3 +224,13 @@ def test_that_is_from_one_figure_to_another_is_the_part_named_before(
     body = "商务部介绍，美方将取消5%的所谓“芬太尼关税”，即由15%降至10%。"
     found = claims(analyser, "釜山会晤后", body)
     assert not any(c.fact_id == US for c in found)
+
+
+def test_a_trip_announced_is_ahead(analyser: RuleAnalyser) -> None:
+    found = claims(analyser, "商务部宣布副总理赴挪威举行中美经贸会谈", "")
+    assert asserted_states(found) == {"scheduled"}
+
+
+def test_a_later_clause_s_estimate_is_not_the_claim_s(analyser: RuleAnalyser) -> None:
+    body = "中美代表团上午在奥斯陆坐下来，开始第五轮经贸会谈，会谈预计持续两天。"
+    assert asserted_states(claims(analyser, "奥斯陆直播", body)) == {"held"}

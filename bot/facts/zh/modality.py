@@ -126,12 +126,13 @@ def judge(
     sentence = scope.sentence
     core_words = "" if scope.core_is_pattern else scope.core
     own, later = _own_clause(scope.after)
-    # a later clause's demand (，中方则要求…) is its speaker's; a step still pending is the claim's
+    # a later clause's demand or estimate (，中方则要求…, ，会谈预计持续两天) is not the claim's
+    # hedge; a step still pending is, wherever it stands
     near = scope.before + core_words + own + " ".join(_PENDING.findall(later))
     hedged = (
         markers.conditional.search(sentence)
         or markers.rumour.search(sentence)
-        or markers.forecast.search(sentence)
+        or markers.forecast.search(scope.lead + scope.core + own)
         or markers.wish.search(scope.lead + scope.core + own)
     )
     past = scope.background or (scope.core_is_pattern and _SINCE.match(scope.after))
