@@ -249,6 +249,9 @@ class PartyBinder:
         phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
         if loose:  # the party came from the clause before the figure: so does what it names
             phrase = f"{phrase} {head}{clause[: max(0, clause.find(local))]}"
+        opening = _OPENING.match(clause)  # "Concluding its Section 301 probe of chips, USTR ..."
+        if opening and opening.end() <= clause.find(local):
+            phrase = f"{phrase} {opening.group(0)}"
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
         if excluded and not self._sole_layer(rule, local, sentence):
             return None
@@ -323,6 +326,9 @@ class PartyBinder:
         return True
 
 
+# a participial opening that sets what the clause's act is about ("Concluding its probe of
+# legacy chips, USTR imposed a tariff ..."): its parts are the tariff's
+_OPENING = re.compile(r"^\s*(?-i:[A-Z][a-z]+ing)\b[^,;]{0,120},")
 # what is left of a whole: "leaving (only) the 10% reciprocal tariff (as the only ...)"
 _LEAVING = re.compile(
     r"\b(?:leaving|leaves|left)\s+(?:only\s+|just\s+)?(?:the|a|an)?\s*$|\bonly\s+(?:the\s+)?$",

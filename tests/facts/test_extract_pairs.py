@@ -263,3 +263,29 @@ def test_the_reciprocal_rate_left_alone_is_the_whole(extractor: ClaimExtractor) 
         "leaving only the 10 percent reciprocal rate under emergency law."
     )
     assert asserted(claims_of(extractor, "Fentanyl duty to go", body), US) == {10.0}
+
+
+def test_a_synthetic_opioid_duty_is_the_fentanyl_part(extractor: ClaimExtractor) -> None:
+    body = "The order lowers the synthetic-opioid duty on goods from China to 5 percent."
+    found = claims_of(extractor, "Order signed", body)
+    assert asserted(found, FENT) == {5.0} and US not in found
+
+
+def test_a_participial_opening_names_what_the_tariff_is_on(extractor: ClaimExtractor) -> None:
+    body = (
+        "Concluding its Section 301 probe of Chinese legacy semiconductors, USTR imposed a tariff "
+        "that starts at 0 percent and rises in 2027."
+    )
+    found = claims_of(extractor, "Chip probe ends", body)
+    assert US not in found and "china-tariff-us" not in found
+
+
+def test_entities_added_to_the_entity_list_are_no_precursor_control(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The Commerce Department added nine Chinese entities to the Entity List, citing "
+        "precursor exports that continued through licensed channels."
+    )
+    found = claims_of(extractor, "Commerce adds entities to the Entity List", body)
+    assert "china-precursor-controls" not in found

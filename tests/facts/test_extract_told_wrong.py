@@ -51,10 +51,14 @@ def test_leaders_agreeing_to_implement_their_teams_consensus_have_a_deal(
     assert ("agreement", A, F) in claims_of(extractor, "Leaders meet in Oslo", body)[TALKS]
 
 
-def test_talks_a_minister_calls_a_bit_stalled_have_stalled(extractor: ClaimExtractor) -> None:
-    """Most blind writers labelled a minister's "a bit stalled" as the talks stalling."""
+def test_talks_a_minister_calls_a_bit_stalled_have_not_stalled(extractor: ClaimExtractor) -> None:
+    """A minister's "a bit stalled" is a view of talks that go on, not a breakdown decided."""
     body = "Treasury officials said US-China trade talks were 'a bit stalled' but would go on."
-    assert ("stalled", A, F) in claims_of(extractor, "Oslo round", body)[TALKS]
+    assert "stalled" not in {
+        v for v, _, _ in claims_of(extractor, "Oslo round", body).get(TALKS, set())
+    }
+    broke = "Treasury officials said US-China trade talks had stalled and would not resume."
+    assert ("stalled", A, F) in claims_of(extractor, "Oslo round", broke)[TALKS]
 
 
 def test_talks_that_stalled_have(extractor: ClaimExtractor) -> None:
