@@ -93,8 +93,10 @@ def cmd_latest(inv: Invocation, services: CommandServices) -> Reply:
     if count is None:
         return answer("Usage: /fentanyl latest [n]", "n is a number from 1 to 20.")
     with services.db.session() as session:
-        rows = repo.latest_entries(session, count)
-        lines = tuple(f"{r.published:%Y-%m-%d} {r.title} ({r.feed}) {r.link}".strip() for r in rows)
+        entries = repo.latest_entries(session, count)
+        lines = tuple(
+            f"{e.published:%Y-%m-%d} {e.title} ({e.feed}) {e.link}".strip() for e in entries
+        )
     if not lines:
         return answer("No relevant stories yet.")
     return answer(f"Latest {len(lines)} stories", lines=lines)

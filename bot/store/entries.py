@@ -1,8 +1,14 @@
-"""Entries: which are stored already, new ones written together, the latest and one by key."""
+"""Entries: which are stored already, new ones written together, the latest and one by key.
+
+An entry read back leaves the store as a :class:`StoredEntry`, a plain frozen value (what a
+listing shows of it and the key it goes by), not its row.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, insert, select
@@ -42,18 +48,48 @@ class EntryRows:
             self._session.connection().execute(insert(EntryRow), rows)
 
 
-def latest_entries(session: Session, limit: int, topic: str | None = None) -> list[EntryRow]:
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An entry on record: its key (``uid``), its feed's id of it, and what a listing shows."""
+
+    uid: str
+    feed: str
+    entry_id: str
+    link: str
+    title: str
+    published: datetime
+    topics: tuple[str, ...]
+
+
+_STORED_COLUMNS = (
+    EntryRow.uid,
+    EntryRow.feed,
+    EntryRow.entry_id,
+    EntryRow.link,
+    EntryRow.title,
+    EntryRow.published,
+    EntryRow.topics,
+)
+
+
+def _stored(row: Any) -> StoredEntry:
+    uid, feed, entry_id, link, title, published, topics = row
+    return StoredEntry(uid, feed, entry_id, link, title, published, tuple(topics or ()))
+
+
+def latest_entries(session: Session, limit: int, topic: str | None = None) -> list[StoredEntry]:
     query = (
-        select(EntryRow)
+        select(*_STORED_COLUMNS)
         .where(EntryRow.relevant.is_(True), EntryRow.duplicate_of.is_(None))
         .order_by(EntryRow.published.desc())
         .limit(limit * 5 if topic else limit)
     )
-    rows = list(session.scalars(query))
+    entries = [_stored(row) for row in session.execute(query)]
     if topic:
-        rows = [r for r in rows if topic in (r.topics or [])]
-    return rows[:limit]
+        entries = [e for e in entries if topic in e.topics]
+    return entries[:limit]
 
 
-def get_entry(session: Session, uid: str) -> EntryRow | None:
-    return session.scalars(select(EntryRow).where(EntryRow.uid == uid)).first()
+def get_entry(session: Session, uid: str) -> StoredEntry | None:
+    row = session.execute(select(*_STORED_COLUMNS).where(EntryRow.uid == uid)).first()
+    return _stored(row) if row is not None else None

@@ -18,7 +18,7 @@ from bot.store.alerts import (
     revise_alert_card,
 )
 from bot.store.common import FEED_SYNC_LOCK, SEED_LOCK, entry_uid, utcnow
-from bot.store.entries import EntryRows, get_entry, latest_entries, seen_uids
+from bot.store.entries import EntryRows, StoredEntry, get_entry, latest_entries, seen_uids
 from bot.store.feeds import (
     FeedRecord,
     FeedSpec,
@@ -46,6 +46,7 @@ __all__ = [
     "EntryRows",
     "FeedRecord",
     "FeedSpec",
+    "StoredEntry",
     "add_alert",
     "add_chat_feed",
     "alert_card",
