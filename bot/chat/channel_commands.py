@@ -40,8 +40,8 @@ def cmd_subscribe(inv: Invocation, services: CommandServices) -> Reply:
         known = "Topics: " + ", ".join(services.topics) + ". Kinds: " + ", ".join(KINDS)
         return answer(f"Unknown {what}", known)
     with services.db.unit() as session:
-        row = repo.subscribe(session, inv.destination, kinds or ["changes"], topic, inv.user)
-        saved = ", ".join(row.kinds)
+        subscribed = repo.subscribe(session, inv.destination, kinds or ["changes"], topic, inv.user)
+    saved = ", ".join(subscribed.kinds)
     scope = f" on {topic}" if topic else ""
     return answer(f"Subscribed: this channel gets {saved}{scope} alerts.", ephemeral=False)
 
@@ -93,8 +93,8 @@ def cmd_add_feed(inv: Invocation, services: CommandServices) -> Reply:
     if problem is not None:
         return answer("This feed URL cannot be added", f"{problem}.")
     with services.db.unit() as session:
-        row = repo.add_chat_feed(session, name, url)
-    if row is None:
+        added = repo.add_chat_feed(session, name, url)
+    if added is None:
         return answer(f"A feed named {name} exists already.")
     return answer(
         f"Added feed {name}; it is polled within a minute. See /fentanyl feeds.", ephemeral=False

@@ -197,9 +197,9 @@ def next_due_at(session: Session) -> datetime | None:
     return session.scalar(select(func.min(FeedRow.next_poll_at)).where(FeedRow.enabled.is_(True)))
 
 
-def add_chat_feed(session: Session, name: str, url: str) -> FeedRow | None:
-    """Add a feed typed by a chat user; ``None`` if the name is taken. Such feeds are always
-    fetched through the SSRF guard, whatever the deployer allows for configured feeds."""
+def add_chat_feed(session: Session, name: str, url: str) -> FeedRecord | None:
+    """Add a feed typed by a chat user; its record, ``None`` if the name is taken. Such feeds are
+    always fetched through the SSRF guard, whatever the deployer allows for configured feeds."""
     if get_feed(session, name) is not None:
         return None
     row = FeedRow(
@@ -214,7 +214,7 @@ def add_chat_feed(session: Session, name: str, url: str) -> FeedRow | None:
     )
     session.add(row)
     session.flush()
-    return row
+    return FeedRecord(*(getattr(row, column.key) for column in _RECORD_COLUMNS))
 
 
 def remove_chat_feed(session: Session, name: str) -> bool:
