@@ -33,6 +33,7 @@ from bot.store.feeds import (
 )
 from bot.store.meta import cache_article, cached_article, get_meta, set_meta
 from bot.store.subscriptions import (
+    Subscription,
     read_subscriptions_once,
     subscribe,
     subscriptions,
@@ -47,6 +48,7 @@ __all__ = [
     "FeedRecord",
     "FeedSpec",
     "StoredEntry",
+    "Subscription",
     "add_alert",
     "add_chat_feed",
     "alert_card",

@@ -1,8 +1,13 @@
-"""Chat channels' subscriptions to alerts (kinds, a topic), and their reading once per batch."""
+"""Chat channels' subscriptions to alerts (kinds, a topic), and their reading once per batch.
+
+A subscription leaves the store as a :class:`Subscription`, a plain frozen value, not its row.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,9 +16,33 @@ from bot.store.common import utcnow
 from bot.store.models import SubscriptionRow
 
 
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel's subscription: the alert kinds it takes, on ``topic`` ("": every topic)."""
+
+    id: int
+    destination: str
+    kinds: tuple[str, ...]
+    topic: str
+    created_at: datetime
+    created_by: str
+
+
+def _subscription(row: SubscriptionRow) -> Subscription:
+    return Subscription(
+        id=row.id,
+        destination=row.destination,
+        kinds=tuple(row.kinds),
+        topic=row.topic,
+        created_at=row.created_at,
+        created_by=row.created_by,
+    )
+
+
 def subscribe(
     session: Session, destination: str, kinds: Sequence[str], topic: str, who: str
-) -> SubscriptionRow:
+) -> Subscription:
+    """Subscribe ``destination`` to ``kinds`` on ``topic`` (added to the kinds it has there)."""
     row = session.scalars(
         select(SubscriptionRow).where(
             SubscriptionRow.destination == destination, SubscriptionRow.topic == topic
@@ -31,7 +60,7 @@ def subscribe(
     else:
         row.kinds = sorted(set(row.kinds) | set(kinds))
     session.flush()
-    return row
+    return _subscription(row)
 
 
 def unsubscribe(session: Session, destination: str, topic: str | None = None) -> int:
@@ -47,8 +76,9 @@ def unsubscribe(session: Session, destination: str, topic: str | None = None) ->
     return removed
 
 
-def subscriptions(session: Session) -> list[SubscriptionRow]:
-    return list(session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.id)))
+def subscriptions(session: Session) -> list[Subscription]:
+    query = select(SubscriptionRow).order_by(SubscriptionRow.id)
+    return [_subscription(row) for row in session.scalars(query)]
 
 
 def read_subscriptions_once(session: Session) -> None:
@@ -57,7 +87,7 @@ def read_subscriptions_once(session: Session) -> None:
     session.info["cache_subscriptions"] = True
 
 
-def unit_subscriptions(session: Session) -> list[SubscriptionRow]:
+def unit_subscriptions(session: Session) -> list[Subscription]:
     """The stored subscriptions; read once per unit of work when it asks for that
     (:func:`read_subscriptions_once`), else read now."""
     if not session.info.get("cache_subscriptions"):

@@ -144,7 +144,7 @@ async def test_subscribe_and_unsubscribe_point_at_the_discord_channel(
         [row] = repo.subscriptions(session)
         assert (row.destination, row.kinds, row.topic) == (
             f"discord:{CHANNEL}",
-            ["news"],
+            ("news",),
             "fentanyl",
         )
     unsubscribe = [{"type": 1, "name": "unsubscribe", "options": []}]
