@@ -114,13 +114,13 @@ def cmd_history(inv: Invocation, services: CommandServices) -> Reply:
         return answer(title, f"Facts: {known}")
     fact = matches[0]
     with services.db.session() as session:
-        rows = ledger.fact_history(session, fact.id)
-        points = [(row.at, row.new) for row in rows]
-        languages = [language_of(f"{row.title} {row.evidence}") for row in rows]
+        moves = ledger.fact_history(session, fact.id)
+        points = [(move.at, move.new) for move in moves]
+        languages = [language_of(f"{move.title} {move.evidence}") for move in moves]
         lines = tuple(
-            f"{row.at:%Y-%m-%d}: {fact.format(row.old)} → {fact.format(row.new)} "
-            f"({row.title}; {LANGUAGES.get(language, language)}) {row.link}".strip()
-            for row, language in zip(rows, languages, strict=True)
+            f"{move.at:%Y-%m-%d}: {fact.format(move.old)} → {fact.format(move.new)} "
+            f"({move.title}; {LANGUAGES.get(language, language)}) {move.link}".strip()
+            for move, language in zip(moves, languages, strict=True)
         )
         decided = decision_lines(session, fact)
     card = Card(

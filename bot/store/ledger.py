@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -46,6 +47,7 @@ __all__ = [
     "MOVES",
     "SUPPORTING",
     "AlertRef",
+    "FactMove",
     "LockedStates",
     "ReportOnRecord",
     "SourceRef",
@@ -169,14 +171,42 @@ def apply_changes(
     return applied
 
 
-def fact_history(session: Session, fact_id: str, limit: int = 50) -> list[FactHistoryRow]:
+@dataclass(frozen=True, slots=True)
+class FactMove:
+    """A move of a fact on record (``FactHistoryRow``: what each field means)."""
+
+    fact_id: str
+    old: Any
+    new: Any
+    status: str
+    at: datetime
+    effective: str | None
+    entry_uid: str | None
+    link: str
+    title: str
+    evidence: str
+
+
+def fact_history(session: Session, fact_id: str, limit: int = 50) -> list[FactMove]:
+    """The fact's last ``limit`` moves (changed or corrected), oldest first."""
     query = (
-        select(FactHistoryRow)
+        select(
+            FactHistoryRow.fact_id,
+            FactHistoryRow.old,
+            FactHistoryRow.new,
+            FactHistoryRow.status,
+            FactHistoryRow.at,
+            FactHistoryRow.effective,
+            FactHistoryRow.entry_uid,
+            FactHistoryRow.link,
+            FactHistoryRow.title,
+            FactHistoryRow.evidence,
+        )
         .where(FactHistoryRow.fact_id == fact_id, FactHistoryRow.status.in_(MOVES))
         .order_by(FactHistoryRow.at.desc(), FactHistoryRow.id.desc())
         .limit(limit)
     )
-    return list(reversed(list(session.scalars(query))))
+    return [FactMove(*row) for row in reversed(list(session.execute(query)))]
 
 
 def corroboration_of(session: Session, fact_id: str) -> int:
