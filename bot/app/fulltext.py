@@ -67,8 +67,8 @@ class FullText:
 
         def cached() -> tuple[bool, str | None]:
             with self.ctx.db.unit() as session:
-                row = repo.cached_article(session, url, ARTICLE_CACHE_AGE)
-                return (row is not None, row.text if row else None)
+                article = repo.cached_article(session, url, ARTICLE_CACHE_AGE)
+                return (article is not None, article.text if article else None)
 
         hit, text = (False, None) if untrusted else await asyncio.to_thread(cached)
         if hit:

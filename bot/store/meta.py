@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -11,12 +12,22 @@ from bot.store.common import utcnow
 from bot.store.models import ArticleCacheRow, MetaRow
 
 
-def cached_article(session: Session, url: str, max_age: timedelta) -> ArticleCacheRow | None:
+@dataclass(frozen=True, slots=True)
+class CachedArticle:
+    """An article page's text as fetched (``None``: the page gave none) and when."""
+
+    url: str
+    text: str | None
+    fetched_at: datetime
+
+
+def cached_article(session: Session, url: str, max_age: timedelta) -> CachedArticle | None:
+    """The page's text fetched within ``max_age``, or ``None`` (not cached, or too old)."""
     key = hashlib.sha256(url.encode()).hexdigest()
     row = session.get(ArticleCacheRow, key)
     if row is None or row.fetched_at < utcnow() - max_age:
         return None
-    return row
+    return CachedArticle(url=row.url, text=row.text, fetched_at=row.fetched_at)
 
 
 def cache_article(session: Session, url: str, text_: str | None) -> None:

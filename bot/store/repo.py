@@ -31,7 +31,7 @@ from bot.store.feeds import (
     remove_chat_feed,
     sync_feeds,
 )
-from bot.store.meta import cache_article, cached_article, get_meta, set_meta
+from bot.store.meta import CachedArticle, cache_article, cached_article, get_meta, set_meta
 from bot.store.subscriptions import (
     Subscription,
     read_subscriptions_once,
@@ -44,6 +44,7 @@ from bot.store.subscriptions import (
 __all__ = [
     "FEED_SYNC_LOCK",
     "SEED_LOCK",
+    "CachedArticle",
     "EntryRows",
     "FeedRecord",
     "FeedSpec",
