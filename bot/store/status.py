@@ -1,5 +1,6 @@
 """Read-only queries on how the bot is doing: failing feeds, the undelivered part of the
-outbox. Used by ``/healthz``, the ``bot_feeds_failing`` gauge and ``python -m bot outbox``."""
+outbox. Used by ``/healthz``, the ``bot_feeds_failing`` gauge and ``python -m bot outbox``; the
+answers are plain records."""
 
 from __future__ import annotations
 
@@ -62,15 +63,38 @@ def outbox_health(session: Session, stuck_after: timedelta) -> OutboxHealth:
     return OutboxHealth(stuck=int(stuck or 0), failed=int(failed or 0), oldest=oldest)
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """An outbox row as an operator lists it (``OutboxRow``: what each field means)."""
+
+    id: int
+    alert_id: str
+    destination: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    last_error: str | None
+
+
 def undelivered_rows(
     session: Session, status: str | None = None, limit: int = 200
-) -> list[OutboxRow]:
+) -> list[OutboxEntry]:
     """Outbox rows in ``status``, or (``None``) every row not delivered yet, oldest first."""
     statuses = (status,) if status else UNDELIVERED
     query = (
-        select(OutboxRow)
+        select(
+            OutboxRow.id,
+            OutboxRow.alert_id,
+            OutboxRow.destination,
+            OutboxRow.status,
+            OutboxRow.attempts,
+            OutboxRow.created_at,
+            OutboxRow.next_attempt_at,
+            OutboxRow.last_error,
+        )
         .where(OutboxRow.status.in_(statuses))
         .order_by(OutboxRow.created_at, OutboxRow.id)
         .limit(limit)
     )
-    return list(session.scalars(query))
+    return [OutboxEntry(*row) for row in session.execute(query)]
