@@ -152,14 +152,18 @@ class PartyBinder:
         return min(hits, key=lambda h: h[0])[1] if hits else None
 
     def _shorthand_target(self, text: str, nouns: str) -> str | None:
-        """A bare party name right before the noun read as its party's shorthand says
-        ("China tariffs": the tariffs on China)."""
+        """A bare party name right before the noun, or before a qualifier of it, read as its
+        party's shorthand says ("China tariffs", "the China fentanyl duty": on China)."""
         noun_src = self.lexicon.sources[nouns]
+        src = self.lexicon.sources
+        named = {q for r in self.rules for q in r.qualifiers} | {self.roles.layers}
+        qualifier = "|".join(src[q] for q in sorted(named) if q in src)
+        between = rf"(?:(?:{qualifier})[\w-]*\s+)?" if qualifier else ""
         for party, reading in self.roles.parties.items():
             if reading.shorthand != "target" or not reading.names:
                 continue
             names = "|".join(re.escape(n) for n in reading.names)
-            if re.search(rf"(?<![\w'’-])(?:{names})\s+(?:{noun_src}|rates?\b)", text):
+            if re.search(rf"(?<![\w'’-])(?:{names})\s+{between}(?:{noun_src}|rates?\b)", text):
                 return party
         return None
 

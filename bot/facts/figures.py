@@ -232,9 +232,7 @@ class FigureFinder:
                 for f in figures(text)
                 if f.role is Role.PREVIOUS
                 and abs(f.start - figure.end) < 40
-                and not re.search(
-                    r"[,;]", text[min(f.end, figure.end) : max(f.start, figure.start)]
-                )
+                and _prior_beside(text[min(f.end, figure.end) : max(f.start, figure.start)])
             ),
             None,
         )
@@ -322,3 +320,12 @@ class FigureFinder:
         if _NEW_POSSESSOR.search(text[noun.end() : figure.start]):
             return None  # "... and China's is 125 percent": another party's figure
         return phrase_start(text, noun.start()), figure.end
+
+
+def _prior_beside(between: str) -> bool:
+    """Whether the words between a level and a prior keep them one figure's ("to 30% from
+    145%", "at 47%, down from 57%"), not two clauses'."""
+    return not re.search(r"[,;]", between) or bool(_DOWN_FROM.fullmatch(between))
+
+
+_DOWN_FROM = re.compile(r",\s+(?:down|up)\s+from\s+", re.IGNORECASE)

@@ -216,6 +216,13 @@ def words_to_number(phrase: str) -> float | None:
 
 _UNIT = r"(?:%|\s*per\s*cent\b|\s*percent\b(?!age)|\s*pct\b|\s*pc\b)"
 _DIGITS = r"\d{1,3}(?:\.\d+)?"
+# a prior without its unit after a rate with one ("at 47 percent, down from 57")
+_BARE_PRIOR = re.compile(
+    r"(\d{1,3}(?:\.\d+)?\s*(?:%|percent|per cent)(?:,?\s+(?:down|up))?\s+from\s+)"
+    r"(\d{1,3}(?:\.\d+)?)(?![\d.,]\d|\d|\s*(?:%|percent|per cent|percentage|points?\b|billion|"
+    r"million|years?\b|months?\b|days?\b|hours?\b))",
+    re.IGNORECASE,
+)
 _RANGE_UNIT = re.compile(rf"\b({_DIGITS})(\s+(?:to|from)\s+)({_DIGITS}){_UNIT}", re.IGNORECASE)
 _POINTS = r"\s*(?:percentage\s+)?points?\b"
 _ARROW = re.compile(
@@ -272,8 +279,10 @@ _SHARE_AFTER = re.compile(
 
 
 def _with_range_units(text: str) -> str:
-    """'from 145 to 30 percent' → 'from 145% to 30 percent' (same length is not kept)."""
-    return _RANGE_UNIT.sub(lambda m: f"{m.group(1)}%{m.group(2)}{m.group(3)}%", text)
+    """'from 145 to 30 percent' → 'from 145% to 30 percent', '47 percent, down from 57' →
+    '... from 57%' (same length is not kept)."""
+    text = _RANGE_UNIT.sub(lambda m: f"{m.group(1)}%{m.group(2)}{m.group(3)}%", text)
+    return _BARE_PRIOR.sub(lambda m: f"{m.group(1)}{m.group(2)}%", text)
 
 
 _TO_ZERO = re.compile(r"\b((?:down\s+)?to|at)\s+zero\b(?!\s*(?:-|\s)?(?:percent|per cent|%))", re.I)

@@ -289,3 +289,23 @@ def test_entities_added_to_the_entity_list_are_no_precursor_control(
     )
     found = claims_of(extractor, "Commerce adds entities to the Entity List", body)
     assert "china-precursor-controls" not in found
+
+
+def test_a_joint_statement_still_to_come_is_no_deal(extractor: ClaimExtractor) -> None:
+    body = (
+        "Two days of US-China trade talks in Oslo ended on Sunday. Details are to come in a "
+        "joint statement on Monday, leaving exporters guessing how far tariffs will fall."
+    )
+    assert "agreement" not in asserted(claims_of(extractor, "Oslo round closes", body))
+
+
+def test_the_china_fentanyl_duty_is_the_duty_on_china(extractor: ClaimExtractor) -> None:
+    body = "Once the order is published, the China fentanyl duty falls to 0 percent from June 1."
+    found = claims_of(extractor, "What changes in June", body)
+    assert asserted(found, FENT) == {0.0} and "china-tariff-us" not in found
+
+
+def test_a_prior_without_its_unit_after_a_level_is_its_prior(extractor: ClaimExtractor) -> None:
+    body = "The president put the overall rate on Chinese goods at 52 percent, down from 62."
+    found = extractor.extract(body, datetime(2025, 11, 1, tzinfo=UTC), title="Overall rate")
+    assert {(c.value, c.previous) for c in found if c.fact_id == US} == {(52.0, 62.0)}

@@ -236,3 +236,10 @@ def test_a_trip_announced_is_ahead(analyser: RuleAnalyser) -> None:
 def test_a_later_clause_s_estimate_is_not_the_claim_s(analyser: RuleAnalyser) -> None:
     body = "中美代表团上午在奥斯陆坐下来，开始第五轮经贸会谈，会谈预计持续两天。"
     assert asserted_states(claims(analyser, "奥斯陆直播", body)) == {"held"}
+
+
+def test_the_city_of_a_meeting_is_no_actor(analyser: RuleAnalyser) -> None:
+    body = "北京会晤后美方取消的是剩余5%的芬太尼关税，10%的对等关税仍然有效。"
+    found = claims(analyser, "更正", body)
+    assert not any(c.fact_id == "china-tariff-us" for c in found)
+    assert (FENT, 0.0) in firm(found)
