@@ -243,3 +243,28 @@ def test_the_city_of_a_meeting_is_no_actor(analyser: RuleAnalyser) -> None:
     found = claims(analyser, "更正", body)
     assert not any(c.fact_id == "china-tariff-us" for c in found)
     assert (FENT, 0.0) in firm(found)
+
+
+def test_a_clause_that_is_only_the_level_moved_to_is_the_part_named_before(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "白宫情况说明称，对华芬太尼相关关税降低5个百分点，降至15%。"
+    found = claims(analyser, "白宫情况说明", body)
+    assert not any(c.fact_id == US for c in found)
+    assert (FENT, 15.0) in {(c.fact_id, c.value) for c in found}
+
+
+def test_a_note_in_brackets_counts_out_only_the_level_it_follows(analyser: RuleAnalyser) -> None:
+    body = (
+        "特朗普表示，美方将把芬太尼关税由25%降至15%，他称综合税率将从62%降到52%"
+        "（包含301条款等既有关税）。按IEEPA口径，美对华加征合计由35%降至25%。"
+    )
+    found = {c.value for c in claims(analyser, "特朗普谈关税", body) if c.fact_id == US}
+    assert 25.0 in found and 52.0 not in found
+
+
+def test_an_executive_vice_minister_is_named_without_the_title(analyser: RuleAnalyser) -> None:
+    body = "答：经研究决定，由公安部常务副部长林海峰担任中方禁毒合作牵头人，负责与美方对话。"
+    found = claims(analyser, "外交部：禁毒合作牵头人", body)
+    envoy = {c.value for c in found if c.fact_id == "china-fentanyl-envoy"}
+    assert envoy == {"Lin Haifeng"}

@@ -48,6 +48,8 @@ ZH_PERSON = r"(?P<person>(?![被将已为是在也还则就又并等称说和与
 BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
 _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
+# an inclusion note in brackets right after a figure: 47%（包含301条款等既有关税）
+_NOTE_AFTER = re.compile(r"\s*[（(]\s*")
 # an indirect question in a later clause (…展开会谈，外界关注双方能否…): the clauses before it state
 _ASKS = re.compile(r"是否|能否|会否")
 _ANSWER = re.compile(r"^\s*答\s*[：:]")
@@ -63,6 +65,21 @@ def _before_the_question(unit: str) -> str:
         return unit
     cut = max(unit.rfind("，", 0, asks.start()), unit.rfind(",", 0, asks.start()))
     return unit[:cut] + "。" if cut > 0 else unit
+
+
+def _counted_figures(part: str, said_at: int) -> set[float]:
+    """The level an inclusion note speaks of and what it moved from: a note in brackets right
+    after a level is that level's (…由20%降至10%， 他称综合税率将从57%降到47%（包含301…）: 47
+    and 57, not the 10 of the clause before); any other is the part's first level's (总共55%，
+    这一数字是将30%…与301关税相加所得: 55)."""
+    clause_at = max(part.rfind(mark, 0, said_at) for mark in "，,")
+    found = figures(part)
+    levels = [f for f in found if f.role is Role.LEVEL and f.start < said_at]
+    if levels and _NOTE_AFTER.fullmatch(part[levels[-1].end : said_at]):
+        own = [f for f in found if clause_at < f.start < said_at]
+        return {f.value for f in own if f.role in (Role.LEVEL, Role.PREVIOUS)}
+    first = [f.value for f in found if f.role is Role.LEVEL][:1]
+    return {f.value for f in found if f.role is Role.PREVIOUS} | set(first)
 
 
 def _removal_beside_suspension(claim: Claim, suspended: set[str]) -> bool:
@@ -198,10 +215,11 @@ class ZhClaimExtractor:
             rf"|(?:{outside})[^。；;，,]{{0,8}}?(?<![不未])(?:{inclusion}|在内)"
         )
         counted: set[float] = set()
-        for part in (p for unit in units for p in re.split(r"[；;]", unit) if counts.search(p)):
-            found = figures(part)  # the level it names first, and what it moved from
-            levels = [f.value for f in found if f.role is Role.LEVEL]
-            counted |= {f.value for f in found if f.role is Role.PREVIOUS} | set(levels[:1])
+        for part in (p for unit in units for p in re.split(r"[；;]", unit)):
+            said = counts.search(part)
+            if said is None:
+                continue
+            counted |= _counted_figures(part, said.start())
         return strength.not_counted(claims, self._wholes, counted)
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:

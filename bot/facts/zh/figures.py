@@ -44,7 +44,10 @@ QUOTED_DENIED = re.compile(
 # a tariff the sentence or title has just named (该项关税, 相关关税, 上述关税)
 _ANAPHORA = re.compile(r"(?:该项|该|相关|上述|这一|此项|这项)(?:加征)?$")
 # a clause that is only a move from one figure to another (实际为由20%下调至10%)
-_ONLY_THE_MOVE = re.compile(r"^\s*(?:即|实际|实则)?(?:为|是)?\s*(?:由|从)\s*(?:\d|百分之)")
+_ONLY_THE_MOVE = re.compile(
+    r"^\s*(?:即|实际|实则)?(?:为|是)?\s*"
+    r"(?:由|从|降至|降到|降为|下调至|下调到|提高至|提高到|升至|上调至|调整为|调至)\s*(?:\d|百分之)"
+)
 # all that is left of the whole (仅保留10%的对等关税, 将只剩10%的对等关税)
 _SOLE = re.compile(r"(?:仅|只)(?:保留|剩下?|余下?)[^，。；]{0,4}$")
 # not across a bracket: "20%（含芬太尼相关关税10%）" breaks the 20% down, it is not the part's
