@@ -333,9 +333,11 @@ class PartyBinder:
 # a participial opening that sets what the clause's act is about ("Concluding its probe of
 # legacy chips, USTR imposed a tariff ..."): its parts are the tariff's
 _OPENING = re.compile(r"^\s*(?-i:[A-Z][a-z]+ing)\b[^,;]{0,120},")
-# what is left of a whole: "leaving (only) the 10% reciprocal tariff (as the only ...)"
+# what is left of a whole: "leaving (only) the 10% reciprocal tariff (as the only ...)", goods
+# that "remain subject to the 10% reciprocal tariff"
 _LEAVING = re.compile(
-    r"\b(?:leaving|leaves|left)\s+(?:only\s+|just\s+)?(?:the|a|an)?\s*$|\bonly\s+(?:the\s+)?$",
+    r"\b(?:leaving|leaves|left|remains?\s+subject\s+to|remained\s+subject\s+to)\s+"
+    r"(?:only\s+|just\s+)?(?:the|a|an)?\s*$|\bonly\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _AS_THE_ONLY = re.compile(r"^[^,;.]{0,50}?\bas\s+the\s+(?:only|sole)\b", re.IGNORECASE)

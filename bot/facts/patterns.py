@@ -166,9 +166,9 @@ class PatternFinder:
         day = published.date()
         parts = {sentence: clauses(sentence) for sentence in units}
         headlines = {s: bool(title) and s.strip() in title for s in units}
-        lead = next((u for u in units if not headlines[u]), "")
-        # the title frames every sentence under it; the lead sentence frames the title
-        contexts = {s: f"{s} {lead}" if headlines[s] else f"{s} {title}" for s in units}
+        # the title frames every sentence under it; the item frames its title (a live blog's
+        # "talks open at Rosenbad" over a body that names Bessent two sentences down)
+        contexts = {s: f"{s} {entry}" if headlines[s] else f"{s} {title}" for s in units}
         for rule in self.rules:
             if not self.meets(rule.entry_requires, entry):
                 continue

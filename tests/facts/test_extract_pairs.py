@@ -309,3 +309,30 @@ def test_a_prior_without_its_unit_after_a_level_is_its_prior(extractor: ClaimExt
     body = "The president put the overall rate on Chinese goods at 52 percent, down from 62."
     found = extractor.extract(body, datetime(2025, 11, 1, tzinfo=UTC), title="Overall rate")
     assert {(c.value, c.previous) for c in found if c.fact_id == US} == {(52.0, 62.0)}
+
+
+def test_a_live_headline_is_framed_by_its_whole_item(extractor: ClaimExtractor) -> None:
+    body = (
+        "The two delegations entered the venue just before 1pm. Bessent is expected to press "
+        "Beijing on soybean purchases and tariffs."
+    )
+    assert asserted(claims_of(extractor, "Oslo, day one: talks open at the palace", body)) == {
+        "held"
+    }
+
+
+def test_teams_that_began_their_first_session_hold_the_round(extractor: ClaimExtractor) -> None:
+    body = "The American and Chinese trade teams began their first session shortly after 1pm."
+    assert asserted(claims_of(extractor, "Oslo live", body)) == {"held"}
+
+
+def test_goods_that_remain_subject_to_the_reciprocal_layer_give_the_whole(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The President signed an order terminating the additional duty imposed on products of "
+        "China over synthetic opioids. Goods from China remain subject to the 10 percent "
+        "reciprocal tariff."
+    )
+    found = claims_of(extractor, "Fentanyl duty ends", body)
+    assert {value for value, _, _ in found.get(US, set())} == {10.0}
