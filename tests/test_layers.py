@@ -7,16 +7,24 @@ and that a deliberate forbidden import in a copy of `bot/` breaks them.
 
 from __future__ import annotations
 
+import ast
 import configparser
+import dataclasses
+import importlib
+import inspect
 import os
 import re
 import shutil
 import subprocess
 import sys
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy
+
+from bot.store import models, repo
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = (".importlinter", ".importlinter-runtime")
@@ -154,6 +162,118 @@ def test_the_stores_rows_stay_in_the_store() -> None:
         if store not in path.parents and naming.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def store_names_used_elsewhere() -> dict[str, set[str]]:
+    """What the modules outside bot/store name of it (``repo.get_entry``, ``FeedRecord`` of
+    ``from bot.store.feeds import FeedRecord``), as ``{"bot.store.repo.get_entry": {paths}}``."""
+    store = ROOT / "bot" / "store"
+    used: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        if store in path.parents:
+            continue
+        where = str(path.relative_to(ROOT))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: dict[str, str] = {}  # a local name of a store module -> the module
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.store"):
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    if _is_module(full):
+                        modules[alias.asname or alias.name] = full
+                    else:
+                        used.setdefault(full, set()).add(where)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("bot.store") and alias.asname:
+                        modules[alias.asname] = alias.name
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+            ):
+                used.setdefault(f"{modules[node.value.id]}.{node.attr}", set()).add(where)
+    return used
+
+
+def _is_module(name: str) -> bool:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+def rows_in(hint: object, seen: set[type] | None = None) -> set[str]:
+    """The ORM rows (``bot.store.models``) or SQLAlchemy result rows a type names, looking into
+    its arguments (``list[EntryRow] | None``) and into the fields of the store's own records."""
+    seen = set() if seen is None else seen
+    found: set[str] = set()
+    for arg in typing.get_args(hint):
+        found |= rows_in(arg, seen)
+    origin = typing.get_origin(hint)
+    if origin is not None:
+        return found | rows_in(origin, seen)
+    if not isinstance(hint, type) or hint in seen:
+        return found
+    seen.add(hint)
+    if issubclass(hint, (models.Base, sqlalchemy.engine.Row)):
+        return found | {hint.__name__}
+    if dataclasses.is_dataclass(hint):
+        for field in typing.get_type_hints(hint).values():
+            found |= rows_in(field, seen)
+    return found
+
+
+def returns_of(name: str) -> dict[str, object]:
+    """What ``name`` hands its caller: a store function's return type, a store class's own
+    methods' (and properties'), a store record itself (its fields are what the caller reads).
+    A missing annotation comes back as ``Any``, which the check below refuses too."""
+    module, _, attr = name.rpartition(".")
+    obj = getattr(importlib.import_module(module), attr)
+    if inspect.isfunction(obj):
+        return {name: typing.get_type_hints(obj).get("return", typing.Any)}
+    returns: dict[str, object] = {}
+    if inspect.isclass(obj) and obj.__module__.startswith("bot.store"):
+        if dataclasses.is_dataclass(obj):
+            returns[name] = obj
+        for method, value in vars(obj).items():
+            function = getattr(value, "fget", value)  # a property: its getter
+            if not method.startswith("_") and inspect.isfunction(function):
+                hint = typing.get_type_hints(function).get("return", typing.Any)
+                returns[f"{name}.{method}"] = hint
+    return returns
+
+
+def test_what_other_rooms_get_from_the_store_is_no_row() -> None:
+    """Every store function another room calls returns plain values or records (``FeedRecord``,
+    ``StoredEntry``, ``Subscription``, ...), never an ORM row: read from the annotations, which
+    strict mypy holds to what the functions return."""
+    used = store_names_used_elsewhere()
+    assert "bot.store.repo.latest_entries" in used  # the scan sees the calls it should
+    offenders = [
+        f"{label} hands {', '.join(sorted(rows_in(hint))) or 'Any'} to {', '.join(sorted(paths))}"
+        for name, paths in sorted(used.items())
+        for label, hint in returns_of(name).items()
+        if rows_in(hint) or hint is typing.Any
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_a_row_handed_out_is_seen() -> None:
+    """The check above can fail: a row, in a list, in an optional, in a record's field."""
+
+    @dataclass(frozen=True)
+    class Holder:
+        entry: models.EntryRow
+
+    assert rows_in(list[models.EntryRow]) == {"EntryRow"}
+    assert rows_in(models.FeedRow | None) == {"FeedRow"}
+    assert rows_in(dict[str, tuple[models.SubscriptionRow, ...]]) == {"SubscriptionRow"}
+    assert rows_in(sqlalchemy.engine.Row[tuple[int]]) == {"Row"}
+    assert rows_in(list[Holder]) == {"EntryRow"}
+    assert rows_in(list[repo.FeedRecord] | None) == set()
 
 
 def lint_imports(tree: Path, *contract_ids: str) -> subprocess.CompletedProcess[str]:
