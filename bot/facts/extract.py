@@ -115,6 +115,8 @@ class ClaimExtractor:
             return other.extract(body, published, title=title, link=link)
         title = normalise_figures(decapitalise(" ".join(title.split())))
         body = normalise_figures(" ".join(body.split()))
+        if strength.repeats_title(title, body):
+            body = ""
         head_units = sentences(title) if title else []
         units = head_units + [u for u in sentences(body) if not _QUESTION.search(u)]
         entry = " ".join(units)

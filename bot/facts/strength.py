@@ -154,3 +154,12 @@ def in_opinion_section(link: str, sections: re.Pattern[str]) -> bool:
         return False
     folders = [s for s in path.split("/") if s][:-1]
     return any(sections.fullmatch(folder) for folder in folders)
+
+
+_TEXT_ONLY = re.compile(r"[\W_]+")
+
+
+def repeats_title(title: str, body: str) -> bool:
+    """Whether a body only repeats its title ("FLASH: US scraps the duty." under "FLASH: US
+    scraps the duty"): the item is a bare headline all the same."""
+    return bool(body) and _TEXT_ONLY.sub("", body).lower() == _TEXT_ONLY.sub("", title).lower()

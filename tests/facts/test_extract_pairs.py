@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from bot.facts.catalogue import Catalogue
 from bot.facts.extract import ClaimExtractor
-from bot.facts.model import ChangeStatus, Modality
+from bot.facts.model import ChangeStatus, Modality, Strength
 from tests.facts.test_compare import claim, judged
 from tests.facts.test_extract import claims_of
 
@@ -336,3 +336,11 @@ def test_goods_that_remain_subject_to_the_reciprocal_layer_give_the_whole(
     )
     found = claims_of(extractor, "Fentanyl duty ends", body)
     assert {value for value, _, _ in found.get(US, set())} == {10.0}
+
+
+def test_a_flash_whose_body_repeats_its_title_is_a_bare_headline(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "FLASH: US scraps fentanyl tariff on China"
+    found = claims_of(extractor, title, title + ".")
+    assert found[FENT] == {(0.0, A, Strength.WEAK)}

@@ -268,3 +268,11 @@ def test_an_executive_vice_minister_is_named_without_the_title(analyser: RuleAna
     found = claims(analyser, "外交部：禁毒合作牵头人", body)
     envoy = {c.value for c in found if c.fact_id == "china-fentanyl-envoy"}
     assert envoy == {"Lin Haifeng"}
+
+
+def test_a_flash_whose_body_repeats_its_title_is_a_bare_headline(analyser: RuleAnalyser) -> None:
+    found = claims(
+        analyser, "快讯：美方宣布取消对华芬太尼关税", "快讯：美方宣布取消对华芬太尼关税。"
+    )
+    assert (FENT, 0.0) in {(c.fact_id, c.value) for c in found}
+    assert not firm(found)

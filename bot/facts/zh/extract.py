@@ -136,6 +136,7 @@ class ZhClaimExtractor:
         """Every claim the item makes about a tracked fact, in text order."""
         title = _TITLE_SPACE.sub("，", " ".join(title.split()))
         head = [u for u in sentences(title) if not _QUESTION.search(to_simplified(u))]
+        body = "" if strength.repeats_title(title, body) else body  # a flash's title, repeated
         body_units = [u for u in sentences(" ".join(body.split())) if u]
         units, answers, in_answer = list(head), set(), False
         for whole in body_units:
