@@ -77,6 +77,11 @@ class PartyBinder:
         self.parties = tuple(dict.fromkeys([*named, roles.others]))
         self.documents = TitledDuty(self.rules, lexicon, roles.aggregate)
         self._targets = self._party_patterns()
+        src = lexicon.sources
+        qualifiers = {q for r in self.rules for q in r.qualifiers} | {roles.layers}
+        named_part = "|".join(src[q] for q in sorted(qualifiers) if q in src)
+        # a qualifier between a party's bare name and the noun ("the China fentanyl duty")
+        self._qualifier_between = rf"(?:(?:{named_part})[\w-]*\s+)?" if named_part else ""
 
     def _party_patterns(self) -> dict[str, list[re.Pattern[str]]]:
         kinds: dict[str, list[re.Pattern[str]]] = {"from": [], "on": [], "country": [], "bare": []}
@@ -155,10 +160,7 @@ class PartyBinder:
         """A bare party name right before the noun, or before a qualifier of it, read as its
         party's shorthand says ("China tariffs", "the China fentanyl duty": on China)."""
         noun_src = self.lexicon.sources[nouns]
-        src = self.lexicon.sources
-        named = {q for r in self.rules for q in r.qualifiers} | {self.roles.layers}
-        qualifier = "|".join(src[q] for q in sorted(named) if q in src)
-        between = rf"(?:(?:{qualifier})[\w-]*\s+)?" if qualifier else ""
+        between = self._qualifier_between
         for party, reading in self.roles.parties.items():
             if reading.shorthand != "target" or not reading.names:
                 continue
