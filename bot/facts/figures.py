@@ -202,8 +202,12 @@ class FigureFinder:
 
     def _suspended(self, text: str, figure: Figure) -> bool:
         """Whether the clause suspends the figure's rate (then it is not the rate in force),
-        unless a verb of keeping stands between the suspension and the figure."""
+        unless a verb of keeping stands between the suspension and the figure; a rate "of which"
+        a share is suspended is the gross rate, not the one in force."""
         marks = self.lexicon.find(self.roles.suspension, text)
+        share = _OF_WHICH.match(text, figure.end)  # "to 34%, of which 24 points are suspended"
+        if share and self.lexicon.any(self.roles.suspension, share.group(0)):
+            return True
         before = [m for m in marks if m.end() <= figure.start]
         if before:
             between = text[before[-1].end() : figure.start]
@@ -329,3 +333,5 @@ def _prior_beside(between: str) -> bool:
 
 
 _DOWN_FROM = re.compile(r",\s+(?:down|up)\s+from\s+", re.IGNORECASE)
+# a gross rate with a share of it suspended: "to 34 percent, of which 24 points are suspended"
+_OF_WHICH = re.compile(r",?\s+of\s+which\b[^,;.]{0,60}", re.IGNORECASE)

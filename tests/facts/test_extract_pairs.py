@@ -344,3 +344,13 @@ def test_a_flash_whose_body_repeats_its_title_is_a_bare_headline(
     title = "FLASH: US scraps fentanyl tariff on China"
     found = claims_of(extractor, title, title + ".")
     assert found[FENT] == {(0.0, A, Strength.WEAK)}
+
+
+def test_a_gross_rate_of_which_a_share_is_suspended_is_not_in_force(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The United States will modify the additional duty on articles of China to 44 percent, "
+        "of which 34 percentage points are suspended for 90 days."
+    )
+    assert 44.0 not in asserted(claims_of(extractor, "Joint statement in Oslo", body), US)

@@ -276,3 +276,16 @@ def test_a_flash_whose_body_repeats_its_title_is_a_bare_headline(analyser: RuleA
     )
     assert (FENT, 0.0) in {(c.fact_id, c.value) for c in found}
     assert not firm(found)
+
+
+def test_a_gross_rate_with_a_share_suspended_after_a_wrapped_line_is_not_in_force(
+    analyser: RuleAnalyser,
+) -> None:
+    body = (
+        "根据联合声明，美方将取消3月8日和3月9日加征的关税，对3月2日加征的44%关税中34%暂停\n"
+        "实施90天，保留10%；中方相应取消反制加征关税。"
+    )
+    found = {
+        c.value for c in claims(analyser, "中美奥斯陆经贸会谈联合声明", body) if c.fact_id == US
+    }
+    assert 44.0 not in found

@@ -48,6 +48,8 @@ ZH_PERSON = r"(?P<person>(?![被将已为是在也还则就又并等称说和与
 BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
 _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
+# white space between two Chinese characters of a body: a line wrapped, not a separator
+_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\r\n\u3000]+(?=[\u4e00-\u9fff])")
 # an inclusion note in brackets right after a figure: 47%（包含301条款等既有关税）
 _NOTE_AFTER = re.compile(r"\s*[（(]\s*")
 # an indirect question in a later clause (…展开会谈，外界关注双方能否…): the clauses before it state
@@ -137,6 +139,7 @@ class ZhClaimExtractor:
         title = _TITLE_SPACE.sub("，", " ".join(title.split()))
         head = [u for u in sentences(title) if not _QUESTION.search(to_simplified(u))]
         body = "" if strength.repeats_title(title, body) else body  # a flash's title, repeated
+        body = _WRAPPED.sub("", body)  # a line wrapped inside a phrase (暂停 实施): one phrase
         body_units = [u for u in sentences(" ".join(body.split())) if u]
         units, answers, in_answer = list(head), set(), False
         for whole in body_units:

@@ -54,8 +54,9 @@ _SOLE = re.compile(r"(?:仅|只)(?:保留|剩下?|余下?)[^，。；]{0,4}$")
 _NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(\s]{0,14}?$")
 # "对其中24%暂停执行、保留10%": a share of the duties named before, not a whole level
 _PART_OF = re.compile(r"其中")
-# a verb to the level just before it (降至10%, 调整为10%, 由125%降至10%): the rate it comes to
-_TO_LEVEL = re.compile(r"(?:至|为|到)\s*$")
+# a verb to the level just before it (降至10%, 调整为10%, 由125%降至10%), or of keeping it
+# (保留10%, 维持10%): the rate it comes to
+_TO_LEVEL = re.compile(r"(?:至|为|到|保留|维持)\s*$")
 _REMOVAL_GAP = 24
 
 
@@ -260,7 +261,9 @@ class ZhFigureFinder:
                 or (
                     not _TO_LEVEL.search(text[: figure.start])
                     and binding.rule.fact_id
-                    in self.suspends(_rest_of_segment(sentence, clause.start))
+                    in self.suspends(
+                        sentence[: clause.start] + _rest_of_segment(sentence, clause.start)
+                    )
                 )
             ):
                 return None  # 修改34%的关税，其中24%暂停实施: the gross rate or a share
