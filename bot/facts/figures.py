@@ -45,6 +45,10 @@ _TRAIL_STOP = re.compile(
 )
 _WHOLE = r"(?:remaining|entire|whole|last|all|combined|total)"
 _NEW_POSSESSOR = re.compile(r"(?:\b(?:and|while|but|whereas)|[;,])\s+(?:the\s+)?[\w.-]+['’]s\b")
+# a prior joined to its level by a comma that still belongs to it ("at 47%, down from 57%")
+_DOWN_FROM = re.compile(r",\s+(?:down|up)\s+from\s+", re.IGNORECASE)
+# a gross rate with a share of it suspended: "to 34 percent, of which 24 points are suspended"
+_OF_WHICH = re.compile(r",?\s+of\s+which\b[^,;.]{0,60}", re.IGNORECASE)
 _NOT_MODIFIER = re.compile(
     r"[,;.:\d]|\b(?:and|or|plus|while|but|from|to|at|on|in|by|as|than|versus|is|are|was|were|"
     r"will|would|has|have|had)\b",
@@ -85,6 +89,12 @@ class FigureHit:
     evidence: str
     layer: bool = False  # "an additional 10%": a layer on top of whatever is in force
     direction: int = 0  # the nearest change verb before the figure: -1 lowers, +1 raises
+
+
+def _prior_beside(between: str) -> bool:
+    """Whether the words between a level and a prior keep them one figure's ("to 30% from
+    145%", "at 47%, down from 57%"), not two clauses'."""
+    return not re.search(r"[,;]", between) or bool(_DOWN_FROM.fullmatch(between))
 
 
 class FigureFinder:
@@ -324,14 +334,3 @@ class FigureFinder:
         if _NEW_POSSESSOR.search(text[noun.end() : figure.start]):
             return None  # "... and China's is 125 percent": another party's figure
         return phrase_start(text, noun.start()), figure.end
-
-
-def _prior_beside(between: str) -> bool:
-    """Whether the words between a level and a prior keep them one figure's ("to 30% from
-    145%", "at 47%, down from 57%"), not two clauses'."""
-    return not re.search(r"[,;]", between) or bool(_DOWN_FROM.fullmatch(between))
-
-
-_DOWN_FROM = re.compile(r",\s+(?:down|up)\s+from\s+", re.IGNORECASE)
-# a gross rate with a share of it suspended: "to 34 percent, of which 24 points are suspended"
-_OF_WHICH = re.compile(r",?\s+of\s+which\b[^,;.]{0,60}", re.IGNORECASE)
