@@ -2,13 +2,15 @@
 
 A month name (with an optional day, year and preposition: "in April", "since March 2025",
 "effective June 1"), a relative month ("last month", "next quarter", "this spring": a season is
-about six months) or a year after a preposition ("in 2024"). A month without a year has two
-readings, behind and ahead of the entry's date; its preposition ("from", "next", "by": ahead;
-"last", "since": behind) or else the sentence's tense picks one.
+about six months) or a year after a preposition ("in 2024"). A month without a year (or a later
+day of the entry's own month) has two readings, behind and ahead of the entry's date; its
+preposition ("from", "next", "by": ahead; "last", "since": behind) or else the sentence's tense
+picks one.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -70,6 +72,11 @@ class TimeRef:
     start: int = 0  # where the reference begins in the text
 
 
+def _on(year: int, month: int, day: int) -> date:
+    """The date, its day kept within the month ("February 30" is its last day)."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
 def _shift(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -111,23 +118,29 @@ def time_refs(text: str, published: date) -> list[TimeRef]:
             continue  # the modal verb
         month = _MONTHS[word]
         year_text, day_text = match.group("year"), match.group("day")
-        day = int(day_text) if day_text and 1 <= int(day_text) <= 28 else 1
+        day = int(day_text) if day_text and 1 <= int(day_text) <= 31 else 1
         if year_text:
-            when = date(int(year_text), month, day)
+            when = _on(int(year_text), month, day)
             key, now = (when.year, when.month), (published.year, published.month)
             direction = (
                 Direction.PAST if key < now else Direction.FUTURE if key > now else Direction.NOW
             )
             refs.append(TimeRef(when, when, direction, match.start()))
             continue
-        this_year = date(published.year, month, day)
-        if month == published.month:
+        this_year = _on(published.year, month, day)
+        later_this_month = month == published.month and day > published.day
+        if month == published.month and not later_this_month:
             past = future = this_year
         elif month < published.month:
-            past, future = this_year, this_year.replace(year=published.year + 1)
-        else:
-            past, future = this_year.replace(year=published.year - 1), this_year
-        if month == published.month and prep not in _FUTURE_PREP and prep != "last":
+            past, future = this_year, _on(published.year + 1, month, day)
+        else:  # a later month, or a later day of this one ("on October 30" on the 28th)
+            past, future = _on(published.year - 1, month, day), this_year
+        if (
+            month == published.month
+            and not later_this_month
+            and prep not in _FUTURE_PREP
+            and prep != "last"
+        ):
             direction = Direction.NOW
         elif prep in _FUTURE_PREP:
             direction = Direction.FUTURE

@@ -68,6 +68,12 @@ _KEEPING = re.compile(r"\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*)\b"
 _KEPT_BEFORE = re.compile(
     r"\b(?:retain\w*|keep\w*|kept|leav\w*|maintain\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+# before "N% additional tariff" where a headline drops the article: a verb that puts a duty on
+_LAYER_VERB = re.compile(
+    r"\b(?:impos|reimpos|re-impos|restor|reinstat|levi|slap|add)(?:e|es|ed|ing|s|y|ies)?"
+    r"(?:\s+(?:the|its|their))?\s+$",
+    re.IGNORECASE,
+)
 _IN_NOUN = re.compile(r"^\s+in\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _APPOSITIVE = re.compile(r",[^,;]{1,120},")
 _CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
@@ -258,7 +264,10 @@ class FigureFinder:
             value, relative = -figure.value, Relative.ADD  # "cancel the 10 percent tariff"
         elif not _KEPT_BEFORE.search(head) and (
             self._layer_before.search(head)
-            or (re.search(r"\ban?\s+$", head) and self._layer_after.search(text[figure.end :]))
+            or (
+                (re.search(r"\ban?\s+$", head) or _LAYER_VERB.search(head))
+                and self._layer_after.search(text[figure.end :])
+            )
         ):
             relative, layer = Relative.ADD, True  # "an additional 100% tariff", "add a 100% tariff"
         event = (

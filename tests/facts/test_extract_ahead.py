@@ -1,0 +1,63 @@
+"""What lies ahead and what is a layer, in sentences written for these tests: a later day of the
+entry's own month is a date ahead (a meeting "on June 27" told on the 10th opens the next round,
+not the last one retold), the 29th to the 31st of a month are those days; a trip or a visit
+"for talks" is a meeting ahead; a headline that drops its article before "N% additional tariff"
+still names a layer on top of what is in force."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.facts.dates import Direction, time_refs
+from bot.facts.extract import ClaimExtractor
+from bot.facts.model import Modality, Relative
+
+CHINA_US, TALKS = "china-tariff-us", "trade-talks"
+TENTH = datetime(2025, 6, 10, 12, tzinfo=UTC)
+
+
+def test_a_later_day_of_this_month_can_lie_ahead() -> None:
+    (ref,) = time_refs("the envoys will confer in Oslo on June 27", date(2025, 6, 10))
+    assert ref.direction is Direction.EITHER
+    assert ref.future == date(2025, 6, 27)
+
+
+def test_an_earlier_day_of_this_month_is_this_month() -> None:
+    (ref,) = time_refs("the envoys conferred in Oslo on June 3", date(2025, 6, 10))
+    assert ref.direction is Direction.NOW
+
+
+def test_the_last_days_of_a_month_are_kept() -> None:
+    (ref,) = time_refs("from July 31", date(2025, 6, 10))
+    assert ref.future == date(2025, 7, 31)
+    (ref,) = time_refs("from February 30", date(2025, 1, 10))
+    assert ref.future == date(2025, 2, 28)
+
+
+def test_a_meeting_later_this_month_has_its_date(extractor: ClaimExtractor) -> None:
+    body = "US and Chinese trade chiefs will meet in Oslo on June 27, the ministry announced."
+    (claim,) = [
+        c
+        for c in extractor.extract(body, TENTH, title="Trade chiefs to confer")
+        if c.fact_id == TALKS
+    ]
+    assert (claim.value, claim.modality, claim.effective) == (
+        "scheduled",
+        Modality.ASSERTED,
+        date(2025, 6, 27),
+    )
+
+
+def test_a_visit_for_talks_is_a_meeting_ahead(extractor: ClaimExtractor) -> None:
+    body = "President Trump will visit Beijing on July 8 for talks with Xi Jinping on trade."
+    claims = extractor.extract(body, TENTH, title="")
+    found = {(c.value, c.modality) for c in claims if c.fact_id == TALKS}
+    assert found == {("scheduled", Modality.ASSERTED)}
+
+
+def test_a_headline_layer_without_its_article_adds_to_the_rate(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "Beijing reimposes 15% additional tariff on American goods"
+    (claim,) = [c for c in extractor.extract("", TENTH, title=title) if c.fact_id == CHINA_US]
+    assert (claim.value, claim.relative) == (15.0, Relative.ADD)

@@ -1,0 +1,32 @@
+"""Chinese items on what lies ahead and what is suspended, in sentences written for these tests:
+talks whose own words set them ahead (会谈将于下周举行) are scheduled, not held, while a decision
+to extend (同意将…展期) is no time ahead; a rate stopped for a stated span (停止实施60天) is
+suspended, not the rate in force."""
+
+from __future__ import annotations
+
+from bot.news.analysis import RuleAnalyser
+from tests.zh.test_claims import analyser, claims, firm
+
+__all__ = ["analyser"]  # the module fixture, shared
+
+CHINA_US, TALKS = "china-tariff-us", "trade-talks"
+
+
+def states(found: list) -> set[object]:
+    return {c.value for c in found if c.fact_id == TALKS and c.modality.value == "asserted"}
+
+
+def test_talks_set_ahead_in_their_own_words_are_scheduled(analyser: RuleAnalyser) -> None:
+    body = "商务部表示，美方对华关税维持不变，中美奥斯陆经贸会谈将于周末举行。"
+    assert states(claims(analyser, "快讯｜奥斯陆会谈周末举行", body)) == {"scheduled"}
+
+
+def test_a_rate_stopped_for_a_span_is_suspended(analyser: RuleAnalyser) -> None:
+    body = (
+        "国务院关税税则委员会公告：自2026年6月12日起，对原产于美国的进口商品加征关税税率由"
+        "30%调整为12%，18%的税率停止实施60天。"
+    )
+    found = claims(analyser, "税委会公告", body)
+    assert (CHINA_US, 12.0) in firm(found)
+    assert not any(c.fact_id == CHINA_US and c.value == 18.0 for c in found)
