@@ -88,6 +88,7 @@ class ClaimExtractor:
         self.outcome_rules = outcome_rules(catalogue, self.lexicon)
         self.awaiting_rules = awaiting_rules(catalogue, self.lexicon)
         self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
+        self._staged = {fact.id for fact in catalogue.values() if fact.story_stages}
         self._parts: dict[str, list[str]] = {}
         for fact in catalogue.values():
             if fact.part_of:
@@ -161,6 +162,8 @@ class ClaimExtractor:
         claims = self._other_measures(claims, units)
         claims = self._no_layer_left(claims)
         claims = awaiting(claims, self.awaiting_rules, entry)
+        if self.lexicon.any(self.roles.procedures_pending, entry):
+            claims = strength.awaiting_procedures(claims, self._staged)
         claims += outcomes(claims, self.outcome_rules)
         claims = strength.framed_by_title(claims, {_evidence(u) for u in head_units})
         claims = strength.hedged_in_body(claims, {_evidence(u) for u in head_units}, self.kinds)

@@ -55,6 +55,8 @@ class RoleSet(BaseModel):
     removal: str = "removal_verbs"
     aggregate: str = "aggregate_words"
     layer: str = "layer_words"
+    # "once both sides complete their domestic procedures": the item's measures not yet in force
+    procedures_pending: str = "procedures_pending"
 
     def named(self) -> Iterator[tuple[str, str]]:
         """Every (role, vocabulary name) pair, parties included."""

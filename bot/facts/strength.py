@@ -86,6 +86,13 @@ def is_promise(hit: PatternHit, kinds: Mapping[str, FactKind]) -> bool:
     )
 
 
+def awaiting_procedures(claims: list[Claim], staged: Collection[str]) -> list[Claim]:
+    """In an item whose measures wait for the parties' domestic procedures ("to be implemented
+    once both sides complete them"), each measure is only proposed; the stage of the talks that
+    agreed them (a fact in ``staged``, with story stages) stands."""
+    return [c if c.fact_id in staged else proposed(c) for c in claims]
+
+
 def proposed(claim: Claim) -> Claim:
     """An asserted claim lowered to a proposal (an opinion, a threat, a speaker's words)."""
     if claim.modality is not Modality.ASSERTED:

@@ -65,7 +65,7 @@ _NAMED_AS = re.compile(
 _SAID_END = re.compile(r"\b(?:said|says|told\s+\w+|announced|stated|noted)\s*$", re.IGNORECASE)
 _BACKGROUND = re.compile(
     r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to|"
-    r"because|given that|in light of|in view of)\b",
+    r"because|given that|in light of|in view of|citing)\b",
     re.IGNORECASE,
 )
 

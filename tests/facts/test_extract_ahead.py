@@ -61,3 +61,28 @@ def test_a_headline_layer_without_its_article_adds_to_the_rate(
     title = "Beijing reimposes 15% additional tariff on American goods"
     (claim,) = [c for c in extractor.extract("", TENTH, title=title) if c.fact_id == CHINA_US]
     assert (claim.value, claim.relative) == (15.0, Relative.ADD)
+
+
+def test_measures_awaiting_domestic_procedures_are_only_proposed(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "Under the joint statement issued in Oslo, Washington will cut the tariff on Chinese "
+        "goods to 15 percent. The measures take effect once both sides complete their domestic "
+        "procedures."
+    )
+    claims = extractor.extract(body, TENTH, title="Oslo joint statement released")
+    assert {(c.fact_id, c.modality) for c in claims if c.value == 15.0} == {
+        ("us-tariff-china", Modality.PROPOSED)
+    }
+    assert ("agreement", Modality.ASSERTED) in {(c.value, c.modality) for c in claims}
+
+
+def test_a_reason_cited_after_a_decision_is_background(extractor: ClaimExtractor) -> None:
+    body = (
+        "The White House ended the fentanyl duty on Chinese goods on Monday, citing Beijing's "
+        "expanded precursor chemical controls."
+    )
+    claims = extractor.extract(body, TENTH, title="")
+    precursor = [c for c in claims if c.fact_id == "china-precursor-controls"]
+    assert all(c.modality is not Modality.ASSERTED for c in precursor)

@@ -30,3 +30,23 @@ def test_a_rate_stopped_for_a_span_is_suspended(analyser: RuleAnalyser) -> None:
     found = claims(analyser, "税委会公告", body)
     assert (CHINA_US, 12.0) in firm(found)
     assert not any(c.fact_id == CHINA_US and c.value == 18.0 for c in found)
+
+
+def test_measures_awaiting_domestic_procedures_are_only_proposed(analyser: RuleAnalyser) -> None:
+    body = (
+        "根据联合声明，美方同意取消剩余15%的芬太尼相关关税，中方同意恢复中美禁毒合作。"
+        "双方将在各自完成国内程序后实施上述措施。"
+    )
+    found = claims(analyser, "中美发表奥斯陆联合声明", body)
+    assert firm(found) == {(TALKS, "agreement")}
+
+
+def test_a_drafted_listing_is_only_proposed(analyser: RuleAnalyser) -> None:
+    body = (
+        "公安部起草了将三种芬太尼类前体化学品增列入易制毒化学品品种目录的调整方案，"
+        "即日起向社会征求意见。"
+    )
+    found = claims(analyser, "公安部拟新增列管三种前体化学品", body)
+    assert not any(
+        c.fact_id == "china-precursor-controls" and c.modality.value == "asserted" for c in found
+    )

@@ -113,6 +113,7 @@ class ZhClaimExtractor:
         self.markers = ZhMarkers.from_lexicon(self.lexicon, roles)
         self.kinds = {fact.id: fact.kind for fact in catalogue.values()}
         self._wholes = {fact.id for fact in catalogue.values() if not fact.part_of}
+        self._staged = {fact.id for fact in catalogue.values() if fact.story_stages}
         self.outcome_rules = outcome_rules(catalogue, self.lexicon, zh=True)
         self.awaiting_rules = awaiting_rules(catalogue, self.lexicon, zh=True)
         figure_rules: list[FigureRule] = []
@@ -188,6 +189,8 @@ class ZhClaimExtractor:
                 claim = replace(claim, modality=Modality.PROPOSED)
             states.append(claim)
         claims += awaiting(states, self.awaiting_rules, entry)
+        if self.lexicon.any(self.roles.procedures_pending, entry):
+            claims = strength.awaiting_procedures(claims, self._staged)
         title_units = [_evidence(u) for u in units[: len(head)]]
         if QUOTED_DENIED.search(simple_title):  # 更正：“…”标题有误 / 网传“…”不实
             claims = [c for c in claims if c.evidence not in title_units]
