@@ -86,3 +86,15 @@ def test_a_reason_cited_after_a_decision_is_background(extractor: ClaimExtractor
     claims = extractor.extract(body, TENTH, title="")
     precursor = [c for c in claims if c.fact_id == "china-precursor-controls"]
     assert all(c.modality is not Modality.ASSERTED for c in precursor)
+
+
+def test_details_due_in_a_joint_statement_are_no_deal_yet(extractor: ClaimExtractor) -> None:
+    body = (
+        "Two days of US-China trade negotiations in Oslo ended on Sunday, with Bessent "
+        "describing real progress and China's vice premier saying the sides had reached "
+        "important consensus. Details are due in a joint statement on Monday."
+    )
+    sunday = datetime(2025, 6, 8, 19, tzinfo=UTC)
+    title = "Oslo round ends with both sides claiming 'real progress'"
+    claims = extractor.extract(body, sunday, title=title)
+    assert {c.value for c in claims if c.fact_id == TALKS} == {"held"}
