@@ -230,7 +230,7 @@ class PartyBinder:
             )
             if by_name and not part:
                 return by_name[0], False
-            actor = self._subject(clause)
+            actor = self._subject(local) or self._subject(clause)  # "US to 30%, China to 10%"
             if actor is None:  # the sentence's subject: what it acts on before is this figure's
                 actor = self._subject(foreground) or self._subject(title)
                 head = sentence[: max(0, sentence.find(clause))]

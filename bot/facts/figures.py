@@ -142,6 +142,10 @@ class FigureFinder:
         foreground = " ".join(c.text for c in parts if not c.background)
         if label and foreground.startswith(label.group(1)):
             foreground = foreground[label.end(1) + 1 :].strip()  # the speaker acts on nothing
+            # a headline's lead naming the duty ("US, China to slash tariffs: US to 30%, ...")
+            named = [n for n in self._nouns if self.lexicon.any(n, label.group(1))]
+            if named:
+                previous_noun, previous_local = named[0], label.group(1)
         for clause in parts:
             text = clause.text
             if label and text.startswith(label.group(1)):
@@ -181,7 +185,7 @@ class FigureFinder:
             span = self._span(text, figure, nouns) if clause_nouns else None
             local_for_binding = None
             if span is None and not clause_nouns and _CONTINUES.search(head):
-                span = (0, figure.end)
+                span = (self._listed_party_start(head), figure.end)
                 own_head = re.search(r"\brates?\b", head) or self.lexicon.any(
                     self.roles.aggregate, head
                 )
@@ -215,6 +219,15 @@ class FigureFinder:
                 return None
             return self._hit(rule, figure, text, local, verdict, loose, sentence)
         return None
+
+    def _listed_party_start(self, head: str) -> int:
+        """Where a figure's own party opens a list's item ("US to 30%, China to 10%": China's
+        10% is China's), else 0."""
+        comma = head.rfind(", ")
+        if comma < 0:
+            return 0
+        item = head[comma + 2 :]
+        return comma + 2 if any(self.lexicon.any(p, item) for p in self.binder.parties) else 0
 
     def _suspended(self, text: str, figure: Figure) -> bool:
         """Whether the clause suspends the figure's rate (then it is not the rate in force),

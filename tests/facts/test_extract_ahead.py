@@ -98,3 +98,12 @@ def test_details_due_in_a_joint_statement_are_no_deal_yet(extractor: ClaimExtrac
     title = "Oslo round ends with both sides claiming 'real progress'"
     claims = extractor.extract(body, sunday, title=title)
     assert {c.value for c in claims if c.fact_id == TALKS} == {"held"}
+
+
+def test_a_headline_lead_names_the_duty_and_each_listed_party_its_own_rate(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "Washington and Beijing trim duties: US to 35%, China to 15%"
+    claims = extractor.extract("The cuts follow two days of talks in Oslo.", TENTH, title=title)
+    found = {(c.fact_id, c.value) for c in claims if isinstance(c.value, float)}
+    assert found == {("us-tariff-china", 35.0), (CHINA_US, 15.0)}
