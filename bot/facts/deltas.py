@@ -108,6 +108,9 @@ class DeltaFinder:
         self._removals = [
             self._removal(rule) for rule in binder.rules if rule.qualifiers or rule.names
         ]
+        role = lexicon.sources
+        parts = [role[q] for r in binder.rules for q in r.qualifiers if q in role]
+        self._part_named = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def find(self, scope: Scope) -> list[FigureHit]:
         return self.removals(scope) + self.scalings(scope) + self.point_changes(scope)
@@ -155,6 +158,9 @@ class DeltaFinder:
                 continue  # a figure of its own: the figure rules judge it
             if any(self.lexicon.any(name, match.group(0)) for name in rule.exclude):
                 continue
+            named = sentence[phrase_start(sentence, match.start()) : match.end()]
+            if not rule.qualifiers and self._part_named and self._part_named.search(named):
+                continue  # "the fentanyl IEEPA duty ends": a part of the whole, by its law's name
             after = sentence[match.end() :].split(",", 1)[0]
             verdict = scope.verdict(match.start(), match.end(), after, self.markers)
             if verdict is not None:

@@ -107,3 +107,15 @@ def test_a_headline_lead_names_the_duty_and_each_listed_party_its_own_rate(
     claims = extractor.extract("The cuts follow two days of talks in Oslo.", TENTH, title=title)
     found = {(c.fact_id, c.value) for c in claims if isinstance(c.value, float)}
     assert found == {("us-tariff-china", 35.0), (CHINA_US, 15.0)}
+
+
+def test_a_part_named_with_its_law_ending_leaves_the_whole(extractor: ClaimExtractor) -> None:
+    title = "Broker note: fentanyl IEEPA duty on China ends for entries from July 1"
+    claims = extractor.extract("", TENTH, title=title)
+    assert {(c.fact_id, c.value) for c in claims} == {("us-fentanyl-tariff-china", 0.0)}
+
+
+def test_a_push_to_restore_is_a_proposal(extractor: ClaimExtractor) -> None:
+    title = "Senate hearing: a bipartisan push to restore de minimis for parcels from China"
+    claims = extractor.extract("No bill has been scheduled for a vote.", TENTH, title=title)
+    assert all(c.modality is not Modality.ASSERTED for c in claims)
