@@ -84,7 +84,9 @@ def _shift(day: date, months: int) -> date:
 
 _UNTIL = ("until", "through")
 _UNTIL_BEFORE = re.compile(
-    r"\b(?:until|through|till|(?:extended|pushed|prolonged)\s+(?:out\s+|back\s+)?to)\b[^;,]{0,40}$",
+    r"\b(?:until|through|till|(?:extended|pushed|prolonged)\s+(?:out\s+|back\s+)?to)\b[^;,]{0,40}$"
+    # "extends the truce by 90 days to November 10": what it lasts until
+    r"|\b(?:extend|extends|extending|prolong|prolongs|prolonging)\b[^;,.]{0,40}?\s(?:to|until)\s*$",
     re.IGNORECASE,
 )
 

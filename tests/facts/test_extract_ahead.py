@@ -119,3 +119,16 @@ def test_a_push_to_restore_is_a_proposal(extractor: ClaimExtractor) -> None:
     title = "Senate hearing: a bipartisan push to restore de minimis for parcels from China"
     claims = extractor.extract("No bill has been scheduled for a vote.", TENTH, title=title)
     assert all(c.modality is not Modality.ASSERTED for c in claims)
+
+
+def test_a_truce_extended_to_a_later_month_is_a_deal_now(extractor: ClaimExtractor) -> None:
+    title = "Trump extends China tariff truce by 60 days to September 12"
+    claims = extractor.extract("", datetime(2025, 7, 10, 22, tzinfo=UTC), title=title)
+    found = {(c.value, c.modality) for c in claims if c.fact_id == TALKS}
+    assert found == {("agreement", Modality.ASSERTED)}
+
+
+def test_a_lapsed_truce_restored_is_a_deal(extractor: ClaimExtractor) -> None:
+    title = "US and China restore tariff truce after Oslo talks"
+    claims = extractor.extract("", TENTH, title=title)
+    assert ("agreement", Modality.ASSERTED) in {(c.value, c.modality) for c in claims}
