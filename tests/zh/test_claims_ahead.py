@@ -50,3 +50,13 @@ def test_a_drafted_listing_is_only_proposed(analyser: RuleAnalyser) -> None:
     assert not any(
         c.fact_id == "china-precursor-controls" and c.modality.value == "asserted" for c in found
     )
+
+
+def test_leaders_confirming_their_teams_consensus_make_the_deal(analyser: RuleAnalyser) -> None:
+    body = "两国元首在奥斯陆举行会晤。双方确认奥斯陆磋商共识，同意加强农业合作。"
+    assert (TALKS, "agreement") in firm(claims(analyser, "中美元首在奥斯陆会晤", body))
+
+
+def test_a_consensus_still_to_be_confirmed_is_no_deal(analyser: RuleAnalyser) -> None:
+    body = "中美经贸团队在奥斯陆结束磋商，双方共识将待两国元首确认。"
+    assert (TALKS, "agreement") not in firm(claims(analyser, "奥斯陆磋商结束", body))
