@@ -42,7 +42,14 @@ from bot.facts.outcomes import outcome_rules, outcomes
 from bot.facts.patterns import PatternFinder
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
-from bot.facts.text import clauses, decapitalise, figures, normalise_figures, sentences
+from bot.facts.text import (
+    LABEL,
+    clauses,
+    decapitalise,
+    figures,
+    normalise_figures,
+    sentences,
+)
 from bot.facts.zh.extract import ZhClaimExtractor
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.script import language_of
@@ -54,7 +61,6 @@ BUILTIN_PATTERNS = {"w": WORD, "person": PERSON}
 _EVIDENCE_CHARS = 300
 _PREFIX = re.compile(r"^\s*([^:|—–]{2,40}?)\s*[:|—–]\s+\S")
 _QUESTION = re.compile(r"^\s*Q\s*[:.]|\?\s*[\"”’']?\s*$")  # a reporter's question states nothing
-_LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
 
 def _evidence(sentence: str) -> str:
@@ -198,7 +204,7 @@ class ClaimExtractor:
     def _speaker_label(self, title: str) -> bool:
         """Whether the title opens with a speaker's name and a colon ("Trump: ..."), not with a
         rubric ("Live:", "Breaking:") or an opinion prefix."""
-        label = _LABEL.match(title)
+        label = LABEL.match(title)
         if not label:
             return False
         name = label.group(1).strip()

@@ -36,7 +36,7 @@ from bot.facts.modality import Markers, Verdict, judge
 from bot.facts.model import Relative
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule
-from bot.facts.text import Clause, Figure, Role, figures
+from bot.facts.text import LABEL, Clause, Figure, Role, figures
 
 _TRAIL_STOP = re.compile(
     r"[,;:]|\b(?:plus|and|while|but|as well as|versus|whereas|if|unless|because|when|amid|"
@@ -77,7 +77,6 @@ _LAYER_VERB = re.compile(
 _IN_NOUN = re.compile(r"^\s+in\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _APPOSITIVE = re.compile(r",[^,;]{1,120},")
 _CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
-_LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +137,7 @@ class FigureFinder:
         hits: list[FigureHit] = []
         previous_noun: str | None = None
         previous_local = ""
-        label = _LABEL.match(sentence)
+        label = LABEL.match(sentence)
         foreground = " ".join(c.text for c in parts if not c.background)
         if label and foreground.startswith(label.group(1)):
             foreground = foreground[label.end(1) + 1 :].strip()  # the speaker acts on nothing

@@ -70,6 +70,9 @@ _BACKGROUND = re.compile(
 )
 
 
+# a label before a colon opening a headline or sentence ("Trump: ...", "Tariffs: US to 30%")
+LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
+
 _KEEP_UPPER = frozenset({"US", "U.S.", "USA", "UK", "U.K.", "EU", "PRC", "UN", "U.N.", "WTO",
                          "CBP", "DEA", "USTR", "MOFCOM", "IEEPA", "EO", "CEO", "GDP", "HK",
                          "DHS", "FBI", "NPC", "EV", "EVS", "AP", "II"})  # fmt: skip
