@@ -132,3 +132,9 @@ def test_a_lapsed_truce_restored_is_a_deal(extractor: ClaimExtractor) -> None:
     title = "US and China restore tariff truce after Oslo talks"
     claims = extractor.extract("", TENTH, title=title)
     assert ("agreement", Modality.ASSERTED) in {(c.value, c.modality) for c in claims}
+
+
+def test_a_risk_that_a_state_changes_is_a_forecast(extractor: ClaimExtractor) -> None:
+    title = "Strategist note: risk that Beijing suspends drug cooperation with the US is rising"
+    claims = extractor.extract("", TENTH, title=title)
+    assert all(c.modality is not Modality.ASSERTED for c in claims)

@@ -60,3 +60,26 @@ def test_leaders_confirming_their_teams_consensus_make_the_deal(analyser: RuleAn
 def test_a_consensus_still_to_be_confirmed_is_no_deal(analyser: RuleAnalyser) -> None:
     body = "中美经贸团队在奥斯陆结束磋商，双方共识将待两国元首确认。"
     assert (TALKS, "agreement") not in firm(claims(analyser, "奥斯陆磋商结束", body))
+
+
+def test_talks_that_may_stop_have_not_stopped(analyser: RuleAnalyser) -> None:
+    title = "消息：中美经贸磋商或暂停，元首会晤存变数"
+    found = claims(analyser, title, "据知情人士透露，原定下月的经贸磋商可能推迟。")
+    assert (TALKS, "stalled") not in firm(found)
+
+
+def test_a_reason_cited_with_wei_you_is_background(analyser: RuleAnalyser) -> None:
+    body = (
+        "白宫发布行政令，以中方扩大前体化学品管控为由，"
+        "自6月20日起取消对中国商品剩余的芬太尼相关关税。"
+    )
+    found = claims(analyser, "白宫取消芬太尼关税", body)
+    assert not any(
+        c.fact_id == "china-precursor-controls" and c.modality.value == "asserted" for c in found
+    )
+
+
+def test_a_sum_with_the_old_duties_is_no_level(analyser: RuleAnalyser) -> None:
+    body = "白宫官员解释，65%是把对等关税、芬太尼关税与第一任期起征的旧关税相加得出。"
+    found = claims(analyser, "特朗普：美方对华征收65%关税", body)
+    assert not any(c.fact_id == "us-tariff-china" and c.value == 65.0 for c in found)
