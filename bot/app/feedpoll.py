@@ -57,6 +57,8 @@ class Pending:
     item: Item
 
 
+Analysing = tuple[FeedPoll, Entry, bool]  # an entry to analyse, its feed's poll, whether backlog
+
 PUSHED = FetchResult(url="", final_url="", outcome="new", body=None, validators=Validators())
 """The result a body pushed by a WebSub hub stands in for (nothing of it is recorded)."""
 
@@ -124,12 +126,16 @@ def new_entries(
     return items, rest
 
 
-async def analyse(worker: Worker, poll: FeedPoll, entries: list[Entry]) -> list[Analysis | None]:
-    """The entries' analyses, each ``None`` when the pool could not analyse them."""
+async def analyse(
+    worker: Worker, polls: list[FeedPoll], entries: list[Entry]
+) -> list[Analysis | None]:
+    """The entries' analyses (``polls``: each one's feed's poll), each ``None`` when the pool
+    could not analyse them."""
     try:
         return await worker.analyse(entries)
     except Exception:
-        log.exception("feed %s: entries could not be analysed", poll.feed.name)
+        names = ", ".join(dict.fromkeys(poll.feed.name for poll in polls))
+        log.exception("feed %s: entries could not be analysed", names)
         return [None] * len(entries)
 
 

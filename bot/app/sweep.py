@@ -2,18 +2,18 @@
 
 Feeds are claimed a page at a time (one transaction, one UPDATE) and fetched concurrently as the
 fetcher has connections for them (``bot/app/fetchslots.py``); each body is parsed as soon as it
-arrives (in the pool's worker processes), its entries not stored yet are found in bulk and
-analysed in the pool. Ready entries are judged together in published order, a batch per
-transaction (``bot/app/pipeline.py``), once every feed claimed so far is ready, or once they
-have waited ``GATHER_SECONDS`` for the slower ones, or once ``GATHER_ENTRIES`` are ready: the
-entries of the feeds polled together are judged in published order across feeds (the first
-report of a change is the one credited with it), and a slow feed holds the others back a second
-at most. A feed's poll result is written once its last entry is judged, with the other feeds'
-results in batches (one transaction, one statement: an unchanged feed costs one row). The
-coordinator never waits for the store: a claim, a look-up of the entries seen, a batch judged
-and a batch of results written are each a step of their own (``bot/app/steps.py``: one of each
-kind at a time), so fetches go on meanwhile; a feed not modified (or without entries) is done
-without a look-up.
+arrives (in the pool's worker processes), its entries not stored yet are found in bulk and analysed
+in the pool (those of the feeds looked up together in the same jobs: a round trip costs more than a
+304). Ready entries are judged together in published order, a batch per transaction
+(``bot/app/pipeline.py``), once every feed claimed so far is ready, or once they have waited
+``GATHER_SECONDS`` for the slower ones, or once ``GATHER_ENTRIES`` are ready: the entries of the
+feeds polled together are judged in published order across feeds (the first report of a change is
+the one credited with it), and a slow feed holds the others back a second at most. A feed's poll
+result is written once its last entry is judged, with the other feeds' results in batches (one
+transaction, one statement: an unchanged feed costs one row). The coordinator never waits for the
+store: a claim, a look-up of the entries seen, a batch judged and a batch of results written are
+each a step of their own (``bot/app/steps.py``: one of each kind at a time), so fetches go on
+meanwhile; a feed not modified (or without entries) is done without a look-up.
 
 Fairness. At most ``fetch.max_entries_per_poll`` entries of a feed, its newest, are judged as
 new; the rest of an archive is judged as backlog (stored and judged for the facts' history,
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from bot.app.claims import Claims
 from bot.app.feedpoll import (
     PUSHED,
+    Analysing,
     FeedPoll,
     Pending,
     PollResults,
@@ -57,6 +58,7 @@ from bot.app.steps import Steps
 from bot.feeds.entry import Entry
 from bot.feeds.items import id_digest
 from bot.feeds.parse import ParsedFeed
+from bot.news.analysis import Analysis
 from bot.store import repo
 from bot.store.db import StoreError
 from bot.store.feeds import FeedRecord
@@ -207,6 +209,7 @@ class Sweep:
                 self._done(poll)
             return True
         now = repo.utcnow()
+        batch: list[Analysing] = []  # the new entries of all these feeds, analysed together
         for poll in polls:
             items, rest = new_entries(poll, seen, self.worker.ctx.config, now)
             poll.waiting = len(items) + len(rest)
@@ -215,9 +218,8 @@ class Sweep:
             self._leftovers += [(poll, e) for e in rest]
             if not poll.waiting:
                 self._done(poll)
-            for start in range(0, len(items), ANALYSIS_CHUNK):
-                self._analysing += 1
-                self._steps.spawn(self._analyse(poll, items[start : start + ANALYSIS_CHUNK]))
+            batch += [(poll, entry, backlog) for entry, backlog in items]
+        self._send(batch)
         if self._leftovers:
             self._leftovers.sort(key=lambda pair: pair[1].published)
         return True
@@ -231,36 +233,49 @@ class Sweep:
             return
         batch, self._leftovers = self._leftovers[:JUDGE_BATCH], self._leftovers[JUDGE_BATCH:]
         self._waiting += len(batch)
-        by_poll: dict[FeedPoll, list[tuple[Entry, bool]]] = {}  # a poll hashes as itself
-        for poll, entry in batch:
-            by_poll.setdefault(poll, []).append((entry, True))
-        for poll, items in by_poll.items():
-            self._analysing_backlog += 1
-            self._steps.spawn(self._analyse(poll, items, backlog_lane=True))
+        self._send([(poll, entry, True) for poll, entry in batch], backlog_lane=True)
 
-    async def _analyse(
-        self, poll: FeedPoll, items: list[tuple[Entry, bool]], *, backlog_lane: bool = False
-    ) -> None:
-        worker = self.worker
-        analyses = await analyse(worker, poll, [entry for entry, _ in items])
+    def _send(self, items: list[Analysing], *, backlog_lane: bool = False) -> None:
+        """Entries (of one feed or several) to the analysis, ``ANALYSIS_CHUNK`` a job."""
+        for start in range(0, len(items), ANALYSIS_CHUNK):
+            self._analysing_backlog += backlog_lane
+            self._analysing += not backlog_lane
+            chunk, lane = items[start : start + ANALYSIS_CHUNK], backlog_lane
+            self._steps.spawn(self._analyse(chunk, backlog_lane=lane))
+
+    async def _analyse(self, items: list[Analysing], *, backlog_lane: bool) -> None:
         try:
-            for (entry, backlog), analysis in zip(items, analyses, strict=True):
-                if analysis is not None:
-                    entry, analysis = await with_article(
-                        worker, poll, entry, analysis, backlog=backlog
-                    )
-                if analysis is None:
-                    self._unjudged(poll)
-                    continue
-                if not self._ready:
-                    self._ready_since = time.monotonic()
-                self._ready.append(Pending(poll, Item(entry, analysis, backlog)))
+            worker, polls, entries = self.worker, [p for p, _, _ in items], [e for _, e, _ in items]
+            analyses = await analyse(worker, polls, entries)
+            pages: dict[FeedPoll, list[tuple[Entry, Analysis, bool]]] = {}
+            for (poll, entry, backlog), analysis in zip(items, analyses, strict=True):
+                if analysis is not None and worker.full_text.wants_page(
+                    entry, analysis, fetch_page=not backlog
+                ):
+                    pages.setdefault(poll, []).append((entry, analysis, backlog))
+                else:
+                    self._analysed(poll, entry, analysis, backlog)
+            # the article pages wanted: each feed's in turn, the feeds side by side
+            await asyncio.gather(*(self._with_pages(p, todo) for p, todo in pages.items()))
         finally:
-            if backlog_lane:
-                self._analysing_backlog -= 1
-            else:
-                self._analysing -= 1
+            self._analysing_backlog -= backlog_lane
+            self._analysing -= not backlog_lane
             self._steps.wake()
+
+    async def _with_pages(self, poll: FeedPoll, todo: list[tuple[Entry, Analysis, bool]]) -> None:
+        for entry, analysis, backlog in todo:
+            done = await with_article(self.worker, poll, entry, analysis, backlog=backlog)
+            self._analysed(poll, *done, backlog)
+
+    def _analysed(
+        self, poll: FeedPoll, entry: Entry, analysis: Analysis | None, backlog: bool
+    ) -> None:
+        if analysis is None:
+            self._unjudged(poll)
+            return
+        if not self._ready:
+            self._ready_since = time.monotonic()
+        self._ready.append(Pending(poll, Item(entry, analysis, backlog)))
 
     # --- judging -----------------------------------------------------------------------------
 
@@ -327,10 +342,11 @@ class Sweep:
 
     # --- a body pushed by a WebSub hub ----------------------------------------------------
 
-    async def judge_pushed(self, feed: FeedRecord, parsed: ParsedFeed) -> None:
-        """Judge the new entries of a pushed body (the feed's poll schedule is left as it is:
-        nothing is recorded of it)."""
-        self._parsed.append(FeedPoll(feed, PUSHED, parsed))
+    async def judge_pushed(self, *pushed: tuple[FeedRecord, ParsedFeed]) -> None:
+        """Judge the new entries of bodies pushed (together: a look-up of the entries seen, the
+        analysis in jobs of ``ANALYSIS_CHUNK``), each of a feed; the feeds' poll schedules are
+        left as they are: nothing is recorded of them."""
+        self._parsed += [FeedPoll(feed, PUSHED, parsed) for feed, parsed in pushed]
         await self._triage()
         while not self._idle():
             if self._judge_now():

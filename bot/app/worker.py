@@ -219,7 +219,7 @@ class Worker:
         """Parse a body pushed by a WebSub hub and judge its new entries."""
         parsed = await self.parse(feed, body)
         stats = CycleStats()
-        await Sweep(self, stats).judge_pushed(feed, parsed)
+        await Sweep(self, stats).judge_pushed((feed, parsed))
         return stats
 
     @staticmethod

@@ -104,6 +104,7 @@ class ParsePool(Closing):
         self._large_body_bytes = large_body_bytes
         self._executor: Executor | None = None
         self._large: Executor | None = None
+        self.jobs = 0  # jobs asked of the pool so far (parses and others): a round trip each
 
     @property
     def workers(self) -> int:
@@ -136,6 +137,7 @@ class ParsePool(Closing):
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` in a regular worker (inline without workers); ``fn`` and its
         arguments must be picklable (a module-level function)."""
+        self.jobs += 1
         if not self._workers:
             return fn(*args)
         loop = asyncio.get_running_loop()
@@ -160,6 +162,7 @@ class ParsePool(Closing):
         """``spec``: how the source is read (a listing page); ``content_type``: the HTTP
         header, for its charset; ``known``: the items read before (see
         :func:`bot.feeds.source.parse_source`)."""
+        self.jobs += 1
         large = len(body) >= self._large_body_bytes
         job = (body, feed_name, seen_at, spec, content_type, known)
         if not self._workers and not large:
