@@ -31,52 +31,30 @@ from datetime import date
 
 from bot.facts.binding import PartyBinder, phrase_start
 from bot.facts.counting import part_with
+from bot.facts.figure_phrases import (
+    APPOSITIVE,
+    CAP,
+    CONTINUES,
+    COUNTS_IN,
+    DIRECTION_REACH,
+    IN_NOUN,
+    KEEPING,
+    KEPT_BEFORE,
+    LAYER_VERB,
+    MAX_PREDICATE_GAP,
+    NEW_POSSESSOR,
+    NOT_MODIFIER,
+    OF_WHICH,
+    TRAIL_STOP,
+    WHOLE,
+    prior_beside,
+)
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Markers, Verdict, judge
 from bot.facts.model import Relative
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule
 from bot.facts.text import LABEL, Clause, Figure, Role, figures
-
-_TRAIL_STOP = re.compile(
-    r"[,;:]|\b(?:plus|and|while|but|as well as|versus|whereas|if|unless|because|when|amid|"
-    r"after|before|since|until|so that|once)\b|\d",
-    re.IGNORECASE,
-)
-_WHOLE = r"(?:remaining|entire|whole|last|all|combined|total)"
-_NEW_POSSESSOR = re.compile(r"(?:\b(?:and|while|but|whereas)|[;,])\s+(?:the\s+)?[\w.-]+['’]s\b")
-# a prior joined to its level by a comma that still belongs to it ("at 47%, down from 57%")
-_DOWN_FROM = re.compile(r",\s+(?:down|up)\s+from\s+", re.IGNORECASE)
-# a gross rate with a share of it suspended: "to 34 percent, of which 24 points are suspended"
-_OF_WHICH = re.compile(r",?\s+of\s+which\b[^,;.]{0,60}", re.IGNORECASE)
-_NOT_MODIFIER = re.compile(
-    r"[,;.:\d]|\b(?:and|or|plus|while|but|from|to|at|on|in|by|as|than|versus|is|are|was|were|"
-    r"will|would|has|have|had)\b",
-    re.IGNORECASE,
-)
-_MAX_PREDICATE_GAP = 150
-_DIRECTION_REACH = 60  # how far before a level its change verb is looked for
-_CONTINUES = re.compile(
-    r"(?:\b(?:to|at)|\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*|hold\w*|remain\w*)"
-    r"(?:\s+(?:the|its|a|an|their|remaining|current|existing|other))*)\s+$",
-    re.IGNORECASE,
-)
-_COUNTS_IN = re.compile(
-    r"\b(?:with|including|counting|together with|plus|adding|on top of)\b", re.IGNORECASE
-)
-_KEEPING = re.compile(r"\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*)\b", re.IGNORECASE)
-_KEPT_BEFORE = re.compile(
-    r"\b(?:retain\w*|keep\w*|kept|leav\w*|maintain\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
-)
-# before "N% additional tariff" where a headline drops the article: a verb that puts a duty on
-_LAYER_VERB = re.compile(
-    r"\b(?:impos|reimpos|re-impos|restor|reinstat|levi|slap|add)(?:e|es|ed|ing|s|y|ies)?"
-    r"(?:\s+(?:the|its|their))?\s+$",
-    re.IGNORECASE,
-)
-_IN_NOUN = re.compile(r"^\s+in\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-_APPOSITIVE = re.compile(r",[^,;]{1,120},")
-_CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +74,6 @@ class FigureHit:
     direction: int = 0  # the nearest change verb before the figure: -1 lowers, +1 raises
 
 
-def _prior_beside(between: str) -> bool:
-    """Whether the words between a level and a prior keep them one figure's ("to 30% from
-    145%", "at 47%, down from 57%"), not two clauses'."""
-    return not re.search(r"[,;]", between) or bool(_DOWN_FROM.fullmatch(between))
-
-
 class FigureFinder:
     """Finds level figures; built once from the binder, the lexicon, the roles and markers."""
 
@@ -114,7 +86,7 @@ class FigureFinder:
         role = lexicon.sources
         self._removal = re.compile(
             rf"{role[roles.removal]}\s+(?:(?:its|the|their|a|an|that|this|those|these|of)\s+)"
-            rf"{{0,3}}(?P<whole>{_WHOLE}\s+)?(?:(?:its|the|their|of)\s+)?$",
+            rf"{{0,3}}(?P<whole>{WHOLE}\s+)?(?:(?:its|the|their|of)\s+)?$",
             re.IGNORECASE,
         )
         layer = role[roles.layer]
@@ -151,7 +123,7 @@ class FigureFinder:
                 text = text[label.end(1) + 1 :].strip()  # "Beijing: ..." names the speaker
             clause_nouns = [n for n in self._nouns if self.lexicon.any(n, text)]
             for figure in figures(text):
-                if figure.role is not Role.LEVEL or _CAP.search(text[: figure.start]):
+                if figure.role is not Role.LEVEL or CAP.search(text[: figure.start]):
                     continue
                 hit = self._figure(
                     figure, text, clause, sentence, day, retrospective, entry, title,
@@ -183,7 +155,7 @@ class FigureFinder:
         for nouns in clause_nouns or ([previous_noun] if previous_noun else []):
             span = self._span(text, figure, nouns) if clause_nouns else None
             local_for_binding = None
-            if span is None and not clause_nouns and _CONTINUES.search(head):
+            if span is None and not clause_nouns and CONTINUES.search(head):
                 span = (self._listed_party_start(head), figure.end)
                 own_head = re.search(r"\brates?\b", head) or self.lexicon.any(
                     self.roles.aggregate, head
@@ -233,13 +205,13 @@ class FigureFinder:
         unless a verb of keeping stands between the suspension and the figure; a rate "of which"
         a share is suspended is the gross rate, not the one in force."""
         marks = self.lexicon.find(self.roles.suspension, text)
-        share = _OF_WHICH.match(text, figure.end)  # "to 34%, of which 24 points are suspended"
+        share = OF_WHICH.match(text, figure.end)  # "to 34%, of which 24 points are suspended"
         if share and self.lexicon.any(self.roles.suspension, share.group(0)):
             return True
         before = [m for m in marks if m.end() <= figure.start]
         if before:
             between = text[before[-1].end() : figure.start]
-            return _KEEPING.search(between) is None and "," not in between
+            return KEEPING.search(between) is None and "," not in between
         after = [m for m in marks if m.start() >= figure.end]
         if not after:
             return False
@@ -264,7 +236,7 @@ class FigureFinder:
                 for f in figures(text)
                 if f.role is Role.PREVIOUS
                 and abs(f.start - figure.end) < 40
-                and _prior_beside(text[min(f.end, figure.end) : max(f.start, figure.start)])
+                and prior_beside(text[min(f.end, figure.end) : max(f.start, figure.start)])
             ),
             None,
         )
@@ -274,10 +246,10 @@ class FigureFinder:
             value, previous = 0.0, figure.value  # "scrapped its remaining 10 percent levy"
         elif removal:
             value, relative = -figure.value, Relative.ADD  # "cancel the 10 percent tariff"
-        elif not _KEPT_BEFORE.search(head) and (
+        elif not KEPT_BEFORE.search(head) and (
             self._layer_before.search(head)
             or (
-                (re.search(r"\ban?\s+$", head) or _LAYER_VERB.search(head))
+                (re.search(r"\ban?\s+$", head) or LAYER_VERB.search(head))
                 and self._layer_after.search(text[figure.end :])
             )
         ):
@@ -311,7 +283,7 @@ class FigureFinder:
         """Whether a total counts a qualified layer of the same duty ("with the 20 percent
         fentanyl tariff, the cumulative rate falls to 30 percent"): the whole's own level (what
         counts other duties is voided before, by ``counts_outside``)."""
-        if not _COUNTS_IN.search(part):
+        if not COUNTS_IN.search(part):
             return False
         return any(
             r.qualifiers and r.target == rule.target and self.lexicon.any_of(r.qualifiers, part)
@@ -321,7 +293,7 @@ class FigureFinder:
 
     def _direction(self, head: str) -> int:
         """Which way the change verb nearest before a level moves it ("cut to 47%": -1)."""
-        near = head[-_DIRECTION_REACH:]
+        near = head[-DIRECTION_REACH:]
         ends = {
             step: max((m.end() for m in self.lexicon.find(role, near)), default=-1)
             for step, role in ((-1, self.roles.lowering), (1, self.roles.raising))
@@ -336,22 +308,22 @@ class FigureFinder:
             if noun.start() < figure.end:
                 continue
             between = text[figure.end : noun.start()]
-            in_noun = _IN_NOUN.match(between)  # "a combined 20 percent in emergency tariffs"
-            if not in_noun and (_NOT_MODIFIER.search(between) or len(between.split()) > 4):
+            in_noun = IN_NOUN.match(between)  # "a combined 20 percent in emergency tariffs"
+            if not in_noun and (NOT_MODIFIER.search(between) or len(between.split()) > 4):
                 break
             trail = text[noun.end() : noun.end() + 90]
-            stop = _TRAIL_STOP.search(trail)
+            stop = TRAIL_STOP.search(trail)
             end = noun.end() + (stop.start() if stop else len(trail))
             return phrase_start(text, figure.start), end
         before = [n for n in matches if n.end() <= figure.start]
         if not before:
             return None
         noun = before[-1]
-        if figure.start - noun.end() > _MAX_PREDICATE_GAP:
+        if figure.start - noun.end() > MAX_PREDICATE_GAP:
             return None
-        gap = _APPOSITIVE.sub(", ", text[noun.end() : figure.start])  # ", the 10% part plus ...,"
+        gap = APPOSITIVE.sub(", ", text[noun.end() : figure.start])  # ", the 10% part plus ...,"
         if any(f.role is Role.LEVEL for f in figures(gap)):
             return None
-        if _NEW_POSSESSOR.search(text[noun.end() : figure.start]):
+        if NEW_POSSESSOR.search(text[noun.end() : figure.start]):
             return None  # "... and China's is 125 percent": another party's figure
         return phrase_start(text, noun.start()), figure.end

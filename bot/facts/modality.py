@@ -63,6 +63,11 @@ _FUTURE_NEAR = re.compile(
     re.IGNORECASE,
 )
 _PAST_NEAR = re.compile(r"\blast\s+\w+ed\b|\b(?:was|were|had)\b", re.IGNORECASE)
+# a participle right before the month ("the duty imposed in April"): the time of what it names
+_DONE_THEN = re.compile(
+    r"\b(?:imposed|introduced|announced|adopted|enacted|issued|levied|unveiled)\s+$",
+    re.IGNORECASE,
+)
 _LOOKS_AHEAD = re.compile(
     r"(?i:\b(?:will|would|shall|'ll|going to|set to|is to|are to|plans? to)\b)"
     r"|^\s*(?:[A-Z][\w.'’-]*,?\s+(?:and\s+)?){1,4}"  # a headline: "US to cut", "China tariffs
@@ -136,6 +141,8 @@ def _place_time(scope: str, published: date) -> tuple[bool, date | None]:
             window = scope[max(0, start - 50) : start]
             nearer_ahead = (ref.future - published) < (published - ref.past)
             looks_ahead = bool(_FUTURE_NEAR.search(scope) or _LOOKS_AHEAD.search(scope))
+            if _DONE_THEN.search(window):
+                continue  # the time of the duty the participle names, not the claim's
             if _FUTURE_NEAR.search(window) or (
                 nearer_ahead and looks_ahead and not _PAST_NEAR.search(window)
             ):
@@ -168,7 +175,7 @@ def judge(
     "weighing" in an evaluating pattern) must not count as markers.
     """
     if (
-        markers.negation.search(before)
+        markers.negation.search(_ASIDE.sub(",", before))
         or markers.negation.search(_NEGATED_IDIOM.sub("", core))
         or markers.denial.search(after)
     ):
@@ -257,6 +264,8 @@ _ATTRIBUTED = re.compile(r"\s[-–—]\s*(?:[A-Z][\w.'’-]*\s*){1,3}$")
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|whom)\b[^,;]*?\bhad\s+\w+", re.IGNORECASE)
 # "talks ended in the city where the truce was struck ten months ago": the relative clause's
 # time is not the claim's
+# an aside on another noun before the claim (", which is not affected,"): its negation is its own
+_ASIDE = re.compile(r",\s*(?:which|who)\b[^,;]*,", re.IGNORECASE)
 _RELATIVE_AFTER = re.compile(r"\b(?:where|when|which|who|whom)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(
     r"^\s*(?:\w+(?:ed|en)|held|set|cut|put|made|kept|left|brought|imposed)\b", re.IGNORECASE

@@ -138,3 +138,30 @@ def test_a_risk_that_a_state_changes_is_a_forecast(extractor: ClaimExtractor) ->
     title = "Strategist note: risk that Beijing suspends drug cooperation with the US is rising"
     claims = extractor.extract("", TENTH, title=title)
     assert all(c.modality is not Modality.ASSERTED for c in claims)
+
+
+def test_a_negation_in_an_aside_on_another_duty_is_its_own(extractor: ClaimExtractor) -> None:
+    body = (
+        "Together with the 20 percent fentanyl duty, which is not changed, US emergency tariffs "
+        "on Chinese goods fall to 35 percent."
+    )
+    claims = extractor.extract(body, TENTH, title="Oslo joint statement")
+    assert ("us-tariff-china", 35.0) in {(c.fact_id, c.value) for c in claims}
+
+
+def test_a_rate_with_points_of_it_suspended_is_the_gross_rate(extractor: ClaimExtractor) -> None:
+    body = (
+        "The United States will cut the additional duty on Chinese articles to 44 percent and "
+        "suspend 34 points of it for 90 days."
+    )
+    claims = extractor.extract(body, TENTH, title="Oslo joint statement")
+    assert 44.0 not in {c.value for c in claims if c.fact_id == "us-tariff-china"}
+
+
+def test_a_duty_imposed_in_an_earlier_month_is_not_a_date_ahead(
+    extractor: ClaimExtractor,
+) -> None:
+    body = "The US will cut the additional duty imposed in March on Chinese goods to 15 percent."
+    claims = extractor.extract(body, TENTH, title="")
+    found = {(c.modality, c.effective) for c in claims if c.fact_id == "us-tariff-china"}
+    assert found == {(Modality.ASSERTED, None)}
