@@ -84,6 +84,8 @@ def adaptive_interval(
     max_interval: float,
 ) -> float:
     """Half the median gap between the most recent entries, clamped; ``default`` without data."""
+    if len(entry_times) < 2:  # no gap (a feed not modified: no entry read)
+        return _clamp(default, min_interval, max_interval)
     recent = sorted(entry_times)[-MAX_HISTORY:]
     gaps = [
         (later - earlier).total_seconds()
@@ -131,13 +133,16 @@ def next_poll_delay(
         min_interval=min_interval,
         max_interval=max_interval,
     )
-    backoff = feed_backoff(base, backoff_cap)
     if consecutive_failures > 0:
-        return backoff.delay(consecutive_failures, retry_after, rng)
-    hints = [h for h in (max_age, None if ttl_minutes is None else ttl_minutes * 60.0) if h]
-    delay = max(base, min(max(hints), max_interval)) if hints else base
-    delay *= 1 + rng.uniform(-jitter_fraction, jitter_fraction)
-    return backoff.honour(_clamp(delay, min_interval, max_interval), retry_after)
+        return feed_backoff(base, backoff_cap).delay(consecutive_failures, retry_after, rng)
+    ttl = None if ttl_minutes is None else ttl_minutes * 60.0
+    hint = max(max_age or 0.0, ttl or 0.0)
+    delay = max(base, min(hint, max_interval)) if hint else base
+    delay = _clamp(delay * (1 + rng.uniform(-jitter_fraction, jitter_fraction)), min_interval,
+                   max_interval)  # fmt: skip
+    if retry_after is None:  # a healthy feed's poll: no policy object built
+        return delay
+    return feed_backoff(base, backoff_cap).honour(delay, retry_after)
 
 
 def _clamp(value: float, low: float, high: float) -> float:
