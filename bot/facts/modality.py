@@ -51,8 +51,12 @@ _NEGATED_IDIOM = re.compile(
 )
 # what follows "with" or "while" after a claim tells more news, not how the claim is held
 _WITH_MORE = re.compile(r"\b(?:with|while|whereas|because)\b", re.IGNORECASE)
-# "exporters must now obtain licences": a rule in force, not a wish
-_NOW_IN_FORCE = re.compile(r"\s+(?:now|henceforth|from now on)\b", re.IGNORECASE)
+# "exporters must now obtain licences", "must obtain export licences": a rule in force, not a wish
+_NOW_IN_FORCE = re.compile(
+    r"\s+(?:now|henceforth|from now on)\b"
+    r"|\s+(?:obtain|apply for|secure|hold)\s+(?:an?\s+|export\s+)*licen[cs]es?\b",  # a licence rule
+    re.IGNORECASE,
+)
 # "said he will meet ..., and that he expects ...": a second statement, with its own markers
 _AND_THAT = re.compile(r",?\s+and\s+that\b", re.IGNORECASE)
 _WOULD = re.compile(r"\bwould\b", re.IGNORECASE)

@@ -165,3 +165,22 @@ def test_a_duty_imposed_in_an_earlier_month_is_not_a_date_ahead(
     claims = extractor.extract(body, TENTH, title="")
     found = {(c.modality, c.effective) for c in claims if c.fact_id == "us-tariff-china"}
     assert found == {(Modality.ASSERTED, None)}
+
+
+def test_exporters_that_must_obtain_licences_are_under_a_rule(extractor: ClaimExtractor) -> None:
+    body = (
+        "Exporters of nine chemicals used to make fentanyl must obtain licences to ship them to "
+        "the United States under rules that take effect on Monday, the ministry said."
+    )
+    title = "China requires licences for nine fentanyl precursors"
+    claims = extractor.extract(body, TENTH, title=title)
+    found = {c.modality for c in claims if c.fact_id == "china-precursor-controls"}
+    assert found == {Modality.ASSERTED}
+
+
+def test_the_treasury_sanctioning_the_institute_by_name(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract("", TENTH, title="Treasury sanctions Chinese forensic institute")
+    found = {(c.value, c.modality) for c in claims if c.fact_id == "forensics-institute-sanctions"}
+    assert found == {("sanctioned", Modality.ASSERTED)}
+    lifted = extractor.extract("", TENTH, title="Treasury lifts sanctions on forensic institute")
+    assert {c.value for c in lifted if c.fact_id == "forensics-institute-sanctions"} == {"lifted"}
