@@ -83,3 +83,16 @@ def test_a_sum_with_the_old_duties_is_no_level(analyser: RuleAnalyser) -> None:
     body = "白宫官员解释，65%是把对等关税、芬太尼关税与第一任期起征的旧关税相加得出。"
     found = claims(analyser, "特朗普：美方对华征收65%关税", body)
     assert not any(c.fact_id == "us-tariff-china" and c.value == 65.0 for c in found)
+
+
+def test_a_rate_named_before_its_removal_is_removed(analyser: RuleAnalyser) -> None:
+    body = "根据奥斯陆峰会共识，美国以芬太尼为由对中国商品加征的10%关税将于7月1日起取消。"
+    found = claims(analyser, "美国对华芬太尼关税7月起取消", body)
+    values = {c.value for c in found if c.fact_id == "us-fentanyl-tariff-china"}
+    assert 10.0 not in values and values
+
+
+def test_a_rate_whose_removal_is_denied_is_no_removal(analyser: RuleAnalyser) -> None:
+    body = "商务部表示，美方对中国商品加征的10%芬太尼关税并未取消。"
+    found = claims(analyser, "商务部答记者问", body)
+    assert not any(c.fact_id == "us-fentanyl-tariff-china" and c.value == -10.0 for c in found)

@@ -7,10 +7,10 @@ For each level or points figure of a clause (see :mod:`bot.facts.zh.text`), in o
    ``税率降至10%``); a clause that only carries the figure (``由34%调整为10%``, ``保留10%的税率``)
    continues the sentence's previous clause that names the noun or a party.
 2. What the figure is: a suspended rate (暂停实施24%, 24%…暂停实施) or a cap (最高) says nothing
-   of the rate in force; a removal (取消…10%) is relative to the current value, unless it removes
-   the whole (取消剩余10%: zero); a layer (额外加征100%) adds to it; a move in points (下调10个
-   百分点) is relative, of an aggregate too (总体下调: the whole moves); an aggregate (共计) may
-   count other duties (a removal of an aggregate is skipped).
+   of the rate in force; a removal (取消…10%, or 10%的关税…取消) is relative to the current value,
+   unless it removes the whole (取消剩余10%: zero); a layer (额外加征100%) adds to it; a move in
+   points (下调10个百分点) is relative, of an aggregate too (总体下调: the whole moves); an
+   aggregate (共计) may count other duties (a removal of an aggregate is skipped).
 3. Binding: the party the phrase names after 对/针对/原产于/来自 (or 对华/对美) is the target; the
    party before it is the actor ("美国对中国商品加征的关税": actor US, target China). Found only in
    another clause of the sentence that names no tariff noun, or in the title, it binds *loosely*.
@@ -58,6 +58,8 @@ _PART_OF = re.compile(r"其中")
 # (保留10%, 维持10%): the rate it comes to
 _TO_LEVEL = re.compile(r"(?:至|为|到|保留|维持)\s*$")
 _REMOVAL_GAP = 24
+# before a removal named after the rate: not yet or not at all (不会取消, 未取消, 暂不取消)
+_NOT_YET = re.compile(r"(?:不|未|暂|没有|并未|是否|能否)[^，。；]{0,2}$")
 
 
 def _rest_of_segment(sentence: str, at: int) -> str:
@@ -338,6 +340,14 @@ class ZhFigureFinder:
             if self._whole.search(head[removal[-1].end() :]):
                 return 0.0, None, figure.value  # "取消剩余10%的关税"
             return -figure.value, Relative.ADD, previous  # "取消…10%的所谓芬太尼关税"
+        tail = text[figure.end : figure.end + _REMOVAL_GAP]
+        later = self._removal.search(tail)
+        if (
+            later
+            and not figures(tail[: later.start()])
+            and not _NOT_YET.search(tail[: later.start()])
+        ):
+            return -figure.value, Relative.ADD, previous  # "加征的10%关税将于5月1日起取消"
         layer = [m for m in self._layer.finditer(head) if figure.start - m.end() <= _LAYER_GAP]
         if layer and not self._keeping.search(head[layer[-1].end() :]):
             return figure.value, Relative.ADD, previous  # "额外加征100%关税"; not "额外关税维持30%"
