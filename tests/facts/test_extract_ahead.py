@@ -184,3 +184,13 @@ def test_the_treasury_sanctioning_the_institute_by_name(extractor: ClaimExtracto
     assert found == {("sanctioned", Modality.ASSERTED)}
     lifted = extractor.extract("", TENTH, title="Treasury lifts sanctions on forensic institute")
     assert {c.value for c in lifted if c.fact_id == "forensics-institute-sanctions"} == {"lifted"}
+
+
+def test_a_step_that_waits_for_the_other_side_is_conditional(extractor: ClaimExtractor) -> None:
+    body = (
+        "The United States said it would end the remaining fentanyl duty on Chinese goods once "
+        "Beijing completes a joint review of precursor enforcement."
+    )
+    claims = extractor.extract(body, TENTH, title="Joint statement after Oslo summit")
+    fentanyl = {c.modality for c in claims if c.fact_id == "us-fentanyl-tariff-china"}
+    assert fentanyl == {Modality.PROPOSED}
