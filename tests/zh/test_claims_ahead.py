@@ -96,3 +96,9 @@ def test_a_rate_whose_removal_is_denied_is_no_removal(analyser: RuleAnalyser) ->
     body = "商务部表示，美方对中国商品加征的10%芬太尼关税并未取消。"
     found = claims(analyser, "商务部答记者问", body)
     assert not any(c.fact_id == "us-fentanyl-tariff-china" and c.value == -10.0 for c in found)
+
+
+def test_a_removal_beside_another_layers_suspension_stands(analyser: RuleAnalyser) -> None:
+    title = "商务部：美方将取消10%芬太尼关税 继续暂停24%对等关税一年"
+    found = claims(analyser, title, "商务部新闻发言人答记者问。美方将取消对华加征的10%芬太尼关税。")
+    assert any(c.fact_id == "us-fentanyl-tariff-china" and c.value == -10.0 for c in found)

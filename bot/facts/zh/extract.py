@@ -34,7 +34,8 @@ from bot.facts.model import Claim, FactKind, Modality
 from bot.facts.outcomes import outcome_rules, outcomes
 from bot.facts.rules import FigureRule, figure_rule, pattern_rule
 from bot.facts.text import Role
-from bot.facts.zh.figures import QUOTED_DENIED, ZhFigureFinder
+from bot.facts.zh.figure_phrases import QUOTED_DENIED
+from bot.facts.zh.figures import ZhFigureFinder
 from bot.facts.zh.modality import ZhMarkers
 from bot.facts.zh.patterns import ZhPatternFinder, ZhPatternRule
 from bot.facts.zh.removals import removals

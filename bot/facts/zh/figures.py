@@ -31,44 +31,29 @@ from bot.facts.lexicon import Lexicon
 from bot.facts.model import Relative
 from bot.facts.rules import FigureRule, qualified_only
 from bot.facts.text import Role
+from bot.facts.zh.figure_phrases import (
+    ANAPHORA,
+    LAYER_GAP,
+    NOT_YET,
+    NOUN_AFTER_GAP,
+    ONLY_THE_MOVE,
+    OWN_FIGURE,
+    PART_OF,
+    QUOTED_DENIED,
+    REMOVAL_GAP,
+    SOLE,
+    TO_LEVEL,
+)
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.parties import ZhParties
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
-
-# a quoted headline or claim called wrong (“…”不实, 《…》标题有误)
-QUOTED_DENIED = re.compile(
-    r"[“\"「《]([^”\"」》]{2,60})[”\"」》]\s*(?:的?标题)?[，,]?\s*(?:表述|说法|内容)?"
-    r"(?:有误|不实|不准确|不确切|失实|系误读|是谣言|为谣言|系谣言)"
-)
-# a tariff the sentence or title has just named (该项关税, 相关关税, 上述关税)
-_ANAPHORA = re.compile(r"(?:该项|该|相关|上述|这一|此项|这项)(?:加征)?$")
-# a clause that is only a move from one figure to another (实际为由20%下调至10%)
-_ONLY_THE_MOVE = re.compile(
-    r"^\s*(?:即|实际|实则)?(?:为|是)?\s*"
-    r"(?:由|从|降至|降到|降为|下调至|下调到|提高至|提高到|升至|上调至|调整为|调至)\s*(?:\d|百分之)"
-)
-# all that is left of the whole (仅保留10%的对等关税, 将只剩10%的对等关税)
-_SOLE = re.compile(r"(?:仅|只)(?:保留|剩下?|余下?)[^，。；]{0,4}$")
-# not across a bracket: "20%（含芬太尼相关关税10%）" breaks the 20% down, it is not the part's
-_NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(\s]{0,14}?$")
-# "对其中24%暂停执行、保留10%": a share of the duties named before, not a whole level
-_PART_OF = re.compile(r"其中")
-# a verb to the level just before it (降至10%, 调整为10%, 由125%降至10%), or of keeping it
-# (保留10%, 维持10%): the rate it comes to
-_TO_LEVEL = re.compile(r"(?:至|为|到|保留|维持)\s*$")
-_REMOVAL_GAP = 24
-# before a removal named after the rate: not yet or not at all (不会取消, 未取消, 暂不取消)
-_NOT_YET = re.compile(r"(?:不|未|暂|没有|并未|是否|能否)[^，。；]{0,2}$")
 
 
 def _rest_of_segment(sentence: str, at: int) -> str:
     """The sentence from offset ``at`` to its next semicolon."""
     ends = [i for i in (sentence.find("；", at), sentence.find(";", at)) if i >= 0]
     return sentence[at : min(ends, default=len(sentence))]
-
-
-_LAYER_GAP = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +120,7 @@ class ZhFigureFinder:
             return None
         summed = self._sums_layers(rules, local)
         # a clause that is only the move (，由20%降至10%) qualifies as the tariff named before it
-        moved = phrase if _ONLY_THE_MOVE.match(local) else local
+        moved = phrase if ONLY_THE_MOVE.match(local) else local
         picked = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, moved)]
         earlier = " ".join(c.text for c in sentence_clauses[:index])
         picked = [] if summed else picked or self._referred(rules, local, nouns, earlier, title)
@@ -177,7 +162,7 @@ class ZhFigureFinder:
         """The qualified tariff a pointing phrase refers to (该项关税, 相关关税): the one the
         sentence named before it, else the title."""
         noun = next(iter(self.lexicon.find(nouns, local)), None)
-        if noun is None or not _ANAPHORA.search(local[: noun.start()]):
+        if noun is None or not ANAPHORA.search(local[: noun.start()]):
             return []
         for text in (earlier, title):
             named = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, text)]
@@ -192,16 +177,14 @@ class ZhFigureFinder:
             return False
         layer = self.lexicon.find(self.roles.layers, local)
         digit = re.search(r"\d", local)
-        return bool(layer and digit and _SOLE.search(local[: digit.start()]))
+        return bool(layer and digit and SOLE.search(local[: digit.start()]))
 
     # --- figures --------------------------------------------------------------------------
 
     def _noun_span(self, text: str, figure: ZhFigure, nouns: str) -> int | None:
         """The end of the figure's phrase: its noun after it, else the figure (a noun before)."""
         for noun in self.lexicon.find(nouns, text):
-            if noun.start() >= figure.end and _NOUN_AFTER_GAP.match(
-                text[figure.end : noun.start()]
-            ):
+            if noun.start() >= figure.end and NOUN_AFTER_GAP.match(text[figure.end : noun.start()]):
                 return noun.end()
         if any(n.end() <= figure.start for n in self.lexicon.find(nouns, text)):
             return figure.end
@@ -259,9 +242,9 @@ class ZhFigureFinder:
             if binding is None or self._suspended(text, figure):
                 continue
             if not binding.rule.qualifiers and (
-                _PART_OF.search(text[: figure.start])
+                PART_OF.search(text[: figure.start])
                 or (
-                    not _TO_LEVEL.search(text[: figure.start])
+                    not TO_LEVEL.search(text[: figure.start])
                     and binding.rule.fact_id
                     in self.suspends(
                         sentence[: clause.start] + _rest_of_segment(sentence, clause.start)
@@ -302,17 +285,24 @@ class ZhFigureFinder:
         return None
 
     def suspends(self, sentence: str) -> set[str]:
-        """The facts of the party whose rate this sentence suspends (对34%的对等关税暂停实施24%)."""
+        """The facts of the party whose rate this sentence suspends (对34%的对等关税暂停实施24%);
+        not a qualified part the suspended clause does not name (暂停24%对等关税 leaves the
+        芬太尼 layer's removal standing)."""
         facts: set[str] = set()
         parts = clauses(sentence)
         for index, clause in enumerate(parts):
-            if not any(self._suspended(clause.text, f) for f in figures(clause.text)):
+            held = [f for f in figures(clause.text) if self._suspended(clause.text, f)]
+            if not held:
                 continue
+            named = clause.text[max(0, held[0].start - 8) : held[0].end + 12]  # its noun phrase
             for text in (c.text for c in reversed(parts[: index + 1])):
                 target, actor = self.parties.find(text)
                 if target or actor:
                     facts |= {
-                        r.fact_id for n in self._nouns for r in self._rules_for(target, actor, n)
+                        r.fact_id
+                        for n in self._nouns
+                        for r in self._rules_for(target, actor, n)
+                        if not r.qualifiers or self.lexicon.any_of(r.qualifiers, named)
                     }
                     break
         return facts
@@ -322,7 +312,11 @@ class ZhFigureFinder:
             if mark.end() <= figure.start:
                 if not self._keeping.search(text[mark.end() : figure.start]):
                     return True
-            elif mark.start() >= figure.end and not figures(text[figure.end : mark.start()]):
+            elif (
+                mark.start() >= figure.end
+                and not figures(text[figure.end : mark.start()])
+                and not OWN_FIGURE.match(text, mark.end())  # 取消10%…继续暂停24%: its own figure
+            ):
                 return True
         return False
 
@@ -333,22 +327,20 @@ class ZhFigureFinder:
         previous = next(
             (f.value for f in found if f.role is Role.PREVIOUS and f.end <= figure.start), None
         )
-        removal = [
-            m for m in self._removal.finditer(head) if figure.start - m.end() <= _REMOVAL_GAP
-        ]
+        removal = [m for m in self._removal.finditer(head) if figure.start - m.end() <= REMOVAL_GAP]
         if removal and not self._keeping.search(head[removal[-1].end() :]):
             if self._whole.search(head[removal[-1].end() :]):
                 return 0.0, None, figure.value  # "取消剩余10%的关税"
             return -figure.value, Relative.ADD, previous  # "取消…10%的所谓芬太尼关税"
-        tail = text[figure.end : figure.end + _REMOVAL_GAP]
+        tail = text[figure.end : figure.end + REMOVAL_GAP]
         later = self._removal.search(tail)
         if (
             later
             and not figures(tail[: later.start()])
-            and not _NOT_YET.search(tail[: later.start()])
+            and not NOT_YET.search(tail[: later.start()])
         ):
             return -figure.value, Relative.ADD, previous  # "加征的10%关税将于5月1日起取消"
-        layer = [m for m in self._layer.finditer(head) if figure.start - m.end() <= _LAYER_GAP]
+        layer = [m for m in self._layer.finditer(head) if figure.start - m.end() <= LAYER_GAP]
         if layer and not self._keeping.search(head[layer[-1].end() :]):
             return figure.value, Relative.ADD, previous  # "额外加征100%关税"; not "额外关税维持30%"
         return figure.value, None, previous
