@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Integer, Table, Text, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.common import FEED_SYNC_LOCK, lease_rows_returning, one_writer_at_a_time
-from bot.store.models import FeedRow
+from bot.store.common import (
+    FEED_SYNC_LOCK,
+    is_postgres,
+    lease_rows_returning,
+    one_writer_at_a_time,
+)
+from bot.store.models import FeedRow, UTCDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +173,8 @@ def claim_due_feeds(
     """Lease up to ``limit`` due feeds to ``owner``; rows leased by a live replica are skipped.
     ``after_id``: only feeds with a higher id, in id order (a sweep over every feed, once
     each); otherwise the longest overdue first."""
+    if names is None and not exclude and ignore_schedule == (after_id is not None):
+        return _claim_page(session, owner, now, now + lease, limit, after_id, exclude_ids)
     free = or_(
         FeedRow.lease_until.is_(None), FeedRow.lease_until < now, FeedRow.lease_owner == owner
     )
@@ -190,6 +197,67 @@ def claim_due_feeds(
         session, FeedRow, query, free, owner=owner, until=now + lease, columns=_RECORD_COLUMNS
     )
     return [FeedRecord(*tuple(row)) for row in leased]
+
+
+# A sweep's claims (every feed after an id, or the due ones but those held), built once: a sweep
+# claims a page after another, and building, keying and running the statements through the ORM
+# cost more than the lease itself (2,000 feeds in pages of 150: 40 -> 27 ms of CPU)
+_TABLE = cast(Table, FeedRow.__table__)
+_COLUMN = _TABLE.c
+_AT = UTCDateTime()
+_FREE = or_(
+    _COLUMN.lease_until.is_(None),
+    _COLUMN.lease_until < bindparam("b_now", type_=_AT),
+    _COLUMN.lease_owner == bindparam("b_owner", type_=Text()),
+)
+_PAGE = {
+    True: select(_COLUMN.id)  # a sweep over every feed, by id
+    .where(_COLUMN.enabled.is_(True), _FREE, _COLUMN.id > bindparam("b_after", type_=Integer()))
+    .order_by(_COLUMN.id)
+    .limit(bindparam("b_limit", type_=Integer())),
+    False: select(_COLUMN.id)  # the due feeds, the longest overdue first
+    .where(
+        _COLUMN.enabled.is_(True),
+        _FREE,
+        or_(_COLUMN.next_poll_at.is_(None), _COLUMN.next_poll_at <= bindparam("b_now", type_=_AT)),
+        _COLUMN.id.not_in(bindparam("b_held", expanding=True)),
+    )
+    .order_by(_COLUMN.next_poll_at.is_not(None), _COLUMN.next_poll_at)
+    .limit(bindparam("b_limit", type_=Integer())),
+}
+_LOCKED_PAGE = {sweep: page.with_for_update(skip_locked=True) for sweep, page in _PAGE.items()}
+_LEASE = (
+    update(_TABLE)
+    .where(_COLUMN.id.in_(bindparam("b_ids", expanding=True)), _FREE)
+    .values(lease_owner=bindparam("b_owner"), lease_until=bindparam("b_until", type_=_AT))
+    .returning(*(_COLUMN[column.key] for column in _RECORD_COLUMNS))
+)
+
+
+def _claim_page(
+    session: Session,
+    owner: str,
+    now: datetime,
+    until: datetime,
+    limit: int,
+    after_id: int | None,
+    held: Sequence[int],
+) -> list[FeedRecord]:
+    """:func:`claim_due_feeds` for a sweep's claims, with the statements built once (the same
+    leases: see :func:`bot.store.common.lease_rows_returning`)."""
+    sweep = after_id is not None
+    pages = _LOCKED_PAGE if is_postgres(session) else _PAGE
+    connection = session.connection()
+    found = {"b_now": now, "b_owner": owner, "b_limit": limit}
+    found.update({"b_after": after_id} if sweep else {"b_held": list(held)})
+    wanted = list(connection.execute(pages[sweep], found).scalars())
+    if not wanted:
+        return []
+    leased = connection.execute(
+        _LEASE, {"b_ids": wanted, "b_now": now, "b_owner": owner, "b_until": until}
+    )
+    rows = {row[0]: row for row in leased}
+    return [FeedRecord(*rows[feed_id]) for feed_id in wanted if feed_id in rows]
 
 
 def next_due_at(session: Session) -> datetime | None:
