@@ -102,3 +102,13 @@ def test_a_removal_beside_another_layers_suspension_stands(analyser: RuleAnalyse
     title = "商务部：美方将取消10%芬太尼关税 继续暂停24%对等关税一年"
     found = claims(analyser, title, "商务部新闻发言人答记者问。美方将取消对华加征的10%芬太尼关税。")
     assert any(c.fact_id == "us-fentanyl-tariff-china" and c.value == -10.0 for c in found)
+
+
+def test_a_name_with_its_romanisation_in_brackets_is_read(analyser: RuleAnalyser) -> None:
+    body = (
+        "国务院新闻办公室宣布，公安部副部长周明远（Zhou Mingyuan）接替王小洪，"
+        "出任中美禁毒合作中方牵头人。"
+    )
+    found = claims(analyser, "周明远任中美禁毒合作中方牵头人", body)
+    envoy = [c for c in found if c.fact_id == "china-fentanyl-envoy" and c.value == "Zhou Mingyuan"]
+    assert envoy and "（Zhou Mingyuan）" in envoy[0].evidence  # quoted as published

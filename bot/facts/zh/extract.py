@@ -51,6 +51,8 @@ _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
 # white space between two Chinese characters of a body: a line wrapped, not a separator
 _WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\r\n\u3000]+(?=[\u4e00-\u9fff])")
+# a name's romanisation in brackets after it (陈志远（Chen Zhiyuan）接替…): read without it
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(][A-Za-z][A-Za-z .'’-]{1,40}[）)]")
 # an inclusion note in brackets right after a figure: 47%（包含301条款等既有关税）
 _NOTE_AFTER = re.compile(r"\s*[（(]\s*")
 # an indirect question in a later clause (…展开会谈，外界关注双方能否…): the clauses before it state
@@ -154,9 +156,9 @@ class ZhClaimExtractor:
             if in_answer:
                 answers.add(len(units))
             units.append(unit)
-        simple_units = [to_simplified(u) for u in units]
+        simple_units = [_GLOSS.sub("", to_simplified(u)) for u in units]  # quoted as published
         published_as = dict(zip(simple_units, units, strict=True))
-        simple_title = to_simplified(title)
+        simple_title = _GLOSS.sub("", to_simplified(title))
         entry = " ".join(simple_units)
         recalls = bool(units) and (
             self.lexicon.any(self.roles.retrospective, " ".join(simple_units[:2]))
