@@ -241,11 +241,16 @@ class ClaimExtractor:
         counted = {f.value for p in parts if self.binder.counts_outside(p) for f in figures(p)}
         return strength.not_counted(claims, self._wholes, counted)
 
-    @staticmethod
-    def _title_quoted(claims: list[Claim], head_units: list[str]) -> list[Claim]:
-        """A "Speaker: words" headline is the speaker's words, not a decision in force."""
+    def _title_quoted(self, claims: list[Claim], head_units: list[str]) -> list[Claim]:
+        """A "Speaker: words" headline is the speaker's words, not a decision in force; but a
+        state the speaker sets for a date ("Trump: Bessent will meet them in London on Monday,
+        June 9") is set."""
         titles = {_evidence(u) for u in head_units}
-        return [strength.proposed(c) if c.evidence in titles else c for c in claims]
+        return [c if c.evidence not in titles or self._dated_state(c) else strength.proposed(c)
+                for c in claims]  # fmt: skip
+
+    def _dated_state(self, claim: Claim) -> bool:
+        return self.kinds.get(claim.fact_id) is FactKind.STATE and claim.effective is not None
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         """A figure the title frames as a threat, plan or wish ("Trump threatens 100% tariff")

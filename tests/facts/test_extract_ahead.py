@@ -194,3 +194,12 @@ def test_a_step_that_waits_for_the_other_side_is_conditional(extractor: ClaimExt
     claims = extractor.extract(body, TENTH, title="Joint statement after Oslo summit")
     fentanyl = {c.modality for c in claims if c.fact_id == "us-fentanyl-tariff-china"}
     assert fentanyl == {Modality.PROPOSED}
+
+
+def test_a_speaker_setting_a_meeting_for_a_date_sets_it(extractor: ClaimExtractor) -> None:
+    title = "TRUMP: BESSENT AND GREER WILL MEET CHINESE OFFICIALS IN OSLO ON FRIDAY, JUNE 13"
+    found = {(c.value, c.modality) for c in extractor.extract("", TENTH, title=title)}
+    assert found == {("scheduled", Modality.ASSERTED)}
+    undated = "Trump: Bessent and Greer will meet Chinese officials soon"
+    found = {c.modality for c in extractor.extract("", TENTH, title=undated)}
+    assert Modality.ASSERTED not in found
