@@ -201,5 +201,5 @@ def test_a_speaker_setting_a_meeting_for_a_date_sets_it(extractor: ClaimExtracto
     found = {(c.value, c.modality) for c in extractor.extract("", TENTH, title=title)}
     assert found == {("scheduled", Modality.ASSERTED)}
     undated = "Trump: Bessent and Greer will meet Chinese officials soon"
-    found = {c.modality for c in extractor.extract("", TENTH, title=undated)}
-    assert Modality.ASSERTED not in found
+    modalities = {c.modality for c in extractor.extract("", TENTH, title=undated)}
+    assert Modality.ASSERTED not in modalities
