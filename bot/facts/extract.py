@@ -246,8 +246,10 @@ class ClaimExtractor:
         state the speaker sets for a date ("Trump: Bessent will meet them in London on Monday,
         June 9") is set."""
         titles = {_evidence(u) for u in head_units}
-        return [c if c.evidence not in titles or self._dated_state(c) else strength.proposed(c)
-                for c in claims]  # fmt: skip
+        return [
+            strength.proposed(c) if c.evidence in titles and not self._dated_state(c) else c
+            for c in claims
+        ]
 
     def _dated_state(self, claim: Claim) -> bool:
         return self.kinds.get(claim.fact_id) is FactKind.STATE and claim.effective is not None
