@@ -240,8 +240,8 @@ class Sweep:
         for start in range(0, len(items), ANALYSIS_CHUNK):
             self._analysing_backlog += backlog_lane
             self._analysing += not backlog_lane
-            chunk, lane = items[start : start + ANALYSIS_CHUNK], backlog_lane
-            self._steps.spawn(self._analyse(chunk, backlog_lane=lane))
+            chunk = items[start : start + ANALYSIS_CHUNK]
+            self._steps.spawn(self._analyse(chunk, backlog_lane=backlog_lane))
 
     async def _analyse(self, items: list[Analysing], *, backlog_lane: bool) -> None:
         try:

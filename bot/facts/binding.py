@@ -225,10 +225,7 @@ class PartyBinder:
             ]
             # "the emergency-law duties on most goods": whose they are; not "the fentanyl duty
             # imposed under emergency powers" (a part, in an entry that names no target)
-            part = any(
-                r.qualifiers and self.lexicon.any_of(r.qualifiers, local) for r in self.rules
-            )
-            if by_name and not part:
+            if by_name and not self.names_part(local):
                 return by_name[0], False
             actor = self._subject(local) or self._subject(clause)  # "US to 30%, China to 10%"
             if actor is None:  # the sentence's subject: what it acts on before is this figure's
@@ -271,6 +268,10 @@ class PartyBinder:
         if target is None and rule.target_named and not named:
             return None  # "the president sets a 60% duty on furniture": no tariff on China
         return rule, loose
+
+    def names_part(self, text: str) -> bool:
+        """Whether ``text`` names a qualified part of a whole ("the fentanyl duty")."""
+        return any(r.qualifiers and self.lexicon.any_of(r.qualifiers, text) for r in self.rules)
 
     @staticmethod
     def _object_after(local: str, clause: str) -> str:

@@ -108,9 +108,6 @@ class DeltaFinder:
         self._removals = [
             self._removal(rule) for rule in binder.rules if rule.qualifiers or rule.names
         ]
-        role = lexicon.sources
-        parts = [role[q] for r in binder.rules for q in r.qualifiers if q in role]
-        self._part_named = re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def find(self, scope: Scope) -> list[FigureHit]:
         return self.removals(scope) + self.scalings(scope) + self.point_changes(scope)
@@ -159,7 +156,7 @@ class DeltaFinder:
             if any(self.lexicon.any(name, match.group(0)) for name in rule.exclude):
                 continue
             named = sentence[phrase_start(sentence, match.start()) : match.end()]
-            if not rule.qualifiers and self._part_named and self._part_named.search(named):
+            if not rule.qualifiers and self.binder.names_part(named):
                 continue  # "the fentanyl IEEPA duty ends": a part of the whole, by its law's name
             after = sentence[match.end() :].split(",", 1)[0]
             verdict = scope.verdict(match.start(), match.end(), after, self.markers)
