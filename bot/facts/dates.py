@@ -104,7 +104,11 @@ def time_refs(text: str, published: date) -> list[TimeRef]:
         if match.group("rel"):
             which, unit = match.group("rel").lower().split()
             step = {"last": -1, "next": 1, "this": 0}[which]
-            when = _shift(this_month, step * _RELATIVE_MONTHS.get(unit, 6))
+            when = (  # "next year" is the calendar year, not twelve months on
+                date(published.year + step, 1, 1)
+                if unit == "year"
+                else _shift(this_month, step * _RELATIVE_MONTHS.get(unit, 6))
+            )
             direction = {-1: Direction.PAST, 1: Direction.FUTURE, 0: Direction.NOW}[step]
             refs.append(TimeRef(when, when, direction, match.start()))
             continue

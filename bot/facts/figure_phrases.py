@@ -48,6 +48,12 @@ LAYER_VERB = re.compile(
 )
 IN_NOUN = re.compile(r"^\s+in\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 APPOSITIVE = re.compile(r",[^,;]{1,120},")
+# a level said to stay as it was ("20 percent, was not changed"): a change verb negated states none
+UNCHANGED = re.compile(
+    r"\b(?:unchanged|untouched|(?:not|never|n['’]t)\s+(?:been\s+|be\s+)?"
+    r"(?:changed|altered|touched|moved|adjusted|modified))\b",
+    re.IGNORECASE,
+)
 CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
 
 

@@ -46,6 +46,7 @@ from bot.facts.figure_phrases import (
     NOT_MODIFIER,
     OF_WHICH,
     TRAIL_STOP,
+    UNCHANGED,
     WHOLE,
     prior_beside,
 )
@@ -259,7 +260,7 @@ class FigureFinder:
             or verdict.effective is not None
             or relative is not None
             or removal is not None
-            or self.lexicon.any(self.roles.change_verbs, text)
+            or (self.lexicon.any(self.roles.change_verbs, text) and not UNCHANGED.search(text))
         )
         # "the combined emergency tariffs": a total of the fact's own duties is its level
         own_name = any(self.lexicon.any(name, local) for name in rule.names)

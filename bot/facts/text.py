@@ -4,8 +4,9 @@ Clauses
     A sentence is cut before the words that open a new clause (``;``, a dash, ``, and``,
     ``, but``, ``while``, ``as`` + subject, ``after``, ``since``, ``, <verb>ing``...). A clause that
     opens with ``after``, ``following``, ``since``, ``before``, ``responding to`` or
-    ``in response to``, ``because``, ``in light of`` is *background*: it recalls an earlier event
-    or a reason, so its claims are historical;
+    ``in response to``, ``because``, ``in light of``, ``although`` or ``(even) though`` is
+    *background*: it recalls an earlier event, a reason or what is granted, so its claims are
+    historical;
     it ends at its first comma or colon ("after meeting Xi in Busan, Trump said ..."), or, after
     a reporting verb, at "that" ("he said after the talks that the sides had agreed").
 
@@ -47,7 +48,7 @@ _CLAUSE_BREAK = re.compile(
     r"in response to|even as|as|although|though|saying|citing|so|leaving|bringing)\b)"
     r"|,\s+(?=(?!including\b|according\b|during\b|notwithstanding\b|excluding\b)[a-z]+ing\b)"
     r"|\s+(?=(?:but|while|whereas|after|following|since|before|responding to|"
-    r"in response to|although|though|even as)\s)"
+    r"in response to|although|even though|(?<!even )though|even as)\s)"
     rf"|\s+(?<!such )(?<!as well )(?<!known )(?<!same )(?<!seen )(?<!so )(?<!designated )"
     rf"(?<!named )(?<!appointed )(?<!chosen )(?<!selected )(?<!tapped )(?<!picked )(?<!serve )"
     rf"(?<!serves )(?<!served )(?<!acting )(?<!confirmed )(?<!installed )(?<!take over )"
@@ -65,7 +66,7 @@ _NAMED_AS = re.compile(
 _SAID_END = re.compile(r"\b(?:said|says|told\s+\w+|announced|stated|noted)\s*$", re.IGNORECASE)
 _BACKGROUND = re.compile(
     r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to|"
-    r"because|given that|in light of|in view of|citing)\b",
+    r"because|given that|in light of|in view of|citing|although|even though|though)\b",
     re.IGNORECASE,
 )
 

@@ -48,7 +48,7 @@ _IN_FORCE_NOW = re.compile(
     r"(?:今日|今天|即日|当日|本日)起?(?:正式)?(?:生效|实施|施行|执行|落地)|今起|已(?:正式)?生效"
 )
 # a time set ahead inside a matched pattern's own words
-_SET_AHEAD = re.compile(r"(?<!原)(?:将于|定于|拟于|计划于|即将)")
+_SET_AHEAD = re.compile(r"(?<!原)(?:将于|将在|将要|将会|定于|拟于|计划于|即将)")
 # an event followed by 后, 以来: a point in time behind the sentence's own news
 _SINCE = re.compile(r"(?:之后|以后|后|以来)")
 # 重新制裁…的声明, 取消关税的报道: the move names what a statement or report is about
@@ -159,8 +159,11 @@ def judge(
     own_lead = re.split(r"[；;]", scope.lead)[-1]  # …将降至10%；双方还就…达成一致: its own clause
     # a pattern's own words may set the event ahead (会谈将于周末举行; not 同意将…展期: a decision)
     set_ahead = scope.core_is_pattern and _SET_AHEAD.search(scope.core)
+    # a marker that looks past the lead's end sees the core too (中美将|举行…: 将 before 举行)
+    lead_future = markers.future.search(own_lead + scope.core)
+    told_ahead = lead_future is not None and lead_future.start() < len(own_lead)
     ahead = (
-        bool(markers.future.search(own_lead) or set_ahead) and not _IN_FORCE_NOW.search(sentence)
+        bool(told_ahead or set_ahead) and not _IN_FORCE_NOW.search(sentence)
     ) or effective is not None
     decided = (
         official_answer

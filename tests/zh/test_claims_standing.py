@@ -1,0 +1,35 @@
+"""Chinese items on talks ahead, deals still to be reported and a new envoy, in sentences written
+for these tests: talks that 将在 a place 举行 are scheduled, not held; a framework the teams will
+report to 两国领导人 is the round held, not the deal; a new lead official who takes the post
+即日起 is the envoy."""
+
+from __future__ import annotations
+
+from bot.news.analysis import RuleAnalyser
+from tests.zh.test_claims import analyser, claims, firm
+
+__all__ = ["analyser"]  # the module fixture, shared
+
+TALKS, ENVOY = "trade-talks", "china-fentanyl-envoy"
+
+
+def states(found: list) -> set[object]:
+    return {c.value for c in found if c.fact_id == TALKS and c.modality.value == "asserted"}
+
+
+def test_talks_that_will_be_held_somewhere_are_scheduled(analyser: RuleAnalyser) -> None:
+    body = "商务部宣布，经双方商定，中美经贸会谈将在奥斯陆举行。"
+    assert states(claims(analyser, "中美将举行新一轮经贸会谈", body)) == {"scheduled"}
+
+
+def test_a_framework_to_report_to_both_leaders_is_no_deal(analyser: RuleAnalyser) -> None:
+    body = (
+        "中美经贸磋商在奥斯陆结束。李成钢表示，双方原则上就落实元首共识达成框架，"
+        "将分别向两国领导人报告。"
+    )
+    assert states(claims(analyser, "中美奥斯陆磋商结束", body)) == {"held"}
+
+
+def test_an_official_who_takes_the_post_from_today_is_the_envoy(analyser: RuleAnalyser) -> None:
+    body = "经批准，国家禁毒委员会副主任周明德即日起担任中美禁毒对话中方牵头人，接替王小洪。"
+    assert (ENVOY, "Zhou Mingde") in firm(claims(analyser, "中方禁毒对话牵头人调整", body))
