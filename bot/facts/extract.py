@@ -55,7 +55,7 @@ from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.script import language_of
 
 PERSON = (
-    r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){1,7}))(?![\w'’-])"
+    r"(?P<person>(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,7}))(?![\w'’-])"
 )
 BUILTIN_PATTERNS = {"w": WORD, "person": PERSON}
 _EVIDENCE_CHARS = 300

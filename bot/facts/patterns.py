@@ -28,6 +28,18 @@ from bot.facts.text import Clause, clauses
 _NAME_TAIL = frozenset(
     {"to", "as", "will", "would", "is", "has", "was", "said", "says", "for", "with", "of"}
 )
+
+
+def _full_name(surname: str, entry: str) -> list[str]:
+    """The words of the full name that ``surname`` opens somewhere in ``entry``, if exactly one
+    does ("Chen" in an item naming Chen Ping); else the surname alone (no name)."""
+    found = {
+        m.group(0)
+        for m in re.finditer(rf"\b{re.escape(surname)}\s+(?-i:[A-Z][a-z'’-]+)\b", entry)
+    }
+    return found.pop().split() if len(found) == 1 else [surname]
+
+
 _FORMER = re.compile(
     r"\b(?:former|predecessor|outgoing|replac\w*|succeed\w*|ex-|taking over|took over|takes over)",
     re.IGNORECASE,
@@ -125,10 +137,12 @@ class PatternFinder:
                     return True
         return False
 
-    def _person(self, raw: str) -> str | None:
+    def _person(self, raw: str, entry: str) -> str | None:
         """The name in a run of capitalised words: titles and "of the" dropped from its front
         ("Vice Minister of Public Security Chen Ping" → "Chen Ping"), the words after it
-        ("... Chen Ping to lead") cut; no name when it is a country or an institution."""
+        ("... Chen Ping to lead") cut; a surname alone is the full name the entry gives it
+        elsewhere ("Chen replaces ..." in an item on Chen Ping); no name when it is a country or
+        an institution."""
         titles = self.lexicon.compiled.get(self.roles.person_titles)
         blocked = [self.lexicon.compiled[n] for n in (*self._parties, self.roles.others)]
         words = raw.split()
@@ -144,6 +158,8 @@ class PatternFinder:
             (titles and titles.fullmatch(words[-1])) or words[-1].lower() in _NAME_TAIL
         ):
             words.pop()
+        if len(words) == 1:
+            words = _full_name(words[0].strip(".,'’"), entry)
         name = " ".join(w.strip(".,'’") for w in words)
         places = {n.lower() for party in self.roles.parties.values() for n in party.names}
         others = self.lexicon.compiled[self.roles.others]
@@ -180,7 +196,7 @@ class PatternFinder:
                     continue
                 for clause in parts[sentence]:
                     found += self._matches(
-                        rule, sentence, clause, day, retrospective, published, headline
+                        rule, sentence, clause, day, retrospective, published, headline, entry
                     )
                     if rule.kind is FactKind.PERSON:
                         mentions += self._mentions(
@@ -208,6 +224,7 @@ class PatternFinder:
         retrospective: bool,
         published: datetime,
         headline: bool,
+        entry: str,
     ) -> list[PatternHit]:
         hits: list[PatternHit] = []
         text = clause.text
@@ -221,7 +238,7 @@ class PatternFinder:
                 if rule.kind is FactKind.MONTH:
                     value = f"{published:%Y-%m}"
                 elif rule.kind is FactKind.PERSON:
-                    name = self._person(match.group("person"))
+                    name = self._person(match.group("person"), entry)
                     if name is None:
                         continue
                     value = name

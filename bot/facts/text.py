@@ -59,10 +59,25 @@ _CLAUSE_BREAK = re.compile(
 # "named (Vice Minister of Public Security) Chen Ping (, a vice minister,) as envoy": the role the
 # appointment gives, no clause
 _NAMED_AS = re.compile(
-    r"\b(?:named|designated|appointed|chose|chosen|selected|tapped|picked|installed)\s+"
-    r"(?-i:[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,7})(?:,[^,;]{1,90})?,?\s+as\Z",
+    r"\b(?:named|designated|appointed|chose|chosen|selected|tapped|picked|installed|replaced|"
+    r"replaces|replacing|succeeded|succeeds|succeeding)\s+"
+    r"(?-i:(?:[a-z][\w-]*\s+){0,6}?[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,7})"
+    r"(?:,[^,;]{1,90})?,?\s+as\Z",
     re.IGNORECASE,
 )
+# "named (vice minister) Qin Wei, replacing Wang Xiaohong, as its envoy": the aside is no clause
+_NAMED_THEN_ASIDE = re.compile(
+    r"\b(?:named|designated|appointed|chose|chosen|selected|tapped|picked|installed)\s+"
+    r"(?-i:(?:[a-z][\w-]*\s+){0,6}?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\Z",
+    re.IGNORECASE,
+)
+_ASIDE_THEN_AS = re.compile(r"[a-z]+ing\b[^,;]{1,90},\s+as\b")
+# "replaced Wang as its top official on fentanyl, naming his deputy Lin Hao": one act
+_REPLACED_AS = re.compile(
+    r"\breplac(?:ed|es|ing)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s+as\s+[^,;]{1,80}\Z",
+    re.IGNORECASE,
+)
+_NAMING = re.compile(r"(?:naming|appointing|installing|picking|choosing)\b", re.IGNORECASE)
 _SAID_END = re.compile(r"\b(?:said|says|told\s+\w+|announced|stated|noted)\s*$", re.IGNORECASE)
 _BACKGROUND = re.compile(
     r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to|"
@@ -136,6 +151,14 @@ def clauses(sentence: str) -> list[Clause]:
     start = 0
     for match in _CLAUSE_BREAK.finditer(sentence):
         if match.start() <= start or _NAMED_AS.search(sentence, start, match.end() + 2):
+            continue
+        if (
+            _NAMED_THEN_ASIDE.search(sentence, start, match.start())
+            and _ASIDE_THEN_AS.match(sentence, match.end())
+        ) or (
+            _REPLACED_AS.search(sentence, start, match.start())
+            and _NAMING.match(sentence, match.end())
+        ):
             continue
         parts.append(sentence[start : match.start()])
         start = match.end()

@@ -1,7 +1,7 @@
 """Chinese items on talks ahead, deals still to be reported and a new envoy, in sentences written
 for these tests: talks that 将在 a place 举行 are scheduled, not held; a framework the teams will
 report to 两国领导人 is the round held, not the deal; a new lead official who takes the post
-即日起 is the envoy."""
+即日起, or who 任 the lead (a bare verb), is the envoy."""
 
 from __future__ import annotations
 
@@ -33,3 +33,10 @@ def test_a_framework_to_report_to_both_leaders_is_no_deal(analyser: RuleAnalyser
 def test_an_official_who_takes_the_post_from_today_is_the_envoy(analyser: RuleAnalyser) -> None:
     body = "经批准，国家禁毒委员会副主任周明德即日起担任中美禁毒对话中方牵头人，接替王小洪。"
     assert (ENVOY, "Zhou Mingde") in firm(claims(analyser, "中方禁毒对话牵头人调整", body))
+
+
+def test_an_official_who_serves_as_lead_with_a_bare_ren_is_the_envoy(
+    analyser: RuleAnalyser,
+) -> None:
+    body = "经批准，公安部副部长周明德任中美禁毒合作中方牵头人。"
+    assert (ENVOY, "Zhou Mingde") in firm(claims(analyser, "中美禁毒合作中方牵头人调整", body))
