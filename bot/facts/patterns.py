@@ -34,8 +34,7 @@ def _full_name(surname: str, entry: str) -> list[str]:
     """The words of the full name that ``surname`` opens somewhere in ``entry``, if exactly one
     does ("Chen" in an item naming Chen Ping); else the surname alone (no name)."""
     found = {
-        m.group(0)
-        for m in re.finditer(rf"\b{re.escape(surname)}\s+(?-i:[A-Z][a-z'’-]+)\b", entry)
+        m.group(0) for m in re.finditer(rf"\b{re.escape(surname)}\s+(?-i:[A-Z][a-z'’-]+)\b", entry)
     }
     return found.pop().split() if len(found) == 1 else [surname]
 
