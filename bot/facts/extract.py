@@ -173,6 +173,9 @@ class ClaimExtractor:
         claims += outcomes(claims, self.outcome_rules)
         claims = strength.framed_by_title(claims, {_evidence(u) for u in head_units})
         claims = strength.hedged_in_body(claims, {_evidence(u) for u in head_units}, self.kinds)
+        claims = strength.headline_shorthand(
+            claims, {_evidence(u) for u in head_units}, self._parts
+        )
         if quoted_title:  # after the framing: a label frames the title, not the body's own words
             claims = self._title_quoted(claims, head_units)
         claims = self._threat_in_title(claims, title)

@@ -17,7 +17,7 @@ The title's framing then lowers claims to *proposed* (:func:`framed_by_title`,
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -108,6 +108,28 @@ def framed_by_title(claims: list[Claim], titles: Collection[str]) -> list[Claim]
         c.fact_id for c in in_title if c.modality is Modality.ASSERTED
     }
     return [proposed(c) if c.fact_id in framed else c for c in claims]
+
+
+def headline_shorthand(
+    claims: list[Claim], titles: Collection[str], parts: Mapping[str, Sequence[str]]
+) -> list[Claim]:
+    """A headline's level of a whole that the body moves only in a qualified part, to the same
+    value ("China tariff cut to 10%" over "the tariff tied to fentanyl lowered to 10 percent"),
+    is the part's, shortened: the headline drops the qualifier the body gives. ``parts``: each
+    whole's part facts."""
+    body = [c for c in claims if c.evidence not in titles and c.modality is Modality.ASSERTED]
+    moved = {(c.fact_id, value_key(c.value)) for c in body if c.event and c.relative is None}
+    stated = {(c.fact_id, value_key(c.value)) for c in body}
+
+    def shortened(claim: Claim) -> bool:
+        key = value_key(claim.value)
+        return (
+            claim.evidence in titles
+            and (claim.fact_id, key) not in stated
+            and any((part, key) in moved for part in parts.get(claim.fact_id, ()))
+        )
+
+    return [c for c in claims if not shortened(c)]
 
 
 def hedged_in_body(

@@ -2,7 +2,8 @@
 "not changed" is no change; a clause opened by "although" or "even though" grants what is known
 (background, not news); a layer that "stays in place" beside a removal is no court's stay; a new
 envoy named with an apposition before "takes over" is the envoy; a round that "closes" was held;
-"next year" is the next calendar year."""
+"next year" is the next calendar year; controls a country "keeps" are no new step; a
+headline's level of a whole that the body gives, with its qualifier, to a part is the part's."""
 
 from __future__ import annotations
 
@@ -89,3 +90,37 @@ def test_next_year_is_the_next_calendar_year() -> None:
     assert (ref.future, ref.direction) == (date(2026, 1, 1), Direction.FUTURE)
     (ref,) = time_refs("talks held last year", date(2025, 9, 19))
     assert (ref.past, ref.direction) == (date(2024, 1, 1), Direction.PAST)
+
+
+def test_controls_a_country_keeps_are_no_new_step(extractor: ClaimExtractor) -> None:
+    body = (
+        "Under the deal Washington trims its duties and China keeps its expanded precursor "
+        "controls on fentanyl chemicals."
+    )
+    found = extractor.extract(body, WHEN, title="")
+    assert not [c for c in found if c.fact_id == PRECURSORS and c.modality is Modality.ASSERTED]
+
+
+def test_a_headline_figure_the_body_gives_to_a_part_is_the_parts(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "US SAYS CHINA TARIFF LOWERED TO 10%"
+    body = (
+        "Flash: the White House says the duty tied to fentanyl on China is lowered to 10 percent."
+    )
+    found = extractor.extract(body, WHEN, title=title)
+    asserted = {(c.fact_id, c.value) for c in found if c.modality is Modality.ASSERTED}
+    assert (FENTANYL, 10.0) in asserted
+    assert (US_CHINA, 10.0) not in asserted
+
+
+def test_a_headline_figure_the_body_also_gives_the_whole_stands(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "US tariff on Chinese goods falls to 20%"
+    body = (
+        "The fentanyl duty on Chinese goods is lowered to 10 percent from 20 percent, so the "
+        "tariff on most Chinese goods falls to 20 percent from 30 percent."
+    )
+    found = extractor.extract(body, WHEN, title=title)
+    assert (US_CHINA, 20.0) in {(c.fact_id, c.value) for c in found if c.evidence.startswith("US")}

@@ -1,7 +1,8 @@
 """Chinese items on talks ahead, deals still to be reported and a new envoy, in sentences written
 for these tests: talks that 将在 a place 举行 are scheduled, not held; a framework the teams will
 report to 两国领导人 is the round held, not the deal; a new lead official who takes the post
-即日起, or who 任 the lead (a bare verb), is the envoy."""
+即日起, or who 任 the lead (a bare verb), is the envoy; a correction that retells what its own
+earlier story said (本台…快讯称“…”，系…误读) claims nothing."""
 
 from __future__ import annotations
 
@@ -40,3 +41,12 @@ def test_an_official_who_serves_as_lead_with_a_bare_ren_is_the_envoy(
 ) -> None:
     body = "经批准，公安部副部长周明德任中美禁毒合作中方牵头人。"
     assert (ENVOY, "Zhou Mingde") in firm(claims(analyser, "中美禁毒合作中方牵头人调整", body))
+
+
+def test_a_correction_retelling_its_own_story_claims_nothing(analyser: RuleAnalyser) -> None:
+    body = (
+        "本台5月2日快讯称“美方同意取消对华芬太尼关税”，系对会谈表态的误读。"
+        "美方并未作出决定。特此更正。"
+    )
+    found = claims(analyser, "更正：关于中美会谈报道的说明", body)
+    assert ("us-fentanyl-tariff-china", 0.0) not in firm(found)
