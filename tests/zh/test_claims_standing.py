@@ -2,7 +2,9 @@
 for these tests: talks that 将在 a place 举行 are scheduled, not held; a framework the teams will
 report to 两国领导人 is the round held, not the deal; a new lead official who takes the post
 即日起, or who 任 the lead (a bare verb), is the envoy; a correction that retells what its own
-earlier story said (本台…快讯称“…”，系…误读) claims nothing."""
+earlier story said (本台…快讯称“…”，系…误读) claims nothing; the tariff on 中国商品 is the US
+tariff on China; an 额外 duty lowered to (降至) or left at (仅剩) a level is that level, not a
+layer on top."""
 
 from __future__ import annotations
 
@@ -50,3 +52,17 @@ def test_a_correction_retelling_its_own_story_claims_nothing(analyser: RuleAnaly
     )
     found = claims(analyser, "更正：关于中美会谈报道的说明", body)
     assert ("us-fentanyl-tariff-china", 0.0) not in firm(found)
+
+
+def test_the_tariff_on_a_partys_goods_is_levied_on_that_party(analyser: RuleAnalyser) -> None:
+    body = "美方芬太尼关税下调后，多数中国商品适用的IEEPA额外关税降至20%。"
+    found = firm(claims(analyser, "美对华关税调整", body))
+    assert ("us-tariff-china", 20.0) in found
+    assert not [key for key in found if key[0] == "china-tariff-us"]
+
+
+def test_an_additional_duty_lowered_to_a_level_is_that_level(analyser: RuleAnalyser) -> None:
+    body = "美方宣布取消芬太尼关税后，多数中国商品承担的IEEPA额外关税仅剩10%的对等关税。"
+    found = claims(analyser, "美对华芬太尼关税取消", body)
+    whole = [c for c in found if c.fact_id == "us-tariff-china"]
+    assert whole and all(c.value == 10.0 and c.relative is None for c in whole)

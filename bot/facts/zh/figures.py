@@ -34,6 +34,7 @@ from bot.facts.text import Role
 from bot.facts.zh.figure_phrases import (
     ANAPHORA,
     LAYER_GAP,
+    LEVEL_BEFORE,
     NOT_YET,
     NOUN_AFTER_GAP,
     ONLY_THE_MOVE,
@@ -341,6 +342,10 @@ class ZhFigureFinder:
         ):
             return -figure.value, Relative.ADD, previous  # "加征的10%关税将于5月1日起取消"
         layer = [m for m in self._layer.finditer(head) if figure.start - m.end() <= LAYER_GAP]
-        if layer and not self._keeping.search(head[layer[-1].end() :]):
-            return figure.value, Relative.ADD, previous  # "额外加征100%关税"; not "额外关税维持30%"
+        if (
+            layer
+            and not self._keeping.search(head[layer[-1].end() :])
+            and not LEVEL_BEFORE.search(head[layer[-1].end() :])
+        ):  # "额外加征100%关税"; not "额外关税维持30%", nor "额外关税降至20%" (its level)
+            return figure.value, Relative.ADD, previous
         return figure.value, None, previous

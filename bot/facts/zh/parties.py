@@ -1,6 +1,7 @@
-"""Who taxes whom in a Chinese phrase: the party after 对/针对/原产于/来自 (or 对华/对美) is the
-target, the first party before it the actor; goods bound for a country (输美商品, 对美出口) pay
-that country's tariff, so the other party is the one taxed."""
+"""Who taxes whom in a Chinese phrase: the party after 对/针对/原产于/来自 (or 对华/对美), or
+the party whose goods are named (中国商品), is the target, the first party before it the actor;
+goods bound for a country (输美商品, 对美出口) pay that country's tariff, so the other party is the
+one taxed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import re
 from bot.facts.lexicon import Lexicon
 
 _TARGET = r"(?:对|针对|原产于|来自|输往|进口自|自)\s*(?:原产于)?\s*"
+# a party's goods are taxed ("大部分中国商品适用的关税": the tariff on Chinese goods)
+_GOODS = r"(?=(?:的)?(?:进口)?(?:商品|产品|货物))"
 _BOUND_FOR = re.compile(
     r"(?:输|出口到|出口至|销往|运往)(?P<dest>美国?|华|中国)(?:的)?(?:商品|产品|货物)"
     r"|对(?P<to>美国?|华|中国)出口"
@@ -25,7 +28,8 @@ class ZhParties:
         self.others = others
         src = lexicon.sources
         self._targets = {
-            p: re.compile(rf"{_TARGET}(?:{src[p]})|(?=对)(?:{src[p]})") for p in parties
+            p: re.compile(rf"{_TARGET}(?:{src[p]})|(?=对)(?:{src[p]})|(?:{src[p]}){_GOODS}")
+            for p in parties
         }
 
     def find(self, text: str) -> tuple[str | None, str | None]:
