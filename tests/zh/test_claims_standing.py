@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from bot.news.analysis import RuleAnalyser
 from tests.zh.test_claims import analyser, claims, firm
+from tests.zh.test_claims_ahead import states
 
 __all__ = ["analyser"]  # the module fixture, shared
 
-TALKS, ENVOY = "trade-talks", "china-fentanyl-envoy"
-
-
-def states(found: list) -> set[object]:
-    return {c.value for c in found if c.fact_id == TALKS and c.modality.value == "asserted"}
+ENVOY = "china-fentanyl-envoy"
 
 
 def test_talks_that_will_be_held_somewhere_are_scheduled(analyser: RuleAnalyser) -> None:
