@@ -1,6 +1,7 @@
 """Compose alert cards from an entry, its analysis and its changes.
 
-A change line reads ``label: old → new (baseline X as of D)``; a change decided with a later
+A change line reads ``label: old → new (baseline X as of D)`` (a stage of the talks reached again by
+the next round: ``held again (new round)``); a change decided with a later
 effective date says so (``effective YYYY-MM-DD``); a report awaiting corroboration, a correction
 and a proposal say what they are. The alert id is derived from the entry key and the alert kind,
 so composing the same alert twice yields the same id. A follow-up (a story's later change,
@@ -17,7 +18,7 @@ from datetime import date, datetime
 
 from bot.alerts.card import Card, CardField, CardKind
 from bot.facts.catalogue import Catalogue
-from bot.facts.model import Change, ChangeStatus
+from bot.facts.model import Change, ChangeStatus, Fact
 
 MAX_SUMMARY_CHARS = 600
 
@@ -30,10 +31,16 @@ def alert_id(entry_key: str, kind: CardKind) -> str:
 def change_line(change: Change, catalogue: Catalogue) -> str:
     fact = catalogue[change.fact_id]
     baseline = f"baseline {fact.format(fact.baseline)} as of {fact.as_of.isoformat()}"
-    arrow = f"{fact.format(change.old)} → {fact.format(change.new)}"
-    arrow += _STATUS_NOTE.get(change.status, "")
+    arrow = _arrow(fact, change) + _STATUS_NOTE.get(change.status, "")
     effective = f", effective {change.effective.isoformat()}" if change.effective else ""
     return f"{fact.label}: {arrow} ({baseline}{effective})"
+
+
+def _arrow(fact: Fact, change: Change) -> str:
+    """``old → new``; a stage reached again by the next round reads ``held again (new round)``."""
+    if change.old == change.new:
+        return f"{fact.format(change.new)} again (new round)"
+    return f"{fact.format(change.old)} → {fact.format(change.new)}"
 
 
 _STATUS_NOTE = {
@@ -55,7 +62,7 @@ def headline(changes: Sequence[Change], catalogue: Catalogue, title: str) -> str
         return title
     first = shown[0]
     fact = catalogue[first.fact_id]
-    text = f"{prefix}{fact.label}: {fact.format(first.old)} → {fact.format(first.new)}"
+    text = f"{prefix}{fact.label}: {_arrow(fact, first)}"
     if len(shown) > 1:
         text += f" (+{len(shown) - 1} more)"
     return text

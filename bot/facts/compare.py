@@ -166,6 +166,23 @@ def _stage_behind(fact: Fact, claim: Claim, state: FactState, how: Judgement) ->
     )
 
 
+# a stage told again this long after the entry that set it is the next round's (talks held in
+# Stockholm weeks after the round held in London), not the last one retold
+NEXT_ROUND_AFTER = timedelta(days=7)
+
+
+def _next_round(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:
+    """The stage in force (``Fact.story_stages``) stated again, firmly and as an event, long
+    after the entry that set it: a new round reached the same stage."""
+    return (
+        str(claim.value) in fact.story_stages
+        and claim.event
+        and claim.strength is Strength.FIRM
+        and state.entry_key is not None
+        and how.published - state.since > NEXT_ROUND_AFTER
+    )
+
+
 def _status(
     fact: Fact,
     claim: Claim,
@@ -252,7 +269,7 @@ def _judge_fact(
     status: ChangeStatus | None
     if claim.modality is Modality.PROPOSED or how.source.tier is Tier.OPINION:
         status = None if equal or how.published < state.since else ChangeStatus.PROPOSED
-    elif equal:
+    elif equal and not _next_round(fact, claim, state, how):
         status = ChangeStatus.CONFIRMED
     elif how.published < state.since:
         status = None

@@ -373,6 +373,18 @@ def test_a_meeting_dated_ahead_opens_the_next_round(catalogue: Catalogue) -> Non
     assert judged(catalogue, [ahead], trade_talks=round_held)[0][3] is CHANGED
 
 
+def test_a_stage_reached_again_weeks_later_is_the_next_round(catalogue: Catalogue) -> None:
+    """Talks "held" three weeks after an entry set them held are the next round, held: a change;
+    two days after, the same round retold: confirmed; a weak mention weeks later moves nothing."""
+    last_round = FactState("held", LATER - timedelta(days=21), entry_key="london")
+    held = claim("trade-talks", "held")
+    assert judged(catalogue, [held], trade_talks=last_round) == [(TALKS, "held", "held", CHANGED)]
+    same_round = replace(last_round, since=LATER - timedelta(days=2))
+    assert judged(catalogue, [held], trade_talks=same_round)[0][3] is CONFIRMED
+    mention = claim("trade-talks", "held", strength=WEAK)
+    assert judged(catalogue, [mention], trade_talks=last_round)[0][3] is CONFIRMED
+
+
 def test_a_delta_told_when_the_announced_cut_takes_effect_retells_it(catalogue: Catalogue) -> None:
     """A cut announced, then "in force from today, down 10 points" eleven days later: the same
     move, not a second one."""
