@@ -3,7 +3,8 @@
 (background, not news); a layer that "stays in place" beside a removal is no court's stay; a new
 envoy named with an apposition before "takes over" is the envoy; a round that "closes" was held;
 "next year" is the next calendar year; controls a country "keeps" are no new step; a
-headline's level of a whole that the body gives, with its qualifier, to a part is the part's."""
+headline's level of a whole that the body gives, with its qualifier, to a part is the part's;
+measures whose implementing orders "are expected" are not in force yet."""
 
 from __future__ import annotations
 
@@ -124,3 +125,14 @@ def test_a_headline_figure_the_body_also_gives_the_whole_stands(
     )
     found = extractor.extract(body, WHEN, title=title)
     assert (US_CHINA, 20.0) in {(c.fact_id, c.value) for c in found if c.evidence.startswith("US")}
+
+
+def test_measures_waiting_for_implementing_orders_are_only_proposed(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The two delegations signed the Oslo arrangement: Washington will end the opioid duty on "
+        "Chinese goods. Implementing orders are expected next week."
+    )
+    found = [c for c in extractor.extract(body, WHEN, title="") if c.fact_id == FENTANYL]
+    assert found and all(c.modality is Modality.PROPOSED for c in found)
