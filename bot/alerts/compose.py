@@ -1,8 +1,8 @@
 """Compose alert cards from an entry, its analysis and its changes.
 
-A change line reads ``label: old → new (baseline X as of D)`` (a stage of the talks reached again by
-the next round: ``held again (new round)``); a change decided with a later
-effective date says so (``effective YYYY-MM-DD``); a report awaiting corroboration, a correction
+A change line reads ``label: old → new (baseline X as of D)`` (a stage of the talks reached
+again by the next round: ``held again (new round)``); a change decided with a later effective
+date says so (``effective YYYY-MM-DD``); a report awaiting corroboration, a correction
 and a proposal say what they are. The alert id is derived from the entry key and the alert kind,
 so composing the same alert twice yields the same id. A follow-up (a story's later change,
 corroboration or correction) is its own card naming its parent; the parent's card is revised to
@@ -38,7 +38,8 @@ def change_line(change: Change, catalogue: Catalogue) -> str:
 
 def _arrow(fact: Fact, change: Change) -> str:
     """``old → new``; a stage reached again by the next round reads ``held again (new round)``."""
-    if change.old == change.new:
+    again = change.status not in (ChangeStatus.CONFIRMED, ChangeStatus.NOTED)
+    if again and change.old == change.new:
         return f"{fact.format(change.new)} again (new round)"
     return f"{fact.format(change.old)} → {fact.format(change.new)}"
 

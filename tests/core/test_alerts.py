@@ -38,6 +38,8 @@ def test_change_line_names_old_new_and_baseline(catalogue: Catalogue) -> None:
 def test_a_stage_reached_again_by_the_next_round_says_so(catalogue: Catalogue) -> None:
     again = Change("trade-talks", "held", "held", ChangeStatus.CHANGED, "")
     assert change_line(again, catalogue).startswith("US-China trade talks: held again (new round)")
+    confirmed = Change("trade-talks", "held", "held", ChangeStatus.CONFIRMED, "")
+    assert change_line(confirmed, catalogue).startswith("US-China trade talks: held → held")
 
 
 def test_effective_date_and_proposals_are_said(catalogue: Catalogue) -> None:

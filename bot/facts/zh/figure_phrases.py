@@ -18,11 +18,11 @@ ONLY_THE_MOVE = re.compile(
     r"^\s*(?:即|实际|实则)?(?:为|是)?\s*"
     r"(?:由|从|降至|降到|降为|下调至|下调到|提高至|提高到|升至|上调至|调整为|调至)\s*(?:\d|百分之)"
 )
-# all that is left of the whole (仅保留10%的对等关税, 将只剩10%的对等关税)
 # a verb that gives a level right before the figure (额外关税降至20%, 仅剩10%)
 LEVEL_BEFORE = re.compile(
     r"(?:降至|降为|降到|下调至|下调为|调整为|调降至|提高至|提高到|上调至|升至|增至|达到|仅剩|只剩|剩下|为)\s*$"
 )
+# all that is left of the whole (仅保留10%的对等关税, 将只剩10%的对等关税)
 SOLE = re.compile(r"(?:仅|只)(?:保留|剩下?|余下?)[^，。；]{0,4}$")
 # not across a bracket: "20%（含芬太尼相关关税10%）" breaks the 20% down, it is not the part's
 NOUN_AFTER_GAP = re.compile(r"^[^，。；：,;:（(\s]{0,14}?$")
