@@ -173,9 +173,11 @@ NEXT_ROUND_AFTER = timedelta(days=7)
 
 def _next_round(fact: Fact, claim: Claim, state: FactState, how: Judgement) -> bool:
     """The stage in force (``Fact.story_stages``) stated again, firmly and as an event, long
-    after the entry that set it: a new round reached the same stage."""
+    after the entry that set it: a new round reached the same stage. Not the story's last stage
+    (a deal "reached" weeks later is mostly the old one retold, or another topic's framework)."""
+    stages = fact.story_stages
     return (
-        str(claim.value) in fact.story_stages
+        str(claim.value) in stages[:-1]
         and claim.event
         and claim.strength is Strength.FIRM
         and state.entry_key is not None
