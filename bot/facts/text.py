@@ -152,12 +152,13 @@ def clauses(sentence: str) -> list[Clause]:
     for match in _CLAUSE_BREAK.finditer(sentence):
         if match.start() <= start or _NAMED_AS.search(sentence, start, match.end() + 2):
             continue
+        # the anchored look at what follows first: the search behind runs only when it matches
         if (
-            _NAMED_THEN_ASIDE.search(sentence, start, match.start())
-            and _ASIDE_THEN_AS.match(sentence, match.end())
+            _ASIDE_THEN_AS.match(sentence, match.end())
+            and _NAMED_THEN_ASIDE.search(sentence, start, match.start())
         ) or (
-            _REPLACED_AS.search(sentence, start, match.start())
-            and _NAMING.match(sentence, match.end())
+            _NAMING.match(sentence, match.end())
+            and _REPLACED_AS.search(sentence, start, match.start())
         ):
             continue
         parts.append(sentence[start : match.start()])
