@@ -57,8 +57,8 @@ class Story:
 
     def report(self, key: str = "a1", value: int = 40, hours: float = 0) -> str:
         """A lone weak report awaiting review; its alert's id."""
-        outcome = self.judge("alpha.example", key, f"US duties on Chinese goods cut to {value}%",
-                             hours=hours)  # fmt: skip
+        title = f"Washington to trim its levy on Chinese goods to {value}%"  # a plan, no order
+        outcome = self.judge("alpha.example", key, title, hours=hours)
         assert {c.fact_id: c.status.value for c in outcome.changes}[US] == "reported"
         assert outcome.new_alert and outcome.alert_kind == "reports"
         return outcome.alert_ids[-1]

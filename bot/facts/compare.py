@@ -33,7 +33,10 @@ Per fact, at most one change per entry. The rules, in order (the first that appl
    its parts in force (a tariff on most goods of 10% while its fentanyl layer is 20%): one part
    of it read as the whole; and a level its own verb moves the other way from the value in force
    ("cuts tariffs to 47%" while 30% is); and so is a stage of a story behind the one an entry set
-   within the window (the round "held" the day after its deal: the earlier step retold).
+   within the window (the round "held" the day after its deal: the earlier step retold), and
+   the value the fact left with its last change, told again within the window with no prior
+   (the duty just removed named as "the 10% duty"), unless an official firm claim or enough
+   independent sources state it.
 9. A firm claim with a consistent (or no) prior from a tier the policy (or the fact's own
    ``alone``) trusts alone moves the fact; so do ``sources_needed`` independent sources within
    the window (this entry and earlier reports), one of them at least stating a change. Moving
@@ -166,6 +169,24 @@ def _stage_behind(fact: Fact, claim: Claim, state: FactState, how: Judgement) ->
     )
 
 
+def _back_soon(
+    fact: Fact, claim: Claim, value: FactValue, state: FactState, how: Judgement
+) -> bool:
+    """The value the fact left with its last change, told again within the window with no prior
+    and no correction notice ("removing the basis for the 10% duty" the hour the duty ended):
+    the old value retold, not a move back, unless enough sources or an official one say so.
+    Not a story's stage (a round held after the next one was scheduled is the next round's)."""
+    return (
+        state.previous is not None
+        and str(value) not in fact.story_stages
+        and same_value(value, state.previous)
+        and claim.previous is None
+        and not claim.correction
+        and state.entry_key is not None
+        and how.published - state.since <= how.policy.window
+    )
+
+
 # a stage told again this long after the entry that set it is the next round's (talks held in
 # Stockholm weeks after the round held in London), not the last one retold
 NEXT_ROUND_AFTER = timedelta(days=7)
@@ -215,6 +236,8 @@ def _status(
         if (enough and stated) or official_firm:
             return ChangeStatus.CORRECTED, support
         return ChangeStatus.REPORTED, support
+    if _back_soon(fact, claim, value, state, how) and not ((enough and stated) or official_firm):
+        return ChangeStatus.NOTED, support  # the value just left, retold
     if _stage_behind(fact, claim, state, how):
         return ChangeStatus.NOTED, support  # "reached consensus in the resumed talks": retold
     if against_its_verb(claim, value, state.value):

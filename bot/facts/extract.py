@@ -11,9 +11,10 @@ and ``roles`` of ``config/topics.yaml``. Percent facts are found by :mod:`bot.fa
 2. A fact its title only proposes ("Trump threatens 100% tariff") is only proposed in its body.
 3. Strength: a claim is *firm* when asserted as a decision or a change in force, bound by its own
    phrase (not the sentence's subject), stating a change (a change verb, a prior, a date), first
-   hand, not a layer or an aggregate that may count other duties, not a bare title (a headline
-   with no body, or a "Speaker: ..." headline), and not a plan still ahead without a decision
-   (an order, an announcement, an official statement, a date). Anything else asserted is
+   hand, not a layer or an aggregate that may count other duties, not a speaker's words in a
+   "Speaker: ..." headline, and not a plan still ahead without a decision (an order, an
+   announcement, an official statement, a date); a headline with no body is judged as any
+   sentence (a wire's flash is its report). Anything else asserted is
    *weak*: it cannot move a fact alone (see ``bot/facts/compare.py``). A promise of a month
    fact still ahead without a date or decision is only proposed.
 
@@ -35,6 +36,7 @@ from bot.facts.binding import WORD, PartyBinder
 from bot.facts.catalogue import Catalogue
 from bot.facts.deltas import DeltaFinder, Scope
 from bot.facts.figures import FigureFinder
+from bot.facts.headcase import decapitalise
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Markers
 from bot.facts.model import Claim, FactKind, Modality
@@ -45,7 +47,6 @@ from bot.facts.rules import FigureRule, PatternRule, figure_rule, pattern_rule
 from bot.facts.text import (
     LABEL,
     clauses,
-    decapitalise,
     figures,
     normalise_figures,
     sentences,
@@ -131,12 +132,10 @@ class ClaimExtractor:
             self.lexicon.any(self.roles.retrospective, " ".join(units[:2]))
             or self.lexicon.any(self.roles.republished, " ".join(units[:3]))
         )
-        bare_title = bool(title) and (not body or body == title)
         quoted_title = self._speaker_label(title)
         document = self._decision_document(title)
         claims: list[Claim] = []
-        for index, sentence in enumerate(units):
-            in_title = index < len(head_units)
+        for sentence in units:
             parts = clauses(sentence)
             hits = self.figures.find(sentence, parts, published.date(), recalls, entry, title)
             background = bool(parts) and all(p.background for p in parts)
@@ -145,19 +144,12 @@ class ClaimExtractor:
                 if document:  # the decision itself: what it says "will be" is decided, a change
                     event = hit.event or hit.verdict.future
                     hit = replace(hit, verdict=replace(hit.verdict, decided=True), event=event)
-                claims.append(
-                    strength.figure_claim(
-                        hit, _evidence(hit.evidence), weak=in_title and bare_title
-                    )
-                )
+                claims.append(strength.figure_claim(hit, _evidence(hit.evidence)))
         promises: list[Claim] = []
         for found in self.patterns.find(units, entry, published, recalls, title):
             if document and not found.verdict.decided:
                 found = replace(found, verdict=replace(found.verdict, decided=True))
-            in_title = found.evidence in head_units
-            claim = strength.pattern_claim(
-                found, _evidence(found.evidence), weak=in_title and bare_title
-            )
+            claim = strength.pattern_claim(found, _evidence(found.evidence))
             if strength.is_promise(found, self.kinds):
                 promises.append(claim)
             claims.append(claim)

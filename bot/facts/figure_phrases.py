@@ -54,6 +54,11 @@ UNCHANGED = re.compile(
     r"(?:changed|altered|touched|moved|adjusted|modified))\b",
     re.IGNORECASE,
 )
+# what a "with"-phrase leaves as it was ("with the 10% layer untouched, the tariff will fall to
+# 20%"): another duty's standing, not the figure's
+WITH_UNCHANGED = re.compile(
+    r"\b(?:with|leaving)\s+[^,;]{1,80}?\b(?:unchanged|untouched|intact|in place)\b", re.IGNORECASE
+)
 CAP = re.compile(r"\b(?:up to|as much as|as high as|ranging|range of|between)\s+$", re.I)
 
 

@@ -48,6 +48,7 @@ from bot.facts.figure_phrases import (
     TRAIL_STOP,
     UNCHANGED,
     WHOLE,
+    WITH_UNCHANGED,
     prior_beside,
 )
 from bot.facts.lexicon import Lexicon
@@ -260,7 +261,10 @@ class FigureFinder:
             or verdict.effective is not None
             or relative is not None
             or removal is not None
-            or (self.lexicon.any(self.roles.change_verbs, text) and not UNCHANGED.search(text))
+            or (
+                self.lexicon.any(self.roles.change_verbs, text)
+                and not UNCHANGED.search(WITH_UNCHANGED.sub(" ", text))
+            )
         )
         # "the combined emergency tariffs": a total of the fact's own duties is its level
         own_name = any(self.lexicon.any(name, local) for name in rule.names)

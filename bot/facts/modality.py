@@ -77,9 +77,11 @@ _DONE_THEN = re.compile(
 )
 _LOOKS_AHEAD = re.compile(
     r"(?i:\b(?:will|would|shall|'ll|going to|set to|is to|are to|plans? to)\b)"
-    r"|^\s*(?:[A-Z][\w.'’-]*,?\s+(?:and\s+)?){1,4}"  # a headline: "US to cut", "China tariffs
+    # a headline, after a speaker's label or not: "US to cut", "Trump: Bessent to meet", "China
+    # tariffs to fall"
+    r"|(?:^|:\s)\s*(?:[A-Z][\w.'’-]*,?\s+(?:and\s+)?){1,4}"
     r"(?:(?i:tariffs?|duty|duties|levy|levies|rates?|talks|controls?|ban|sanctions)\s+)?"
-    r"to\s+[a-z]+"  # to fall"
+    r"to\s+[a-z]+"
 )
 
 

@@ -1,6 +1,6 @@
 """How firmly a hit is claimed: the one strength rule every language's extractor applies.
 
-A claim is *firm* when it is asserted, first hand (no hearsay), not a bare headline, and:
+A claim is *firm* when it is asserted, first hand (no hearsay), and:
 
 - for a figure: bound by its own phrase (not loosely), stating a change (a change verb, a prior,
   a date), not a layer or an aggregate that may count other duties, and not a plan still ahead
@@ -27,11 +27,10 @@ from bot.facts.patterns import PatternHit
 from bot.facts.values import value_key
 
 
-def figure_claim(hit: FigureHit, evidence: str, *, weak: bool) -> Claim:
+def figure_claim(hit: FigureHit, evidence: str) -> Claim:
     verdict = hit.verdict
     firm = (
         verdict.modality is Modality.ASSERTED
-        and not weak
         and not hit.loose
         and hit.event
         and not hit.aggregate
@@ -53,12 +52,11 @@ def figure_claim(hit: FigureHit, evidence: str, *, weak: bool) -> Claim:
     )
 
 
-def pattern_claim(hit: PatternHit, evidence: str, *, weak: bool) -> Claim:
+def pattern_claim(hit: PatternHit, evidence: str) -> Claim:
     verdict = hit.verdict
     ahead = verdict.future and not verdict.decided and not hit.ahead_by_nature
     firm = (
         verdict.modality is Modality.ASSERTED
-        and not weak
         and not hit.mention
         and not verdict.hearsay
         and not ahead

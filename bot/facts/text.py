@@ -89,25 +89,6 @@ _BACKGROUND = re.compile(
 # a label before a colon opening a headline or sentence ("Trump: ...", "Tariffs: US to 30%")
 LABEL = re.compile(r"^\s*([^:]{2,60}):\s+\S")
 
-_KEEP_UPPER = frozenset({"US", "U.S.", "USA", "UK", "U.K.", "EU", "PRC", "UN", "U.N.", "WTO",
-                         "CBP", "DEA", "USTR", "MOFCOM", "IEEPA", "EO", "CEO", "GDP", "HK",
-                         "DHS", "FBI", "NPC", "EV", "EVS", "AP", "II"})  # fmt: skip
-
-
-def decapitalise(text: str) -> str:
-    """An all-capitals headline in ordinary case ("CHINA TARIFFS TO DROP" → "China Tariffs To
-    Drop"), keeping acronyms, so that case-sensitive terms ("US" not "us") still work."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 12 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
-        return text
-
-    def word(match: re.Match[str]) -> str:
-        token = match.group(0)
-        bare = token.strip(".,:;'’\"!?()")
-        return token if bare in _KEEP_UPPER else token.capitalize()
-
-    return re.sub(r"[A-Za-z][A-Za-z.'’-]*", word, text)
-
 
 # a live blog's time stamp opening an update ("10:20 ET - ", "13:30 KST: ", "9.05am -")
 _TIME_STAMP = re.compile(

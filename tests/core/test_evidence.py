@@ -35,12 +35,16 @@ def statuses(outcome: Outcome) -> dict[str, tuple[object, str]]:
 
 
 def test_a_lone_weak_report_waits_and_a_second_source_moves_the_fact(story: Story) -> None:
-    first = story.judge("alpha.example", "a1", "US duties on Chinese goods cut to 40%")
+    first = story.judge(
+        "alpha.example", "a1", "Washington to trim its levy on Chinese goods to 40%"
+    )
     assert statuses(first)[US] == (40.0, "reported")
     assert first.new_alert and first.alert_kind == "reports"
     assert story.value() == 145
     # the same claim from the same domain is no corroboration
-    again = story.judge("alpha.example", "a2", "Tariffs on China lowered to 40%", hours=1)
+    again = story.judge(
+        "alpha.example", "a2", "Washington to lower its tariffs on China to 40%", hours=1
+    )
     assert statuses(again)[US] == (40.0, "reported")
     assert story.value() == 145
     # another domain, other words, within the window: the fact moves and the first alert
@@ -63,7 +67,7 @@ def test_a_lone_weak_report_waits_and_a_second_source_moves_the_fact(story: Stor
 
 
 def test_a_copy_on_another_domain_is_one_source(story: Story) -> None:
-    words = "Washington trims its levy on Chinese goods to 35% in a surprise move"
+    words = "Washington to trim its levy on Chinese goods to 35% in a surprise move"
     story.judge("alpha.example", "c1", words)
     copy = story.judge("syndicate.example", "c2", words, hours=1)
     assert statuses(copy)[US] == (35.0, "reported")
@@ -158,8 +162,10 @@ def test_a_batch_is_judged_as_its_entries_one_by_one(story: Story) -> None:
     """One transaction for several entries (a sweep's batch) ends as judging them one after
     another: the later entries see the reports and the story the earlier ones stored."""
     entries = [
-        news_entry("alpha.example", "e1", "US duties on Chinese goods cut to 40%"),
-        news_entry("alpha.example", "e2", "Tariffs on China lowered to 40%", hours=1),
+        news_entry("alpha.example", "e1", "Washington to trim its levy on Chinese goods to 40%"),
+        news_entry(
+            "alpha.example", "e2", "Washington to lower its tariffs on China to 40%", hours=1
+        ),
         news_entry("beta.example", "e3", "Levies on Chinese imports now 40%", hours=3),
     ]
     judged = story.pipeline.process_batch([Item(e, story.analyser.analyse(e)) for e in entries])

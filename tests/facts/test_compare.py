@@ -116,7 +116,8 @@ CASES = [
         LATER,
         [(TALKS, "evaluating", "agreement", CHANGED)],
     ),
-    # among claims of the winning state or month the firm one decides (a bare headline is weak)
+    # among claims of the winning state or month the firm one decides (a headline's own plan
+    # is weak)
     (
         [claim(TALKS, "held", strength=WEAK), claim(TALKS, "held")],
         LATER,
@@ -361,6 +362,23 @@ def test_a_stage_behind_the_one_just_set_is_the_story_retold(catalogue: Catalogu
     assert judged(catalogue, [held], trade_talks=deal)[0][3] is NOTED
     old_deal = replace(deal, since=LATER - timedelta(days=7))
     assert judged(catalogue, [held], trade_talks=old_deal)[0][3] is CHANGED
+
+
+def test_the_value_just_left_told_again_soon_is_retold_not_a_move_back(
+    catalogue: Catalogue,
+) -> None:
+    """An hour after a ruling ended the fentanyl duty (10 -> 0), an outlet's firm "the 10% duty"
+    with no prior is the old value retold: noted. An official source, or the same claim a week
+    later, moves the fact back."""
+    ended = FactState(0.0, LATER - timedelta(hours=1), entry_key="ruling", previous=10.0)
+    again = claim(FENT, 10.0)
+    assert judged(catalogue, [again], us_fentanyl_tariff_china=ended) == [(FENT, 0.0, 10.0, NOTED)]
+    official = Source("whitehouse.gov", Tier.OFFICIAL)
+    assert judged(catalogue, [again], source=official, us_fentanyl_tariff_china=ended)[0][3] is (
+        CHANGED
+    )
+    week_on = replace(ended, since=LATER - timedelta(days=7))
+    assert judged(catalogue, [again], us_fentanyl_tariff_china=week_on)[0][3] is CHANGED
 
 
 def test_a_meeting_dated_ahead_opens_the_next_round(catalogue: Catalogue) -> None:

@@ -388,8 +388,8 @@ ITEMS = [
         "",
         {US: {(25.0, A, F)}},
     ),
-    # a bare headline, or a level mentioned in passing, is weak
-    ("Beijing lowers duties on US goods to 8%", "", "", {CN: {(8.0, A, W)}}),
+    # a headline alone is judged as any sentence; a level mentioned in passing is weak
+    ("Beijing lowers duties on US goods to 8%", "", "", {CN: {(8.0, A, F)}}),
     (
         "Port volumes slip",
         "Importers said goods from China still face a 30 percent tariff at the border.",
@@ -438,7 +438,7 @@ ITEMS = [
         {US: {(50.0, P, W)}},
     ),
     # "China tariffs" are the tariffs on China; "China's tariffs" are China's own
-    ("China tariffs fall to 25% as order takes effect", "", "", {US: {(25.0, A, W)}, CN: None}),
+    ("China tariffs fall to 25% as order takes effect", "", "", {US: {(25.0, A, F)}, CN: None}),
     (
         "Beijing trims rates",
         "China's tariffs on US goods were lowered to 8 percent on Tuesday.",
@@ -514,7 +514,7 @@ ITEMS = [
         "Chinese vice premier to visit Rome, hold trade talks with US side",
         "",
         "",
-        {TALKS: {("scheduled", A, W)}},
+        {TALKS: {("scheduled", A, F)}},
     ),
     # reporters' questions state nothing
     # a level the item says counts other duties is another measure, in its headline too
@@ -561,7 +561,7 @@ ITEMS = [
         "Supreme Court voids the president's emergency tariffs on Chinese goods",
         "",
         "",
-        {US: {(0.0, A, W)}, "us-fentanyl-tariff-china": {(0.0, A, W)}},
+        {US: {(0.0, A, F)}, "us-fentanyl-tariff-china": {(0.0, A, F)}},
     ),
     # a lower court's ruling, or one stayed, moves nothing: the duties are still collected
     (

@@ -178,6 +178,22 @@ def test_exporters_that_must_obtain_licences_are_under_a_rule(extractor: ClaimEx
     assert found == {Modality.ASSERTED}
 
 
+def test_a_listing_they_said_they_would_make_with_its_rules_taking_effect_is_decided(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "Three Chinese ministries said they would put two more piperidine compounds on the list "
+        "of controlled precursor chemicals, with the new rules taking effect next month."
+    )
+    claims = extractor.extract(body, TENTH, title="")
+    found = {c.modality for c in claims if c.fact_id == "china-precursor-controls"}
+    assert found == {Modality.ASSERTED}
+    undecided = body.replace(", with the new rules taking effect next month", "")
+    claims = extractor.extract(undecided, TENTH, title="")
+    found = {c.modality for c in claims if c.fact_id == "china-precursor-controls"}
+    assert found == {Modality.PROPOSED}
+
+
 def test_the_treasury_sanctioning_the_institute_by_name(extractor: ClaimExtractor) -> None:
     claims = extractor.extract("", TENTH, title="Treasury sanctions Chinese forensic institute")
     found = {(c.value, c.modality) for c in claims if c.fact_id == "forensics-institute-sanctions"}

@@ -21,12 +21,13 @@ US, TALKS = "us-tariff-china", "trade-talks"
 ENVOY, SANCTIONS = "china-fentanyl-envoy", "forensics-institute-sanctions"
 
 ITEMS = [
-    # a news agency as the label reports the news; it is nobody's quoted words
+    # a news agency as the label reports the news; it is nobody's quoted words (the headline's
+    # "to lead" lies ahead, as without the label; the body's "the ministry said" decides it)
     (
         "CGTN: Vice Minister Gao Ming to lead China's drug-control talks with the US",
         "Vice Minister Gao Ming will take over as China's lead official for fentanyl talks with "
         "the United States, the ministry said.",
-        {ENVOY: {("Gao Ming", A, F)}},
+        {ENVOY: {("Gao Ming", A, W), ("Gao Ming", A, F)}},
     ),
     # a speaker's label makes the headline his words, not the body's own report
     (
@@ -50,7 +51,7 @@ ITEMS = [
         {TALKS: {("scheduled", A, F)}},
     ),
     # talks begun, the sides back at the table: held
-    ("Live: Bessent and He Lifeng back at the table in Oslo", "", {TALKS: {("held", A, W)}}),
+    ("Live: Bessent and He Lifeng back at the table in Oslo", "", {TALKS: {("held", A, F)}}),
     (
         "Live: US-China trade round in Oslo",
         "09:40 - The talks have begun at the government guesthouse.",
@@ -122,7 +123,7 @@ ITEMS = [
     (
         "FLASH: China says He Lifeng to meet Bessent in Oslo June 9-12",
         "",
-        {TALKS: {("scheduled", A, W)}},
+        {TALKS: {("scheduled", A, F)}},
     ),
     # the two parties named in full are the pair
     (

@@ -338,12 +338,12 @@ def test_goods_that_remain_subject_to_the_reciprocal_layer_give_the_whole(
     assert {value for value, _, _ in found.get(US, set())} == {10.0}
 
 
-def test_a_flash_whose_body_repeats_its_title_is_a_bare_headline(
+def test_a_flash_whose_body_repeats_its_title_is_its_headline_alone(
     extractor: ClaimExtractor,
 ) -> None:
     title = "FLASH: US scraps fentanyl tariff on China"
-    found = claims_of(extractor, title, title + ".")
-    assert found[FENT] == {(0.0, A, Strength.WEAK)}
+    assert claims_of(extractor, title, title + ".") == claims_of(extractor, title, "")
+    assert claims_of(extractor, title, "")[FENT] == {(0.0, A, Strength.FIRM)}
 
 
 def test_a_gross_rate_of_which_a_share_is_suspended_is_not_in_force(

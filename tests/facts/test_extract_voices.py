@@ -22,7 +22,7 @@ COOPERATION = "counternarcotics-cooperation"
 
 VOICES = [
     # the two presidents' meeting is a round of the talks, however it is told
-    ("LIVE Hanoi: Xi meets Trump at the Opera House", "", {TALKS: {("held", A, W)}}),
+    ("LIVE Hanoi: Xi meets Trump at the Opera House", "", {TALKS: {("held", A, F)}}),
     (
         "Summit day",
         "After the welcome ceremony, the two presidents and their teams began formal talks.",
@@ -34,12 +34,12 @@ VOICES = [
         {TALKS: {("held", A, F)}},
     ),
     ("Preparations for talks under way, Oslo hosts say", "", {TALKS: None}),
-    ("Xi will meet Trump in Hanoi next month, Beijing says", "", {TALKS: {("scheduled", A, W)}}),
+    ("Xi will meet Trump in Hanoi next month, Beijing says", "", {TALKS: {("scheduled", A, F)}}),
     # a deal the leaders sign off on
     (
         "Trump and Xi sign off on a package of farm purchases and tariff relief",
         "",
-        {TALKS: {("agreement", A, W)}},
+        {TALKS: {("agreement", A, F)}},
     ),
     # a denial said after what it denies
     (
@@ -75,7 +75,7 @@ VOICES = [
     (
         "US puts Chinese police forensic lab back on trade blacklist",
         "",
-        {SANCTIONS: {("sanctioned", A, W)}},
+        {SANCTIONS: {("sanctioned", A, F)}},
     ),
     (
         "Forensic science institute hosts a DNA conference in Beijing",
@@ -130,7 +130,7 @@ VOICES = [
     (
         "US-China talks in Oslo end with a push to extend the tariff pause",
         "",
-        {TALKS: {("held", A, W)}},
+        {TALKS: {("held", A, F)}},
     ),
     # both parties named as one ("US and Chinese teams") in an item on trade
     (
@@ -147,12 +147,12 @@ VOICES = [
     (
         "LIVE: US and Chinese negotiators sit down at the Oslo city hall",
         "",
-        {TALKS: {("held", A, W)}},
+        {TALKS: {("held", A, F)}},
     ),
     (
         "He Lifeng to lead delegation to Norway for China-US consultations",
         "",
-        {TALKS: {("scheduled", A, W)}},
+        {TALKS: {("scheduled", A, F)}},
     ),
     # another country's own deal is not the talks' deal
     (
@@ -184,7 +184,7 @@ VOICES = [
         "Trump said a one-year deal on rare earths had been reached with Xi.",
         {TALKS: {("agreement", A, F)}},
     ),
-    ("Hanoi summit yields trade package for Trump and Xi", "", {TALKS: {("agreement", A, W)}}),
+    ("Hanoi summit yields trade package for Trump and Xi", "", {TALKS: {("agreement", A, F)}}),
     # a working group on drugs meeting is no round of trade talks
     (
         "US and China agree to reconvene their drug working group",
@@ -209,11 +209,11 @@ VOICES = [
     (
         "Bessent and He Lifeng to meet in Oslo next week as truce deadline looms",
         "",
-        {TALKS: {("scheduled", A, W)}},
+        {TALKS: {("scheduled", A, F)}},
     ),
     ("The week in trade: the Geneva truce holds, but the mood sours", "", {TALKS: None}),
-    ("LIVE: US-China talks in Oslo run into the evening", "", {TALKS: {("held", A, W)}}),
-    ("US and China extend tariff truce by 90 days", "", {TALKS: {("agreement", A, W)}}),
+    ("LIVE: US-China talks in Oslo run into the evening", "", {TALKS: {("held", A, F)}}),
+    ("US and China extend tariff truce by 90 days", "", {TALKS: {("agreement", A, F)}}),
     # what a president would love is a wish
     (
         "Trump says he'd 'love' China to cut its tariffs on US goods to zero",

@@ -58,7 +58,7 @@ def _judge_a_report(url: str, destinations: list[str]) -> str:
             feed="alpha.example",
             entry_id="a1",
             link="https://alpha.example/news/a1",
-            title="US duties on Chinese goods cut to 40%",
+            title="Washington to trim its levy on Chinese goods to 40%",
             published=datetime.now(UTC) - timedelta(hours=1),
             text="",
         )

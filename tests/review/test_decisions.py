@@ -119,7 +119,9 @@ def test_dismiss_keeps_the_fact_and_the_same_claim_of_the_story_no_longer_alerts
 
     # the same claim again, from the same outlet's retelling in the same story: no alert,
     # no follow-up, not pending review
-    again = story.judge("alpha.example", "a2", "Tariffs on China lowered to 40%", hours=1)
+    again = story.judge(
+        "alpha.example", "a2", "Washington to lower its tariffs on China to 40%", hours=1
+    )
     assert again.duplicate_of == "a1"
     assert not again.new_alert and not again.alert_ids
     assert claims(story.db)[-1][:2] == ("40", "dismissed")

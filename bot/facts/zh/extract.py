@@ -12,8 +12,9 @@ same compare, evidence and alert path weighs both languages alike:
 2. A fact the title only threatens or plans is only proposed in the body; a figure the title
    frames as a threat is that, wherever the body repeats it.
 3. Strength, as in English: firm when asserted, bound by its own phrase, stating a change, first
-   hand, not a layer or an aggregate, not a bare headline, and not a plan still ahead without a
-   decision (an announcement, an order, a joint statement, an official's answer, a date).
+   hand, not a layer or an aggregate, and not a plan still ahead without a decision (an
+   announcement, an order, a joint statement, an official's answer, a date); a 快讯 with no
+   body is judged as any sentence.
 
 Matching runs on a simplified-character copy of the text; the evidence is the sentence as
 published (traditional characters kept).
@@ -164,18 +165,14 @@ class ZhClaimExtractor:
             self.lexicon.any(self.roles.retrospective, " ".join(simple_units[:2]))
             or self.lexicon.any(self.roles.republished, " ".join(simple_units[:3]))
         )
-        bare_title = bool(title) and not body_units
         day = published.date()
         claims: list[Claim] = []
         suspended: set[str] = set()
         for index, sentence in enumerate(simple_units):
-            weak = index < len(head) and bare_title
             answer = index in answers
             hits = self.figures.find(sentence, day, recalls, entry, simple_title, answer)
             hits += removals(self.figures, sentence, day, recalls, simple_title, answer)
-            claims += [
-                strength.figure_claim(h, _evidence(published_as[sentence]), weak=weak) for h in hits
-            ]
+            claims += [strength.figure_claim(h, _evidence(published_as[sentence])) for h in hits]
             suspended |= self.figures.suspends(sentence)
         claims = [c for c in claims if not _removal_beside_suspension(c, suspended)]
         claims = self._other_measures(claims, simple_units)
@@ -185,9 +182,8 @@ class ZhClaimExtractor:
         )
         states: list[Claim] = []
         for hit in found:
-            weak = bare_title and hit.evidence in simple_units[: len(head)]
             published_text = published_as.get(hit.evidence, hit.evidence)
-            claim = strength.pattern_claim(hit, _evidence(published_text), weak=weak)
+            claim = strength.pattern_claim(hit, _evidence(published_text))
             if strength.is_promise(hit, self.kinds):
                 claim = replace(claim, modality=Modality.PROPOSED)
             states.append(claim)

@@ -9,7 +9,7 @@ import re
 # a quoted headline or claim called wrong (“…”不实, 《…》标题有误)
 QUOTED_DENIED = re.compile(
     r"[“\"「《]([^”\"」》]{2,60})[”\"」》]\s*(?:的?标题)?[，,]?\s*(?:表述|说法|内容)?"
-    r"(?:有误|不实|不准确|不确切|失实|系误读|是谣言|为谣言|系谣言)"
+    r"(?:系|是|为|属|纯属|实属)?(?:有误|不实|不准确|不确切|失实|误读|谣言|谣传|捏造|虚假)"
 )
 # a tariff the sentence or title has just named (该项关税, 相关关税, 上述关税)
 ANAPHORA = re.compile(r"(?:该项|该|相关|上述|这一|此项|这项)(?:加征)?$")
