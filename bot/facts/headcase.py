@@ -25,7 +25,7 @@ _HEADLINE_VERBS = frozenset({"begin", "cut", "drop", "end", "extend", "fall", "f
 
 def decapitalise(text: str) -> str:
     """An all-capitals headline in headline case ("CHINA TARIFFS TO DROP IN MAY" → "China
-    Tariffs to Drop in May"), keeping acronyms, so that case-sensitive terms ("US" not "us", a
+    Tariffs to drop in May"), keeping acronyms, so that case-sensitive terms ("US" not "us", a
     name before "to meet") still work; the first word of the text or after a colon or dash
     keeps its capital."""
     letters = [c for c in text if c.isalpha()]

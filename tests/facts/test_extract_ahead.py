@@ -16,6 +16,12 @@ CHINA_US, TALKS = "china-tariff-us", "trade-talks"
 TENTH = datetime(2025, 6, 10, 12, tzinfo=UTC)
 
 
+def modalities(
+    extractor: ClaimExtractor, body: str, fact_id: str, title: str = ""
+) -> set[Modality]:
+    return {c.modality for c in extractor.extract(body, TENTH, title=title) if c.fact_id == fact_id}
+
+
 def test_a_later_day_of_this_month_can_lie_ahead() -> None:
     (ref,) = time_refs("the envoys will confer in Oslo on June 27", date(2025, 6, 10))
     assert ref.direction is Direction.EITHER
@@ -185,13 +191,10 @@ def test_a_listing_they_said_they_would_make_with_its_rules_taking_effect_is_dec
         "Three Chinese ministries said they would put two more piperidine compounds on the list "
         "of controlled precursor chemicals, with the new rules taking effect next month."
     )
-    claims = extractor.extract(body, TENTH, title="")
-    found = {c.modality for c in claims if c.fact_id == "china-precursor-controls"}
-    assert found == {Modality.ASSERTED}
+    precursors = "china-precursor-controls"
+    assert modalities(extractor, body, precursors) == {Modality.ASSERTED}
     undecided = body.replace(", with the new rules taking effect next month", "")
-    claims = extractor.extract(undecided, TENTH, title="")
-    found = {c.modality for c in claims if c.fact_id == "china-precursor-controls"}
-    assert found == {Modality.PROPOSED}
+    assert modalities(extractor, undecided, precursors) == {Modality.PROPOSED}
 
 
 def test_the_treasury_sanctioning_the_institute_by_name(extractor: ClaimExtractor) -> None:
@@ -207,8 +210,8 @@ def test_a_step_that_waits_for_the_other_side_is_conditional(extractor: ClaimExt
         "The United States said it would end the remaining fentanyl duty on Chinese goods once "
         "Beijing completes a joint review of precursor enforcement."
     )
-    claims = extractor.extract(body, TENTH, title="Joint statement after Oslo summit")
-    fentanyl = {c.modality for c in claims if c.fact_id == "us-fentanyl-tariff-china"}
+    title = "Joint statement after Oslo summit"
+    fentanyl = modalities(extractor, body, "us-fentanyl-tariff-china", title)
     assert fentanyl == {Modality.PROPOSED}
 
 
