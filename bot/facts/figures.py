@@ -76,6 +76,20 @@ class FigureHit:
     direction: int = 0  # the nearest change verb before the figure: -1 lowers, +1 raises
 
 
+def verb_direction(
+    lexicon: Lexicon, verbs: tuple[str, str], head: str, reach: int = DIRECTION_REACH
+) -> int:
+    """Which way the change verb nearest before a level moves it ("cut to 47%": -1), of the
+    vocabularies ``verbs`` (lowering, raising) within ``reach`` characters; 0 when none."""
+    near = head[-reach:]
+    lowering, raising = (
+        max((m.end() for m in lexicon.find(role, near)), default=-1) for role in verbs
+    )
+    if lowering == raising:
+        return 0
+    return -1 if lowering > raising else 1
+
+
 class FigureFinder:
     """Finds level figures; built once from the binder, the lexicon, the roles and markers."""
 
@@ -297,15 +311,7 @@ class FigureFinder:
         )
 
     def _direction(self, head: str) -> int:
-        """Which way the change verb nearest before a level moves it ("cut to 47%": -1)."""
-        near = head[-DIRECTION_REACH:]
-        ends = {
-            step: max((m.end() for m in self.lexicon.find(role, near)), default=-1)
-            for step, role in ((-1, self.roles.lowering), (1, self.roles.raising))
-        }
-        if ends[-1] == ends[1]:
-            return 0
-        return -1 if ends[-1] > ends[1] else 1
+        return verb_direction(self.lexicon, (self.roles.lowering, self.roles.raising), head)
 
     def _span(self, text: str, figure: Figure, nouns: str) -> tuple[int, int] | None:
         matches = self.lexicon.find(nouns, text)

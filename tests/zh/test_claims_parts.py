@@ -7,6 +7,8 @@ teams' consensus, a step still awaiting approval."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.news.analysis import RuleAnalyser
 from tests.zh.test_claims import analyser, claims, firm
 
@@ -131,6 +133,25 @@ def test_a_preliminary_consensus_is_a_round_held_not_yet_the_deal(analyser: Rule
 def test_a_tariff_cut_told_after_the_leaders_met_is_their_deal(analyser: RuleAnalyser) -> None:
     body = "中美元首在奥斯陆会晤后，美方宣布将以芬太尼为由对华加征的关税由20%降至15%。"
     assert (TALKS, "agreement") in firm(claims(analyser, "新华社快讯", body))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "快讯｜中美元首奥斯陆会谈后，美方宣布对华加征关税降至15%",
+        "快讯：中美元首奥斯陆会晤后，美方对华加征的关税仅余15%",
+    ],
+)
+def test_a_level_lowered_without_its_prior_after_the_leaders_met_is_their_deal(
+    analyser: RuleAnalyser, title: str
+) -> None:
+    """No "由20%" to say which way: the verb before the level (降至, 仅余) says it went down."""
+    assert (TALKS, "agreement") in firm(claims(analyser, title, ""))
+
+
+def test_a_level_raised_after_a_meeting_is_no_deal(analyser: RuleAnalyser) -> None:
+    title = "快讯｜中美奥斯陆会谈后，美方宣布对华加征关税上调至45%"
+    assert (TALKS, "agreement") not in firm(claims(analyser, title, ""))
 
 
 def test_a_third_countrys_goods_bound_for_the_us_are_not_chinas(analyser: RuleAnalyser) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.facts.figures import FigureHit
+from bot.facts.figures import FigureHit, verb_direction
 from bot.facts.lexicon import Lexicon
 from bot.facts.model import Relative
 from bot.facts.rules import FigureRule, qualified_only
@@ -49,6 +49,8 @@ from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.parties import ZhParties
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
+
+VERB_REACH = 12  # characters before a level where its change verb is looked for (降至)
 
 
 def _rest_of_segment(sentence: str, at: int) -> str:
@@ -281,8 +283,10 @@ class ZhFigureFinder:
                 or self.lexicon.any(self.roles.change_verbs, text)
             )
             layer = relative is Relative.ADD and value > 0  # "额外加征100%关税"
+            verbs, head = (self.roles.lowering, self.roles.raising), text[: figure.start]
+            direction = 0 if relative else verb_direction(self.lexicon, verbs, head, VERB_REACH)
             return FigureHit(binding.rule, value, relative, previous, verdict, binding.loose,
-                             event, aggregate, sentence, layer)  # fmt: skip
+                             event, aggregate, sentence, layer, direction)  # fmt: skip
         return None
 
     def suspends(self, sentence: str) -> set[str]:

@@ -42,6 +42,8 @@ class ZhRoles(RoleSet):
     denial: str = "denial_markers"  # after the claim: …的报道不实 (the claim is denied)
     outside: str = "outside_duties"  # duties beside the tracked ones (301, 既有关税)
     inclusion: str = "inclusion_words"  # 包含, 计入: a figure that counts them
+    lowering: str = "lowering_verbs"  # the nearest verb before a level: it moves it down
+    raising: str = "raising_verbs"  # ... or up
     # the party Chinese sources speak for: named in nearly every sentence (中方, 我国, 商务部), it
     # cannot show that a third country beside it is about the pair (欧盟对中国产电动汽车…谈判延期)
     home: str = "china"
