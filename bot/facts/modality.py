@@ -187,6 +187,7 @@ def judge(
         markers.negation.search(_ASIDE.sub(",", before))
         or markers.negation.search(_NEGATED_IDIOM.sub("", core))
         or markers.denial.search(after)
+        or _named_to_deny(sentence, core, markers)
     ):
         return None
     if background or retrospective:
@@ -280,6 +281,24 @@ _PARTICIPLE = re.compile(
     r"^\s*(?:\w+(?:ed|en)|held|set|cut|put|made|kept|left|brought|imposed)\b", re.IGNORECASE
 )
 _LEAD = re.compile(r"^\s*((?:\S+\s+){0,5}?\S+),\s")
+
+
+# "reports (circulating ...) that ...", "claims of ...": what the sentence names to judge it
+_REPORTS_THAT = re.compile(
+    r"\b(?:reports?|claims?|rumou?rs?|accounts?|suggestions?|speculation)\b[^.;]{0,120}?"
+    r"\b(?:that|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_to_deny(sentence: str, core: str, markers: Markers) -> bool:
+    """A claim inside "reports that ..." whose sentence goes on to call them wrong, past the
+    claim's own clause ("Reports that Beijing cut its tariff to zero after the summit are
+    wrong, the ministry said")."""
+    at = sentence.find(core)
+    if at < 0 or not _REPORTS_THAT.search(sentence[:at]):
+        return False
+    return bool(markers.denial.search(sentence[at + len(core) :]))
 
 
 def _lead(sentence: str, scope: str) -> str:

@@ -1,6 +1,7 @@
-"""US lists and China's lists, in sentences written for these tests: an institute the Treasury
-puts on its Specially Designated Nationals list is sanctioned, and that list is no expansion of
-China's precursor controls, even when the reason given names precursors."""
+"""Lists and denials, in sentences written for these tests: an institute the Treasury puts on
+its Specially Designated Nationals list is sanctioned, and that list is no expansion of China's
+precursor controls, even when the reason given names precursors; reports that a sentence goes
+on to call wrong, past the claim's own clause, claim nothing."""
 
 from __future__ import annotations
 
@@ -32,3 +33,15 @@ def test_china_adding_chemicals_to_its_list_still_expands_its_controls(
     body = "China's narcotics commission added three fentanyl precursors to its control list."
     claims = extractor.extract(body, WHEN, title="")
     assert {c.value for c in claims if c.fact_id == PRECURSORS} == {"2026-03"}
+
+
+def test_reports_the_sentence_calls_wrong_past_their_own_clause_claim_nothing(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "Reports that Washington cut its fentanyl duty on Chinese goods to zero after the phone "
+        "call are wrong, a White House official said."
+    )
+    assert not extractor.extract(body, WHEN, title="")
+    told = "Washington cut its fentanyl duty on Chinese goods to zero after the phone call."
+    assert {c.value for c in extractor.extract(told, WHEN, title="")} == {0.0}

@@ -200,6 +200,8 @@ TRAPS = [
         "公安部有关负责人表示，相关说法纯属捏造，整类管制一直有效。",
     ),
     ("海关总署：“中方恢复对美加征25%关税”纯属谣言", ""),
+    # a claim named without quotes (所谓…) and then called untrue (系不实报道)
+    ("禁毒办：所谓中方已放宽芬太尼类物质整类列管系不实报道", "禁毒办负责人在发布会上作上述表示。"),
     # a tariff on one product, no country named: not the tariff on China
     (
         "特朗普宣布自下月起对进口品牌药征收100%关税",
