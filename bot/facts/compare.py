@@ -142,13 +142,12 @@ def _status(
     enough = sources >= how.policy.sources_needed
     official_firm = how.source.tier is Tier.OFFICIAL and claim.strength is Strength.FIRM
     stated = claim.event or any(r.status in _STATED for r in support)
+    backed = (enough and stated) or official_firm  # corroborated, or an official's firm word
     if corrects_recent(claim, state, how):
         return ChangeStatus.CORRECTED, support
     if prior is Prior.CONTRADICTS:
-        if (enough and stated) or official_firm:
-            return ChangeStatus.CORRECTED, support
-        return ChangeStatus.REPORTED, support
-    if back_soon(fact, claim, value, state, how) and not ((enough and stated) or official_firm):
+        return (ChangeStatus.CORRECTED if backed else ChangeStatus.REPORTED), support
+    if back_soon(fact, claim, value, state, how) and not backed:
         return ChangeStatus.NOTED, support  # the value just left, retold
     if stage_behind(fact, claim, state, how):
         return ChangeStatus.NOTED, support  # "reached consensus in the resumed talks": retold

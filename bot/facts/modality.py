@@ -186,8 +186,7 @@ def judge(
     if (
         markers.negation.search(_ASIDE.sub(",", before))
         or markers.negation.search(_NEGATED_IDIOM.sub("", core))
-        or markers.denial.search(after)
-        or _named_to_deny(sentence, core, markers)
+        or markers.denial.search(_denial_scope(sentence, core, after))
     ):
         return None
     if background or retrospective:
@@ -291,14 +290,14 @@ _REPORTS_THAT = re.compile(
 )
 
 
-def _named_to_deny(sentence: str, core: str, markers: Markers) -> bool:
-    """A claim inside "reports that ..." whose sentence goes on to call them wrong, past the
-    claim's own clause ("Reports that Beijing cut its tariff to zero after the summit are
-    wrong, the ministry said")."""
+def _denial_scope(sentence: str, core: str, after: str) -> str:
+    """Where a denial of the claim is looked for: the rest of its clause, or, for a claim
+    inside "reports that ...", the rest of its sentence ("Reports that Beijing cut its tariff
+    to zero after the summit are wrong, the ministry said")."""
     at = sentence.find(core)
     if at < 0 or not _REPORTS_THAT.search(sentence[:at]):
-        return False
-    return bool(markers.denial.search(sentence[at + len(core) :]))
+        return after
+    return sentence[at + len(core) :]
 
 
 def _lead(sentence: str, scope: str) -> str:
