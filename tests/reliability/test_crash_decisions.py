@@ -37,7 +37,7 @@ from .servers import DiscordStandIn
 
 INSTANCE = "replica-a"
 US = "us-tariff-china"
-KILL_TIMEOUT = 60.0
+KILL_TIMEOUT = 120.0  # the wait ends when the worker dies; a loaded machine starts it slowly
 SLACK_MODES = {
     "edit-arriving": ("chat.update", True, "editing"),
     "reply-recorded": ("chat.postMessage", False, "sending"),

@@ -11,7 +11,8 @@ places:
 - ``reply-recorded``: the reply arrived, the worker dies before recording it (the row is
   ``sending``; the restart must find the reply in the thread, not post it again);
 - ``edit-arriving``: the reply is recorded (``editing``), the worker dies as the parent's edit
-  arrives and before it is applied (the restart edits);
+  arrives and before it is applied (the restart edits; another channel's edit, in flight as the
+  worker died, may land too, so that channel sees the same edit twice);
 - ``edit-done``: the edit was applied, the worker dies before marking the row sent (the
   restart edits again: harmless, an edit is idempotent).
 """
@@ -33,7 +34,7 @@ from .harness import Deployment, outbox_rows
 from .servers import DiscordStandIn
 
 INSTANCE = "replica-a"
-KILL_TIMEOUT = 30.0
+KILL_TIMEOUT = 120.0  # the wait ends when the worker dies; a loaded machine starts it slowly
 # mode: (the call the kill waits for: the first reply or the first edit; before it is applied?;
 # the state that leaves the follow-up's row in)
 SLACK_MODES = {
@@ -85,7 +86,9 @@ def test_slack_a_kill_between_reply_and_edit_leaves_one_reply_and_the_edit_done(
         updates = slack.updates_of(channel, parent.ts)
         assert updates and "3 sources" in updates[-1].text
         assert "3 sources" in parent.text and "unconfirmed" not in parent.text.splitlines()[0]
-        assert 1 <= len(updates) <= (2 if mode == "edit-done" else 1)
+        # an edit is idempotent: one in flight as the worker died may land, and the restart
+        # edits again to the same card
+        assert 1 <= len(updates) <= 2 and len({u.text for u in updates}) == 1
     assert set(outbox_rows(deployment.database_url).values()) == {"sent"}
     if mode == "reply-recorded":
         assert slack.calls["conversations.replies"] > replies_before  # looked up, not resent
