@@ -164,7 +164,7 @@ class ClaimExtractor:
             claims = strength.awaiting_procedures(claims, self._staged)
         claims += outcomes(claims, self.outcome_rules)
         claims = strength.framed_by_title(claims, {_evidence(u) for u in head_units})
-        claims = strength.hedged_in_body(claims, {_evidence(u) for u in head_units}, self.kinds)
+        claims = strength.hedged_in_body(claims, {_evidence(u) for u in head_units}, self._staged)
         claims = strength.headline_shorthand(
             claims, {_evidence(u) for u in head_units}, self._parts
         )

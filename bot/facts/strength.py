@@ -131,16 +131,15 @@ def headline_shorthand(
 
 
 def hedged_in_body(
-    claims: list[Claim], titles: Collection[str], kinds: Mapping[str, FactKind]
+    claims: list[Claim], titles: Collection[str], staged: Collection[str]
 ) -> list[Claim]:
     """A headline's value that the body gives only as proposed (a condition, a threat, a plan:
-    "depending on what China does"; a source's word: "to lead the talks, a source said") is only
-    proposed in the headline too: the headline shortens the body, it does not firm it up. Not for
-    states: a state's pattern is often hedged by another clause of its sentence ("a framework
-    reached, and the threatened tariff off the table")."""
-    body = [
-        c for c in claims if c.evidence not in titles and kinds.get(c.fact_id) is not FactKind.STATE
-    ]
+    "depending on what China does"; a source's word: "to lead the talks, a source said";
+    "according to people familiar") is only proposed in the headline too: the headline shortens
+    the body, it does not firm it up. Not for a fact with story stages (``staged``): a stage's
+    pattern is often hedged by another clause of its sentence ("a framework reached, and the
+    threatened tariff off the table")."""
+    body = [c for c in claims if c.evidence not in titles and c.fact_id not in staged]
     hedged = {(c.fact_id, value_key(c.value)) for c in body if c.modality is Modality.PROPOSED}
     hedged -= {(c.fact_id, value_key(c.value)) for c in body if c.modality is Modality.ASSERTED}
     return [
