@@ -256,7 +256,7 @@ class PartyBinder:
         if opening and opening.end() <= clause.find(local):
             phrase = f"{phrase} {opening.group(0)}"
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
-        if excluded and not self._sole_layer(rule, local, sentence):
+        if excluded and not self.sole_layer(rule, local, sentence):
             return None
         if self.counts_outside(part_with(sentence, local)):
             return None  # "a total of 55%, counting Section 301 duties": another measure
@@ -294,7 +294,7 @@ class PartyBinder:
         others = [p for p in self.roles.parties if p != party and self.lexicon.has(p)]
         return bool(head) and any(self.lexicon.any(p, head) for p in others)
 
-    def _sole_layer(self, rule: FigureRule, local: str, sentence: str) -> bool:
+    def sole_layer(self, rule: FigureRule, local: str, sentence: str) -> bool:
         """Whether a layer of a whole (the reciprocal rate) is said to be all of it that is left
         ("leaving only the 10% reciprocal tariff", "leaving the 10% reciprocal duty as the only
         emergency tariff"): then its rate is the whole's level."""

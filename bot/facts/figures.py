@@ -270,6 +270,11 @@ class FigureFinder:
             )
         ):
             relative, layer = Relative.ADD, True  # "an additional 100% tariff", "add a 100% tariff"
+        # "lifts the fentanyl layer, leaving only the 10% reciprocal duty": the whole moves with
+        # the sentence's change of its other layer, and is the whole the sentence acts on
+        sole_left = self.binder.sole_layer(rule, local, sentence) and self.lexicon.any(
+            self.roles.change_verbs, sentence
+        )
         event = (
             previous is not None
             or verdict.effective is not None
@@ -279,6 +284,7 @@ class FigureFinder:
                 self.lexicon.any(self.roles.change_verbs, text)
                 and not UNCHANGED.search(WITH_UNCHANGED.sub(" ", text))
             )
+            or sole_left
         )
         # "the combined emergency tariffs": a total of the fact's own duties is its level
         own_name = any(self.lexicon.any(name, local) for name in rule.names)
@@ -288,7 +294,7 @@ class FigureFinder:
             relative=relative,
             previous=previous,
             verdict=verdict,
-            loose=loose,
+            loose=loose and not sole_left,
             event=event,
             aggregate=self.lexicon.any(self.roles.aggregate, local)
             and not own_name

@@ -77,6 +77,9 @@ class PatternHit:
 # counternarcotics working group")
 _WHOSE = re.compile(r"\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}[\w'’-]+", re.IGNORECASE)
 
+# a place where a meeting is held ("talks in Singapore", "at Kuala Lumpur"), not its other side
+_VENUE = re.compile(r"\b(?:in|at)\s+(?:[A-Z][\w'’-]*\s*){1,3}")
+
 # two sides named as one pair ("Washington and Hanoi", "the US with Japan")
 _JOINED = re.compile(r"\s+(?:and|with|&)\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -108,7 +111,8 @@ class PatternFinder:
         its noun is "of" right after it; other countries do not exclude when a party is named
         within 80 characters before, in the sentence ("the US side, the conditions for talks in
         Singapore ..."), unless that party is joined to another country or its capital as the
-        other side ("Washington and Hanoi")."""
+        other side ("Washington and Hanoi"). For a fact of meetings (a rule with ``future``
+        states), another country named as the place ("talks in Singapore") is no other side."""
         window = text[max(0, match.start() - 25) : match.end()]
         whose = _WHOSE.match(text, match.end())  # "meetings of the counternarcotics group"
         window += whose.group(0) if whose else ""
@@ -117,6 +121,8 @@ class PatternFinder:
         wider = wide[max(0, offset + match.start() - 80) : offset + match.end()]
         if self.roles.others in rule.exclude_near and self._paired_with_other(wider):
             return True  # "Washington and Hanoi announced a deal": the party's partner is another
+        if rule.future:  # a meeting's fact: another country named as its venue is no side
+            window = _VENUE.sub(" ", window)
         if not any(self.lexicon.any(name, window) for name in rule.exclude_near):
             return False
         others_only = all(n == self.roles.others for n in rule.exclude_near if

@@ -586,13 +586,14 @@ ITEMS = [
         "",
         {US: {(25.0, A, W)}},
     ),
-    # a layer said to be all that is left of the whole gives the whole's level
+    # a layer said to be all that is left of the whole gives the whole's level, as firmly as
+    # the sentence's removal of the other layer
     (
         "Opioid duty on China scrapped",
         "Washington will end the fentanyl duty on Chinese goods from June 1, leaving only the 15 "
         "percent reciprocal tariff.",
         "",
-        {US: {(15.0, A, W)}},
+        {US: {(15.0, A, F)}},
     ),
     (
         "Opioid duty on China scrapped",
