@@ -3,7 +3,8 @@
 The order (see also :mod:`bot.facts.figures`): the party the local phrase names as target
 ("on Chinese goods", "imports from China"), else its party's shorthand ("China tariffs" are
 tariffs on China), else the party named before the noun as actor ("US duties", "China's
-tariffs"; "Trump cuts China's tariff" acts on China's tariff, so China is the target), else the
+tariffs"; "Trump cuts China's tariff" acts on China's tariff, so China is the target, but not
+"... negotiate away the US fentanyl tariff", a part only the US imposes), else the
 clause's target, else a qualified fact the phrase names, else the qualified duty an order's title
 names, else the fact whose own duties the phrase names ("the emergency-law duties"), else the
 clause's, sentence's or title's first actor. Found only outside the phrase, a
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.facts.counting import counted_in, part_with
+from bot.facts.counting import counted_in, object_after, part_with
 from bot.facts.documents import TitledDuty
 from bot.facts.lexicon import Lexicon
 from bot.facts.roles import Roles
@@ -200,7 +201,11 @@ class PartyBinder:
             target = self._shorthand_target(local, nouns)
         if target is None:
             actor = self._premodifier_actor(local, nouns)
-            if actor is not None and self._acted_on(actor, local, clause):
+            if (
+                actor is not None
+                and self._acted_on(actor, local, clause)
+                and not self._own_part(actor, local, nouns)
+            ):
                 target, actor = actor, None  # "Trump cuts China's tariff": the tariff on China
         if target is None and actor is None:
             target, target_phrase = self._target(clause) or (None, "")
@@ -249,7 +254,7 @@ class PartyBinder:
         if not chosen:
             return None
         rule = chosen[0]
-        phrase = f"{local} {target_phrase} {self._object_after(local, clause)}"
+        phrase = f"{local} {target_phrase} {object_after(local, clause)}"
         if loose:  # the party came from the clause before the figure: so does what it names
             phrase = f"{phrase} {head}{clause[: max(0, clause.find(local))]}"
         opening = _OPENING.match(clause)  # "Concluding its Section 301 probe of chips, USTR ..."
@@ -273,19 +278,16 @@ class PartyBinder:
         """Whether ``text`` names a qualified part of a whole ("the fentanyl duty")."""
         return any(r.qualifiers and self.lexicon.any_of(r.qualifiers, text) for r in self.rules)
 
-    @staticmethod
-    def _object_after(local: str, clause: str) -> str:
-        """What the tariff is laid on, right after its phrase ("... will be imposed on soybeans,
-        sorghum and pork"): parts named there are parts of this tariff."""
-        at = clause.find(local)
-        following = clause[at + len(local) :][:80] if at >= 0 else ""
-        match = re.match(
-            r"\s*(?:(?:will|shall|would)\s+be\s+|(?:is|are|was|were)\s+)?(?:\w+ed\s+)?"
-            r"(?:on|for|covering|targeting)\s+(.*)",
-            following,
-            re.IGNORECASE,
+    def _own_part(self, party: str, local: str, nouns: str) -> bool:
+        """Whether ``local`` names a qualified part of ``party``'s own measure ("China seeks to
+        negotiate away the US fentanyl tariff": the fentanyl duty is only ever the US's)."""
+        return any(
+            r.nouns == nouns
+            and r.actor == party
+            and r.qualifiers
+            and self.lexicon.any_of(r.qualifiers, local)
+            for r in self.rules
         )
-        return match.group(1) if match else ""
 
     def _acted_on(self, party: str, local: str, clause: str) -> bool:
         """Whether another party acts on ``party``'s possessive noun ("Trump cuts China's

@@ -1,6 +1,7 @@
 """What a figure's phrase counts in: the part of a sentence that holds it (a semicolon parts two
-statements), and a clause's opening "With ...," phrase that counts a qualified part into the level
-that follows ("With the duty over opioids, most goods pay 30%")."""
+statements), a clause's opening "With ...," phrase that counts a qualified part into the level
+that follows ("With the duty over opioids, most goods pay 30%"), and what the phrase's tariff is
+laid on."""
 
 from __future__ import annotations
 
@@ -33,3 +34,18 @@ def counted_in(local: str, clause: str, lexicon: Lexicon, qualified: list[Figure
         return False
     rest = phrase[opening.end() - at :]
     return not any(lexicon.any_of(r.qualifiers, rest) for r in qualified)
+
+
+_LAID_ON = re.compile(
+    r"\s*(?:(?:will|shall|would)\s+be\s+|(?:is|are|was|were)\s+)?(?:\w+ed\s+)?"
+    r"(?:on|for|covering|targeting)\s+(.*)",
+    re.IGNORECASE,
+)
+
+
+def object_after(local: str, clause: str) -> str:
+    """What the tariff is laid on, right after its phrase ("... will be imposed on soybeans,
+    sorghum and pork"): parts named there are parts of this tariff."""
+    at = clause.find(local)
+    match = _LAID_ON.match(clause[at + len(local) :][:80]) if at >= 0 else None
+    return match.group(1) if match else ""
