@@ -80,6 +80,15 @@ _WHOSE = re.compile(r"\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}[\w'’-]+", re.I
 # a place where a meeting is held ("talks in Singapore", "at Kuala Lumpur"), not its other side
 _VENUE = re.compile(r"\b(?:in|at)\s+(?:[A-Z][\w'’-]*\s*){1,3}")
 
+
+def products_masked(text: str, lexicon: Lexicon, synthesis: str) -> str:
+    """``text`` with what listed chemicals are used to make blanked out, offsets kept ("three
+    chemicals used to make nitazenes": the drug is the product, not what is listed)."""
+    if not lexicon.has(synthesis):
+        return text
+    return lexicon.compiled[synthesis].sub(lambda m: " " * len(m.group(0)), text)
+
+
 # two sides named as one pair ("Washington and Hanoi", "the US with Japan")
 _JOINED = re.compile(r"\s+(?:and|with|&)\s+(?:the\s+)?", re.IGNORECASE)
 
@@ -113,7 +122,8 @@ class PatternFinder:
         Singapore ..."), unless that party is joined to another country or its capital as the
         other side ("Washington and Hanoi"). For a fact of meetings (a rule with ``future``
         states), another country named as the place ("talks in Singapore") is no other side."""
-        window = text[max(0, match.start() - 25) : match.end()]
+        window = products_masked(text, self.lexicon, self.roles.synthesis)
+        window = window[max(0, match.start() - 25) : match.end()]
         whose = _WHOSE.match(text, match.end())  # "meetings of the counternarcotics group"
         window += whose.group(0) if whose else ""
         offset = max(sentence.find(text), 0) if sentence else 0

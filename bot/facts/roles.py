@@ -57,6 +57,8 @@ class RoleSet(BaseModel):
     layer: str = "layer_words"
     # "once both sides complete their domestic procedures": the item's measures not yet in force
     procedures_pending: str = "procedures_pending"
+    # what listed chemicals are used to make ("used to make nitazenes"): the product, not the item
+    synthesis: str = "synthesis_markers"
 
     def named(self) -> Iterator[tuple[str, str]]:
         """Every (role, vocabulary name) pair, parties included."""

@@ -2,7 +2,8 @@
 
 As in English (``bot/facts/patterns.py``): a match counts when the entry and the sentence (with
 the title, which frames every sentence under it) meet the fact's requirements, and no
-``exclude_near`` vocabulary stands in it or just before it (a venue, 在新加坡, is none), unless a
+``exclude_near`` vocabulary stands in it or just before it (a venue, 在新加坡, or what listed
+chemicals are used to make, 用于合成尼秦类物质的, is none), unless a
 party other than the home one (``roles.home``: China, named in nearly every sentence) is named
 near it. A month fact's value is the entry's month; a person is the name the pattern captures, in
 the catalogue's Latin form (``hints.zh.names``, else Pinyin); a known name merely mentioned is a
@@ -23,7 +24,7 @@ from bot.facts.dates import announced_month
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Verdict
 from bot.facts.model import FactKind, FactValue, Modality
-from bot.facts.patterns import PatternHit, first_step_ahead
+from bot.facts.patterns import PatternHit, first_step_ahead, products_masked
 from bot.facts.rules import PatternRule
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.names import latin_name
@@ -78,7 +79,8 @@ class ZhPatternFinder:
         return all(self.lexicon.any_of(group, text) for group in requirements)
 
     def _excluded(self, rule: PatternRule, text: str, match: re.Match[str]) -> bool:
-        window = text[max(0, match.start() - _NEAR_BEFORE) : match.end()]
+        window = products_masked(text, self.lexicon, self.roles.synthesis)
+        window = window[max(0, match.start() - _NEAR_BEFORE) : match.end()]
         window = self._venues.sub("", window)
         names = [n for n in rule.exclude_near if self.lexicon.any(n, window)]
         if not names:
