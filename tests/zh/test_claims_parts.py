@@ -1,9 +1,9 @@
 """Chinese sentences that name a level beside its parts, in sentences written for these tests:
 a 连同…， phrase inside a sentence whose past is the part's, a share said with 其中, a removal
-told beside a suspension (no level can be worked out), a headline cut by a space after a
-figure, a total of a layer and a qualified part; then the steps of the talks: a cleft saying
-why a round is held, a stage the item says has not come, leaders agreeing to carry out their
-teams' consensus, a step still awaiting approval."""
+told beside a suspension (no level can be worked out, unless the suspension only goes on), a
+headline cut by a space after a figure, a total of a layer and a qualified part; then the steps
+of the talks: a cleft saying why a round is held, a stage the item says has not come, leaders
+agreeing to carry out their teams' consensus, a step still awaiting approval."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def test_a_share_of_the_duties_is_no_level_and_a_removal_beside_a_suspension_non
 def test_a_removal_told_beside_a_suspension_leaves_no_level(analyser: RuleAnalyser) -> None:
     body = "发言人表示，中方相应取消对美加征的60%反制关税；中方也相应暂停20%的反制关税。"
     assert values(claims(analyser, "商务部答记者问", body), CHINA) == set()
+
+
+def test_a_suspension_that_goes_on_leaves_the_removal_standing(analyser: RuleAnalyser) -> None:
+    body = "中方将对美加征关税税率相应下调15个百分点；20%的反制关税继续暂停一年。"
+    assert values(claims(analyser, "商务部答记者问", body), CHINA) == {-15.0}
 
 
 def test_a_space_after_a_figure_cuts_a_headline(analyser: RuleAnalyser) -> None:

@@ -33,6 +33,7 @@ from bot.facts.rules import FigureRule, qualified_only
 from bot.facts.text import Role
 from bot.facts.zh.figure_phrases import (
     ANAPHORA,
+    CONTINUED,
     LAYER_GAP,
     LEVEL_BEFORE,
     NOT_YET,
@@ -292,12 +293,12 @@ class ZhFigureFinder:
     def suspends(self, sentence: str) -> set[str]:
         """The facts of the party whose rate this sentence suspends (对34%的对等关税暂停实施24%);
         not a qualified part the suspended clause does not name (暂停24%对等关税 leaves the
-        芬太尼 layer's removal standing)."""
+        芬太尼 layer's removal standing), nor a suspension that goes on (继续暂停一年)."""
         facts: set[str] = set()
         parts = clauses(sentence)
         for index, clause in enumerate(parts):
             held = [f for f in figures(clause.text) if self._suspended(clause.text, f)]
-            if not held:
+            if not held or CONTINUED.search(clause.text):
                 continue
             named = clause.text[max(0, held[0].start - 8) : held[0].end + 12]  # its noun phrase
             for text in (c.text for c in reversed(parts[: index + 1])):
