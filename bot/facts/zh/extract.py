@@ -203,7 +203,7 @@ class ZhClaimExtractor:
         if self.lexicon.any(self.roles.correction, opening):  # 更正启事: it corrects a report
             claims = [replace(c, correction=True) for c in claims]
         claims = strength.framed_by_title(claims, title_units)
-        claims = strength.hedged_in_body(claims, title_units, self.kinds)
+        claims = strength.hedged_in_body(claims, title_units, self._staged)
         claims = self._threat_in_title(claims, simple_title)
         if recalls:
             claims = strength.recounted(claims)

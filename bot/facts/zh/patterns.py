@@ -184,6 +184,10 @@ class ZhPatternFinder:
                                         answer)  # fmt: skip
                 if verdict is None:
                     continue
+                if rule.kind is FactKind.PERSON and self.markers.proposal.match(
+                    clause.text, match.end("person")
+                ):  # 林海涛或将出任…: the post only expected
+                    verdict = replace(verdict, modality=Modality.PROPOSED)
                 prefix = sentence[: clause.start + match.start()]
                 agreed = _AGREED_AHEAD.search(prefix) or _ORDER_SIGNED.search(prefix)
                 value = (
