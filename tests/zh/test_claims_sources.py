@@ -1,7 +1,7 @@
 """Whose word a Chinese item gives, in sentences written for these tests: a ministry's own
 news (据公安部消息) is a named source, not a rumour; a headline over a body that gives a state
 only on unnamed sources is no firmer than the body; a name followed by 或 (may) is the name
-alone, and only proposed."""
+alone, and only proposed; a post named before its holder (牵头人由…担任) names him."""
 
 from __future__ import annotations
 
@@ -39,3 +39,8 @@ def test_a_headline_over_a_rumoured_state_is_not_asserted(analyser: RuleAnalyser
 def test_a_name_before_huo_is_the_name_and_only_proposed(analyser: RuleAnalyser) -> None:
     found = claims(analyser, "公安部副部长林海涛或任中美禁毒合作中方牵头人", "")
     assert _read(found, ENVOY) == {("Lin Haitao", Modality.PROPOSED)}
+
+
+def test_the_post_named_before_its_holder_names_the_envoy(analyser: RuleAnalyser) -> None:
+    body = "外交部发言人表示，今后中美禁毒合作中方牵头人由林海涛担任。"
+    assert ("Lin Haitao", Modality.ASSERTED) in _read(claims(analyser, "外交部答问", body), ENVOY)
