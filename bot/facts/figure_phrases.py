@@ -66,3 +66,11 @@ def prior_beside(between: str) -> bool:
     """Whether the words between a level and a prior keep them one figure's ("to 30% from
     145%", "at 47%, down from 57%"), not two clauses'."""
     return not re.search(r"[,;]", between) or bool(DOWN_FROM.fullmatch(between))
+
+
+# the level a change leaves the whole at ("..., leaving the combined emergency tariffs at 20%",
+# "bringing the emergency duties to 20%"): the result of the sentence's change
+RESULT_BEFORE = re.compile(
+    r"\b(?:leaving|leaves|bringing|brings|taking|takes)\s+(?:[\w'’-]+\s+){1,8}?(?:at|to)\s+$",
+    re.IGNORECASE,
+)

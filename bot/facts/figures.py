@@ -45,6 +45,7 @@ from bot.facts.figure_phrases import (
     NEW_POSSESSOR,
     NOT_MODIFIER,
     OF_WHICH,
+    RESULT_BEFORE,
     TRAIL_STOP,
     UNCHANGED,
     WHOLE,
@@ -270,10 +271,12 @@ class FigureFinder:
             )
         ):
             relative, layer = Relative.ADD, True  # "an additional 100% tariff", "add a 100% tariff"
-        # "lifts the fentanyl layer, leaving only the 10% reciprocal duty": the whole moves with
-        # the sentence's change of its other layer, and is the whole the sentence acts on
-        sole_left = self.binder.sole_layer(rule, local, sentence) and self.lexicon.any(
-            self.roles.change_verbs, sentence
+        # "lifts the fentanyl layer, leaving only the 10% reciprocal duty" (or "leaving the
+        # emergency tariffs at 20%"): the whole moves with the sentence's change of its part
+        sole_left = (
+            (self.binder.sole_layer(rule, local, sentence) or bool(RESULT_BEFORE.search(head)))
+            and self.binder.names_part(sentence)
+            and self.lexicon.any(self.roles.change_verbs, sentence)
         )
         event = (
             previous is not None

@@ -1,5 +1,6 @@
-"""A round that is over, a session that ran, a round held in a third country, and the layer a
-removal leaves as the whole's level, in sentences written for these tests."""
+"""A round that is over, a session that ran, a round held in a third country, and the level a
+change of one layer leaves the whole at ("leaving only the 10% reciprocal duty", "leaving the
+emergency duties at 15%"), in sentences written for these tests."""
 
 from __future__ import annotations
 
@@ -47,3 +48,18 @@ def test_the_layer_a_removal_leaves_is_the_whole_level(extractor: ClaimExtractor
 def test_a_layer_named_alone_is_no_firm_whole(extractor: ClaimExtractor) -> None:
     body = "Importers still pay the 10% reciprocal duty on most goods from China."
     assert (10.0, A, F) not in claims_of(extractor, "Port volumes", body).get(US, set())
+
+
+def test_the_level_a_cut_of_a_layer_leaves_the_whole_at_is_firm(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "Washington cut the fentanyl levy on Chinese goods to 5% from 15%, leaving the combined "
+        "emergency duties at 15 percent."
+    )
+    assert (15.0, A, F) in claims_of(extractor, "Levy cut", body).get(US, set())
+
+
+def test_a_level_left_by_talks_that_ended_is_no_firm_change(extractor: ClaimExtractor) -> None:
+    body = "Trade talks ended without a deal, leaving the emergency duties on Chinese goods at 25%."
+    assert (25.0, A, F) not in claims_of(extractor, "No deal", body).get(US, set())
