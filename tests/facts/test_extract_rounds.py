@@ -63,3 +63,10 @@ def test_the_level_a_cut_of_a_layer_leaves_the_whole_at_is_firm(
 def test_a_level_left_by_talks_that_ended_is_no_firm_change(extractor: ClaimExtractor) -> None:
     body = "Trade talks ended without a deal, leaving the emergency duties on Chinese goods at 25%."
     assert (25.0, A, F) not in claims_of(extractor, "No deal", body).get(US, set())
+
+
+def test_a_joint_statement_expected_on_a_day_ahead_is_no_deal(extractor: ClaimExtractor) -> None:
+    title = "Oslo round wraps up; joint statement expected Thursday"
+    body = "US and Chinese negotiators finished two days of trade talks in Oslo."
+    found = _talks(extractor, title, body)
+    assert "agreement" not in found and "held" in found
