@@ -33,8 +33,9 @@ _NAME_TAIL = frozenset(
 def _full_name(surname: str, entry: str) -> list[str]:
     """The words of the full name that ``surname`` opens somewhere in ``entry``, if exactly one
     does ("Chen" in an item naming Chen Ping); else the surname alone (no name)."""
+    name = re.escape(surname)
     found = {
-        m.group(0) for m in re.finditer(rf"\b{re.escape(surname)}\s+(?-i:[A-Z][a-z'’-]+)\b", entry)
+        m.group(0) for m in re.finditer(rf"\b{name}\s+(?!{name}\b)(?-i:[A-Z][a-z'’-]+)\b", entry)
     }
     return found.pop().split() if len(found) == 1 else [surname]
 
@@ -173,8 +174,9 @@ class PatternFinder:
             (titles and titles.fullmatch(words[-1])) or words[-1].lower() in _NAME_TAIL
         ):
             words.pop()
-        if len(words) == 1:
+        if len(words) == 1:  # not "Liang Beijing" from a title's "... Liang" and "Beijing has"
             words = _full_name(words[0].strip(".,'’"), entry)
+            words = words[:1] if any(b.fullmatch(words[-1]) for b in blocked) else words
         name = " ".join(w.strip(".,'’") for w in words)
         places = {n.lower() for party in self.roles.parties.values() for n in party.names}
         others = self.lexicon.compiled[self.roles.others]

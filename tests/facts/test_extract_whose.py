@@ -1,5 +1,6 @@
 """Whose tariff a phrase names, in sentences written for these tests: a part only one side
-imposes (the US fentanyl duty) stays that side's even where the other side acts on it."""
+imposes (the US fentanyl duty) stays that side's even where the other side acts on it; whose
+name a surname ending the title is (never the body's first capitalised word)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,28 @@ def test_the_other_side_acting_on_a_plain_tariff_still_takes_it_as_target(
 ) -> None:
     body = "Beijing said it would cut the 15 percent US tariff it charges on soybeans to 5 percent."
     assert FENT not in claims_of(extractor, "Soybeans", body)
+
+
+ENVOY = "china-fentanyl-envoy"
+
+
+def _envoys(extractor: ClaimExtractor, title: str, body: str) -> set[object]:
+    return {value for value, _, _ in claims_of(extractor, title, body).get(ENVOY, set())}
+
+
+def test_a_surname_ending_the_title_takes_no_capital_from_the_body(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "China gives fentanyl portfolio to vice minister Zhou"
+    body = "Beijing has put a deputy minister in charge of drug talks with Washington."
+    assert not {v for v in _envoys(extractor, title, body) if "Beijing" in str(v)}
+
+
+def test_a_surname_ending_the_title_is_the_full_name_the_body_gives(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "China gives fentanyl portfolio to vice minister Zhou"
+    body = (
+        "Zhou Minghua, a deputy minister, replaces Wang Xiaohong as the point person on fentanyl."
+    )
+    assert _envoys(extractor, title, body) == {"Zhou Minghua"}
