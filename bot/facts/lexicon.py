@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.facts.literals import Screen
 
 _CAPITALISED = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9.\- ]+s?$")
 _MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -82,6 +84,8 @@ class Lexicon:
 
     sources: Mapping[str, str]
     compiled: Mapping[str, re.Pattern[str]]
+    # each compiled pattern behind the test of its literals (``bot/facts/literals.py``)
+    screens: Mapping[str, Screen] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -91,21 +95,22 @@ class Lexicon:
         sources = {name: alternation(terms) for name, terms in vocabularies.items()}
         sources.update(raw or {})
         compiled = {name: re.compile(src, re.IGNORECASE) for name, src in sources.items()}
-        return cls(sources=sources, compiled=compiled)
+        screens = {name: Screen.of(pattern) for name, pattern in compiled.items()}
+        return cls(sources=sources, compiled=compiled, screens=screens)
 
     def has(self, name: str) -> bool:
         return name in self.sources
 
     def find(self, name: str, text: str) -> list[re.Match[str]]:
-        pattern = self.compiled.get(name)
-        return list(pattern.finditer(text)) if pattern else []
+        screen = self.screens.get(name)
+        return list(screen.finditer(text)) if screen else []
 
     def count(self, name: str, text: str) -> int:
         return len(self.find(name, text))
 
     def any(self, name: str, text: str) -> bool:
-        pattern = self.compiled.get(name)
-        return bool(pattern and pattern.search(text))
+        screen = self.screens.get(name)
+        return bool(screen and screen.search(text))
 
     def any_of(self, names_or_terms: Iterable[str], text: str) -> bool:
         """Whether one of the named vocabularies (or, for an unknown name, the term) occurs."""

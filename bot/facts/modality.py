@@ -31,6 +31,7 @@ from datetime import date, timedelta
 
 from bot.facts.dates import Direction, time_refs
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import Screen
 from bot.facts.model import Modality
 
 _CONDITIONAL = re.compile(
@@ -89,20 +90,20 @@ _LOOKS_AHEAD = re.compile(
 class Markers:
     """The marker vocabularies of the modality rules, compiled (see ``Roles``)."""
 
-    negation: re.Pattern[str]
-    proposal: re.Pattern[str]
-    rumour: re.Pattern[str]
-    forecast: re.Pattern[str]
-    wish: re.Pattern[str]
-    reporting: re.Pattern[str]
-    decision: re.Pattern[str]
-    hearsay: re.Pattern[str]
-    historical: re.Pattern[str]
-    denial: re.Pattern[str]  # said after the claim: "reports of a halt are groundless"
+    negation: Screen
+    proposal: Screen
+    rumour: Screen
+    forecast: Screen
+    wish: Screen
+    reporting: Screen
+    decision: Screen
+    hearsay: Screen
+    historical: Screen
+    denial: Screen  # said after the claim: "reports of a halt are groundless"
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, names: dict[str, str]) -> Markers:
-        return cls(**{field: lexicon.compiled[names[field]] for field in cls.__slots__})
+        return cls(**{field: lexicon.screens[names[field]] for field in cls.__slots__})
 
 
 @dataclass(frozen=True, slots=True)

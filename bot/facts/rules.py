@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.facts.hints import FigureHint, Hints, Requirement
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import Screen
 from bot.facts.model import Fact, FactKind
 
 
@@ -57,7 +58,7 @@ class PatternRule:
     known: tuple[str, ...] = ()
     future: tuple[tuple[str, str], ...] = ()
     # all the patterns in one alternation: a clause none of them matches is skipped in one search
-    any_pattern: re.Pattern[str] | None = None
+    any_pattern: Screen | None = None
 
 
 def figure_rule(fact: Fact, hint: FigureHint, lexicon: Lexicon) -> FigureRule:
@@ -87,14 +88,14 @@ def _compile(fact_id: str, key: str, sources: list[str], lexicon: Lexicon) -> li
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
-def _alternation(patterns: list[tuple[str | None, re.Pattern[str]]]) -> re.Pattern[str] | None:
+def _alternation(patterns: list[tuple[str | None, re.Pattern[str]]]) -> Screen | None:
     """One pattern matching where any of ``patterns`` does (named groups made plain, so that a
     name used by several is no conflict); ``None`` when they cannot be joined."""
     if not patterns or len({p.flags for _, p in patterns}) != 1:
         return None
     joined = "|".join("(?:" + _NAMED_GROUP.sub("(?:", p.pattern) + ")" for _, p in patterns)
     try:
-        return re.compile(joined, patterns[0][1].flags)
+        return Screen.of(re.compile(joined, patterns[0][1].flags))
     except re.error:
         return None
 

@@ -28,10 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from re import Pattern
 
 from bot.facts.dates import Direction
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import Screen
 from bot.facts.modality import Verdict
 from bot.facts.model import Modality
 from bot.facts.zh.roles import ZhRoles
@@ -60,24 +60,24 @@ _NAMED_BY = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class ZhMarkers:
-    negation: Pattern[str]
-    negated_idioms: Pattern[str]
-    conditional: Pattern[str]
-    proposal: Pattern[str]
-    rumour: Pattern[str]
-    forecast: Pattern[str]
-    wish: Pattern[str]
-    reporting: Pattern[str]
-    decision: Pattern[str]
-    hearsay: Pattern[str]
-    historical: Pattern[str]
-    future: Pattern[str]
-    unchanged: Pattern[str]
-    denial: Pattern[str]
+    negation: Screen
+    negated_idioms: Screen
+    conditional: Screen
+    proposal: Screen
+    rumour: Screen
+    forecast: Screen
+    wish: Screen
+    reporting: Screen
+    decision: Screen
+    hearsay: Screen
+    historical: Screen
+    future: Screen
+    unchanged: Screen
+    denial: Screen
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon, roles: ZhRoles) -> ZhMarkers:
-        return cls(**{name: lexicon.compiled[getattr(roles, name)] for name in cls.__slots__})
+        return cls(**{name: lexicon.screens[getattr(roles, name)] for name in cls.__slots__})
 
 
 _CLAUSE_END = re.compile(r"[，,；;]")
