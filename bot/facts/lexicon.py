@@ -89,13 +89,18 @@ class Lexicon:
 
     @classmethod
     def build(
-        cls, vocabularies: Mapping[str, Iterable[str]], raw: Mapping[str, str] | None = None
+        cls,
+        vocabularies: Mapping[str, Iterable[str]],
+        raw: Mapping[str, str] | None = None,
+        screened: bool = True,
     ) -> Lexicon:
-        """Compile ``vocabularies``; ``raw`` adds named regular expressions used as they are."""
+        """Compile ``vocabularies``; ``raw`` adds named regular expressions used as they are.
+        ``screened``: each behind the test of its literals (Chinese terms are searched at once:
+        a test would cost more than it saves)."""
         sources = {name: alternation(terms) for name, terms in vocabularies.items()}
         sources.update(raw or {})
         compiled = {name: re.compile(src, re.IGNORECASE) for name, src in sources.items()}
-        screens = {name: Screen.of(pattern) for name, pattern in compiled.items()}
+        screens = {name: Screen.of(p) if screened else Screen(p) for name, p in compiled.items()}
         return cls(sources=sources, compiled=compiled, screens=screens)
 
     def has(self, name: str) -> bool:

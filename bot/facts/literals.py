@@ -16,28 +16,32 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
 _LIMIT = 64  # the most strings an exact set holds before only "one of them is needed" is kept
+_CLAUSES = 3  # the most sets of which one string each is needed, the longest strings first
+_TRIAL, _MOSTLY = 200, 0.8  # a screen that lets more than this share of its first texts pass
+_FEW = 6  # up to this many strings are looked for one by one, more by one search of them all
 _END = sys.maxsize  # the end of any text, as the re module's own default
 _UNFOLDED = re.compile("[\u0130\u0131\u017f]")
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 
 Strings = frozenset[str]
+Needs = tuple[Strings, ...]  # each set: one of its strings is in every match
 
 
 @dataclass(frozen=True, slots=True)
 class _Info:
     exact: Strings | None  # every string the part can match, when few
-    need: Strings | None  # one of these is in every match of the part
+    needs: Needs = ()
 
 
-_UNKNOWN = _Info(None, None)
-_EMPTY = _Info(frozenset({""}), None)
+_UNKNOWN = _Info(None)
+_EMPTY = _Info(frozenset({""}))
 
 
 def _char(code: int) -> str | None:
@@ -47,14 +51,20 @@ def _char(code: int) -> str | None:
     return None
 
 
-def _better(first: Strings | None, second: Strings | None) -> Strings | None:
-    """The set that screens more: its shortest string longer, else fewer strings."""
-    if first is None or "" in first:
-        return None if second is None or "" in second else second
-    if second is None or "" in second:
-        return first
-    rank = (min(map(len, first)), -len(first))
-    return first if rank >= (min(map(len, second)), -len(second)) else second
+def _rank(strings: Strings) -> tuple[int, int, list[str]]:
+    """Which set screens more: its shortest string longer, else fewer strings (then any
+    order, the same at every run)."""
+    return -min(map(len, strings)), len(strings), sorted(strings)
+
+
+def _all(sets: Iterable[Strings | None]) -> Needs:
+    """The useful sets, best first; a set that holds another one's strings all says no more."""
+    useful = {s for s in sets if s and "" not in s}
+    kept: list[Strings] = []
+    for strings in sorted(useful, key=_rank):
+        if not any(other <= strings for other in kept):
+            kept.append(strings)
+    return tuple(kept[:_CLAUSES])
 
 
 def _product(first: Strings, second: Strings) -> Strings | None:
@@ -66,7 +76,7 @@ def _product(first: Strings, second: Strings) -> Strings | None:
 def _info(op: str, arg: Any) -> _Info:
     if op == "LITERAL":
         char = _char(arg)
-        return _UNKNOWN if char is None else _Info(frozenset({char}), frozenset({char}))
+        return _UNKNOWN if char is None else _Info(frozenset({char}))
     if op in _ZERO_WIDTH:
         return _EMPTY
     if op == "IN":
@@ -89,27 +99,20 @@ def _class(items: Any) -> _Info:
         if char is None:
             return _UNKNOWN
         chars.add(char)
-    exact = frozenset(chars)
-    return _Info(exact, exact)
+    return _Info(frozenset(chars))
 
 
 def _branch(infos: list[_Info]) -> _Info:
+    """One of the branches: each gives its best set, and one of them all is needed."""
     exact: set[str] | None = set()
-    need: set[str] | None = set()
+    union: set[str] | None = set()
     for info in infos:
-        if exact is not None and info.exact is not None:
-            exact |= info.exact
-        else:
-            exact = None
-        own = _better(info.exact, info.need)
-        if need is not None and own is not None:
-            need |= own
-        else:
-            need = None
-    exact = exact if exact is not None and len(exact) <= _LIMIT else None
+        exact = exact | info.exact if exact is not None and info.exact is not None else None
+        own = _all([info.exact, *info.needs])
+        union = union | own[0] if union is not None and own else None
     return _Info(
-        frozenset(exact) if exact is not None else None,
-        frozenset(need) if need is not None else None,
+        frozenset(exact) if exact is not None and len(exact) <= _LIMIT else None,
+        _all([frozenset(union)] if union is not None else []),
     )
 
 
@@ -118,74 +121,118 @@ def _repeat(low: int, high: int, body: _Info) -> _Info:
         return _EMPTY
     if low == 0:
         if high == 1 and body.exact is not None:
-            return _Info(body.exact | {""}, None)
+            return _Info(body.exact | {""})
         return _UNKNOWN
-    exact = body.exact if low == high == 1 else None
-    return _Info(exact, _better(body.exact, body.need))
+    return _Info(body.exact if low == high == 1 else None, _all([body.exact, *body.needs]))
 
 
 def _sequence(items: Iterable[tuple[Any, Any]]) -> _Info:
-    run: Strings | None = frozenset({""})
+    """All of the items: the runs of exact parts joined, and every part's needs."""
+    run: Strings = frozenset({""})
     exact = True
-    need: Strings | None = None
+    sets: list[Strings | None] = []
     for op, arg in items:
         info = _info(str(op), arg)
-        joined = _product(run, info.exact) if run is not None and info.exact is not None else None
+        joined = _product(run, info.exact) if info.exact is not None else None
         if joined is not None:
             run = joined
             continue
         exact = False
-        need = _better(need, run)
-        if info.exact is None:
-            need = _better(need, info.need)
-            run = frozenset({""})
-        else:
-            run = info.exact
-    need = _better(need, run)
-    return _Info(run if exact else None, need)
+        sets.append(run)
+        sets.extend(info.needs)
+        run = info.exact if info.exact is not None else frozenset({""})
+    sets.append(run)
+    return _Info(run if exact else None, _all(sets))
 
 
-def required(pattern: re.Pattern[str]) -> Strings | None:
-    """Lower-case strings one of which every match of ``pattern`` holds; ``None`` when none
-    can be said (or the pattern is beyond what this module reads)."""
+def required(pattern: re.Pattern[str]) -> Needs:
+    """Sets of lower-case strings: every match of ``pattern`` holds one string of each (none
+    when nothing can be said, or the pattern is beyond what this module reads)."""
     try:
         info = _sequence(_parser.parse(pattern.pattern, pattern.flags))
     except Exception:  # the parser's internals: no screen rather than a wrong one
-        return None
-    need = _better(info.exact, info.need)
-    return need if need else None
+        return ()
+    return _all([info.exact, *info.needs])
 
 
-_FEW = 8  # up to this many literals are looked for one by one, more by one search of them all
+def _trie(strings: Iterable[str]) -> str:
+    """One regular expression of ``strings``, their common beginnings written once."""
+    heads: dict[str, list[str]] = {}
+    optional = False
+    for string in sorted(set(strings)):
+        if string:
+            heads.setdefault(string[0], []).append(string[1:])
+        else:
+            optional = True
+    branches = [re.escape(head) + _trie(tails) for head, tails in heads.items()]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if optional else body
+
+
+def _tester(strings: Strings) -> Callable[[str], bool]:
+    """Whether a lowered text holds one of ``strings`` (one holding another is not needed)."""
+    shortest: list[str] = []
+    for string in sorted(strings, key=len):
+        if not any(kept in string for kept in shortest):
+            shortest.append(string)
+    if len(shortest) <= _FEW:
+        few = tuple(shortest)
+        return lambda lowered: any(string in lowered for string in few)
+    many = re.compile(_trie(shortest))
+    return lambda lowered: many.search(lowered) is not None
+
+
+_last: tuple[str, str | None] = ("", "")
+
+
+def fold(text: str) -> str | None:
+    """``text`` as the screens read it (lowered); ``None`` when it holds a character that folds
+    otherwise under IGNORECASE (then nothing is screened out). The text of the last call is
+    remembered: the rules ask about one sentence or clause many times in a row."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    folded = None if not text.isascii() and _UNFOLDED.search(text) else text.lower()
+    _last = (text, folded)
+    return folded
 
 
 @dataclass(frozen=True, slots=True)
 class Screen:
-    """A pattern behind the test of its literals: a text that holds none of them is not
-    searched. Has the pattern's methods that
+    """A pattern behind the test of its literals: a text that lacks one of each needed set is
+    not searched. Has the pattern's methods that
     take a text (and positions: a match between them is in the text)."""
 
     pattern: re.Pattern[str]
-    few: tuple[str, ...] | None = None
-    many: re.Pattern[str] | None = None
+    tests: tuple[Callable[[str], bool], ...] = ()
+    tally: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> Screen:
-        needed = required(pattern)
-        if needed is None:
-            return cls(pattern)
-        ordered = sorted(needed, key=lambda s: (-len(s), s))
-        if len(ordered) <= _FEW:
-            return cls(pattern, few=tuple(ordered))
-        return cls(pattern, many=re.compile("|".join(map(re.escape, ordered))))
+        return cls(pattern, tuple(_tester(strings) for strings in required(pattern)))
+
+    def admits(self, folded: str | None) -> bool:
+        """Whether a text (:func:`fold`) may hold a match; a text that holds one of the
+        pattern's matches may be a part of it."""
+        return folded is None or all(test(folded) for test in self.tests)
 
     def may_match(self, text: str) -> bool:
-        if not text.isascii() and _UNFOLDED.search(text):
+        """Whether ``text`` may hold a match. A screen that lets most of its first texts
+        through (most texts hold its literals) stops testing: the test would cost more than
+        the searches it saves."""
+        if not self.tests:
             return True
-        if self.few is not None:
-            lowered = text.lower()
-            return any(literal in lowered for literal in self.few)
-        return self.many is None or self.many.search(text.lower()) is not None
+        admitted = self.admits(fold(text))
+        tally = self.tally
+        if tally[0] < _TRIAL:
+            tally[0] += 1
+            tally[1] += admitted
+            if tally[0] == _TRIAL and tally[1] > _TRIAL * _MOSTLY:
+                object.__setattr__(self, "tests", ())
+        return admitted
 
     def search(self, text: str, pos: int = 0, endpos: int = _END) -> re.Match[str] | None:
         return self.pattern.search(text, pos, endpos) if self.may_match(text) else None

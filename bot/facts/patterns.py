@@ -111,8 +111,23 @@ class PatternFinder:
         self.markers = markers
         self._parties = [p for p in roles.parties if lexicon.has(p)]
 
-    def meets(self, requirements: Sequence[Sequence[str]], text: str) -> bool:
-        return all(self.lexicon.any_of(group, text) for group in requirements)
+    def meets(
+        self,
+        requirements: Sequence[Sequence[str]],
+        text: str,
+        known: dict[tuple[Sequence[str], str], bool] | None = None,
+    ) -> bool:
+        """Whether ``text`` holds one item of each group; ``known``: the answers already given
+        for this entry's texts (the rules share vocabularies)."""
+        if known is None:
+            return all(self.lexicon.any_of(group, text) for group in requirements)
+        for group in requirements:
+            met = known.get((group, text))
+            if met is None:
+                met = known[group, text] = self.lexicon.any_of(group, text)
+            if not met:
+                return False
+        return True
 
     def _excluded(
         self, rule: PatternRule, text: str, match: re.Match[str], sentence: str = ""
@@ -202,19 +217,21 @@ class PatternFinder:
         # the title frames every sentence under it; the item frames its title (a live blog's
         # "talks open at Rosenbad" over a body that names Bessent two sentences down)
         contexts = {s: f"{s} {entry}" if headlines[s] else f"{s} {title}" for s in units}
+        known: dict[tuple[Sequence[str], str], bool] = {}
         for rule in self.rules:
-            if not self.meets(rule.entry_requires, entry):
+            if not self.meets(rule.entry_requires, entry, known):
                 continue
             found: list[PatternHit] = []
             mentions: list[PatternHit] = []
             for sentence in units:
                 headline = headlines[sentence]
-                if not self.meets(rule.sentence_requires, contexts[sentence]):
+                if not self.meets(rule.sentence_requires, contexts[sentence], known):
                     continue
                 for clause in parts[sentence]:
                     found += self._matches(
-                        rule, sentence, clause, day, retrospective, published, headline, entry
-                    )
+                        rule, sentence, clause, day, retrospective, published, headline,
+                        entry,
+                    )  # fmt: skip
                     if rule.kind is FactKind.PERSON:
                         mentions += self._mentions(
                             rule, sentence, clause, day, retrospective, headline
@@ -245,8 +262,6 @@ class PatternFinder:
     ) -> list[PatternHit]:
         hits: list[PatternHit] = []
         text = clause.text
-        if rule.any_pattern is not None and not rule.any_pattern.search(text):
-            return hits
         for state, pattern in rule.patterns:
             for match in pattern.finditer(text):
                 if self._excluded(rule, text, match, sentence):

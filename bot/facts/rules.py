@@ -51,14 +51,16 @@ class FigureRule:
 class PatternRule:
     fact_id: str
     kind: FactKind
-    patterns: tuple[tuple[str | None, re.Pattern[str]], ...]
+    # each pattern behind its literals' screen: a clause that lacks them is not searched
+    patterns: tuple[tuple[str | None, Screen], ...]
     sentence_requires: tuple[tuple[str, ...], ...] = ()
     entry_requires: tuple[tuple[str, ...], ...] = ()
     exclude_near: tuple[str, ...] = ()
     known: tuple[str, ...] = ()
     future: tuple[tuple[str, str], ...] = ()
     # all the patterns in one alternation: a clause none of them matches is skipped in one search
-    any_pattern: Screen | None = None
+    # (the Chinese rules; the English ones screen each pattern instead, see ``patterns.py``)
+    any_pattern: re.Pattern[str] | None = None
 
 
 def figure_rule(fact: Fact, hint: FigureHint, lexicon: Lexicon) -> FigureRule:
@@ -88,19 +90,21 @@ def _compile(fact_id: str, key: str, sources: list[str], lexicon: Lexicon) -> li
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
-def _alternation(patterns: list[tuple[str | None, re.Pattern[str]]]) -> Screen | None:
+def _alternation(patterns: list[tuple[str | None, re.Pattern[str]]]) -> re.Pattern[str] | None:
     """One pattern matching where any of ``patterns`` does (named groups made plain, so that a
     name used by several is no conflict); ``None`` when they cannot be joined."""
     if not patterns or len({p.flags for _, p in patterns}) != 1:
         return None
     joined = "|".join("(?:" + _NAMED_GROUP.sub("(?:", p.pattern) + ")" for _, p in patterns)
     try:
-        return Screen.of(re.compile(joined, patterns[0][1].flags))
+        return re.compile(joined, patterns[0][1].flags)
     except re.error:
         return None
 
 
-def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon) -> PatternRule:
+def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon, screened: bool = True) -> PatternRule:
+    """The fact's pattern hints compiled; ``screened``: each pattern behind the test of its
+    literals (see :meth:`Lexicon.build`)."""
     patterns: list[tuple[str | None, re.Pattern[str]]] = []
     if isinstance(hints.patterns, dict):
         for state, sources in hints.patterns.items():
@@ -118,7 +122,7 @@ def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon) -> PatternRule:
     return PatternRule(
         fact_id=fact.id,
         kind=fact.kind,
-        patterns=tuple(patterns),
+        patterns=tuple((state, Screen.of(p) if screened else Screen(p)) for state, p in patterns),
         sentence_requires=_groups(fact.id, "sentence_requires", hints.sentence_requires, lexicon),
         entry_requires=_groups(fact.id, "entry_requires", hints.entry_requires, lexicon),
         exclude_near=_known(fact.id, "exclude_near", hints.exclude_near, lexicon),

@@ -192,7 +192,7 @@ def _language_book(
         if name not in vocabularies:
             raise ValueError(f"{where}.roles.{role}: unknown vocabulary {name!r}")
     try:
-        lexicon = Lexicon.build({**vocabularies, **term_sets})
+        lexicon = Lexicon.build({**vocabularies, **term_sets}, screened=False)
     except ValueError as exc:
         raise ValueError(f"{where}.vocabulary: {exc}") from exc
     return LanguageBook(tuple(topics), vocabularies, lexicon, seed.roles)

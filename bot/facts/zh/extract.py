@@ -110,7 +110,7 @@ class ZhClaimExtractor:
         self, catalogue: Catalogue, vocabularies: Mapping[str, Sequence[str]], roles: ZhRoles
     ) -> None:
         self.roles = roles
-        self.lexicon = Lexicon.build(vocabularies, raw=BUILTIN_PATTERNS)
+        self.lexicon = Lexicon.build(vocabularies, raw=BUILTIN_PATTERNS, screened=False)
         for role, name in roles.named():
             if not self.lexicon.has(name):
                 raise ValueError(f"languages.zh.roles.{role}: unknown vocabulary {name!r}")
@@ -130,7 +130,7 @@ class ZhClaimExtractor:
                 if fact.kind is FactKind.PERCENT and hints.figure is not None:
                     figure_rules.append(figure_rule(fact, hints.figure, self.lexicon))
                 elif hints.patterns is not None:
-                    rule = pattern_rule(fact, hints, self.lexicon)
+                    rule = pattern_rule(fact, hints, self.lexicon, screened=False)
                     pattern_rules.append(ZhPatternRule(rule, dict(hints.names)))
             except ValueError as exc:
                 raise ValueError(str(exc).replace(": hints.", ": hints.zh.", 1)) from exc
