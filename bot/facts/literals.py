@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
@@ -171,8 +172,10 @@ def _trie(strings: Iterable[str]) -> str:
     return f"(?:{body})?" if optional else body
 
 
+@cache
 def _tester(strings: Strings) -> Callable[[str], bool]:
-    """Whether a lowered text holds one of ``strings`` (one holding another is not needed)."""
+    """Whether a lowered text holds one of ``strings`` (one holding another is not needed);
+    one test for each set, shared by the patterns that need it."""
     shortest: list[str] = []
     for string in sorted(strings, key=len):
         if not any(kept in string for kept in shortest):
@@ -185,6 +188,7 @@ def _tester(strings: Strings) -> Callable[[str], bool]:
 
 
 _last: tuple[str, str | None] = ("", "")
+_answers: tuple[str | None, dict[Callable[[str], bool], bool]] = (None, {})
 
 
 def fold(text: str) -> str | None:
@@ -216,8 +220,22 @@ class Screen:
 
     def admits(self, folded: str | None) -> bool:
         """Whether a text (:func:`fold`) may hold a match; a text that holds one of the
-        pattern's matches may be a part of it."""
-        return folded is None or all(test(folded) for test in self.tests)
+        pattern's matches may be a part of it. The answers of the tests for the last text
+        are remembered: patterns share sets of literals."""
+        global _answers
+        if folded is None:
+            return True
+        text, answers = _answers
+        if text is not folded:
+            answers = {}
+            _answers = (folded, answers)
+        for test in self.tests:
+            answer = answers.get(test)
+            if answer is None:
+                answer = answers[test] = test(folded)
+            if not answer:
+                return False
+        return True
 
     def may_match(self, text: str) -> bool:
         """Whether ``text`` may hold a match. A screen that lets most of its first texts
