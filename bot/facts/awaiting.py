@@ -8,12 +8,12 @@ of a state that ``states`` maps counts as the state it maps to. Proposed claims 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.facts.catalogue import Catalogue
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import Screen
 from bot.facts.model import Claim, Modality
 
 
@@ -21,7 +21,7 @@ from bot.facts.model import Claim, Modality
 class AwaitingRule:
     fact_id: str
     states: Mapping[str, str]
-    markers: re.Pattern[str]
+    markers: Screen
 
 
 def awaiting_rules(
@@ -36,7 +36,7 @@ def awaiting_rules(
             continue
         if not lexicon.has(hint.markers):
             raise ValueError(f"{where}awaiting.markers: unknown vocabulary {hint.markers!r}")
-        rules.append(AwaitingRule(fact.id, dict(hint.states), lexicon.compiled[hint.markers]))
+        rules.append(AwaitingRule(fact.id, dict(hint.states), lexicon.screens[hint.markers]))
     return rules
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from bot.facts.counting import counted_in, object_after, part_with
 from bot.facts.documents import TitledDuty
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import Screen
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, qualified_only
 
@@ -67,6 +68,10 @@ def phrase_start(text: str, head: int) -> int:
     return start
 
 
+def _screened(source: str, flags: int) -> Screen:
+    return Screen.of(re.compile(source, flags))
+
+
 class PartyBinder:
     """Binds phrases to figure rules; built once from the rules, the lexicon and the roles."""
 
@@ -84,30 +89,30 @@ class PartyBinder:
         # a qualifier between a party's bare name and the noun ("the China fentanyl duty")
         self._qualifier_between = rf"(?:(?:{named_part})[\w-]*\s+)?" if named_part else ""
 
-    def _party_patterns(self) -> dict[str, list[re.Pattern[str]]]:
-        kinds: dict[str, list[re.Pattern[str]]] = {"from": [], "on": [], "country": [], "bare": []}
+    def _party_patterns(self) -> dict[str, list[Screen]]:
+        kinds: dict[str, list[Screen]] = {"from": [], "on": [], "country": [], "bare": []}
         for party in self.parties:
             src = self.lexicon.sources[party]
             flags = re.IGNORECASE
             kinds["from"].append(
-                re.compile(
+                _screened(
                     rf"{_GOODS}\s+{_NOT_VIA}{{0,2}}?"
                     rf"(?:from|made in|of|originating in|shipped from)\s+(?:the\s+)?{src}",
                     flags,
                 )
             )
             kinds["on"].append(
-                re.compile(
+                _screened(
                     rf"\b(?:on|against|for|targeting|covering)\s+{WORD}{{0,3}}?{src}(?:['’]s)?"
                     rf"(?:-made|-origin)?\s+{WORD}{{0,2}}?{_GOODS}",
                     flags,
                 )
             )
             kinds["country"].append(
-                re.compile(rf"\b(?:on|against)\s+(?:the\s+)?{src}(?!['’]s)", flags)
+                _screened(rf"\b(?:on|against)\s+(?:the\s+)?{src}(?!['’]s)", flags)
             )
             kinds["bare"].append(
-                re.compile(
+                _screened(
                     rf"{src}(?:-made|-origin)?\s+(?:[\w-]+\s+)?{_GOODS}"
                     r"(?!\s+(?:from|made in|of)\b)",
                     flags,
@@ -174,7 +179,7 @@ class PartyBinder:
         hits = [
             (match.start(), party)
             for party in self.parties
-            for match in [self.lexicon.compiled[party].search(text)]
+            for match in [self.lexicon.screens[party].search(text)]
             if match
         ]
         return min(hits)[1] if hits else None

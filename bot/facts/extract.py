@@ -135,8 +135,9 @@ class ClaimExtractor:
         quoted_title = self._speaker_label(title)
         document = self._decision_document(title)
         claims: list[Claim] = []
+        cut = {sentence: clauses(sentence) for sentence in units}  # the figures' and the patterns'
         for sentence in units:
-            parts = clauses(sentence)
+            parts = cut[sentence]
             hits = self.figures.find(sentence, parts, published.date(), recalls, entry, title)
             background = bool(parts) and all(p.background for p in parts)
             hits += self.deltas.find(Scope(sentence, published.date(), recalls, background, title))
@@ -146,7 +147,7 @@ class ClaimExtractor:
                     hit = replace(hit, verdict=replace(hit.verdict, decided=True), event=event)
                 claims.append(strength.figure_claim(hit, _evidence(hit.evidence)))
         promises: list[Claim] = []
-        for found in self.patterns.find(units, entry, published, recalls, title):
+        for found in self.patterns.find(units, entry, published, recalls, title, cut):
             if document and not found.verdict.decided:
                 found = replace(found, verdict=replace(found.verdict, decided=True))
             claim = strength.pattern_claim(found, _evidence(found.evidence))
@@ -179,12 +180,12 @@ class ClaimExtractor:
             claims = strength.recounted(claims)
         if self.is_opinion(title, link) or self._forecast_piece(title, claims, head_units):
             claims = [strength.proposed(c) for c in claims]
-        denies_before = self.lexicon.compiled[self.roles.denies_before]
+        denies_before = self.lexicon.screens[self.roles.denies_before]
         denied = {
             _evidence(units[i - 1]) for i in range(1, len(units)) if denies_before.match(units[i])
         }
         claims = [c for c in claims if c.evidence not in denied]
-        correction = self.lexicon.compiled[self.roles.correction]
+        correction = self.lexicon.screens[self.roles.correction]
         notice = bool(correction.search(" ".join(units[:3])))  # else a note further down
         retold = {
             _evidence(u)
@@ -278,4 +279,4 @@ class ClaimExtractor:
             prefix.group(1).strip()
         ):
             return True
-        return strength.in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])
+        return strength.in_opinion_section(link, self.lexicon.screens[self.roles.opinion_paths])

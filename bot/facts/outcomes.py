@@ -8,12 +8,12 @@ just held (the ``after`` vocabulary); the state claim is as firm as the move it 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.facts.catalogue import Catalogue
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import Screen
 from bot.facts.model import Claim, Modality, Relative
 
 
@@ -22,7 +22,7 @@ class OutcomeRule:
     fact_id: str
     state: str
     of: frozenset[str]
-    after: re.Pattern[str]
+    after: Screen
 
 
 def outcome_rules(catalogue: Catalogue, lexicon: Lexicon, *, zh: bool = False) -> list[OutcomeRule]:
@@ -40,7 +40,7 @@ def outcome_rules(catalogue: Catalogue, lexicon: Lexicon, *, zh: bool = False) -
         if not lexicon.has(hint.after):
             raise ValueError(f"{where}.after: unknown vocabulary {hint.after!r}")
         rules.append(
-            OutcomeRule(fact.id, hint.state, frozenset(hint.of), lexicon.compiled[hint.after])
+            OutcomeRule(fact.id, hint.state, frozenset(hint.of), lexicon.screens[hint.after])
         )
     return rules
 

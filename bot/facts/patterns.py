@@ -13,7 +13,7 @@ neither place nor time ("will meet soon") is ``unset`` (a weak claim).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -159,12 +159,13 @@ class PatternFinder:
         """Whether a party is joined to another country ("Washington and Hanoi", "Vietnam and
         the US") as the two sides of one act."""
         sides = [self.roles.others, self.roles.counterparts]
-        others = [self.lexicon.compiled[n] for n in sides if self.lexicon.has(n)]
-        parties = [self.lexicon.compiled[p] for p in self._parties]
-        for first, second in ((parties, others), (others, parties)):
-            for found in (m for pattern in first for m in pattern.finditer(text)):
+        others = [n for n in sides if self.lexicon.has(n)]
+        for first, second in ((self._parties, others), (others, self._parties)):
+            for found in (m for name in first for m in self.lexicon.find(name, text)):
                 joint = _JOINED.match(text, found.end())
-                if joint and any(side.match(text, joint.end()) for side in second):
+                if joint and any(
+                    self.lexicon.compiled[side].match(text, joint.end()) for side in second
+                ):
                     return True
         return False
 
@@ -209,10 +210,12 @@ class PatternFinder:
         published: datetime,
         retrospective: bool,
         title: str = "",
+        parts: Mapping[str, list[Clause]] | None = None,
     ) -> list[PatternHit]:
+        """``parts``: the clauses of each of ``units``, when they are cut already."""
         hits: list[PatternHit] = []
         day = published.date()
-        parts = {sentence: clauses(sentence) for sentence in units}
+        parts = parts if parts is not None else {sentence: clauses(sentence) for sentence in units}
         headlines = {s: bool(title) and s.strip() in title for s in units}
         # the title frames every sentence under it; the item frames its title (a live blog's
         # "talks open at Rosenbad" over a body that names Bessent two sentences down)

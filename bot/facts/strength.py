@@ -22,6 +22,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from bot.facts.figures import FigureHit
+from bot.facts.literals import Screen
 from bot.facts.model import Claim, FactKind, Modality, Strength
 from bot.facts.patterns import PatternHit
 from bot.facts.values import value_key
@@ -171,7 +172,7 @@ def threatened(claims: list[Claim], values: Collection[float]) -> list[Claim]:
     ]
 
 
-def in_opinion_section(link: str, sections: re.Pattern[str]) -> bool:
+def in_opinion_section(link: str, sections: Screen) -> bool:
     """Whether a folder of the link's path (not its last segment) is an opinion section
     ("/opinion/", "/commentary/"): the item is an opinion, whatever its title."""
     try:

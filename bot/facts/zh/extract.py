@@ -247,4 +247,4 @@ class ZhClaimExtractor:
         opening = to_simplified(body[:40])
         if self.lexicon.any(self.roles.opinion_voices, opening):
             return True
-        return strength.in_opinion_section(link, self.lexicon.compiled[self.roles.opinion_paths])
+        return strength.in_opinion_section(link, self.lexicon.screens[self.roles.opinion_paths])
