@@ -23,6 +23,8 @@ _VARIANTS = ("HKVariantsRev.txt", "TWVariantsRev.txt")
 
 def language_of(text: str) -> str:
     """``zh`` for text mostly in Chinese characters, else ``en``."""
+    if text.isascii():
+        return "en"
     characters = len(CJK.findall(text))
     if not characters:
         return "en"
@@ -53,6 +55,6 @@ def _table() -> dict[int, str]:
 
 def to_simplified(text: str) -> str:
     """``text`` with traditional characters replaced by simplified ones, same length."""
-    if not CJK.search(text):
+    if text.isascii() or not CJK.search(text):
         return text
     return text.translate(_table())
