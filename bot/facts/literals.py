@@ -207,8 +207,8 @@ def fold(text: str) -> str | None:
 @dataclass(frozen=True, slots=True)
 class Screen:
     """A pattern behind the test of its literals: a text that lacks one of each needed set is
-    not searched. Has the pattern's methods that
-    take a text (and positions: a match between them is in the text)."""
+    not searched (a match between positions is in the text). Has the pattern's methods that
+    take a text."""
 
     pattern: re.Pattern[str]
     tests: tuple[Callable[[str], bool], ...] = ()

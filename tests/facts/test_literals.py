@@ -44,3 +44,9 @@ def test_a_text_with_a_letter_lower_does_not_fold_is_not_screened() -> None:
     assert fold("TARIFF") == "tariff"
     assert fold("TARİFF") is None and screen.search("TARİFF")
     assert not screen.may_match("a duty on goods")
+
+
+def test_a_screen_takes_positions_as_its_pattern_does() -> None:
+    screen = Screen.of(re.compile(r"tariff", re.IGNORECASE))
+    assert screen.match("a tariff", 2) is not None and screen.match("a tariff") is None
+    assert [m.start() for m in screen.finditer("tariff tariff", 1)] == [7]
