@@ -110,6 +110,14 @@ class Lexicon:
         screen = self.screens.get(name)
         return list(screen.finditer(text)) if screen else []
 
+    def masked(self, name: str, text: str) -> str:
+        """``text`` with the vocabulary's matches blanked out, offsets kept (what listed
+        chemicals are "used to make" is the product, not what is listed)."""
+        screen = self.screens.get(name)
+        if screen is None or not screen.search(text):
+            return text
+        return screen.pattern.sub(lambda m: " " * len(m.group(0)), text)
+
     def count(self, name: str, text: str) -> int:
         return len(self.find(name, text))
 

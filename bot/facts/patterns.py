@@ -78,16 +78,8 @@ class PatternHit:
 # counternarcotics working group")
 _WHOSE = re.compile(r"\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}[\w'’-]+", re.IGNORECASE)
 
-# a place where a meeting is held ("talks in Singapore", "at Kuala Lumpur"), not its other side
-_VENUE = re.compile(r"\b(?:in|at)\s+(?:[A-Z][\w'’-]*\s*){1,3}")
-
-
-def products_masked(text: str, lexicon: Lexicon, synthesis: str) -> str:
-    """``text`` with what listed chemicals are used to make blanked out, offsets kept ("three
-    chemicals used to make nitazenes": the drug is the product, not what is listed)."""
-    if not lexicon.has(synthesis):
-        return text
-    return lexicon.compiled[synthesis].sub(lambda m: " " * len(m.group(0)), text)
+# before a place where a meeting is held ("talks in Singapore"), not its other side
+_VENUE_BEFORE = r"\b(?:in|at)\s+(?:the\s+)?"
 
 
 # two sides named as one pair ("Washington and Hanoi", "the US with Japan")
@@ -110,6 +102,8 @@ class PatternFinder:
         self.roles = roles
         self.markers = markers
         self._parties = [p for p in roles.parties if lexicon.has(p)]
+        others = lexicon.sources[roles.others]
+        self._venues = re.compile(rf"{_VENUE_BEFORE}(?:{others})", re.IGNORECASE)
 
     def meets(
         self,
@@ -138,7 +132,7 @@ class PatternFinder:
         Singapore ..."), unless that party is joined to another country or its capital as the
         other side ("Washington and Hanoi"). For a fact of meetings (a rule with ``future``
         states), another country named as the place ("talks in Singapore") is no other side."""
-        window = products_masked(text, self.lexicon, self.roles.synthesis)
+        window = self.lexicon.masked(self.roles.synthesis, text)
         window = window[max(0, match.start() - 25) : match.end()]
         whose = _WHOSE.match(text, match.end())  # "meetings of the counternarcotics group"
         window += whose.group(0) if whose else ""
@@ -148,7 +142,7 @@ class PatternFinder:
         if self.roles.others in rule.exclude_near and self._paired_with_other(wider):
             return True  # "Washington and Hanoi announced a deal": the party's partner is another
         if rule.future:  # a meeting's fact: another country named as its venue is no side
-            window = _VENUE.sub(" ", window)
+            window = self._venues.sub(" ", window)
         if not any(self.lexicon.any(name, window) for name in rule.exclude_near):
             return False
         others_only = all(n == self.roles.others for n in rule.exclude_near if

@@ -24,7 +24,7 @@ from bot.facts.dates import announced_month
 from bot.facts.lexicon import Lexicon
 from bot.facts.modality import Verdict
 from bot.facts.model import FactKind, FactValue, Modality
-from bot.facts.patterns import PatternHit, first_step_ahead, products_masked
+from bot.facts.patterns import PatternHit, first_step_ahead
 from bot.facts.rules import PatternRule
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.names import latin_name
@@ -79,7 +79,7 @@ class ZhPatternFinder:
         return all(self.lexicon.any_of(group, text) for group in requirements)
 
     def _excluded(self, rule: PatternRule, text: str, match: re.Match[str]) -> bool:
-        window = products_masked(text, self.lexicon, self.roles.synthesis)
+        window = self.lexicon.masked(self.roles.synthesis, text)
         window = window[max(0, match.start() - _NEAR_BEFORE) : match.end()]
         window = self._venues.sub("", window)
         names = [n for n in rule.exclude_near if self.lexicon.any(n, window)]
