@@ -6,9 +6,11 @@ laid on."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.facts.lexicon import Lexicon
 from bot.facts.rules import FigureRule
+from bot.facts.text import Figure, figures
 
 
 def part_with(sentence: str, phrase: str) -> str:
@@ -49,3 +51,26 @@ def object_after(local: str, clause: str) -> str:
     at = clause.find(local)
     match = _LAID_ON.match(clause[at + len(local) :][:80]) if at >= 0 else None
     return match.group(1) if match else ""
+
+
+_SEGMENT_END = re.compile(r"[,;:–—]|\s-\s")
+
+
+def counted_figures(text: str, inclusion: re.Match[str]) -> list[Figure]:
+    """The figures an inclusion of other duties ("a number that includes Section 301 duties")
+    speaks of: those of its own stretch between commas or dashes, else of the nearest stretch
+    before that has any ("47 percent, he said, a number that includes ..."), else of the one
+    after ("Counting Section 301, the rate is 55%"); not the sentence's other figures
+    ("cutting the fentanyl tariff to 10 percent, and puts the overall figure at 47 percent - a
+    number that includes ...")."""
+    cuts = [0, *(m.end() for m in _SEGMENT_END.finditer(text)), len(text)]
+    spans = [(a, b) for a, b in pairwise(cuts) if b > a]
+    at = next((i for i, (a, b) in enumerate(spans) if a <= inclusion.start() < b), 0)
+    every = figures(text)
+    for index in (*range(at, -1, -1), at + 1):
+        if index < len(spans):
+            start, end = spans[index]
+            found = [f for f in every if start <= f.start and f.end <= end]
+            if found:
+                return found
+    return []

@@ -60,6 +60,8 @@ _TIME_REF = re.compile(
     rf"|\b(?:in|since|during|by)\s+(?P<y>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+# a bare month naming the date of the noun after it ("calls off the July round")
+_BEFORE_NOUN = re.compile(r"\s+(?!(?:and|or|to|through|until|till|when|as|at|on|in)\b)[a-z]")
 _RELATIVE_MONTHS = {"month": 1, "quarter": 3, "year": 12}  # a season: about six months
 _FUTURE_PREP = frozenset({"from", "starting", "beginning", "effective", "next", "by"})
 
@@ -70,6 +72,7 @@ class TimeRef:
     future: date  # the reference read as ahead of it
     direction: Direction
     start: int = 0  # where the reference begins in the text
+    attributive: bool = False  # a bare month before a noun ("the July round"): that thing's date
 
 
 def _on(year: int, month: int, day: int) -> date:
@@ -156,7 +159,8 @@ def time_refs(text: str, published: date) -> list[TimeRef]:
             direction = Direction.NOW  # "extended until November": in force now, to then
         else:
             direction = Direction.EITHER
-        refs.append(TimeRef(past, future, direction, match.start()))
+        attributive = not (prep or day_text) and bool(_BEFORE_NOUN.match(text, match.end()))
+        refs.append(TimeRef(past, future, direction, match.start(), attributive))
     return refs
 
 

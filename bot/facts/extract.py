@@ -151,7 +151,8 @@ class ClaimExtractor:
             if document and not found.verdict.decided:
                 found = replace(found, verdict=replace(found.verdict, decided=True))
             claim = strength.pattern_claim(found, _evidence(found.evidence))
-            if strength.is_promise(found, self.kinds):
+            pledged = self.lexicon.any(self.roles.pledge, found.evidence)
+            if strength.is_promise(found, self.kinds, pledged):
                 promises.append(claim)
             claims.append(claim)
         if self.lexicon.any(self.roles.imperatives, title[:30]) and re.match(
@@ -234,7 +235,7 @@ class ClaimExtractor:
         includes Section 301 duties") is that other measure wherever the entry gives it as a
         whole's level (the headline's "overall rate falls to 47%"); a part is named as such."""
         parts = [part for unit in units for part in unit.split(";")]
-        counted = {f.value for p in parts if self.binder.counts_outside(p) for f in figures(p)}
+        counted = {f.value for p in parts for f in self.binder.outside_figures(p)}
         return strength.not_counted(claims, self._wholes, counted)
 
     def _title_quoted(self, claims: list[Claim], head_units: list[str]) -> list[Claim]:

@@ -23,7 +23,11 @@ OF_WHICH = re.compile(
 )
 NOT_MODIFIER = re.compile(
     r"[,;.:\d]|\b(?:and|or|plus|while|but|from|to|at|on|in|by|as|than|versus|is|are|was|were|"
-    r"will|would|has|have|had)\b",
+    r"will|would|has|have|had)\b"
+    # a verb: the noun after it is its object ("to 10 percent brings the tariff to 20 percent")
+    r"|\b(?:brings?|brought|bringing|leaves|leaving|left|takes|took|taking|puts|putting|makes|"
+    r"made|making|sets|setting|means|meant|pushes|pushed|pushing|lifts|lifted|raises|raised|"
+    r"lowers|lowered|remains|remained|stays|stayed|becomes|became|replaces|replaced)\b",
     re.IGNORECASE,
 )
 MAX_PREDICATE_GAP = 150

@@ -310,7 +310,7 @@ class FigureFinder:
     def _with_own_layer(self, rule: FigureRule, part: str) -> bool:
         """Whether a total counts a qualified layer of the same duty ("with the 20 percent
         fentanyl tariff, the cumulative rate falls to 30 percent"): the whole's own level (what
-        counts other duties is voided before, by ``counts_outside``)."""
+        counts other duties is voided before, by ``outside_figures``)."""
         if not COUNTS_IN.search(part):
             return False
         return any(

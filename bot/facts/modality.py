@@ -151,8 +151,8 @@ def _place_time(scope: str, published: date) -> tuple[bool, date | None]:
             window = scope[max(0, start - 50) : start]
             nearer_ahead = (ref.future - published) < (published - ref.past)
             looks_ahead = bool(_FUTURE_NEAR.search(scope) or _LOOKS_AHEAD.search(scope))
-            if _DONE_THEN.search(window):
-                continue  # the time of the duty the participle names, not the claim's
+            if _DONE_THEN.search(window) or (ref.attributive and nearer_ahead):
+                continue  # the time of the duty the participle or of the round the month names
             if _FUTURE_NEAR.search(window) or (
                 nearer_ahead and looks_ahead and not _PAST_NEAR.search(window)
             ):

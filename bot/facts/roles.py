@@ -59,6 +59,8 @@ class RoleSet(BaseModel):
     procedures_pending: str = "procedures_pending"
     # what listed chemicals are used to make ("used to make nitazenes"): the product, not the item
     synthesis: str = "synthesis_markers"
+    # a side's pledge to take a step ("committed to require licences"): the step is not taken
+    pledge: str = "pledge_markers"
 
     def named(self) -> Iterator[tuple[str, str]]:
         """Every (role, vocabulary name) pair, parties included."""

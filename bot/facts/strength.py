@@ -74,13 +74,13 @@ def pattern_claim(hit: PatternHit, evidence: str) -> Claim:
     )
 
 
-def is_promise(hit: PatternHit, kinds: Mapping[str, FactKind]) -> bool:
-    """A month fact's step still ahead with no date or decision: only promised."""
+def is_promise(hit: PatternHit, kinds: Mapping[str, FactKind], pledged: bool = False) -> bool:
+    """A month fact's step still ahead with no date or decision, or one its sentence says a
+    side pledged to take (``pledged``: "committed to require licences"): only promised."""
     verdict = hit.verdict
     return (
         verdict.modality is Modality.ASSERTED
-        and verdict.future
-        and not verdict.decided
+        and ((verdict.future and not verdict.decided) or pledged)
         and kinds.get(hit.fact_id) is FactKind.MONTH
     )
 

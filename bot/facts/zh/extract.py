@@ -184,7 +184,8 @@ class ZhClaimExtractor:
         for hit in found:
             published_text = published_as.get(hit.evidence, hit.evidence)
             claim = strength.pattern_claim(hit, _evidence(published_text))
-            if strength.is_promise(hit, self.kinds):
+            pledged = self.lexicon.any(self.roles.pledge, hit.evidence)
+            if strength.is_promise(hit, self.kinds, pledged):
                 claim = replace(claim, modality=Modality.PROPOSED)
             states.append(claim)
         claims += awaiting(states, self.awaiting_rules, entry)
