@@ -18,13 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.facts.counting import counted_figures, counted_in, object_after, part_with
+from bot.facts.counting import counted_in, counted_outside, object_after
 from bot.facts.documents import TitledDuty
 from bot.facts.lexicon import Lexicon
 from bot.facts.literals import Screen
 from bot.facts.roles import Roles
 from bot.facts.rules import FigureRule, qualified_only
-from bot.facts.text import Figure
 
 WORD = r"(?:[\w'’-]+,?\s+)"
 # sending goods through a third country ("goods transshipped from China" are that country's)
@@ -223,7 +222,10 @@ class PartyBinder:
                 target, target_phrase = self._target(rest[:80]) or (None, "")
                 loose = target is not None
         if target is None and actor is None:
-            only = qualified_only(self.rules, self.lexicon, local, entry)
+            # not "the fentanyl duties, which bring the combined rate to 30%": a total of them
+            only = None
+            if not self.lexicon.any(self.roles.aggregate, local):
+                only = qualified_only(self.rules, self.lexicon, local, entry)
             if only is not None:
                 return only, True
             titled = self.documents.rule_for(title, local)
@@ -269,7 +271,7 @@ class PartyBinder:
         excluded = any(self.lexicon.any(name, phrase) for name in rule.exclude)
         if excluded and not self.sole_layer(rule, local, sentence):
             return None
-        if self._counted_outside(sentence, local):
+        if counted_outside(sentence, local, self.lexicon.sources[self.roles.outside]):
             return None  # "a total of 55%, counting Section 301 duties": another measure
         if not rule.qualifiers and self.documents.excludes(title, rule):
             return None  # an order titled for the reciprocal rate speaks of that part
@@ -314,26 +316,6 @@ class PartyBinder:
         before_figure = sentence[: at + digit.start()]
         after_phrase = sentence[at + len(local) :]
         return bool(_LEAVING.search(before_figure) or _AS_THE_ONLY.match(after_phrase))
-
-    def outside_figures(self, text: str) -> list[Figure]:
-        """The figures of ``text`` that an aggregate gives counting duties outside the tracked
-        ones ("47%, including Section 301"), as opposed to setting them aside ("Section 301
-        comes on top"): see :func:`~bot.facts.counting.counted_figures`."""
-        outside = self.lexicon.sources[self.roles.outside]
-        inclusion = re.search(
-            rf"\b(?:includ\w*|count\w*|adds?|added|adding|plus|with|incorporat\w*)\s+"
-            rf"(?:[\w'’-]+\s+){{0,5}}?{outside}",
-            text,
-            re.IGNORECASE,
-        )
-        return [] if inclusion is None else counted_figures(text, inclusion)
-
-    def _counted_outside(self, sentence: str, local: str) -> bool:
-        part = part_with(sentence, local)
-        at = part.find(local)
-        if at < 0:
-            return bool(self.outside_figures(part))
-        return any(at <= f.start < at + len(local) for f in self.outside_figures(part))
 
     def target_named(self, rule: FigureRule, sentence: str, title: str) -> bool:
         """An actor-bound figure does not count for a fact where another country, and not the

@@ -1,7 +1,8 @@
 """What a figure's phrase counts in: the part of a sentence that holds it (a semicolon parts two
 statements), a clause's opening "With ...," phrase that counts a qualified part into the level
-that follows ("With the duty over opioids, most goods pay 30%"), and what the phrase's tariff is
-laid on."""
+that follows ("With the duty over opioids, most goods pay 30%"), what the phrase's tariff is
+laid on, and which figures an inclusion of duties outside the tracked ones speaks of ("47
+percent, a number that includes Section 301 duties")."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ def part_with(sentence: str, phrase: str) -> str:
     return sentence
 
 
-_COUNTING = re.compile(r"^\W*(?:with|including|counting|adding)\b[^,]*,", re.IGNORECASE)
+_COUNTING = re.compile(
+    r"^\W*(?:(?:combined|together|taken together|along)\s+with|with|including|counting|adding|"
+    r"on top of)\b[^,]*,",
+    re.IGNORECASE,
+)
 
 
 def counted_in(local: str, clause: str, lexicon: Lexicon, qualified: list[FigureRule]) -> bool:
@@ -74,3 +79,25 @@ def counted_figures(text: str, inclusion: re.Match[str]) -> list[Figure]:
             if found:
                 return found
     return []
+
+
+def outside_figures(text: str, outside: str) -> list[Figure]:
+    """The figures of ``text`` that an aggregate gives counting duties outside the tracked ones
+    (``outside``, a pattern: "47%, including Section 301"), as opposed to setting them aside
+    ("Section 301 comes on top"): see :func:`counted_figures`."""
+    inclusion = re.search(
+        rf"\b(?:includ\w*|count\w*|adds?|added|adding|plus|with|incorporat\w*)\s+"
+        rf"(?:[\w'’-]+\s+){{0,5}}?{outside}",
+        text,
+        re.IGNORECASE,
+    )
+    return [] if inclusion is None else counted_figures(text, inclusion)
+
+
+def counted_outside(sentence: str, local: str, outside: str) -> bool:
+    """Whether the figure of the phrase ``local`` is one such aggregate gives."""
+    part = part_with(sentence, local)
+    at = part.find(local)
+    if at < 0:
+        return bool(outside_figures(part, outside))
+    return any(at <= f.start < at + len(local) for f in outside_figures(part, outside))

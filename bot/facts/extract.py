@@ -34,6 +34,7 @@ from bot.facts import strength
 from bot.facts.awaiting import awaiting, awaiting_rules
 from bot.facts.binding import WORD, PartyBinder
 from bot.facts.catalogue import Catalogue
+from bot.facts.counting import outside_figures
 from bot.facts.deltas import DeltaFinder, Scope
 from bot.facts.figures import FigureFinder
 from bot.facts.headcase import decapitalise
@@ -151,7 +152,9 @@ class ClaimExtractor:
             if document and not found.verdict.decided:
                 found = replace(found, verdict=replace(found.verdict, decided=True))
             claim = strength.pattern_claim(found, _evidence(found.evidence))
-            pledged = self.lexicon.any(self.roles.pledge, found.evidence)
+            pledged = found.fact_id not in self._staged and self.lexicon.any(
+                self.roles.pledge, found.evidence
+            )  # a round's stage is not a side's step: "committed to hold talks" sets one
             if strength.is_promise(found, self.kinds, pledged):
                 promises.append(claim)
             claims.append(claim)
@@ -235,7 +238,8 @@ class ClaimExtractor:
         includes Section 301 duties") is that other measure wherever the entry gives it as a
         whole's level (the headline's "overall rate falls to 47%"); a part is named as such."""
         parts = [part for unit in units for part in unit.split(";")]
-        counted = {f.value for p in parts for f in self.binder.outside_figures(p)}
+        outside = self.lexicon.sources[self.roles.outside]
+        counted = {f.value for p in parts for f in outside_figures(p, outside)}
         return strength.not_counted(claims, self._wholes, counted)
 
     def _title_quoted(self, claims: list[Claim], head_units: list[str]) -> list[Claim]:

@@ -33,7 +33,8 @@ NOT_MODIFIER = re.compile(
 MAX_PREDICATE_GAP = 150
 DIRECTION_REACH = 60  # how far before a level its change verb is looked for
 CONTINUES = re.compile(
-    r"(?:\b(?:to|at)|\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*|hold\w*|remain\w*)"
+    r"(?:\b(?:to|at|face|faces|facing|pay|pays|paying)"
+    r"|\b(?:retain\w*|keep\w*|kept|leav\w*|left|maintain\w*|hold\w*|remain\w*)"
     r"(?:\s+(?:the|its|a|an|their|remaining|current|existing|other))*)\s+$",
     re.IGNORECASE,
 )

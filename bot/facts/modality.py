@@ -50,7 +50,8 @@ _NEGATED_IDIOM = re.compile(
     r"(?:deal|agreement|result|progress|breakthrough|accord)\b"
     r"|\b(?:are|is) not in place\b"
     r"|\b(?:will not|won't|would not)\s+(?:be held|take place|go ahead)\b"
-    r"|\b(?:are|is)\s+(?:\w+\s+)?not in place\b|\bnot to (?:attend|join|send|hold|take part)",
+    r"|\b(?:are|is)\s+(?:\w+\s+)?not in place\b|\bnot to (?:attend|join|send|hold|take part)"
+    r"|\b(?:will|would|shall)\s+not\s+(?:attend|join|send|take part)\b",
     re.IGNORECASE,
 )
 # what follows "with" or "while" after a claim tells more news, not how the claim is held
@@ -184,8 +185,9 @@ def judge(
     ``core_is_pattern``: the core is a matched event pattern whose own words (such as
     "weighing" in an evaluating pattern) must not count as markers.
     """
+    own_before = _AND_THAT.split(before)[-1]  # "would not go, and that talks were suspended"
     if (
-        markers.negation.search(_ASIDE.sub(",", before))
+        markers.negation.search(_ASIDE.sub(",", own_before))
         or markers.negation.search(_NEGATED_IDIOM.sub("", core))
         or markers.denial.search(_denial_scope(sentence, core, after))
     ):

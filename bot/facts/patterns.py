@@ -236,15 +236,21 @@ class PatternFinder:
             if found and rule.kind is FactKind.MONTH:  # "the June listing takes effect": June's
                 month = announced_month(entry, day)
                 found = [replace(hit, value=month) for hit in found]
-            hits += [self._set_or_not(hit, title, rule) for hit in found] or mentions
+            hits += [self._set_or_not(hit, title, entry, rule) for hit in found] or mentions
         return hits
 
     @staticmethod
-    def _set_or_not(hit: PatternHit, title: str, rule: PatternRule) -> PatternHit:
-        if not first_step_ahead(rule, hit.value) or hit.verdict.effective is not None:
+    def _set_or_not(hit: PatternHit, title: str, entry: str, rule: PatternRule) -> PatternHit:
+        """A first step ahead with no place or time, or in an item that says none is set
+        ("next round planned for next month" over "... but set no date or venue"), is unset."""
+        if not first_step_ahead(rule, hit.value):
             return hit
+        if _UNSETTLED.search(entry):
+            return replace(hit, unset=True)
         said = f"{hit.evidence} {title}"
-        return replace(hit, unset=not _SETTING.search(said) or bool(_UNSETTLED.search(said)))
+        if hit.verdict.effective is not None:
+            return hit
+        return replace(hit, unset=not _SETTING.search(said))
 
     def _matches(
         self,

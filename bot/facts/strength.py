@@ -75,14 +75,11 @@ def pattern_claim(hit: PatternHit, evidence: str) -> Claim:
 
 
 def is_promise(hit: PatternHit, kinds: Mapping[str, FactKind], pledged: bool = False) -> bool:
-    """A month fact's step still ahead with no date or decision, or one its sentence says a
-    side pledged to take (``pledged``: "committed to require licences"): only promised."""
+    """A month fact's step still ahead with no date or decision, or any step its sentence says
+    a side pledged to take (``pledged``: "committed to require licences"): only promised."""
     verdict = hit.verdict
-    return (
-        verdict.modality is Modality.ASSERTED
-        and ((verdict.future and not verdict.decided) or pledged)
-        and kinds.get(hit.fact_id) is FactKind.MONTH
-    )
+    ahead = verdict.future and not verdict.decided and kinds.get(hit.fact_id) is FactKind.MONTH
+    return verdict.modality is Modality.ASSERTED and (ahead or pledged)
 
 
 def awaiting_procedures(claims: list[Claim], staged: Collection[str]) -> list[Claim]:

@@ -50,8 +50,10 @@ ZH_PERSON = r"(?P<person>(?![被将已为是在也还则就又并等称说和与
 BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
 _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
-# white space between two Chinese characters of a body: a line wrapped, not a separator
-_WRAPPED = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\r\n\u3000]+(?=[\u4e00-\u9fff])")
+# white space between two Chinese characters of a body (or a figure's % or Chinese punctuation
+# and one): a line wrapped, not a separator ("10%\n所谓“芬太尼关税”")
+_CJK_SIDE = "\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e“”‘’"
+_WRAPPED = re.compile(rf"(?<=[{_CJK_SIDE}%])[ \t\r\n\u3000]+(?=[{_CJK_SIDE}])")
 # a name's romanisation in brackets after it (陈志远（Chen Zhiyuan）接替…): read without it
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(][A-Za-z][A-Za-z .'’-]{1,40}[）)]")
 # an inclusion note in brackets right after a figure: 47%（包含301条款等既有关税）
@@ -184,7 +186,9 @@ class ZhClaimExtractor:
         for hit in found:
             published_text = published_as.get(hit.evidence, hit.evidence)
             claim = strength.pattern_claim(hit, _evidence(published_text))
-            pledged = self.lexicon.any(self.roles.pledge, hit.evidence)
+            pledged = hit.fact_id not in self._staged and self.lexicon.any(
+                self.roles.pledge, hit.evidence
+            )
             if strength.is_promise(hit, self.kinds, pledged):
                 claim = replace(claim, modality=Modality.PROPOSED)
             states.append(claim)
