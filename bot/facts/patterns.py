@@ -247,10 +247,9 @@ class PatternFinder:
             return hit
         if _UNSETTLED.search(entry):
             return replace(hit, unset=True)
-        said = f"{hit.evidence} {title}"
         if hit.verdict.effective is not None:
             return hit
-        return replace(hit, unset=not _SETTING.search(said))
+        return replace(hit, unset=not _SETTING.search(f"{hit.evidence} {title}"))
 
     def _matches(
         self,
