@@ -99,8 +99,13 @@ def _until(prep: str, before: str) -> bool:
     return prep in _UNTIL or (prep in ("on", "") and _UNTIL_BEFORE.search(before) is not None)
 
 
+# a day written before its month ("from 1 May"): read as "from May 1", the same length
+_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(\s)((?:{_MONTH_NAME})\b)")
+
+
 def time_refs(text: str, published: date) -> list[TimeRef]:
     """Month, year and relative-month references, placed against the entry's date."""
+    text = _DAY_FIRST.sub(lambda m: f"{m.group(3)}{m.group(2)}{m.group(1)}", text)
     this_month = published.replace(day=1)
     refs = []
     for match in _TIME_REF.finditer(text):

@@ -40,7 +40,8 @@ _DOWN = r"(?:cut|cuts|cutting|lower\w*|reduc\w*|slash\w*|trim\w*|eas\w*|decreas\
 _UP = r"(?:rais\w*|increas\w*|hik\w*|lift\w*|boost\w*)"
 _FACTORS = {"halv": 0.5, "doub": 2.0, "trip": 3.0}  # the scaling verbs' stems
 _DONE = (
-    r"(?:(?:will be|shall be|is|are|was|were|has been|have been|would be)\s+(?:hereby\s+)?"
+    r"(?:(?:will be|shall be|is|are|was|were|has been|have been|would be|is being|are being)"
+    r"\s+(?:hereby\s+)?"
     r"(?:terminated|removed|eliminated|ended|scrapped|lifted|revoked|rescinded|repealed|"
     r"abolished|cancell?ed|withdrawn|dropped)"
     r"|(?:will|shall|would|is to|are to)\s+(?:end|cease)\b|\b(?:ends|ended|ceases|ceased)\b)"

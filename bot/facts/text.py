@@ -81,7 +81,8 @@ _NAMING = re.compile(r"(?:naming|appointing|installing|picking|choosing)\b", re.
 _SAID_END = re.compile(r"\b(?:said|says|told\s+\w+|announced|stated|noted)\s*$", re.IGNORECASE)
 _BACKGROUND = re.compile(
     r"^(?:and\s+|but\s+|,\s*)?(after|following|since|before|responding to|in response to|"
-    r"because|given that|in light of|in view of|citing|although|even though|though)\b",
+    r"because|given that|in light of|in view of|citing|although|even though|though)\b"
+    r"(?!\s+which\b)",  # "..., after which the tariff will be 34 percent": what follows
     re.IGNORECASE,
 )
 
@@ -229,7 +230,9 @@ _DIGITS = r"\d{1,3}(?:\.\d+)?"
 _BARE_PRIOR = re.compile(
     r"(\d{1,3}(?:\.\d+)?\s*(?:%|percent|per cent)(?:,?\s+(?:down|up))?\s+from\s+)"
     r"(\d{1,3}(?:\.\d+)?)(?![\d.,]\d|\d|\s*(?:%|percent|per cent|percentage|points?\b|billion|"
-    r"million|years?\b|months?\b|days?\b|hours?\b))",
+    r"million|years?\b|months?\b|days?\b|hours?\b))"
+    # a date, not a prior ("to 10 percent from 1 May")
+    r"(?!\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b)",
     re.IGNORECASE,
 )
 _RANGE_UNIT = re.compile(rf"\b({_DIGITS})(\s+(?:to|from)\s+)({_DIGITS}){_UNIT}", re.IGNORECASE)
