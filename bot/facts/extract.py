@@ -155,7 +155,8 @@ class ClaimExtractor:
             pledged = found.fact_id not in self._staged and self.lexicon.any(
                 self.roles.pledge, found.evidence
             )  # a round's stage is not a side's step: "committed to hold talks" sets one
-            if strength.is_promise(found, self.kinds, pledged):
+            counted = self.lexicon.any(self.roles.counted, entry)
+            if strength.is_promise(found, self.kinds, pledged=pledged, counted=counted):
                 promises.append(claim)
             claims.append(claim)
         if self.lexicon.any(self.roles.imperatives, title[:30]) and re.match(

@@ -57,6 +57,9 @@ _NEGATED_IDIOM = re.compile(
 # what follows "with" or "while" after a claim tells more news, not how the claim is held
 _WITH_MORE = re.compile(r"\b(?:with|while|whereas|because)\b", re.IGNORECASE)
 # "exporters must now obtain licences", "must obtain export licences": a rule in force, not a wish
+# a named side told what it must do ("the ministry said Washington must still lift ..."): a
+# demand, not the rule a decision sets for its addressees ("exporters must obtain a licence")
+_DEMANDED_OF = re.compile(r"(?-i:[A-Z][\w.'’-]*)(?:\s+side)?\s+(?:still\s+|also\s+|first\s+)?$")
 _NOW_IN_FORCE = re.compile(
     r"\s+(?:now|henceforth|from now on)\b"
     r"|\s+(?:obtain|apply for|secure|hold)\s+(?:an?\s+|export\s+)*licen[cs]es?\b",  # a licence rule
@@ -130,7 +133,10 @@ def _proposal(text: str, sentence: str, scope: str, markers: Markers) -> bool:
     wish = markers.wish.search(sentence)
     if (
         wish
-        and not markers.decision.search(sentence[: wish.start()])
+        and (
+            not markers.decision.search(sentence[: wish.start()])
+            or _DEMANDED_OF.search(sentence[: wish.start()])
+        )
         and not _NOW_IN_FORCE.match(sentence, wish.end())
     ):
         return True  # not a rule announced: "announced that exporters must (now) obtain a licence"

@@ -61,6 +61,8 @@ class RoleSet(BaseModel):
     synthesis: str = "synthesis_markers"
     # a side's pledge to take a step ("committed to require licences"): the step is not taken
     pledge: str = "pledge_markers"
+    # a listing that counts what it lists ("nine chemicals"): a step ahead told with a number
+    counted: str = "listing_counts"
 
     def named(self) -> Iterator[tuple[str, str]]:
         """Every (role, vocabulary name) pair, parties included."""

@@ -74,11 +74,17 @@ def pattern_claim(hit: PatternHit, evidence: str) -> Claim:
     )
 
 
-def is_promise(hit: PatternHit, kinds: Mapping[str, FactKind], pledged: bool = False) -> bool:
-    """A month fact's step still ahead with no date or decision, or any step its sentence says
-    a side pledged to take (``pledged``: "committed to require licences"): only promised."""
+def is_promise(
+    hit: PatternHit, kinds: Mapping[str, FactKind], *, pledged: bool, counted: bool
+) -> bool:
+    """Only promised: a month fact's step still ahead that is not decided, or that neither
+    counts nor names what it lists nor dates it ("under the deal Beijing will bring more
+    chemicals under control", not "will list nine chemicals": ``counted``, said of the item);
+    or any step its sentence says a side pledged to take (``pledged``: "committed to require
+    licences")."""
     verdict = hit.verdict
-    ahead = verdict.future and not verdict.decided and kinds.get(hit.fact_id) is FactKind.MONTH
+    unsettled = not verdict.decided or (not counted and verdict.effective is None)
+    ahead = verdict.future and unsettled and kinds.get(hit.fact_id) is FactKind.MONTH
     return verdict.modality is Modality.ASSERTED and (ahead or pledged)
 
 

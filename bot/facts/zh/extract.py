@@ -189,7 +189,8 @@ class ZhClaimExtractor:
             pledged = hit.fact_id not in self._staged and self.lexicon.any(
                 self.roles.pledge, hit.evidence
             )
-            if strength.is_promise(hit, self.kinds, pledged):
+            counted = self.lexicon.any(self.roles.counted, entry)
+            if strength.is_promise(hit, self.kinds, pledged=pledged, counted=counted):
                 claim = replace(claim, modality=Modality.PROPOSED)
             states.append(claim)
         claims += awaiting(states, self.awaiting_rules, entry)
