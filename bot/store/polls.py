@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from bot.store.bulk import execute_rows
 from bot.store.models import FeedRow, OutboxRow, UTCDateTime
 
 
@@ -123,38 +124,27 @@ def record_successes(
 ) -> None:
     """Store the results of successful polls and release their leases held by ``owner``: one
     statement for the polls that changed only their times, one for the others."""
-    times = [p for p in polls if p.only_times]
-    others = [p for p in polls if not p.only_times]
+    times = [(p.feed_id, p.next_poll_at) for p in polls if p.only_times]
+    others = [
+        (
+            p.feed_id,
+            p.complete,
+            p.etag,
+            p.last_modified,
+            p.content_hash,
+            p.new_entries,
+            p.hub_url,
+            p.next_poll_at,
+            p.backlog_entries,
+            p.known_items,
+        )
+        for p in polls
+        if not p.only_times
+    ]
     connection = session.connection()
-    if others:
-        connection.execute(
-            _SUCCESS,
-            [
-                {
-                    "b_id": p.feed_id,
-                    "b_owner": owner,
-                    "b_complete": p.complete,
-                    "b_etag": p.etag,
-                    "b_last_modified": p.last_modified,
-                    "b_hash": p.content_hash,
-                    "b_now": now,
-                    "b_new": p.new_entries,
-                    "b_hub": p.hub_url,
-                    "b_next": p.next_poll_at,
-                    "b_backlog": p.backlog_entries,
-                    "b_known": p.known_items,
-                }
-                for p in others
-            ],
-        )
-    if times:
-        connection.execute(
-            _TIMES,
-            [
-                {"b_id": p.feed_id, "b_owner": owner, "b_now": now, "b_next": p.next_poll_at}
-                for p in times
-            ],
-        )
+    shared = {"b_owner": owner, "b_now": now}
+    execute_rows(connection, _SUCCESS, _SUCCESS_ROW, others, shared)
+    execute_rows(connection, _TIMES, ("b_id", "b_next"), times, shared)
 
 
 _FEEDS = cast(Table, FeedRow.__table__)
@@ -212,6 +202,18 @@ def _success_statement() -> Any:
 
 
 _SUCCESS = _success_statement()
+_SUCCESS_ROW = (  # a row's own parameters, in the order record_successes gives them
+    "b_id",
+    "b_complete",
+    "b_etag",
+    "b_last_modified",
+    "b_hash",
+    "b_new",
+    "b_hub",
+    "b_next",
+    "b_backlog",
+    "b_known",
+)
 _TIMES = (  # a poll that changed only its times: no failure, no backlog, the rest kept
     update(_FEEDS)
     .where(_FEEDS.c.id == bindparam("b_id", type_=Integer()))
