@@ -148,15 +148,15 @@ class ClaimExtractor:
                     hit = replace(hit, verdict=replace(hit.verdict, decided=True), event=event)
                 claims.append(strength.figure_claim(hit, _evidence(hit.evidence)))
         promises: list[Claim] = []
+        pledge = self.lexicon.screens[self.roles.pledge]
+        counted = self.lexicon.any(self.roles.counted, entry)  # the item counts what it lists
         for found in self.patterns.find(units, entry, published, recalls, title, cut):
             if document and not found.verdict.decided:
                 found = replace(found, verdict=replace(found.verdict, decided=True))
             claim = strength.pattern_claim(found, _evidence(found.evidence))
-            pledged = found.fact_id not in self._staged and self.lexicon.any(
-                self.roles.pledge, found.evidence
-            )  # a round's stage is not a side's step: "committed to hold talks" sets one
-            counted = self.lexicon.any(self.roles.counted, entry)
-            if strength.is_promise(found, self.kinds, pledged=pledged, counted=counted):
+            if strength.is_promise(
+                found, self.kinds, staged=self._staged, pledge=pledge, counted=counted
+            ):
                 promises.append(claim)
             claims.append(claim)
         if self.lexicon.any(self.roles.imperatives, title[:30]) and re.match(

@@ -75,14 +75,21 @@ def pattern_claim(hit: PatternHit, evidence: str) -> Claim:
 
 
 def is_promise(
-    hit: PatternHit, kinds: Mapping[str, FactKind], *, pledged: bool, counted: bool
+    hit: PatternHit,
+    kinds: Mapping[str, FactKind],
+    *,
+    staged: Collection[str],
+    pledge: Screen,
+    counted: bool,
 ) -> bool:
     """Only promised: a month fact's step still ahead that is not decided, or that neither
     counts nor names what it lists nor dates it ("under the deal Beijing will bring more
     chemicals under control", not "will list nine chemicals": ``counted``, said of the item);
-    or any step its sentence says a side pledged to take (``pledged``: "committed to require
-    licences")."""
+    or any step its sentence says a side pledged to take (``pledge``: "committed to require
+    licences"), a round's stage (a fact in ``staged``) excepted: "committed to hold talks"
+    sets one."""
     verdict = hit.verdict
+    pledged = hit.fact_id not in staged and bool(pledge.search(hit.evidence))
     unsettled = not verdict.decided or (not counted and verdict.effective is None)
     ahead = verdict.future and unsettled and kinds.get(hit.fact_id) is FactKind.MONTH
     return verdict.modality is Modality.ASSERTED and (ahead or pledged)

@@ -183,14 +183,14 @@ class ZhClaimExtractor:
             simple_units, entry, published, recalls, simple_title, frozenset(answers)
         )
         states: list[Claim] = []
+        pledge = self.lexicon.screens[self.roles.pledge]
+        counted = self.lexicon.any(self.roles.counted, entry)  # the item counts what it lists
         for hit in found:
             published_text = published_as.get(hit.evidence, hit.evidence)
             claim = strength.pattern_claim(hit, _evidence(published_text))
-            pledged = hit.fact_id not in self._staged and self.lexicon.any(
-                self.roles.pledge, hit.evidence
-            )
-            counted = self.lexicon.any(self.roles.counted, entry)
-            if strength.is_promise(hit, self.kinds, pledged=pledged, counted=counted):
+            if strength.is_promise(
+                hit, self.kinds, staged=self._staged, pledge=pledge, counted=counted
+            ):
                 claim = replace(claim, modality=Modality.PROPOSED)
             states.append(claim)
         claims += awaiting(states, self.awaiting_rules, entry)
