@@ -263,7 +263,10 @@ class PartyBinder:
             return None
         rule = chosen[0]
         phrase = f"{local} {target_phrase} {object_after(local, clause)}"
-        if loose:  # the party came from the clause before the figure: so does what it names
+        # the party came from the clause before the figure: so does what it names, unless the
+        # phrase is a total of the whole's own parts ("combined duties including the fentanyl
+        # tariff"): the parts named before it are what it adds up
+        if loose and not (aggregate and self.names_part(local)):
             phrase = f"{phrase} {head}{clause[: max(0, clause.find(local))]}"
         opening = _OPENING.match(clause)  # "Concluding its Section 301 probe of chips, USTR ..."
         if opening and opening.end() <= clause.find(local):

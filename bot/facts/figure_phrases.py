@@ -53,6 +53,13 @@ LAYER_VERB = re.compile(
 )
 IN_NOUN = re.compile(r"^\s+in\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 APPOSITIVE = re.compile(r",[^,;]{1,120},")
+# a noun inside an inclusion with its own level ("combined duties including the 20 percent
+# fentanyl tariff to 30 percent"): the level after it is the head's before "including"
+INCLUDED_NOUN = re.compile(
+    r"\b(?:including|counting|plus)\s+(?:the|a|its|their)?\s*[\d.]+\s*"
+    r"(?:%|percent|per cent)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 # a level said to stay as it was ("20 percent, was not changed"): a change verb negated states none
 UNCHANGED = re.compile(
     r"\b(?:unchanged|untouched|(?:not|never|n['’]t)\s+(?:been\s+|be\s+)?"

@@ -38,6 +38,7 @@ from bot.facts.figure_phrases import (
     COUNTS_IN,
     DIRECTION_REACH,
     IN_NOUN,
+    INCLUDED_NOUN,
     KEEPING,
     KEPT_BEFORE,
     LAYER_VERB,
@@ -339,11 +340,18 @@ class FigureFinder:
         if not before:
             return None
         noun = before[-1]
+        gap = text[noun.end() : figure.start]
+        included = INCLUDED_NOUN.search(text, 0, noun.start())
+        heads = [n for n in before if included and n.end() <= included.start()]
+        if included and heads and included.end() == noun.start():
+            noun = heads[-1]  # the head the inclusion hangs on: "combined duties including ..."
+            gap = text[noun.end() : included.start()] + " " + gap
         if figure.start - noun.end() > MAX_PREDICATE_GAP:
             return None
-        gap = APPOSITIVE.sub(", ", text[noun.end() : figure.start])  # ", the 10% part plus ...,"
+        between = gap
+        gap = APPOSITIVE.sub(", ", gap)  # ", the 10% part plus ...,"
         if any(f.role is Role.LEVEL for f in figures(gap)):
             return None
-        if NEW_POSSESSOR.search(text[noun.end() : figure.start]):
+        if NEW_POSSESSOR.search(between):
             return None  # "... and China's is 125 percent": another party's figure
         return phrase_start(text, noun.start()), figure.end

@@ -46,7 +46,8 @@ from bot.facts.zh.text import figures, sentences
 
 ZH_WORD = r"[^，。；：！？、,;:!?]"
 # a name of two to four characters, not the next words after a bare title (副部长被指为…)
-ZH_PERSON = r"(?P<person>(?![被将已为是在也还则就又并等称说和与])[\u4e00-\u9fff]{2,4}?)"
+# nor a verb after a name's title (部长继续作为…牵头人, 部长仍担任…)
+ZH_PERSON = r"(?P<person>(?![被将已为是在也还则就又并等称说和与继仍])[\u4e00-\u9fff]{2,4}?)"
 BUILTIN_PATTERNS = {"w": ZH_WORD, "person": ZH_PERSON}
 _EVIDENCE_CHARS = 200
 _QUESTION = re.compile(r"^\s*(?:问|记者问|提问)\s*[：:]|[？?]\s*[”’」\"']*\s*$|是否|能否|会否")
@@ -211,6 +212,13 @@ class ZhClaimExtractor:
         claims = strength.framed_by_title(claims, title_units)
         claims = strength.hedged_in_body(claims, title_units, self._staged)
         claims = self._threat_in_title(claims, simple_title)
+        if self.markers.rumour.search(entry):  # 外媒称… / 据未具名官员…，报道未获证实: a rumour
+            claims = [
+                strength.proposed(c)
+                if self.markers.hearsay.search(to_simplified(c.evidence))
+                else c
+                for c in claims
+            ]
         if recalls:
             claims = strength.recounted(claims)
         if self.is_opinion(title, link, body):

@@ -37,5 +37,10 @@ OWN_FIGURE = re.compile(r"(?:实施|执行|征收|加征|其中|对)?\s*(?:\d+(?
 # before a removal named after the rate: not yet or not at all (不会取消, 未取消, 暂不取消)
 NOT_YET = re.compile(r"(?:不|未|暂|没有|并未|是否|能否)[^，。；]{0,2}$")
 LAYER_GAP = 6
+# the goods a layer is laid on, between its verb and its figure (恢复对原产于美国的进口商品加征
+# 24%): the verb's layer all the same
+GOODS_OBJECT = re.compile(
+    r"对(?:原产于)?[^，。；,;%％\d]{1,14}?(?:商品|产品|货物)(?:的)?|对[美华](?=加征|征收)"
+)
 # a suspension that goes on as it was (继续暂停一年, 延长暂停): it suspends nothing new
 CONTINUED = re.compile(r"(?:继续|延续|延长|仍将|仍然|仍)(?:维持)?(?:暂停|暂缓)")

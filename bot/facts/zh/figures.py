@@ -10,7 +10,10 @@ For each level or points figure of a clause (see :mod:`bot.facts.zh.text`), in o
    of the rate in force; a removal (取消…10%, or 10%的关税…取消) is relative to the current value,
    unless it removes the whole (取消剩余10%: zero); a layer (额外加征100%) adds to it; a move in
    points (下调10个百分点) is relative, of an aggregate too (总体下调: the whole moves); an
-   aggregate (共计) may count other duties (a removal of an aggregate is skipped).
+   aggregate (共计) may count other duties (a removal of an aggregate is skipped), unless the
+   sentence's own levels add up to it (24%…连同保留的10%，合计为34%: :mod:`bot.facts.zh.totals`),
+   and then those levels are its parts, not the whole's; a level kept (保留10%) in a sentence
+   that removes or suspends the rest states the change.
 3. Binding: the party the phrase names after 对/针对/原产于/来自 (or 对华/对美) is the target; the
    party before it is the actor ("美国对中国商品加征的关税": actor US, target China). Found only in
    another clause of the sentence that names no tariff noun, or in the title, it binds *loosely*.
@@ -34,22 +37,20 @@ from bot.facts.text import Role
 from bot.facts.zh.figure_phrases import (
     ANAPHORA,
     CONTINUED,
-    LAYER_GAP,
-    LEVEL_BEFORE,
-    NOT_YET,
     NOUN_AFTER_GAP,
     ONLY_THE_MOVE,
     OWN_FIGURE,
     PART_OF,
     QUOTED_DENIED,
-    REMOVAL_GAP,
     SOLE,
     TO_LEVEL,
 )
+from bot.facts.zh.levels import LevelVerbs, level_of
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.parties import ZhParties
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import ZhClause, ZhFigure, clauses, figures
+from bot.facts.zh.totals import totals_of
 
 VERB_REACH = 12  # characters before a level where its change verb is looked for (降至)
 
@@ -81,10 +82,13 @@ class ZhFigureFinder:
         self.parties = ZhParties(lexicon, (*dict.fromkeys([*named, roles.others]),), roles.others)
         self._nouns = sorted({r.nouns for r in self.rules})
         src = lexicon.sources
-        self._removal = re.compile(src[roles.removal])
-        self._whole = re.compile(src[roles.whole])
         self._keeping = re.compile(src[roles.keeping])
-        self._layer = re.compile(src[roles.layer])
+        self._verbs = LevelVerbs(
+            removal=re.compile(src[roles.removal]),
+            whole=re.compile(src[roles.whole]),
+            keeping=self._keeping,
+            layer=re.compile(src[roles.layer]),
+        )
         self._suspension = re.compile(src[roles.suspension])
 
     # --- binding --------------------------------------------------------------------------
@@ -124,7 +128,8 @@ class ZhFigureFinder:
             return None
         summed = self._sums_layers(rules, local)
         # a clause that is only the move (，由20%降至10%) qualifies as the tariff named before it
-        moved = phrase if ONLY_THE_MOVE.match(local) else local
+        before = sentence_clauses[index - 1].text if index else ""
+        moved = f"{before} {phrase}" if ONLY_THE_MOVE.match(local) else local
         picked = [r for r in rules if r.qualifiers and self.lexicon.any_of(r.qualifiers, moved)]
         earlier = " ".join(c.text for c in sentence_clauses[:index])
         picked = [] if summed else picked or self._referred(rules, local, nouns, earlier, title)
@@ -262,11 +267,17 @@ class ZhFigureFinder:
             if figure.role is Role.DELTA:  # "下调10个百分点": a move in points
                 value, relative, previous = figure.value, Relative.ADD, None
             else:
-                value, relative, previous = self._value(text, figure, found)
+                value, relative, previous = level_of(text, figure, found, self._verbs)
             if value is None:
                 return None
-            aggregate = self.lexicon.any(self.roles.aggregate, local) and not self._own_total(
-                binding.rule, local, binding.phrase
+            sums = totals_of(sentence, self.lexicon, self.roles)
+            at = clause.start + figure.start
+            if at in sums.parts:
+                return None  # 24%…连同保留的10%，合计为34%: parts of the total
+            aggregate = (
+                self.lexicon.any(self.roles.aggregate, local)
+                and not self._own_total(binding.rule, local, binding.phrase)
+                and at not in sums.totals
             )
             if aggregate and relative is not None and figure.role is not Role.DELTA:
                 return None  # "取消了共计91%的加征关税": an aggregate removed
@@ -282,6 +293,11 @@ class ZhFigureFinder:
                 or relative is not None
                 or verdict.effective is not None
                 or self.lexicon.any(self.roles.change_verbs, text)
+                # 取消91%…，24%暂停实施，保留10%: the level the sentence's change leaves
+                or bool(
+                    self._keeping.search(text[: figure.start])
+                    and self.lexicon.any(self.roles.change_verbs, sentence)
+                )
             )
             layer = relative is Relative.ADD and value > 0  # "额外加征100%关税"
             verbs, head = (self.roles.lowering, self.roles.raising), text[: figure.start]
@@ -325,32 +341,3 @@ class ZhFigureFinder:
             ):
                 return True
         return False
-
-    def _value(
-        self, text: str, figure: ZhFigure, found: list[ZhFigure]
-    ) -> tuple[float | None, Relative | None, float | None]:
-        head = text[: figure.start]
-        previous = next(
-            (f.value for f in found if f.role is Role.PREVIOUS and f.end <= figure.start), None
-        )
-        removal = [m for m in self._removal.finditer(head) if figure.start - m.end() <= REMOVAL_GAP]
-        if removal and not self._keeping.search(head[removal[-1].end() :]):
-            if self._whole.search(head[removal[-1].end() :]):
-                return 0.0, None, figure.value  # "取消剩余10%的关税"
-            return -figure.value, Relative.ADD, previous  # "取消…10%的所谓芬太尼关税"
-        tail = text[figure.end : figure.end + REMOVAL_GAP]
-        later = self._removal.search(tail)
-        if (
-            later
-            and not figures(tail[: later.start()])
-            and not NOT_YET.search(tail[: later.start()])
-        ):
-            return -figure.value, Relative.ADD, previous  # "加征的10%关税将于5月1日起取消"
-        layer = [m for m in self._layer.finditer(head) if figure.start - m.end() <= LAYER_GAP]
-        if (
-            layer
-            and not self._keeping.search(head[layer[-1].end() :])
-            and not LEVEL_BEFORE.search(head[layer[-1].end() :])
-        ):  # "额外加征100%关税"; not "额外关税维持30%", nor "额外关税降至20%" (its level)
-            return figure.value, Relative.ADD, previous
-        return figure.value, None, previous
