@@ -213,6 +213,8 @@ class ClaimExtractor:
             return False  # "Bessent in Geneva: ..." is a dateline, not a speaker
         if self.lexicon.compiled[self.roles.rubrics].fullmatch(name):
             return False
+        if self.lexicon.compiled[self.roles.institutions].search(name):
+            return False  # "MOFCOM: ...": an institution's statement, not a person's words
         named = [*self.roles.parties, self.roles.others]
         return any(self.lexicon.any(party, name) for party in named)
 

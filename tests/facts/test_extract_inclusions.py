@@ -1,6 +1,7 @@
-"""A level after an inclusion, in sentences written for these tests: "combined duties including
-the N percent fentanyl tariff to M percent" gives the whole's level M, not the fentanyl part's;
-the part named inside the inclusion keeps its own figure."""
+"""A level after an inclusion and a headline's label, in sentences written for these tests:
+"combined duties including the N percent fentanyl tariff to M percent" gives the whole's level
+M, not the fentanyl part's; a headline labelled with an institution ("MOFCOM: ...") is that
+institution's statement, not a speaker's words."""
 
 from __future__ import annotations
 
@@ -31,3 +32,12 @@ def test_a_combined_level_after_an_included_part_is_the_whole(extractor: ClaimEx
     found = _firm(extractor, body)
     assert (WHOLE, 25.0) in found
     assert (PART, 25.0) not in found
+
+
+def test_an_institution_as_the_headline_label_states_its_position(
+    extractor: ClaimExtractor,
+) -> None:
+    title = "MOFCOM: Beijing assessing Washington's request for a fresh round of trade talks"
+    found = extractor.extract("", WHEN, title=title)
+    talks = {(c.value, c.modality) for c in found if c.fact_id == "trade-talks"}
+    assert talks == {("evaluating", Modality.ASSERTED)}
