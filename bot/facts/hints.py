@@ -20,7 +20,9 @@ Two shapes, one per kind of fact:
     mentioned); ``outcome`` (state facts: ``{state, of, after}``, the state that a lowering of
     one of the ``of`` facts shows when told as done after a meeting the ``after`` vocabulary names);
     ``awaiting`` (state facts: ``{states, markers}``, a state told in an item that says it still
-    awaits approval counts as the state ``states`` maps it to).
+    awaits approval counts as the state ``states`` maps it to); ``weighs`` (state facts: states
+    that weigh a proposal, "evaluating a request for talks": the words of the proposal weighed
+    around them do not hedge them).
 
 ``zh`` (any shape): the same hints for Chinese text, in the same schema, naming the vocabularies of
     ``languages.zh`` in the topics file; with ``names`` (a person fact's names as written in
@@ -88,6 +90,7 @@ class Hints(_Strict):
     exclude_near: list[str] = Field(default_factory=list)
     precedence: list[str] = Field(default_factory=list)
     future: dict[str, str] = Field(default_factory=dict)
+    weighs: list[str] = Field(default_factory=list)
     known: list[str] = Field(default_factory=list)
     names: dict[str, str] = Field(default_factory=dict)
     outcome: OutcomeHint | None = None
@@ -110,6 +113,7 @@ def check_hints(kind: str, states: tuple[str, ...] | list[str], hints: Hints) ->
         if hints.patterns is not None and not isinstance(hints.patterns, dict):
             raise ValueError("hints.patterns: must map state words to pattern lists")
         named = [*(hints.patterns or {}), *hints.precedence, *hints.future, *hints.future.values()]
+        named += hints.weighs
         named += [hints.outcome.state] if hints.outcome else []
         if hints.awaiting:
             named += [*hints.awaiting.states, *hints.awaiting.states.values()]

@@ -266,3 +266,6 @@ class Screen:
 
     def sub(self, replacement: str, text: str) -> str:
         return self.pattern.sub(replacement, text) if self.may_match(text) else text
+
+
+NEVER = Screen(re.compile(r"(?!)"))  # a screen that matches nothing

@@ -19,6 +19,7 @@ from datetime import date, datetime
 
 from bot.facts.dates import announced_month
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import NEVER
 from bot.facts.modality import Markers, Verdict, judge
 from bot.facts.model import FactKind, FactValue, Modality
 from bot.facts.roles import Roles
@@ -93,6 +94,14 @@ _UNSETTLED = re.compile(
 )
 
 
+def later_state(rule: PatternRule, value: FactValue, verdict: Verdict) -> FactValue:
+    """A state still ahead counts as the state ``future`` names ("will meet": scheduled)."""
+    ahead = verdict.modality is Modality.ASSERTED and (
+        verdict.future or verdict.effective is not None
+    )
+    return dict(rule.future).get(str(value), value) if ahead else value
+
+
 class PatternFinder:
     def __init__(
         self, rules: Sequence[PatternRule], lexicon: Lexicon, roles: Roles, markers: Markers
@@ -101,6 +110,7 @@ class PatternFinder:
         self.lexicon = lexicon
         self.roles = roles
         self.markers = markers
+        self._weighing = replace(markers, proposal=NEVER)  # Hints.weighs: no proposal hedges
         self._parties = [p for p in roles.parties if lexicon.has(p)]
         others = lexicon.sources[roles.others]
         self._venues = re.compile(rf"{_VENUE_BEFORE}(?:{others})", re.IGNORECASE)
@@ -278,23 +288,14 @@ class PatternFinder:
                     value = name
                 else:
                     value = str(state)
-                verdict = self._judge(sentence, clause, match, day, retrospective, headline)
+                weighs = str(value) in rule.weighs
+                verdict = self._judge(sentence, clause, match, day, retrospective, headline, weighs)
                 if verdict is None:
                     continue
-                value = self._later_state(rule, value, verdict)
+                value = later_state(rule, value, verdict)
                 ahead = str(value) in {later for _, later in rule.future}
                 hits.append(PatternHit(rule.fact_id, value, verdict, False, sentence, ahead))
         return hits
-
-    @staticmethod
-    def _later_state(rule: PatternRule, value: FactValue, verdict: Verdict) -> FactValue:
-        """A state still ahead counts as the state ``future`` names ("will meet": scheduled)."""
-        ahead = verdict.modality is Modality.ASSERTED and (
-            verdict.future or verdict.effective is not None
-        )
-        if not ahead:
-            return value
-        return dict(rule.future).get(str(value), value)
 
     def _mentions(
         self,
@@ -327,6 +328,7 @@ class PatternFinder:
         day: date,
         retrospective: bool,
         headline: bool,
+        weighs: bool = False,
     ) -> Verdict | None:
         text = clause.text
         return judge(
@@ -338,7 +340,7 @@ class PatternFinder:
             retrospective=retrospective,
             published=day,
             core_is_pattern=True,
-            markers=self.markers,
+            markers=self._weighing if weighs else self.markers,
             headline=headline,
         )
 

@@ -58,6 +58,7 @@ class PatternRule:
     exclude_near: tuple[str, ...] = ()
     known: tuple[str, ...] = ()
     future: tuple[tuple[str, str], ...] = ()
+    weighs: frozenset[str] = frozenset()  # states that weigh a proposal (``Hints.weighs``)
     # all the patterns in one alternation: a clause none of them matches is skipped in one search
     # (the Chinese rules; the English ones screen each pattern instead, see ``patterns.py``)
     any_pattern: re.Pattern[str] | None = None
@@ -128,6 +129,7 @@ def pattern_rule(fact: Fact, hints: Hints, lexicon: Lexicon, screened: bool = Tr
         exclude_near=_known(fact.id, "exclude_near", hints.exclude_near, lexicon),
         known=tuple(dict.fromkeys(known)),
         future=tuple(hints.future.items()),
+        weighs=frozenset(hints.weighs),
         any_pattern=_alternation(patterns),
     )
 

@@ -22,16 +22,17 @@ from datetime import datetime
 
 from bot.facts.dates import announced_month
 from bot.facts.lexicon import Lexicon
+from bot.facts.literals import NEVER
 from bot.facts.modality import Verdict
 from bot.facts.model import FactKind, FactValue, Modality
-from bot.facts.patterns import PatternHit, first_step_ahead
+from bot.facts.patterns import PatternHit, first_step_ahead, later_state
 from bot.facts.rules import PatternRule
 from bot.facts.zh.modality import Scope, ZhMarkers, judge
 from bot.facts.zh.names import latin_name
 from bot.facts.zh.roles import ZhRoles
 from bot.facts.zh.text import ZhClause, clauses
 
-_FORMER = re.compile(r"前任|原任|原公安部|卸任|离任|接替|继任|曾任")
+_FORMER = re.compile(r"前任|原任|原公安部|卸任|离任|接替|继任|曾任|不再担任|不再任")
 _NEAR_BEFORE = 12
 # a "name" an institution's suffix follows (禁毒局, 物证鉴定中心) is part of that name
 _INSTITUTION_AFTER = re.compile(
@@ -70,6 +71,7 @@ class ZhPatternFinder:
         self.lexicon = lexicon
         self.roles = roles
         self.markers = markers
+        self._weighing = replace(markers, proposal=NEVER)  # Hints.weighs: no proposal hedges
         self._parties = [p for p in (*roles.parties, roles.pair) if lexicon.has(p)]
         titles = lexicon.sources[roles.person_titles]
         self._titles = re.compile(rf"^(?:{titles})+")
@@ -146,13 +148,14 @@ class ZhPatternFinder:
 
     def _verdict(
         self, sentence: str, clause: ZhClause, match: re.Match[str], published: datetime,
-        retrospective: bool, title: str, answer: bool,
+        retrospective: bool, title: str, answer: bool, weighs: bool = False,
     ) -> Verdict | None:  # fmt: skip
         text = clause.text
         scope = Scope(sentence, sentence[: clause.start + match.start()], text[: match.start()],
                       match.group(0), text[match.end() :], clause.background, True)  # fmt: skip
         return judge(scope, title=title, retrospective=retrospective, published=published.date(),
-                     markers=self.markers, official_answer=answer)  # fmt: skip
+                     markers=self._weighing if weighs else self.markers,
+                     official_answer=answer)  # fmt: skip
 
     def _matches(
         self, zh_rule: ZhPatternRule, sentence: str, clause: ZhClause, published: datetime,
@@ -181,7 +184,7 @@ class ZhPatternFinder:
                 else:
                     value = str(state)
                 verdict = self._verdict(sentence, clause, match, published, retrospective, title,
-                                        answer)  # fmt: skip
+                                        answer, str(value) in rule.weighs)  # fmt: skip
                 if verdict is None:
                     continue
                 if rule.kind is FactKind.PERSON and self.markers.proposal.match(
@@ -193,7 +196,7 @@ class ZhPatternFinder:
                 value = (
                     value
                     if agreed and _last_stage(rule, value)
-                    else _later_state(rule, value, verdict)
+                    else later_state(rule, value, verdict)
                 )
                 ahead = str(value) in {later for _, later in rule.future}
                 hits.append(PatternHit(rule.fact_id, value, verdict, False, sentence, ahead))
@@ -234,10 +237,3 @@ def _last_stage(rule: PatternRule, value: FactValue) -> bool:
     (商定于…举行磋商: the round is scheduled)."""
     future = dict(rule.future)
     return str(value) in future and future[str(value)] in future
-
-
-def _later_state(rule: PatternRule, value: FactValue, verdict: Verdict) -> FactValue:
-    ahead = verdict.modality is Modality.ASSERTED and (
-        verdict.future or verdict.effective is not None
-    )
-    return dict(rule.future).get(str(value), value) if ahead else value

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.facts.dates import Direction, year_direction
 from bot.facts.text import Role
@@ -166,8 +166,10 @@ _DATE = re.compile(
     r"(?:(?P<y>(?:19|20)\d\d)\s*年)?\s*(?P<m>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d>[12]\d|3[01]|0?[1-9])\s*[日号])?"
     r"|(?P<yo>(?:19|20)\d\d)\s*年(?!\s*(?:1[0-2]|0?[1-9])\s*月)(?!第)"
     r"|(?<![\d月年])(?P<do>[12]\d|3[01]|0?[1-9])\s*日(?!\s*电)"
+    r"|(?P<wk>(?:本|这|下)?(?:周|星期|礼拜))(?P<wd>[一二三四五六日天])(?![一二三四五六七八九十]|末)"
     r"|(?P<rel>去年|前年|今年|明年|下月|下个月|上月|上个月|本月|下周|上周|下旬|近期|日前|近日)"
 )
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _DATELINE_AFTER = re.compile(r"^\s*电")
 # the end of a span (暂停期延长至2026年11月10日, 有效期至…): not when the news takes effect
 _SPAN_END_BEFORE = re.compile(
@@ -204,6 +206,17 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _weekday(week: str, day: str, published: date) -> date | None:
+    """The day a weekday names: this week's (本周五, 周五 still ahead), next week's (下周一); a
+    bare weekday already behind the entry's day names no date (which week is not said)."""
+    ahead = _WEEKDAYS[day] - published.weekday()
+    if week.startswith("下"):
+        ahead += 7
+    elif ahead < 0 and not week.startswith(("本", "这")):
+        return None
+    return published + timedelta(days=ahead)
+
+
 def time_refs(text: str, published: date) -> list[ZhTime]:
     """Dates of a text placed against the entry's date (``NOW`` for recent news)."""
     refs: list[ZhTime] = []
@@ -213,6 +226,11 @@ def time_refs(text: str, published: date) -> list[ZhTime]:
         if _SPAN_END_BEFORE.search(text, 0, match.start()):
             continue
         start = match.start()
+        if match.group("wd"):
+            when_week = _weekday(match.group("wk"), match.group("wd"), published)
+            if when_week is not None:
+                refs.append(ZhTime(when_week, _place(when_week, published, True), start))
+            continue
         if match.group("rel"):
             word = match.group("rel")
             if word in _RELATIVE:
