@@ -2,7 +2,8 @@
 a proposal (``hints.weighs``: evaluating) is not hedged by the proposal it weighs, in English and
 Chinese, and a seed naming an unknown state there is refused; a spokesperson's "remarks on" a
 step are the statement itself; an "Urgent:" rubric urges nothing; an honorific ("Comrade") is no
-part of a name; a trip ahead for meetings is scheduled however long the phrase between."""
+part of a name; a trip ahead for meetings is scheduled however long the phrase between; a cut
+told "after Trump met Xi" is the outcome of their meeting."""
 
 from __future__ import annotations
 
@@ -79,3 +80,14 @@ def test_a_trip_ahead_for_meetings_is_scheduled(extractor: ClaimExtractor) -> No
     )
     found = extractor.extract(body, WHEN, title="Statement on the President's trip")
     assert _asserted(found, TALKS) == {"scheduled"}
+
+
+def test_a_cut_told_after_one_leader_met_the_other_is_their_deal(
+    extractor: ClaimExtractor,
+) -> None:
+    body = (
+        "The United States will drop the remaining 10 percent fentanyl tariff on Chinese goods "
+        "from September 1, a White House official said after Trump met Xi in Seoul."
+    )
+    found = extractor.extract(body, WHEN, title="US to drop fentanyl tariff")
+    assert "agreement" in _asserted(found, TALKS)
