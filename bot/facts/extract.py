@@ -123,7 +123,7 @@ class ClaimExtractor:
         if other is not None:
             return other.extract(body, published, title=title, link=link)
         title = normalise_figures(decapitalise(" ".join(title.split())))
-        body = normalise_figures(" ".join(body.split()))
+        body = normalise_figures(decapitalise(" ".join(body.split())))  # a flash's body in capitals
         if strength.repeats_title(title, body):
             body = ""
         head_units = sentences(title) if title else []
@@ -177,6 +177,7 @@ class ClaimExtractor:
         if quoted_title:  # after the framing: a label frames the title, not the body's own words
             claims = self._title_quoted(claims, head_units)
         claims = self._threat_in_title(claims, title)
+        claims = self._layers_said(claims, title, published)
         claims = [
             replace(c, modality=Modality.PROPOSED) if any(c is p for p in promises) else c
             for c in claims
@@ -257,6 +258,22 @@ class ClaimExtractor:
 
     def _dated_state(self, claim: Claim) -> bool:
         return self.kinds.get(claim.fact_id) is FactKind.STATE and claim.effective is not None
+
+    def _layers_said(self, claims: list[Claim], title: str, published: datetime) -> list[Claim]:
+        """A new layer ahead a person says will start, with no order or notice in its sentence or
+        the title ("Trump says the US will impose an additional 100% from Nov 1"): a threat."""
+        decree = self.lexicon.screens[self.roles.decree]
+        speech = self.lexicon.screens[self.roles.speech]
+        if decree.search(title):
+            return claims
+        return [
+            strength.proposed(c)
+            if strength.undecreed_layer(c, published.date())
+            and speech.search(c.evidence)
+            and not decree.search(c.evidence)
+            else c
+            for c in claims
+        ]
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         """A figure the title frames as a threat, plan or wish ("Trump threatens 100% tariff")

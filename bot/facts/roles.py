@@ -63,6 +63,11 @@ class RoleSet(BaseModel):
     pledge: str = "pledge_markers"
     # a listing that counts what it lists ("nine chemicals"): a step ahead told with a number
     counted: str = "listing_counts"
+    # what sets a new layer ahead in force (an order, a proclamation, a notice, the tariff
+    # commission): without it, a layer a person says will start ("Trump says the US will impose
+    # an additional 100% from Nov 1": ``speech``, or a speaker's label) is a threat
+    decree: str = "decree_markers"
+    speech: str = "speech_markers"
 
     def named(self) -> Iterator[tuple[str, str]]:
         """Every (role, vocabulary name) pair, parties included."""

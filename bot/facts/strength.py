@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from urllib.parse import urlsplit
 
 from bot.facts.figures import FigureHit
 from bot.facts.literals import Screen
-from bot.facts.model import Claim, FactKind, Modality, Strength
+from bot.facts.model import Claim, FactKind, Modality, Relative, Strength
 from bot.facts.patterns import PatternHit
 from bot.facts.values import value_key
 
@@ -172,6 +173,20 @@ def recounted(claims: list[Claim]) -> list[Claim]:
     """In an item that looks back, a past move is recounted, not a change the fact missed: its
     prior goes, so it is never told late ("went from 10% to 20% in March, and back ...")."""
     return [replace(c, previous=None) if c.modality is Modality.HISTORICAL else c for c in claims]
+
+
+def undecreed_layer(claim: Claim, published: date) -> bool:
+    """Whether a claim is a new layer (an additional N%) set for a date ahead: unless an order,
+    a notice or the tariff commission backs it (the caller looks), a threat ("Trump says the US
+    will impose an additional 100% from Nov 1"), not a step decided."""
+    return (
+        claim.modality is Modality.ASSERTED
+        and claim.relative is Relative.ADD
+        and isinstance(claim.value, float)
+        and claim.value > 0
+        and claim.effective is not None
+        and claim.effective > published
+    )
 
 
 def threatened(claims: list[Claim], values: Collection[float]) -> list[Claim]:
