@@ -239,7 +239,11 @@ class PatternFinder:
                         rule, sentence, clause, day, retrospective, published, headline,
                         entry,
                     )  # fmt: skip
-                    if rule.kind is FactKind.PERSON:
+                    # a name mentioned counts where its own sentence is about the fact (not
+                    # "Wang remains minister." under a title on the fentanyl envoy)
+                    if rule.kind is FactKind.PERSON and self.meets(
+                        rule.sentence_requires, sentence, known
+                    ):
                         mentions += self._mentions(
                             rule, sentence, clause, day, retrospective, headline
                         )

@@ -3,7 +3,8 @@ a proposal (``hints.weighs``: evaluating) is not hedged by the proposal it weigh
 Chinese, and a seed naming an unknown state there is refused; a spokesperson's "remarks on" a
 step are the statement itself; an "Urgent:" rubric urges nothing; an honorific ("Comrade") is no
 part of a name; a trip ahead for meetings is scheduled however long the phrase between; a cut
-told "after Trump met Xi" is the outcome of their meeting."""
+told "after Trump met Xi" is the outcome of their meeting; a known name counts only where its
+own sentence is about the fact."""
 
 from __future__ import annotations
 
@@ -91,3 +92,11 @@ def test_a_cut_told_after_one_leader_met_the_other_is_their_deal(
     )
     found = extractor.extract(body, WHEN, title="US to drop fentanyl tariff")
     assert "agreement" in _asserted(found, TALKS)
+
+
+def test_a_name_counts_where_its_own_sentence_is_about_the_fact(
+    extractor: ClaimExtractor,
+) -> None:
+    body = "An earlier version misstated Qiao Ming's rank. Wang Xiaohong remains minister."
+    found = extractor.extract(body, WHEN, title="Correction: China's new fentanyl envoy")
+    assert [c for c in found if c.fact_id == ENVOY] == []

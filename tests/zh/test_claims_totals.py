@@ -6,7 +6,8 @@ move takes the qualifier of the clause before it; a clause opening with 非 deni
 report the item calls unconfirmed is a rumour; a request to resume talks is no round held, and
 studying it is evaluating; a round ahead "to discuss carrying out" the leaders' consensus is no
 deal; a list joined by 、 before 达成共识 is the deal; a verb after an official's title is no
-name."""
+name; a reason clause (理由是…) is background; a share kept before the level it adds up to is no
+level; a notice's own total (税委会公告…合计为25%) is the whole's level."""
 
 from __future__ import annotations
 
@@ -94,3 +95,22 @@ def test_a_verb_after_an_officials_title_is_no_name(analyser: RuleAnalyser) -> N
     body = "国务委员王小洪部长继续作为中方牵头人负责中美禁毒合作。"
     named = _asserted(claims(analyser, "外交部：禁毒合作牵头人没有变化", body), ENVOY)
     assert named <= {"Wang Xiaohong"}
+
+
+def test_a_reason_clause_is_background(analyser: RuleAnalyser) -> None:
+    body = "美方宣布自9月1日起取消芬太尼相关关税，理由是中方加强前体化学品管控取得成效。"
+    found = claims(analyser, "美方取消芬太尼关税", body)
+    assert _asserted(found, "china-precursor-controls") == set()
+
+
+def test_a_share_kept_before_the_level_it_adds_to_is_no_level(analyser: RuleAnalyser) -> None:
+    body = (
+        "美方将修改对中国商品加征的关税，其中24%暂停实施，保留10%；连同此前加征的芬太尼关税15%，"
+        "美对华商品加征关税降至25%。"
+    )
+    assert {c[1] for c in firm(claims(analyser, "联合声明发布", body)) if c[0] == US} == {25.0}
+
+
+def test_a_notices_own_total_is_the_whole_level(analyser: RuleAnalyser) -> None:
+    body = "自9月1日起，恢复实施对原产于美国的进口商品加征15%关税税率，对美加征关税合计为25%。"
+    assert (CN, 25.0) in firm(claims(analyser, "国务院关税税则委员会公告", body))

@@ -270,7 +270,7 @@ class ZhFigureFinder:
                 value, relative, previous = level_of(text, figure, found, self._verbs)
             if value is None:
                 return None
-            sums = totals_of(sentence, self.lexicon, self.roles)
+            sums = totals_of(sentence, self.lexicon, self.roles, title)
             at = clause.start + figure.start
             if at in sums.parts:
                 return None  # 24%…连同保留的10%，合计为34%: parts of the total
@@ -278,6 +278,7 @@ class ZhFigureFinder:
                 self.lexicon.any(self.roles.aggregate, local)
                 and not self._own_total(binding.rule, local, binding.phrase)
                 and at not in sums.totals
+                and not sums.decreed  # a notice's own total (税委会公告…合计为34%)
             )
             if aggregate and relative is not None and figure.role is not Role.DELTA:
                 return None  # "取消了共计91%的加征关税": an aggregate removed
@@ -293,10 +294,12 @@ class ZhFigureFinder:
                 or relative is not None
                 or verdict.effective is not None
                 or self.lexicon.any(self.roles.change_verbs, text)
-                # 取消91%…，24%暂停实施，保留10%: the level the sentence's change leaves
+                # 取消91%…，24%暂停实施，保留10%: the level the sentence's change leaves (its
+                # last level; not a share kept before the level it adds up to: …保留10%…降至30%)
                 or bool(
                     self._keeping.search(text[: figure.start])
                     and self.lexicon.any(self.roles.change_verbs, sentence)
+                    and not any(f.role is Role.LEVEL and f.start > at for f in figures(sentence))
                 )
             )
             layer = relative is Relative.ADD and value > 0  # "额外加征100%关税"

@@ -2,7 +2,7 @@
 
 Sentences end at 。！？ (and their ASCII forms); a reporter's question (问：..., or a sentence
 ending in ？) is dropped by the extractor. Clauses are cut at ，；： (the enumeration comma 、 does
-not cut). A clause that opens with 继/在…(之)后/随着/鉴于/早在 (or is 以…为由), or ends with
+not cut). A clause that opens with 继/在…(之)后/随着/鉴于/早在/理由是 (or is 以…为由), or ends with
 后/之后/以来, is *background*: it recalls what led to the claim, so its claims are history.
 
 Figures: ``34%``, ``34％``, ``百分之三十四``; ``由34%调整为10%`` / ``从145%降至30%`` make the first
@@ -24,9 +24,9 @@ from bot.facts.text import Role
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])[”’」』\"']*")
 _CLAUSE_CUT = re.compile(r"[，,；;：:]")
-# …以中方扩大管控为由，…: the reason cited, not the news
+# …以中方扩大管控为由，… / ，理由是中方加强管控取得成效: the reason cited, not the news
 _BACKGROUND_OPEN = re.compile(
-    r"^(?:继|在.{1,30}?(?:之)?后$|随着|鉴于|早在|自从|由于|以.{1,30}?为由$)"
+    r"^(?:继|在.{1,30}?(?:之)?后$|随着|鉴于|早在|自从|由于|以.{1,30}?为由$|(?:理由|原因)(?:是|为))"
 )
 _BACKGROUND_CLOSE = re.compile(r"(?:之后|以后|以来|后)$")
 
