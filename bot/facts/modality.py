@@ -37,9 +37,11 @@ from bot.facts.model import Modality
 _CONDITIONAL = re.compile(
     r"\b(?:if|unless|whether|in case|provided that|on condition that|conditional on|as long as"
     r"|depending on)\b"
-    # "would end the duty once China completes a review": a step that waits for another's
-    r"|\b(?:would|will)\b[^.;]{0,120}?\bonce\s+(?:[\w'’-]+\s+){1,3}?"
-    r"(?:completes?|meets?|fulfil+s?|verif(?:y|ies)|delivers?|shows?|demonstrates?|finishes)\b",
+    # "would end the duty once China completes a review", "talks can resume once the US removes
+    # ...": a step that waits for another's
+    r"|\b(?:would|will|can|could)\b[^.;]{0,120}?\bonce\s+(?:[\w'’-]+\s+){1,3}?"
+    r"(?:completes?|meets?|fulfil+s?|verif(?:y|ies)|delivers?|shows?|demonstrates?|finishes"
+    r"|removes?|lifts?|drops?|cancels?|ends?|stops?|withdraws?|reverses?|corrects?)\b",
     re.IGNORECASE,
 )
 # negations that state the event itself ("talks ended without a deal", "conditions for talks do

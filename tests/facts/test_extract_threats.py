@@ -2,7 +2,9 @@
 will start on a date ahead, with no order, proclamation, notice or tariff commission behind it,
 is a threat (English and Chinese; a flash's body in capitals is read like its headline), while
 the same layer set by an order or a commission notice, or told in the news voice ("Trump adds
-..."), is as before; 调降至 after a prior level makes it the prior, not a level."""
+..."), is as before; 调降至 after a prior level makes it the prior, not a level; a measure named
+and then said not in force (…所称的50%关税并未实施) states none; a step someone is "looking at" is
+weighed, not taken; talks that "can resume once" the other side acts wait for it."""
 
 from __future__ import annotations
 
@@ -52,3 +54,19 @@ def test_a_layer_the_commission_sets_is_decided_in_chinese(analyser: RuleAnalyse
 def test_tiaojiang_after_a_prior_makes_it_the_prior(analyser: RuleAnalyser) -> None:
     body = "白宫宣布，美方把对中国商品加征的芬太尼相关关税由30%调降至15%。"
     assert _asserted(claims(analyser, "美方下调芬太尼关税", body), FENTANYL) == {15.0}
+
+
+def test_a_measure_named_then_said_not_in_force_is_none(analyser: RuleAnalyser) -> None:
+    body = "答：截至目前，美方所称的50%关税并未实施。"
+    assert _asserted(claims(analyser, "商务部新闻发言人答记者问", body), US) == set()
+
+
+def test_a_step_someone_is_looking_at_is_weighed(extractor: ClaimExtractor) -> None:
+    title = "Trump says he is 'looking at' ending the fentanyl tariff on Chinese goods"
+    assert _asserted(extractor.extract("", WHEN, title=title), FENTANYL) == set()
+
+
+def test_talks_that_can_resume_once_a_step_is_taken_wait(extractor: ClaimExtractor) -> None:
+    body = "Beijing said trade talks can resume once Washington removes the new export curbs."
+    found = extractor.extract(body, WHEN, title="China sets terms for talks")
+    assert _asserted(found, "trade-talks") == set()
