@@ -177,7 +177,13 @@ class ClaimExtractor:
         if quoted_title:  # after the framing: a label frames the title, not the body's own words
             claims = self._title_quoted(claims, head_units)
         claims = self._threat_in_title(claims, title)
-        claims = self._layers_said(claims, title, published)
+        claims = strength.layers_said(
+            claims,
+            published.date(),
+            title,
+            self.lexicon.screens[self.roles.decree],
+            self.lexicon.screens[self.roles.speech],
+        )
         claims = [
             replace(c, modality=Modality.PROPOSED) if any(c is p for p in promises) else c
             for c in claims
@@ -258,22 +264,6 @@ class ClaimExtractor:
 
     def _dated_state(self, claim: Claim) -> bool:
         return self.kinds.get(claim.fact_id) is FactKind.STATE and claim.effective is not None
-
-    def _layers_said(self, claims: list[Claim], title: str, published: datetime) -> list[Claim]:
-        """A new layer ahead a person says will start, with no order or notice in its sentence or
-        the title ("Trump says the US will impose an additional 100% from Nov 1"): a threat."""
-        decree = self.lexicon.screens[self.roles.decree]
-        speech = self.lexicon.screens[self.roles.speech]
-        if decree.search(title):
-            return claims
-        return [
-            strength.proposed(c)
-            if strength.undecreed_layer(c, published.date())
-            and speech.search(c.evidence)
-            and not decree.search(c.evidence)
-            else c
-            for c in claims
-        ]
 
     def _threat_in_title(self, claims: list[Claim], title: str) -> list[Claim]:
         """A figure the title frames as a threat, plan or wish ("Trump threatens 100% tariff")

@@ -17,7 +17,7 @@ The title's framing then lowers claims to *proposed* (:func:`framed_by_title`,
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from urllib.parse import urlsplit
@@ -175,10 +175,7 @@ def recounted(claims: list[Claim]) -> list[Claim]:
     return [replace(c, previous=None) if c.modality is Modality.HISTORICAL else c for c in claims]
 
 
-def undecreed_layer(claim: Claim, published: date) -> bool:
-    """Whether a claim is a new layer (an additional N%) set for a date ahead: unless an order,
-    a notice or the tariff commission backs it (the caller looks), a threat ("Trump says the US
-    will impose an additional 100% from Nov 1"), not a step decided."""
+def _layer_ahead(claim: Claim, published: date) -> bool:
     return (
         claim.modality is Modality.ASSERTED
         and claim.relative is Relative.ADD
@@ -187,6 +184,31 @@ def undecreed_layer(claim: Claim, published: date) -> bool:
         and claim.effective is not None
         and claim.effective > published
     )
+
+
+def layers_said(
+    claims: list[Claim],
+    published: date,
+    title: str,
+    decree: Screen,
+    speech: Screen,
+    fold: Callable[[str], str] = str,
+) -> list[Claim]:
+    """A new layer (an additional N%) for a date ahead that a person says will start (``speech``:
+    "says", a speaker's label, 称), with no order, notice or tariff commission (``decree``) in its
+    sentence or the title, is a threat, not a step decided ("Trump says the US will impose an
+    additional 100% from Nov 1"). ``fold``: how the language's rules read a sentence (Chinese:
+    in simplified characters)."""
+    if decree.search(title):
+        return claims
+    return [
+        proposed(c)
+        if _layer_ahead(c, published)
+        and speech.search(said := fold(c.evidence))
+        and not decree.search(said)
+        else c
+        for c in claims
+    ]
 
 
 def threatened(claims: list[Claim], values: Collection[float]) -> list[Claim]:

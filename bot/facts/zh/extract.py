@@ -212,17 +212,14 @@ class ZhClaimExtractor:
         claims = strength.framed_by_title(claims, title_units)
         claims = strength.hedged_in_body(claims, title_units, self._staged)
         claims = self._threat_in_title(claims, simple_title)
-        decree = self.lexicon.screens[self.roles.decree]
-        speech = self.lexicon.screens[self.roles.speech]
-        if not decree.search(simple_title):  # a layer ahead said (特朗普称将…), no 公告 or 行政令
-            claims = [
-                strength.proposed(c)
-                if strength.undecreed_layer(c, day)
-                and speech.search(simple := to_simplified(c.evidence))
-                and not decree.search(simple)
-                else c
-                for c in claims
-            ]
+        claims = strength.layers_said(  # 特朗普称将…额外加征, no 公告 or 行政令: a threat
+            claims,
+            day,
+            simple_title,
+            self.lexicon.screens[self.roles.decree],
+            self.lexicon.screens[self.roles.speech],
+            to_simplified,
+        )
         if self.markers.rumour.search(entry):  # 外媒称… / 据未具名官员…，报道未获证实: a rumour
             claims = [
                 strength.proposed(c)
